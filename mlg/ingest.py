@@ -1,0 +1,241 @@
+"""Writing a validated Plan into the graph: one transaction, all or nothing.
+
+Rows are handed to Kuzu as Arrow tables (`LOAD FROM $table ...`), never one
+statement per row. Nothing here can fail on the data: validation already ran.
+COPY is not used: it cannot run inside a transaction and meets the primary-key
+defects listed in DESIGN §4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from mlg.errors import MlgError
+from mlg.model import IngestReport
+from mlg.schema import ASSET_COLUMNS, EDGE_COLUMNS
+from mlg.validation import GraphLookup, Plan
+
+if TYPE_CHECKING:
+    from mlg.graph import Graph
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+CONTENT_COLUMNS = ("kind", "name", "namespace", "family", "version", "description", "domain",
+                   "tags", "props")
+
+_ARROW_TYPES = {"STRING": pa.string(), "STRING[]": pa.list_(pa.string()),
+                "TIMESTAMP": pa.timestamp("us")}
+ASSET_SCHEMA = pa.schema([(name, _ARROW_TYPES[t]) for name, t in ASSET_COLUMNS])
+OWNER_SCHEMA = pa.schema([(n, pa.string()) for n in ("id", "kind", "name", "email")])
+EDGE_SCHEMA = pa.schema([("src", pa.string()), ("dst", pa.string()), ("rtype", pa.string())]
+                        + [(n, _ARROW_TYPES[t]) for n, t in EDGE_COLUMNS if n != "type"])
+OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
+
+_ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id")
+_ASSET_CREATE = ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS)
+
+
+class KuzuLookup(GraphLookup):
+    """Answers validation's questions about the graph with set-based queries."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.empty = graph._count("MATCH (a:Asset) RETURN count(*)") == 0 \
+            and graph._count("MATCH (o:Owner) RETURN count(*)") == 0
+
+    def asset_kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        if self.empty:
+            return {}
+        table = pa.table({"id": pa.array(list(ids), pa.string())})
+        rows = self.graph._arrow(
+            "LOAD FROM $ids MATCH (a:Asset {id: id}) RETURN a.id AS id, a.kind AS kind",
+            {"ids": table})
+        return dict(zip(rows.column("id").to_pylist(), rows.column("kind").to_pylist()))
+
+    def owner_ids(self, ids: Iterable[str]) -> set[str]:
+        if self.empty:
+            return set()
+        table = pa.table({"id": pa.array(list(ids), pa.string())})
+        rows = self.graph._arrow("LOAD FROM $ids MATCH (o:Owner {id: id}) RETURN o.id AS id",
+                                 {"ids": table})
+        return set(rows.column("id").to_pylist())
+
+    def edges(self) -> tuple[list[str], list[str]]:
+        if self.empty:
+            return [], []
+        rows = self.graph._arrow(
+            "MATCH (a:Asset)-[:DEPENDS_ON]->(b:Asset) RETURN a.id AS s, b.id AS t")
+        return rows.column("s").to_pylist(), rows.column("t").to_pylist()
+
+
+def write_plan(graph: Graph, plan: Plan, lookup: KuzuLookup,
+               progress: Progress | None = None) -> IngestReport:
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    report: dict[str, int] = {}
+    steps: list[tuple[str, str, pa.Table]] = []  # (what, statement, rows)
+
+    # assets
+    existing = {} if lookup.empty else _existing(graph, "Asset", plan.assets.keys(), ASSET_SCHEMA)
+    new_rows, changed_rows = [], []
+    for asset_id, row in plan.assets.items():
+        old = existing.get(asset_id)
+        if old is None:
+            new_rows.append({**row, "created_at": row["created_at"] or now,
+                             "updated_at": row["updated_at"] or now})
+        elif _asset_changed(old, row):
+            changed_rows.append({**row, "created_at": row["created_at"] or old["created_at"],
+                                 "updated_at": row["updated_at"] or now})
+    report.update(assets_added=len(new_rows), assets_updated=len(changed_rows),
+                  assets_unchanged=len(plan.assets) - len(new_rows) - len(changed_rows))
+    steps.append(("assets", f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})",
+                  _table(new_rows, ASSET_SCHEMA)))
+    steps.append(("assets", f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}",
+                  _table(changed_rows, ASSET_SCHEMA)))
+
+    # owners
+    existing_owners = {} if lookup.empty else _existing(graph, "Owner", plan.owners.keys(),
+                                                        OWNER_SCHEMA)
+    new_owners = [r for k, r in plan.owners.items() if k not in existing_owners]
+    changed_owners = [r for k, r in plan.owners.items()
+                      if k in existing_owners and existing_owners[k] != r]
+    report.update(owners_added=len(new_owners), owners_updated=len(changed_owners))
+    steps.append(("owners", "LOAD FROM $rows CREATE (:Owner {id: id, kind: kind, name: name, "
+                  "email: email})", _table(new_owners, OWNER_SCHEMA)))
+    steps.append(("owners", "LOAD FROM $rows MATCH (o:Owner {id: id}) SET o.kind = kind, "
+                  "o.name = name, o.email = email", _table(changed_owners, OWNER_SCHEMA)))
+
+    # relations
+    old_edges = {} if lookup.empty else _existing_edges(graph, plan.edges.keys())
+    new_edges, changed_edges = [], []
+    default_source = "manifest:" + ",".join(plan.files) if plan.files else "manifest"
+    for (src, dst, rtype), edge in plan.edges.items():
+        old = old_edges.get((src, dst, rtype))
+        if old is None:
+            new_edges.append({"src": src, "dst": dst, "rtype": rtype,
+                              "source": edge["source"] or default_source,
+                              "first_seen": edge["first_seen"] or edge["last_seen"] or now,
+                              "last_seen": edge["last_seen"] or edge["first_seen"] or now})
+            continue
+        merged = dict(old)
+        if edge["source"] is not None:
+            merged["source"] = edge["source"]
+        if edge["first_seen"] is not None and (old["first_seen"] is None
+                                               or edge["first_seen"] < old["first_seen"]):
+            merged["first_seen"] = edge["first_seen"]
+        if edge["last_seen"] is not None and (old["last_seen"] is None
+                                              or edge["last_seen"] > old["last_seen"]):
+            merged["last_seen"] = edge["last_seen"]
+        if merged != old:
+            changed_edges.append(merged)
+    report.update(relations_added=len(new_edges), relations_updated=len(changed_edges),
+                  relations_unchanged=len(plan.edges) - len(new_edges) - len(changed_edges))
+    steps.append(("relations", "LOAD FROM $rows MATCH (a:Asset {id: src}) MATCH (b:Asset {id: dst}) "
+                  "CREATE (a)-[:DEPENDS_ON {type: rtype, source: source, first_seen: first_seen, "
+                  "last_seen: last_seen}]->(b)", _table(new_edges, EDGE_SCHEMA)))
+    steps.append(("relations", "LOAD FROM $rows MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->"
+                  "(b:Asset {id: dst}) WHERE e.type = rtype SET e.source = source, "
+                  "e.first_seen = first_seen, e.last_seen = last_seen",
+                  _table(changed_edges, EDGE_SCHEMA)))
+
+    # ownership: an asset record that lists owners replaces that asset's owners
+    old_owned = {} if lookup.empty else _existing_ownerships(graph, plan.ownerships.keys())
+    drop, add = [], []
+    for asset_id, owners in plan.ownerships.items():
+        current = old_owned.get(asset_id, set())
+        wanted = set(owners)
+        drop.extend({"asset": asset_id, "owner": o, "role": r} for o, r in current - wanted)
+        add.extend({"asset": asset_id, "owner": o, "role": r} for o, r in owners
+                   if (o, r) not in current)
+    report.update(ownerships_added=len(add))
+    steps.append(("owners", "LOAD FROM $rows MATCH (a:Asset {id: asset})-[o:OWNED_BY]->"
+                  "(w:Owner {id: owner}) WHERE o.role = role DELETE o",
+                  _table(drop, OWNERSHIP_SCHEMA)))
+    steps.append(("owners", "LOAD FROM $rows MATCH (a:Asset {id: asset}) MATCH (w:Owner {id: owner}) "
+                  "CREATE (a)-[:OWNED_BY {role: role}]->(w)", _table(add, OWNERSHIP_SCHEMA)))
+
+    work = [s for s in steps if s[2].num_rows]
+    if work:
+        _run_transaction(graph, work, progress)
+    return IngestReport(**report, files=tuple(plan.files))
+
+
+def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
+    conn = graph._connection()
+    total = sum(rows.num_rows for _, _, rows in steps)
+    done = 0
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        for what, statement, rows in steps:
+            if progress:
+                progress(f"writing {what}", done, total)
+            conn.execute(statement, {"rows": rows})
+            done += rows.num_rows
+        if progress:
+            progress("committing", done, total)
+        conn.execute("COMMIT")
+    except RuntimeError as exc:
+        # Kuzu has already rolled back after a failed statement (DESIGN §4); a
+        # ROLLBACK then fails too, which is fine.
+        try:
+            conn.execute("ROLLBACK")
+        except RuntimeError:
+            pass
+        raise MlgError(f"writing to {graph.path} failed and was rolled back: {exc}") from None
+    if progress:
+        progress("done", total, total)
+
+
+def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -> dict[str, dict]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    columns = ", ".join(f"n.{f.name} AS {f.name}" for f in schema)
+    table = graph._arrow(f"LOAD FROM $ids MATCH (n:{label} {{id: id}}) RETURN {columns}",
+                         {"ids": pa.table({"id": pa.array(ids, pa.string())})})
+    return {row["id"]: row for row in table.to_pylist()}
+
+
+def _existing_edges(graph: Graph, keys: Iterable[tuple[str, str, str]]) -> dict:
+    keys = list(keys)
+    if not keys:
+        return {}
+    table = pa.table({"src": [k[0] for k in keys], "dst": [k[1] for k in keys],
+                      "rtype": [k[2] for k in keys]})
+    rows = graph._arrow(
+        "LOAD FROM $keys MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->(b:Asset {id: dst}) "
+        "WHERE e.type = rtype RETURN src, dst, rtype, e.source AS source, "
+        "e.first_seen AS first_seen, e.last_seen AS last_seen", {"keys": table})
+    return {(r["src"], r["dst"], r["rtype"]): r for r in rows.to_pylist()}
+
+
+def _existing_ownerships(graph: Graph, asset_ids: Iterable[str]) -> dict[str, set]:
+    ids = list(asset_ids)
+    if not ids:
+        return {}
+    rows = graph._arrow(
+        "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
+        "RETURN id, w.id AS owner, o.role AS role",
+        {"ids": pa.table({"id": pa.array(ids, pa.string())})})
+    owned: dict[str, set] = {}
+    for r in rows.to_pylist():
+        owned.setdefault(r["id"], set()).add((r["owner"], r["role"]))
+    return owned
+
+
+def _asset_changed(old: dict[str, Any], row: dict[str, Any]) -> bool:
+    for name in CONTENT_COLUMNS:
+        new_value = row[name]
+        old_value = old[name]
+        if name == "tags":
+            old_value = tuple(old_value or ())
+        if new_value != old_value:
+            return True
+    return any(row[n] is not None and row[n] != old[n] for n in ("created_at", "updated_at"))

@@ -1,0 +1,122 @@
+"""Reading mlg's native manifest files (YAML or JSON, one structure) into a Batch.
+
+    owners:    [{id, kind: team|person, name, email}]
+    assets:    [{id, kind, name, namespace, family, version, description, domain,
+                 tags: [..], props: {..}, owners: [id | {id, role}], created_at,
+                 updated_at, <relation type>: [target id, ..]}]
+    relations: [{from, to, type, source, first_seen, last_seen}]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from mlg.batch import Batch, Location
+from mlg.errors import IngestError, Problem
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+SECTIONS = ("assets", "owners", "relations")
+
+
+def manifest_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Expand files and directories (recursively, sorted) into manifest files."""
+    files: list[Path] = []
+    missing: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MANIFEST_SUFFIXES
+            )
+            if not found:
+                missing.append(Problem(str(path), "directory", None, None,
+                                       "holds no .yaml, .yml or .json file"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(Problem(str(path), "path", None, None, "no such file or directory"))
+    if missing:
+        raise IngestError(missing)
+    return files
+
+
+def read_manifest(path: str | os.PathLike[str]) -> Batch:
+    """Parse one manifest file. Shape problems are collected in `batch.read_problems`."""
+    name = str(path)
+    batch = Batch(files=[name])
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        batch.read_problems.append(Problem(name, "file", None, None, f"cannot be read: {exc}"))
+        return batch
+    try:
+        if name.lower().endswith(".json"):
+            document = json.loads(text) if text.strip() else None
+        else:
+            document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        batch.read_problems.append(
+            Problem(name, "file", None, None, f"is not valid {_format_name(name)}: {_first_line(exc)}")
+        )
+        return batch
+    return parse_document(document, name, batch)
+
+
+def parse_document(document: object, name: str, batch: Batch | None = None) -> Batch:
+    batch = batch or Batch(files=[name])
+    if document is None:
+        return batch  # an empty file is an empty manifest
+    if not isinstance(document, dict):
+        batch.read_problems.append(
+            Problem(name, "document", None, None,
+                    "must be a mapping with keys assets, owners and/or relations, "
+                    f"not {_type_name(document)}")
+        )
+        return batch
+    for key in document:
+        if key not in SECTIONS and key != "mlg":
+            batch.read_problems.append(
+                Problem(name, "document", None, str(key),
+                        "unknown top-level key; expected assets, owners or relations")
+            )
+    for section in SECTIONS:
+        records = document.get(section)
+        if records is None:
+            continue
+        if not isinstance(records, list):
+            batch.read_problems.append(
+                Problem(name, section, None, None, f"must be a list, not {_type_name(records)}")
+            )
+            continue
+        target = getattr(batch, section)
+        for index, record in enumerate(records):
+            target.append((record, Location(name, f"{section}[{index}]")))
+    return batch
+
+
+def read_manifests(paths: Iterable[str | os.PathLike[str]]) -> Batch:
+    batch = Batch()
+    for path in manifest_files(paths):
+        batch.extend(read_manifest(path))
+    return batch
+
+
+def _format_name(name: str) -> str:
+    return "JSON" if name.lower().endswith(".json") else "YAML"
+
+
+def _first_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def _type_name(value: object) -> str:
+    return {
+        dict: "a mapping", list: "a list", str: "a string", int: "an integer",
+        float: "a number", bool: "a boolean", type(None): "null",
+    }.get(type(value), type(value).__name__)

@@ -1,0 +1,178 @@
+"""Plain Python objects handed out by mlg: the UIs never see Kuzu types (DESIGN §1)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Owner:
+    id: str
+    kind: str
+    name: str
+    email: str | None = None
+    role: str | None = None  # set when the owner is seen through an asset
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"id": self.id, "kind": self.kind, "name": self.name, "email": self.email}
+        if self.role is not None:
+            data["role"] = self.role
+        return data
+
+
+@dataclass(frozen=True)
+class Asset:
+    id: str
+    kind: str
+    name: str
+    namespace: str | None = None
+    family: str | None = None
+    version: str | None = None
+    description: str | None = None
+    domain: str | None = None
+    tags: tuple[str, ...] = ()
+    props: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def deprecated(self) -> bool:
+        return "deprecated" in self.tags
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Asset:
+        props = row.get("props")
+        return cls(
+            id=row["id"],
+            kind=row["kind"],
+            name=row["name"],
+            namespace=row.get("namespace"),
+            family=row.get("family"),
+            version=row.get("version"),
+            description=row.get("description"),
+            domain=row.get("domain"),
+            tags=tuple(row.get("tags") or ()),
+            props=json.loads(props) if props else {},
+            created_at=row.get("created_at"),
+            updated_at=row.get("updated_at"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "namespace": self.namespace,
+            "family": self.family,
+            "version": self.version,
+            "description": self.description,
+            "domain": self.domain,
+            "tags": list(self.tags),
+            "props": self.props,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+        }
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """An asset one hop away, with the relation that links it."""
+
+    asset: Asset
+    type: str  # relation type, e.g. "trained_on"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name, "type": self.type}
+
+
+@dataclass(frozen=True)
+class AssetDetail:
+    """Everything `mlg show` prints about one asset."""
+
+    asset: Asset
+    owners: tuple[Owner, ...]
+    siblings: tuple[Asset, ...]
+    upstream: tuple[Neighbour, ...]
+    downstream: tuple[Neighbour, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.asset.to_dict(),
+            "owners": [o.to_dict() for o in self.owners],
+            "siblings": [
+                {"id": s.id, "name": s.name, "version": s.version} for s in self.siblings
+            ],
+            "upstream": [n.to_dict() for n in self.upstream],
+            "downstream": [n.to_dict() for n in self.downstream],
+        }
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    path: str
+    assets_by_kind: dict[str, int]
+    relations_by_type: dict[str, int]
+    owners_by_kind: dict[str, int]
+    unowned_assets: int
+
+    @property
+    def assets(self) -> int:
+        return sum(self.assets_by_kind.values())
+
+    @property
+    def relations(self) -> int:
+        return sum(self.relations_by_type.values())
+
+    @property
+    def owners(self) -> int:
+        return sum(self.owners_by_kind.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "assets": self.assets,
+            "relations": self.relations,
+            "owners": self.owners,
+            "unowned_assets": self.unowned_assets,
+            "assets_by_kind": self.assets_by_kind,
+            "relations_by_type": self.relations_by_type,
+            "owners_by_kind": self.owners_by_kind,
+        }
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest call changed."""
+
+    assets_added: int = 0
+    assets_updated: int = 0
+    assets_unchanged: int = 0
+    owners_added: int = 0
+    owners_updated: int = 0
+    relations_added: int = 0
+    relations_updated: int = 0
+    relations_unchanged: int = 0
+    ownerships_added: int = 0
+    files: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.assets_added or self.assets_updated or self.owners_added
+            or self.owners_updated or self.relations_added or self.relations_updated
+            or self.ownerships_added
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        data = asdict(self)
+        data["files"] = list(self.files)
+        return data
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

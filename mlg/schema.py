@@ -1,0 +1,88 @@
+"""The lifecycle graph's vocabulary and its Kuzu schema (DESIGN §2)."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+KINDS: tuple[str, ...] = (
+    "dataset",
+    "feature",
+    "model",
+    "evaluation",
+    "workflow",
+    "service",
+    "experiment",
+)
+
+OWNER_KINDS: tuple[str, ...] = ("team", "person")
+
+# relation type -> allowed (from kind, to kind) pairs. Every edge points from the
+# dependent asset to what it depends on, so "upstream" follows edges forward.
+RELATION_RULES: dict[str, frozenset[tuple[str, str]]] = {
+    "derived_from": frozenset({("dataset", "dataset"), ("feature", "feature")}),
+    "computed_from": frozenset({("feature", "dataset")}),
+    "trained_on": frozenset({("model", "dataset")}),
+    "uses_feature": frozenset({("model", "feature")}),
+    "based_on": frozenset({("model", "model")}),
+    "evaluates": frozenset({("evaluation", "model")}),
+    "evaluated_on": frozenset({("evaluation", "dataset")}),
+    "produced_by": frozenset(
+        {(k, "workflow") for k in ("dataset", "feature", "model", "evaluation")}
+    ),
+    "reads": frozenset({("workflow", k) for k in ("dataset", "feature", "model")}),
+    "serves": frozenset({("service", "model")}),
+    "calls": frozenset({("service", "service")}),
+    "tests": frozenset({("experiment", "model"), ("experiment", "service")}),
+}
+
+RELATION_TYPES: tuple[str, ...] = tuple(RELATION_RULES)
+
+DEFAULT_OWNER_ROLE = "owner"
+
+# Columns of the Asset node table, in table order. Shared by the DDL, the ingest
+# writer and the readers so that the three cannot drift apart.
+ASSET_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "STRING"),
+    ("kind", "STRING"),
+    ("name", "STRING"),
+    ("namespace", "STRING"),
+    ("family", "STRING"),
+    ("version", "STRING"),
+    ("description", "STRING"),
+    ("domain", "STRING"),
+    ("tags", "STRING[]"),
+    ("props", "STRING"),
+    ("created_at", "TIMESTAMP"),
+    ("updated_at", "TIMESTAMP"),
+)
+OWNER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "STRING"),
+    ("kind", "STRING"),
+    ("name", "STRING"),
+    ("email", "STRING"),
+)
+EDGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("type", "STRING"),
+    ("source", "STRING"),
+    ("first_seen", "TIMESTAMP"),
+    ("last_seen", "TIMESTAMP"),
+)
+
+
+def _columns(cols: tuple[tuple[str, str], ...], key: str | None = "id") -> str:
+    parts = [f"{name} {typ}" for name, typ in cols]
+    if key:
+        parts.append(f"PRIMARY KEY ({key})")
+    return ", ".join(parts)
+
+
+DDL: tuple[str, ...] = (
+    "CREATE NODE TABLE MlgMeta(key STRING, value STRING, PRIMARY KEY (key))",
+    f"CREATE NODE TABLE Asset({_columns(ASSET_COLUMNS)})",
+    f"CREATE NODE TABLE Owner({_columns(OWNER_COLUMNS)})",
+    f"CREATE REL TABLE DEPENDS_ON(FROM Asset TO Asset, {_columns(EDGE_COLUMNS, None)})",
+    "CREATE REL TABLE OWNED_BY(FROM Asset TO Owner, role STRING)",
+)
+
+# Tables every mlg graph has; a Kuzu file without MlgMeta is not an mlg graph.
+META_TABLE = "MlgMeta"

@@ -1,0 +1,1 @@
+"""The bundled sample estate (manifests under estate/) and small real-format examples."""
