@@ -6,6 +6,7 @@
     g.detail("ranker-v3")
 """
 
+import mlg.batch  # noqa: F401 - `mlg.batch.Batch` for Python users
 from mlg.errors import (
     AmbiguousAsset,
     AssetNotFound,

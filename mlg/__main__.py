@@ -1,0 +1,3 @@
+from mlg.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The `mlg` command line: thin commands over the library (DESIGN §6)."""

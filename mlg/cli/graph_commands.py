@@ -1,0 +1,167 @@
+"""init, sample, ingest, stats, show."""
+
+from __future__ import annotations
+
+import click
+
+from mlg.cli.context import open_graph
+from mlg.cli.output import console, format_option, kind_style, print_json, progress_reporter
+from mlg.model import AssetDetail, GraphStats, IngestReport
+
+
+@click.command()
+@format_option("table", "json")
+@click.pass_context
+def init(ctx: click.Context, fmt: str) -> None:
+    """Create an empty graph (or check an existing one)."""
+    graph = open_graph(ctx, write=True)
+    if fmt == "json":
+        print_json({"path": str(graph.path), "assets": graph.stats().assets})
+    else:
+        click.echo(f"graph ready at {graph.path}")
+
+
+@click.command()
+@format_option("table", "json")
+@click.pass_context
+def sample(ctx: click.Context, fmt: str) -> None:
+    """Load the bundled sample estate (Streamly, a fictional streaming company)."""
+    graph = open_graph(ctx, write=True)
+    update, close = progress_reporter()
+    try:
+        report = graph.load_sample(progress=update)
+    finally:
+        close()
+    _print_report(report, graph, fmt)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@format_option("table", "json")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
+    """Ingest manifest files or directories (YAML/JSON), all or nothing."""
+    graph = open_graph(ctx, write=True)
+    update, close = progress_reporter()
+    try:
+        report = graph.ingest(list(paths), progress=update)
+    finally:
+        close()
+    _print_report(report, graph, fmt)
+
+
+@click.command()
+@format_option("table", "json")
+@click.pass_context
+def stats(ctx: click.Context, fmt: str) -> None:
+    """Counts of assets by kind, relations by type, and owners."""
+    result = open_graph(ctx).stats()
+    if fmt == "json":
+        print_json(result.to_dict())
+    else:
+        _print_stats(result)
+
+
+@click.command()
+@click.argument("asset")
+@format_option("table", "json")
+@click.pass_context
+def show(ctx: click.Context, asset: str, fmt: str) -> None:
+    """One asset: properties, owners, tags, versions, direct upstream and downstream.
+
+    ASSET is an id, or a name that matches exactly one asset.
+    """
+    detail = open_graph(ctx).detail(asset)
+    if fmt == "json":
+        print_json(detail.to_dict())
+    else:
+        _print_detail(detail)
+
+
+COMMANDS = [init, sample, ingest, stats, show]
+
+
+# -- people's output ----------------------------------------------------------------
+
+
+def _print_report(report: IngestReport, graph, fmt: str) -> None:
+    if fmt == "json":
+        print_json({"path": str(graph.path), **report.to_dict()})
+        return
+    if not report.changed:
+        click.echo(f"nothing changed in {graph.path} "
+                   f"({report.assets_unchanged} assets, {report.relations_unchanged} relations "
+                   "already up to date)")
+        return
+    click.echo(
+        f"ingested into {graph.path}: "
+        f"assets +{report.assets_added} added, {report.assets_updated} updated, "
+        f"{report.assets_unchanged} unchanged; "
+        f"relations +{report.relations_added} added, {report.relations_updated} updated; "
+        f"owners +{report.owners_added} added, {report.owners_updated} updated"
+    )
+
+
+def _print_stats(result: GraphStats) -> None:
+    from rich.table import Table
+
+    out = console()
+    out.print(f"[bold]{result.path}[/]: {result.assets} assets, {result.relations} relations, "
+              f"{result.owners} owners ({result.unowned_assets} assets without an owner)")
+    if not result.assets:
+        out.print("The graph is empty: `mlg sample` loads the sample estate, "
+                  "`mlg ingest PATH` loads your manifests.")
+        return
+    for title, counts, styled in (
+        ("assets by kind", result.assets_by_kind, True),
+        ("relations by type", result.relations_by_type, False),
+        ("owners by kind", result.owners_by_kind, False),
+    ):
+        table = Table(title=title, title_justify="left", show_edge=False)
+        table.add_column(title.split()[0][:-1] if title.startswith("relations") else "kind")
+        table.add_column("count", justify="right")
+        for key, count in counts.items():
+            table.add_row(f"[{kind_style(key)}]{key}[/]" if styled else key, str(count))
+        out.print(table)
+
+
+def _print_detail(detail: AssetDetail) -> None:
+    from rich.table import Table
+
+    out = console()
+    a = detail.asset
+    out.print(f"[bold {kind_style(a.kind)}]{a.kind}[/] [bold]{a.name}[/]"
+              + (f"  version {a.version}" if a.version else "")
+              + ("  [reverse red] DEPRECATED [/]" if a.deprecated else ""))
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="dim")
+    fields.add_column()
+    for label, value in (
+        ("id", a.id), ("namespace", a.namespace), ("family", a.family), ("domain", a.domain),
+        ("tags", ", ".join(a.tags)),
+        ("owners", ", ".join(f"{o.name} ({o.kind}, {o.role})" for o in detail.owners)
+         or "[yellow]none[/]"),
+        ("created", a.created_at and a.created_at.isoformat(sep=" ")),
+        ("updated", a.updated_at and a.updated_at.isoformat(sep=" ")),
+    ):
+        if value:
+            fields.add_row(label, str(value))
+    for key, value in a.props.items():
+        fields.add_row(f"props.{key}", str(value))
+    out.print(fields)
+    if a.description:
+        out.print(f"\n{a.description.strip()}")
+    if detail.siblings:
+        out.print("\n[bold]other versions[/]: " + ", ".join(
+            f"{s.id}" + (f" (v{s.version})" if s.version else "") for s in detail.siblings))
+    for title, neighbours in (("upstream (depends on)", detail.upstream),
+                              ("downstream (depended on by)", detail.downstream)):
+        out.print(f"\n[bold]{title}[/]: {len(neighbours)}")
+        if neighbours:
+            table = Table(show_edge=False, show_header=False, pad_edge=False)
+            for column in ("relation", "kind", "id", "name"):
+                table.add_column(column)
+            for n in neighbours:
+                table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]",
+                              n.asset.id, n.asset.name)
+            out.print(table)

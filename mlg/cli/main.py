@@ -1,0 +1,40 @@
+"""Entry point: `mlg [--db PATH] COMMAND`. Exit codes: 0 ok, 1 user error, 2 usage."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from mlg.errors import MlgError
+
+
+class MlgGroup(click.Group):
+    """Turns mlg's own errors into one clear message and exit code 1 — never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MlgError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=MlgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", envvar="MLG_DB", type=click.Path(dir_okay=False),
+              help="Graph file. Default: $MLG_DB, else graph.kuzu in the user data dir.")
+@click.version_option(package_name="mlg")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """mlg — the Model Lifecycle Graph: lineage, impact and discovery for ML assets."""
+    ctx.obj = {"db": db}
+
+
+def _register() -> None:
+    from mlg.cli import graph_commands
+
+    for command in graph_commands.COMMANDS:
+        main.add_command(command)
+
+
+_register()

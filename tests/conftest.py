@@ -1,0 +1,51 @@
+"""Shared fixtures: every test gets a real Kuzu graph in tmp_path (no mocks of the store)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mlg
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "graph.kuzu"
+
+
+@pytest.fixture
+def graph(db_path: Path):
+    with mlg.open(db_path) as g:
+        yield g
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """A graph file holding the sample estate, built once per test session."""
+    path = tmp_path_factory.mktemp("sample") / "sample.kuzu"
+    with mlg.open(path) as g:
+        g.load_sample()
+    return path
+
+
+@pytest.fixture
+def sample_graph(sample_db: Path):
+    with mlg.open(sample_db, read_only=True) as g:
+        yield g
+
+
+def graph_content(g: mlg.Graph) -> dict:
+    """Everything a graph holds, in a stable order, for before/after comparisons."""
+    return {
+        "assets": g._rows("MATCH (a:Asset) RETURN a.* ORDER BY a.id"),
+        "owners": g._rows("MATCH (o:Owner) RETURN o.* ORDER BY o.id"),
+        "edges": g._rows(
+            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type, e.source, "
+            "e.first_seen, e.last_seen ORDER BY a.id, b.id, e.type"),
+        "ownerships": g._rows(
+            "MATCH (a:Asset)-[r:OWNED_BY]->(o:Owner) RETURN a.id, o.id, r.role "
+            "ORDER BY a.id, o.id, r.role"),
+    }
