@@ -14,8 +14,10 @@ import pyarrow as pa
 from mlg import store
 from mlg.batch import Batch
 from mlg.errors import AmbiguousAsset, AssetNotFound, MlgError, ReadOnlyGraph
+from mlg.lineage import MAX_DEPTH, lineage
 from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, Owner
 from mlg.schema import ASSET_COLUMNS
+from mlg.subgraph import Subgraph
 
 _ASSET_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
 
@@ -68,6 +70,8 @@ class Graph:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = kuzu.Connection(self._handle.database)
+            # Lineage must never be cut silently at Kuzu's 30-hop default (DESIGN §3).
+            conn.execute(f"CALL var_length_extend_max_depth={MAX_DEPTH}")
             self._local.conn = conn
             self._connections.append(conn)
         return conn
@@ -171,6 +175,33 @@ class Graph:
                 "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
                 "RETURN count(*)"),
         )
+
+    # -- lineage -------------------------------------------------------------------
+
+    def upstream(self, asset: str, depth: int | None = None, kinds: Iterable[str] | None = None,
+                 types: Iterable[str] | None = None, max_nodes: int | None = None) -> Subgraph:
+        """Everything `asset` depends on, to any depth (or `depth` hops).
+
+        `kinds` keeps only assets of those kinds (plus the root); the hops through
+        hidden assets become edges with `indirect=True`. `types` follows only those
+        relation types. `max_nodes` keeps the nearest assets and marks the result cut.
+        """
+        return lineage(self, asset, "up", depth, kinds, types, max_nodes)
+
+    def downstream(self, asset: str, depth: int | None = None, kinds: Iterable[str] | None = None,
+                   types: Iterable[str] | None = None, max_nodes: int | None = None) -> Subgraph:
+        """Everything that depends on `asset`, directly or not. Arguments as `upstream`."""
+        return lineage(self, asset, "down", depth, kinds, types, max_nodes)
+
+    def lineage(self, asset: str, direction: str = "both", depth: int | None = None,
+                kinds: Iterable[str] | None = None, types: Iterable[str] | None = None,
+                max_nodes: int | None = None) -> Subgraph:
+        """Upstream (`up`), downstream (`down`) or both around `asset`."""
+        return lineage(self, asset, direction, depth, kinds, types, max_nodes)
+
+    # -- impact and paths: thin methods over mlg/impact.py and mlg/paths.py ------------
+
+    # -- discovery: thin methods over mlg/search.py, mlg/reports.py, mlg/cypher.py -------
 
     # -- ingest -------------------------------------------------------------------
 

@@ -31,10 +31,13 @@ def main(ctx: click.Context, db: str | None) -> None:
 
 
 def _register() -> None:
+    # One module per group of commands, each exporting COMMANDS. Imports inside the
+    # modules stay lazy so that `mlg --help` loads no UI toolkit.
     from mlg.cli import graph_commands
 
-    for command in graph_commands.COMMANDS:
-        main.add_command(command)
+    for module in (graph_commands,):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register()
