@@ -1,0 +1,1 @@
+"""Jupyter lineage diagrams (installed as mlg.notebook)."""

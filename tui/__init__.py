@@ -1,0 +1,1 @@
+"""`mlg explore`: the Textual terminal explorer (installed as mlg.tui)."""
