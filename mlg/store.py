@@ -89,7 +89,8 @@ def _open_database(path: Path, read_only: bool, create: bool) -> kuzu.Database:
         text = str(exc)
         if "Could not set lock" in text:
             raise GraphLocked(str(path), read_only) from None
-        raise GraphError(f"{path} is not an mlg graph (Kuzu could not open it: {text.splitlines()[0]})") from None
+        reason = text.splitlines()[0] if text else "unknown error"
+        raise GraphError(f"{path} is not an mlg graph (Kuzu could not open it: {reason})") from None
     try:
         _check_or_create_schema(database, path, read_only, fresh=not exists)
     except BaseException:

@@ -380,7 +380,7 @@ def _keep_edge(edges, edge_locs, key, edge, loc, fld, record_id, problems) -> No
 def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, problems) -> None:
     wanted = {t for key in plan.edges for t in key[:2]} - plan.assets.keys()
     graph_kinds = lookup.asset_kinds(wanted) if wanted else {}
-    for key, edge in plan.edges.items():
+    for key in plan.edges:
         src, dst, rtype = key
         loc, fld = edge_locs[key]
         record_id = src if fld else f"{src} -{rtype}-> {dst}"
