@@ -1,0 +1,77 @@
+"""neighbours_with_counts: one level of a lineage tree, each child with its own count."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from mlg.errors import AssetNotFound, MlgError
+from mlg.neighbours import neighbours_with_counts
+
+# raw -> clean -> {features f1, f2}; model m trained on clean, uses f1 and f2;
+# service s serves m; workflow w reads raw, clean is produced by w.
+ESTATE = {
+    "assets": [
+        {"id": "d:raw", "kind": "dataset", "name": "raw"},
+        {"id": "w:etl", "kind": "workflow", "name": "etl", "reads": ["d:raw"]},
+        {"id": "d:clean", "kind": "dataset", "name": "clean",
+         "derived_from": ["d:raw"], "produced_by": ["w:etl"]},
+        {"id": "f:one", "kind": "feature", "name": "one", "computed_from": ["d:clean"]},
+        {"id": "f:two", "kind": "feature", "name": "two", "computed_from": ["d:clean"]},
+        {"id": "m:rank", "kind": "model", "name": "rank",
+         "trained_on": ["d:clean"], "uses_feature": ["f:one", "f:two"]},
+        {"id": "s:api", "kind": "service", "name": "api", "serves": ["m:rank"]},
+    ],
+}
+
+
+@pytest.fixture
+def small(graph, tmp_path):
+    path = tmp_path / "estate.yaml"
+    path.write_text(yaml.safe_dump(ESTATE))
+    graph.ingest(path)
+    return graph
+
+
+def test_upstream_level_counts_each_childs_own_dependencies(small):
+    level = neighbours_with_counts(small, "m:rank", "up")
+    assert level.asset.id == "m:rank"
+    got = [(n.asset.id, n.type, n.count) for n in level.neighbours]
+    # ordered by relation type, then kind, then name
+    assert got == [("d:clean", "trained_on", 2), ("f:one", "uses_feature", 1),
+                   ("f:two", "uses_feature", 1)]
+    assert level.by_kind == {"dataset": 1, "feature": 2}
+    assert level.total == level.matching == 3
+    assert not level.truncated and level.hidden == 0
+
+
+def test_downstream_level_counts_dependents(small):
+    level = neighbours_with_counts(small, "d:clean", "down")
+    got = {(n.asset.id, n.type): n.count for n in level.neighbours}
+    assert got == {("f:one", "computed_from"): 1, ("f:two", "computed_from"): 1,
+                   ("m:rank", "trained_on"): 1}
+    leaf = neighbours_with_counts(small, "s:api", "down")
+    assert leaf.neighbours == () and leaf.total == 0 and not leaf.truncated
+
+
+def test_kind_filter_hides_and_says_how_many(small):
+    level = neighbours_with_counts(small, "m:rank", "up", kinds=["feature"])
+    assert [n.asset.id for n in level.neighbours] == ["f:one", "f:two"]
+    assert level.total == 3 and level.matching == 2 and level.hidden == 1
+    assert not level.truncated
+
+
+def test_limit_cuts_and_says_so(small):
+    level = neighbours_with_counts(small, "m:rank", "up", limit=2)
+    assert [n.asset.id for n in level.neighbours] == ["d:clean", "f:one"]
+    assert level.truncated and level.matching == 3
+
+
+def test_name_resolves_and_bad_input_is_a_clear_error(small):
+    assert neighbours_with_counts(small, "rank", "up").asset.id == "m:rank"
+    with pytest.raises(AssetNotFound):
+        neighbours_with_counts(small, "nope")
+    with pytest.raises(MlgError, match="direction"):
+        neighbours_with_counts(small, "m:rank", "sideways")
+    with pytest.raises(MlgError, match="unknown kind"):
+        neighbours_with_counts(small, "m:rank", kinds=["pizza"])
