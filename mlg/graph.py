@@ -14,8 +14,11 @@ import pyarrow as pa
 from mlg import store
 from mlg.batch import Batch
 from mlg.errors import AmbiguousAsset, AssetNotFound, MlgError, ReadOnlyGraph
+from mlg.impact import Impact, impact
 from mlg.lineage import MAX_DEPTH, lineage
 from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, Owner
+from mlg.paths import PathResult
+from mlg.paths import path as shortest_paths
 from mlg.schema import ASSET_COLUMNS
 from mlg.subgraph import Subgraph
 
@@ -200,6 +203,17 @@ class Graph:
         return lineage(self, asset, direction, depth, kinds, types, max_nodes)
 
     # -- impact and paths: thin methods over mlg/impact.py and mlg/paths.py ------------
+
+    def impact(self, asset: str, max_paths: int | None = 10_000) -> Impact:
+        """Everything that depends on `asset`, by kind, with paths and owners to notify."""
+        return impact(self, asset, max_paths)
+
+    def path_between(self, a: str, b: str, max_paths: int = 5) -> PathResult:
+        """Shortest dependency path(s) from `a` to `b` (either direction, else undirected).
+
+        Not `Graph.path`: that attribute is the graph's file.
+        """
+        return shortest_paths(self, a, b, max_paths)
 
     # -- discovery: thin methods over mlg/search.py, mlg/reports.py, mlg/cypher.py -------
 

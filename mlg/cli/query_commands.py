@@ -1,0 +1,260 @@
+"""lineage, impact, path, export: the questions asked of the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from mlg.cli.context import open_graph
+from mlg.cli.output import format_option, kind_style, print_json
+from mlg.schema import KINDS, RELATION_TYPES
+
+_TITLES = {"up": ("upstream of", "what it depends on"),
+           "down": ("downstream of", "what depends on it")}
+
+
+def _lineage_options(func: Callable) -> Callable:
+    """ASSET, direction, --depth and --kind: shared by `lineage` and `export`."""
+    for option in reversed((
+        click.argument("asset"),
+        click.option("--up", "direction", flag_value="up", default=True,
+                     help="What ASSET depends on (the default)."),
+        click.option("--down", "direction", flag_value="down", help="What depends on ASSET."),
+        click.option("--both", "direction", flag_value="both", help="Upstream and downstream."),
+        click.option("--depth", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Stop after N hops (default: all of it)."),
+        click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
+                     help="Keep only assets of this kind (repeatable); hops through other "
+                          "kinds become indirect edges."),
+    )):
+        func = option(func)
+    return func
+
+
+@click.command()
+@_lineage_options
+@click.option("--type", "types", multiple=True, type=click.Choice(RELATION_TYPES),
+              help="Follow only this relation type (repeatable).")
+@format_option("table", "json", "csv")
+@click.pass_context
+def lineage(ctx: click.Context, asset: str, direction: str, depth: int | None,
+            kinds: tuple[str, ...], types: tuple[str, ...], fmt: str) -> None:
+    """Everything ASSET depends on (--up), what depends on it (--down), or both.
+
+    json prints the subgraph (nodes, edges, truncated); csv prints the nodes table
+    (`mlg export` writes the edges too).
+    """
+    graph = open_graph(ctx)
+    if fmt == "table":
+        for side in ("up", "down") if direction == "both" else (direction,):
+            _print_lineage(graph.lineage(asset, side, depth, kinds or None, types or None), side)
+        return
+    sub = graph.lineage(asset, direction, depth, kinds or None, types or None)
+    if fmt == "json":
+        print_json(sub.to_dict())
+    else:
+        from mlg.export import frame_to_csv
+
+        click.echo(frame_to_csv(sub.nodes), nl=False)
+
+
+@click.command()
+@click.argument("asset")
+@format_option("table", "json", "csv")
+@click.pass_context
+def impact(ctx: click.Context, asset: str, fmt: str) -> None:
+    """What a change to ASSET affects, by kind, and which teams and people to tell.
+
+    csv prints one row per affected asset (id, kind, name, distance, path, relations, owners).
+    """
+    result = open_graph(ctx).impact(asset)
+    if fmt == "json":
+        print_json(result.to_dict())
+    elif fmt == "csv":
+        from mlg.export import frame_to_csv
+
+        click.echo(frame_to_csv(result.to_frame()), nl=False)
+    else:
+        _print_impact(result)
+
+
+@click.command("path")
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@click.option("--max-paths", type=click.IntRange(min=1), default=5, show_default=True,
+              help="At most this many shortest paths.")
+@format_option("table", "json")
+@click.pass_context
+def path_command(ctx: click.Context, source: str, target: str, max_paths: int, fmt: str) -> None:
+    """The shortest dependency path(s) between FROM and TO.
+
+    First FROM depends on TO, else TO depends on FROM, else any connection ignoring
+    the direction of the edges (said so).
+    """
+    result = open_graph(ctx).path_between(source, target, max_paths)
+    if fmt == "json":
+        print_json(result.to_dict())
+    else:
+        _print_path(result)
+
+
+@click.command()
+@_lineage_options
+@click.option("--out", "out_dir", required=True, type=click.Path(), metavar="DIR",
+              help="Folder to write into (created if missing).")
+@click.option("--format", "fmt", type=click.Choice(("csv", "parquet", "json")), default="csv",
+              show_default=True, help="csv/parquet: nodes and edges files; json: subgraph.json.")
+@click.pass_context
+def export(ctx: click.Context, asset: str, direction: str, depth: int | None,
+           kinds: tuple[str, ...], out_dir: str, fmt: str) -> None:
+    """Write the lineage of ASSET to files (columns in the README)."""
+    from mlg.export import write_subgraph
+
+    sub = open_graph(ctx).lineage(asset, direction, depth, kinds or None)
+    files = write_subgraph(sub, out_dir, fmt)
+    click.echo(f"wrote {len(sub.assets)} assets and {len(sub.relations)} edges to {out_dir}: "
+               + ", ".join(f.name for f in files))
+    if sub.truncated:
+        click.echo(f"note: the lineage was cut: {sub.truncated_reason}")
+
+
+COMMANDS = [lineage, impact, path_command, export]
+
+
+# -- people's output ----------------------------------------------------------------
+
+
+def console():
+    """mlg.cli.output's console, but ids like `experiment:ab` stay text, not emoji (🆎)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, emoji=False)
+
+
+def _styled(asset) -> str:
+    return f"[{kind_style(asset.kind)}]{asset.kind}[/]"
+
+
+def _print_lineage(sub, side: str) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = console()
+    root = sub.asset(sub.roots[0])
+    where, what = _TITLES[side]
+    count = len(sub.assets) - 1
+    out.print(f"[bold]{where}[/] {_styled(root)} [bold]{escape(root.name)}[/] ({escape(root.id)})"
+              f" — {what}: {count} asset{'s' * (count != 1)}")
+    if count:
+        # "via": the relation linking each asset to the farthest asset nearer the root
+        dist = sub.distances
+        best: dict[str, tuple] = {}
+        for e in sub.relations:
+            near, far = (e.source, e.target) if side == "up" else (e.target, e.source)
+            if far in dist and near in dist and dist[near] < dist[far]:
+                best[far] = max(best.get(far, (-1,)), (dist[near], e.type, near, e))
+        via = {}
+        for far, (_, _, near, e) in best.items():
+            rel = f"{e.hops} hops, indirect" if e.indirect else e.type
+            via[far] = f"{rel} {'←' if side == 'up' else '→'} {near}"
+        table = Table(show_edge=False, pad_edge=False)
+        for column in ("hops", "kind", "id", "name", "via", "owners"):
+            table.add_column(column, justify="right" if column == "hops" else "left")
+        last = None
+        for a in sorted(sub.assets, key=lambda a: (sub.distances.get(a.id, 0), a.kind, a.name)):
+            hops = sub.distances.get(a.id, 0)
+            if a.id == root.id:
+                continue
+            if last is not None and hops != last:
+                table.add_section()
+            table.add_row(str(hops) if hops != last else "", _styled(a), escape(a.id),
+                          escape(a.name), escape(via.get(a.id, "")),
+                          escape(", ".join(o.id for o in sub.owners.get(a.id, ()))))
+            last = hops
+        out.print(table)
+    if sub.truncated:
+        out.print(f"[yellow]truncated: {escape(sub.truncated_reason or 'cut')}[/]"
+                  " (raise --depth to see further)")
+
+
+def _print_impact(result) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = console()
+    a = result.asset
+    n = len(result.affected)
+    out.print(f"Changing {_styled(a)} [bold]{escape(a.name)}[/] ({escape(a.id)}) affects "
+              f"[bold]{n}[/] asset{'s' * (n != 1)}")
+    if result.truncated:
+        out.print(f"[yellow]truncated: {escape(result.truncated_reason or 'cut')}[/]")
+    if not n:
+        out.print("Nothing depends on it.")
+        return
+    for kind, items in result.by_kind().items():
+        table = Table(title=f"{kind} ({len(items)})", title_justify="left", show_edge=False,
+                      pad_edge=False, title_style=f"bold {kind_style(kind)}")
+        for column in ("hops", "id", "name", "path", "owners"):
+            table.add_column(column, justify="right" if column == "hops" else "left")
+        for item in items:
+            table.add_row(str(item.distance), escape(item.asset.id), escape(item.asset.name),
+                          escape(item.path.text() if item.path else "…"),
+                          escape(", ".join(o.id for o in item.owners)))
+        out.print(table)
+    if result.paths_capped:
+        out.print("[dim]… paths left out for the farthest assets (see --format json)[/]")
+    out.print(f"\n[bold]teams to notify[/] ({len(result.teams)})"
+              + ("" if result.teams else ": [yellow]none of the affected assets has a team[/]"))
+    for t in result.teams:
+        out.print(f"  {escape(t.owner.name)} ({escape(t.owner.id)}): {_count(t.assets)}")
+    if result.people:
+        out.print(f"[bold]people[/] ({len(result.people)})")
+        for p in result.people:
+            contact = f" <{p.owner.email}>" if p.owner.email else f" ({p.owner.id})"
+            out.print(f"  {escape(p.owner.name + contact)}: {_count(p.assets)}")
+    for title, items in (("production services reached", result.services),
+                         ("experiments reached", result.experiments)):
+        out.print(f"[bold]{title}[/] ({len(items)})")
+        for item in items:
+            out.print(f"  {escape(item.path.text())}")
+
+
+def _count(assets) -> str:
+    return f"{len(assets)} affected asset{'s' * (len(assets) != 1)}"
+
+
+def _print_path(result) -> None:
+    from rich.markup import escape
+
+    out = console()
+    a, b = escape(result.source.id), escape(result.target.id)
+    if not result.found:
+        out.print(f"{a} and {b} are not connected.")
+        return
+    plural = "s" * (len(result.paths) != 1)
+    headline = {
+        "same": f"{a} and {b} are the same asset.",
+        "up": f"{a} depends on {b}",
+        "down": f"{b} depends on {a}",
+        "undirected": f"neither depends on the other; {a} and {b} are connected "
+                      "(edges followed both ways)",
+    }[result.direction]
+    if result.direction != "same":
+        headline += f": {result.hops} hop{'s' * (result.hops != 1)}, " \
+                    f"{len(result.paths)}{'+' if result.capped else ''} shortest path{plural}"
+    out.print(headline)
+    if result.direction != "same":
+        out.print("[dim](arrows point from the dependent to what it depends on)[/]")
+    assets = {x.id: x for x in result.subgraph.assets}
+    for number, p in enumerate(result.paths, 1):
+        if len(result.paths) > 1:
+            out.print(f"[bold]path {number}[/]")
+        for i, asset_id in enumerate(p.assets):
+            x = assets[asset_id]
+            out.print(f"  {_styled(x)} [bold]{escape(x.name)}[/] ({escape(x.id)})")
+            if i < len(p.relations):
+                rel = p.relations[i]
+                out.print(f"    [dim]{f'-{rel}->' if p.forward[i] else f'<-{rel}-'}[/]")
+    if result.capped:
+        out.print("[dim]more shortest paths exist; raise --max-paths to see them[/]")

@@ -1,0 +1,121 @@
+"""Writing a Subgraph to files: CSV, Parquet or JSON, with the columns of mlg.subgraph.
+
+- csv:     `nodes.csv` and `edges.csv`. List columns (tags, owners) hold JSON arrays,
+           props holds a JSON object, times are `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC),
+           booleans `True`/`False`, and an empty field is a missing value.
+- parquet: `nodes.parquet` and `edges.parquet`, typed as `Subgraph.to_arrow()`.
+- json:    one `subgraph.json` holding `Subgraph.to_dict()` — the DESIGN §6 shape
+           `{"roots", "nodes", "edges", "truncated", "truncated_reason"}` that
+           `mlg lineage --format json` prints.
+
+`read_frames(directory)` reads csv or parquet exports back as the DataFrames
+`Subgraph.to_pandas()` returns (same columns, same dtypes).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlg.errors import MlgError
+from mlg.subgraph import Subgraph, _frame
+
+if TYPE_CHECKING:
+    import pandas
+
+FORMATS = ("csv", "parquet", "json")
+
+# How csv text maps back to typed columns (by column name; every other column is str).
+_LIST_COLUMNS = ("tags", "owners", "path", "relations")
+_INT_COLUMNS = ("distance", "hops")
+_BOOL_COLUMNS = ("is_root", "deprecated", "indirect")
+_TIME_COLUMNS = ("created_at", "updated_at")
+
+
+def write_subgraph(subgraph: Subgraph, out_dir: str | os.PathLike[str],
+                   fmt: str = "csv") -> list[Path]:
+    """Write `subgraph` into `out_dir` (created if missing); returns the files written."""
+    if fmt not in FORMATS:
+        raise MlgError(f"export format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise MlgError(f"cannot export to {out}: it is a file, not a directory; "
+                       "choose another --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if fmt == "json":
+            target = out / "subgraph.json"
+            target.write_text(json.dumps(subgraph.to_dict(), indent=2, ensure_ascii=False,
+                                         default=str) + "\n", encoding="utf-8")
+            return [target]
+        nodes, edges = subgraph.to_arrow()
+        written = []
+        for name, table in (("nodes", nodes), ("edges", edges)):
+            target = out / f"{name}.{fmt}"
+            if fmt == "parquet":
+                import pyarrow.parquet as pq
+
+                pq.write_table(table, target)
+            else:
+                frame_to_csv(_frame(table), target)
+            written.append(target)
+        return written
+    except OSError as exc:
+        raise MlgError(f"cannot write the export to {out}: {exc.strerror or exc}") from exc
+
+
+def frame_to_csv(frame: pandas.DataFrame, dest: str | os.PathLike[str] | None = None
+                 ) -> str | None:
+    """CSV of a DataFrame, list values as JSON arrays. Returns the text when `dest` is None."""
+    frame = frame.copy()
+    for name in frame.columns:
+        if name in _LIST_COLUMNS:
+            frame[name] = [None if v is None else json.dumps(list(v), ensure_ascii=False)
+                           for v in frame[name]]
+    if dest is None:
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False)
+        return buffer.getvalue()
+    frame.to_csv(dest, index=False, encoding="utf-8")
+    return None
+
+
+def read_frames(directory: str | os.PathLike[str]) -> tuple[pandas.DataFrame, pandas.DataFrame]:
+    """(nodes, edges) DataFrames of a csv or parquet export, typed as `Subgraph.to_pandas()`."""
+    folder = Path(directory)
+    for fmt in ("parquet", "csv"):
+        files = [folder / f"{name}.{fmt}" for name in ("nodes", "edges")]
+        if all(f.is_file() for f in files):
+            read = _read_parquet if fmt == "parquet" else read_csv
+            return read(files[0]), read(files[1])
+    raise MlgError(f"{folder} holds no nodes/edges .csv or .parquet export")
+
+
+def _read_parquet(path: Path) -> pandas.DataFrame:
+    import pyarrow.parquet as pq
+
+    return _frame(pq.read_table(path))
+
+
+def read_csv(path: str | os.PathLike[str]) -> pandas.DataFrame:
+    """One csv written by mlg, with its columns typed back (str, Int64, bool, datetime64[us])."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    for name in frame.columns:
+        column = frame[name]
+        if name in _LIST_COLUMNS:
+            frame[name] = pd.Series([json.loads(v) if isinstance(v, str) else None
+                                     for v in column], index=frame.index, dtype=object)
+        elif name in _INT_COLUMNS:
+            frame[name] = pd.to_numeric(column).astype("Int64")
+        elif name in _BOOL_COLUMNS:
+            frame[name] = column.map({"True": True, "False": False}).astype(bool)
+        elif name in _TIME_COLUMNS:
+            frame[name] = pd.to_datetime(column).astype("datetime64[us]")
+        else:
+            frame[name] = column.astype("str")
+    return frame
