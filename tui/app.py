@@ -1,0 +1,136 @@
+"""ExploreApp: `mlg explore`, a keyboard-first explorer of the lifecycle graph.
+
+    from mlg.tui.app import ExploreApp
+    with mlg.open(path, read_only=True) as graph:
+        ExploreApp(graph, start_asset="model:recs.home_ranker@4").run()
+
+The app receives an open Graph and never touches Kuzu: every question goes through
+mlg's public API, in a worker thread, and comes back as a message.
+"""
+
+from __future__ import annotations
+
+from mlg.tui.screens.asset_view import AssetScreen
+from mlg.tui.screens.console import ConsoleScreen
+from mlg.tui.screens.export import ExportScreen
+from mlg.tui.screens.help import HelpScreen
+from mlg.tui.screens.impact import ImpactScreen
+from mlg.tui.screens.kind_filter import KindFilterScreen, Kinds
+from mlg.tui.screens.path import PathScreen
+from mlg.tui.screens.search import SearchScreen
+from mlg.tui.widgets.lineage_tree import LineageTree
+from mlg.tui.widgets.nav_tree import NavTree
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Tree
+
+from mlg import Asset, Graph
+from mlg.subgraph import Subgraph
+
+
+class ExploreApp(App[None]):
+    """Search, walk lineage, see impact and paths, query and export — from the keyboard."""
+
+    CSS_PATH = "explore.tcss"
+    TITLE = "mlg explore"
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("colon", "console", "Cypher"),
+        Binding("f", "kinds", "Kinds"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, graph: Graph, start_asset: str | None = None) -> None:
+        super().__init__()
+        self.graph = graph
+        self.start_asset = start_asset
+        # Kinds shown by the trees and the search; None shows every kind.
+        self.kinds: Kinds = None
+        mode = "read-only" if graph.read_only else "read-write"
+        # The file's name only: a full path would differ from machine to machine.
+        self.title = f"mlg explore · {graph.path.name} ({mode})"
+
+    def get_default_screen(self) -> Screen:
+        return AssetScreen(self.graph, self.start_asset)
+
+    @property
+    def asset_screen(self) -> AssetScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, AssetScreen)
+        return screen
+
+    # -- going places -----------------------------------------------------------------
+
+    def open_asset(self, asset: Asset | None) -> None:
+        """Back to the asset view, centred on `asset` (nothing happens for None)."""
+        if asset is None:
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.asset_screen.show(asset)
+
+    def action_search(self) -> None:
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen(self.graph, self.kinds), self.open_asset)
+
+    def open_impact(self, asset: Asset) -> None:
+        self.push_screen(ImpactScreen(self.graph, asset), self.open_asset)
+
+    def pick_path_target(self, source: Asset) -> None:
+        def found(target: Asset | None) -> None:
+            if target is not None:
+                self.push_screen(PathScreen(self.graph, source, target), self.open_asset)
+
+        title = f"Path from {source.name} to…"
+        self.push_screen(SearchScreen(self.graph, self.kinds, title=title), found)
+
+    def action_console(self) -> None:
+        if not isinstance(self.screen, ConsoleScreen):
+            self.push_screen(ConsoleScreen(self.graph))
+
+    # -- export -------------------------------------------------------------------------
+
+    def export_lineage(self, asset: Asset) -> None:
+        kinds = self.kinds
+
+        def lineage() -> Subgraph:
+            return self.graph.lineage(asset.id, "both", kinds=kinds)
+
+        what = f"lineage of {asset.id} (upstream and downstream, every depth"
+        what += f", kinds {', '.join(kinds)})" if kinds else ")"
+        self.push_screen(ExportScreen(lineage, what, asset.id))
+
+    def export_subgraph(self, subgraph: Subgraph, what: str, slug_of: str) -> None:
+        self.push_screen(ExportScreen(lambda: subgraph, what, slug_of))
+
+    # -- filters and help ----------------------------------------------------------------
+
+    def action_kinds(self) -> None:
+        if isinstance(self.screen, KindFilterScreen):
+            return
+
+        def chosen(kinds: Kinds) -> None:
+            if kinds != self.kinds:
+                self.kinds = kinds
+                self.asset_screen.reload()
+
+        self.push_screen(KindFilterScreen(self.kinds), chosen)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        tree_keys = [b for b in Tree.BINDINGS if isinstance(b, Binding)
+                     and b.key in ("up", "down", "space", "shift+left")]
+        self.push_screen(HelpScreen([
+            ("Everywhere", self.BINDINGS),
+            ("Asset view", AssetScreen.BINDINGS),
+            ("Lineage trees", [*LineageTree.BINDINGS, *NavTree.BINDINGS, *tree_keys]),
+            ("Search", SearchScreen.BINDINGS),
+            ("Impact and path screens", ImpactScreen.BINDINGS),
+            ("Cypher console", ConsoleScreen.BINDINGS),
+            ("Kind filter", KindFilterScreen.BINDINGS),
+        ]))

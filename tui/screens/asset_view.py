@@ -1,0 +1,172 @@
+"""AssetScreen: one asset in the middle, its upstream and downstream lineage as trees.
+
+The main screen of `mlg explore`. Re-centring pushes the current asset on a history
+that Backspace (or h) walks back. Every database call runs in a worker of the widget
+that needs it: the panel and the two trees load in parallel.
+"""
+
+from __future__ import annotations
+
+from mlg.tui.kinds import asset_label
+from mlg.tui.widgets.asset_panel import AssetPanel
+from mlg.tui.widgets.lineage_tree import LineageTree, relation_arrow
+from mlg.tui.widgets.welcome import Welcome
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+
+from mlg import Asset, Graph, MlgError
+
+
+class AssetScreen(Screen[None]):
+    """Properties on the left; upstream above downstream on the right."""
+
+    BINDINGS = [
+        Binding("backspace,h", "back", "Back"),
+        Binding("i", "impact", "Impact"),
+        Binding("p", "path", "Path to…"),
+        Binding("e", "export", "Export"),
+        Binding("tab", "app.focus_next", "Next panel", show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous panel", show=False),
+    ]
+
+    class Resolved(Message):
+        """The start asset named on the command line was looked up."""
+
+        def __init__(self, asset: Asset | None, error: str | None = None) -> None:
+            self.asset = asset
+            self.error = error
+            super().__init__()
+
+    def __init__(self, graph: Graph, start_asset: str | None = None) -> None:
+        super().__init__(id="asset-screen")
+        self.graph = graph
+        self.start_asset = start_asset
+        self.current: Asset | None = None
+        self.history: list[Asset] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with ContentSwitcher(initial="welcome", id="switcher"):
+            yield Welcome(self.graph, id="welcome")
+            with Horizontal(id="asset-view"):
+                yield AssetPanel(self.graph, id="panel")
+                with Vertical(id="trees"):
+                    yield LineageTree(self.graph, "up", id="upstream")
+                    yield LineageTree(self.graph, "down", id="downstream")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._set_status()
+        if self.start_asset:
+            self._set_status(Text(f"looking up {self.start_asset}…", style="dim italic"))
+            self._resolve(self.start_asset)
+
+    @work(thread=True, group="resolve")
+    def _resolve(self, ref: str) -> None:
+        try:
+            self.post_message(self.Resolved(self.graph.resolve(ref)))
+        except MlgError as exc:
+            self.post_message(self.Resolved(None, str(exc)))
+
+    def on_asset_screen_resolved(self, message: AssetScreen.Resolved) -> None:
+        if message.asset is not None:
+            self.show(message.asset)
+        else:
+            self._set_status(Text(message.error or "", style="red"))
+
+    # -- navigation ---------------------------------------------------------------------
+
+    @property
+    def upstream(self) -> LineageTree:
+        return self.query_one("#upstream", LineageTree)
+
+    @property
+    def downstream(self) -> LineageTree:
+        return self.query_one("#downstream", LineageTree)
+
+    def show(self, asset: Asset, *, remember: bool = True) -> None:
+        """Centre the screen on `asset`; the one shown before goes on the history."""
+        if remember and self.current is not None and self.current.id != asset.id:
+            self.history.append(self.current)
+        self.current = asset
+        self.sub_title = asset.id
+        self.query_one("#switcher", ContentSwitcher).current = "asset-view"
+        kinds = self.app.kinds
+        self.query_one("#panel", AssetPanel).show(asset)
+        self.upstream.show(asset, kinds)
+        self.downstream.show(asset, kinds)
+        if not (self.upstream.has_focus or self.downstream.has_focus):
+            self.upstream.focus()
+        self._set_status()
+
+    def reload(self) -> None:
+        """Show the current asset again (the kind filter changed)."""
+        if self.current is not None:
+            self.show(self.current, remember=False)
+
+    def action_back(self) -> None:
+        if self.history:
+            self.show(self.history.pop(), remember=False)
+        else:
+            self.notify("No earlier asset in the history.", timeout=2)
+
+    def on_lineage_tree_asset_chosen(self, message: LineageTree.AssetChosen) -> None:
+        focused = message.control if isinstance(message.control, LineageTree) else None
+        self.show(message.asset)
+        if focused is not None:
+            focused.focus()
+
+    def on_asset_panel_version_chosen(self, message: AssetPanel.VersionChosen) -> None:
+        self.show(message.asset)
+
+    def on_lineage_tree_asset_highlighted(self, message: LineageTree.AssetHighlighted) -> None:
+        node = message.node
+        if node.relation is None:
+            self._set_status()
+            return
+        text = Text(relation_arrow(node.relation, message.tree.direction) + " ", style="dim")
+        text.append_text(asset_label(node.asset))
+        text.append(f"  {node.asset.id}", style="dim")
+        text.append("   enter: re-centre on it", style="dim italic")
+        self._set_status(text)
+
+    def _set_status(self, text: Text | None = None) -> None:
+        if text is None:
+            parts = []
+            if self.current is None:
+                parts.append("/ search for an asset")
+            else:
+                parts.append("↑↓ j k move · space → expand · enter l re-centre · tab next panel")
+            if self.history:
+                parts.append(f"back: {len(self.history)} (backspace)")
+            kinds = self.app.kinds
+            if kinds is not None:
+                parts.append("kinds shown: " + ", ".join(kinds) + " (f)")
+            text = Text("   ".join(parts), style="dim")
+        self.query_one("#status", Static).update(text)
+
+    # -- the screens that start from the current asset ---------------------------------
+
+    def _need_asset(self) -> Asset | None:
+        if self.current is None:
+            self.notify("Open an asset first: press / to search.", severity="warning")
+        return self.current
+
+    def action_impact(self) -> None:
+        if (asset := self._need_asset()) is not None:
+            self.app.open_impact(asset)
+
+    def action_path(self) -> None:
+        if (asset := self._need_asset()) is not None:
+            self.app.pick_path_target(asset)
+
+    def action_export(self) -> None:
+        if (asset := self._need_asset()) is not None:
+            self.app.export_lineage(asset)

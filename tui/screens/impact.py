@@ -1,0 +1,198 @@
+"""ImpactScreen: what a change to one asset would break, and who to tell.
+
+The blast radius grouped by kind (nearest first), the teams (and people) to notify, and
+the path from the asset to every production service and experiment it reaches. Enter
+on any asset leaves the screen centred on that asset.
+"""
+
+from __future__ import annotations
+
+from mlg.tui.kinds import ICONS, asset_label, asset_title, kind_badge
+from mlg.tui.widgets.nav_tree import NavTree
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, Tree
+
+from mlg import Asset, Graph, MlgError
+from mlg.cli.output import kind_style
+from mlg.impact import REACHED_KINDS, AffectedAsset, Impact
+from mlg.schema import KINDS
+
+# Enough to read on a screen; the rest is counted, and exported with `e`.
+SHOWN_PER_KIND = 100
+SHOWN_PATHS = 100
+EXPANDED_PATHS = 3
+
+
+class ImpactScreen(Screen[Asset | None]):
+    BINDINGS = [
+        Binding("escape,backspace,h", "dismiss(None)", "Back"),
+        Binding("e", "export", "Export"),
+    ]
+
+    class Computed(Message):
+        def __init__(self, impact: Impact | None, error: str | None = None) -> None:
+            self.impact = impact
+            self.error = error
+            super().__init__()
+
+    def __init__(self, graph: Graph, asset: Asset) -> None:
+        super().__init__(id="impact-screen")
+        self.graph = graph
+        self.asset = asset
+        self.impact: Impact | None = None
+        self._assets: dict[str, Asset] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        summary = Text("computing the impact of ", style="dim italic")
+        summary.append_text(asset_label(self.asset, bold=True))
+        summary.append("…", style="dim italic")
+        yield Static(summary, id="impact-summary")
+        with Horizontal(id="impact-body"):
+            kinds: Tree[Asset | None] = NavTree("affected", id="impact-kinds")
+            kinds.border_title = "Blast radius by kind (nearest first)"
+            kinds.show_root = False
+            yield kinds
+            with Vertical(id="impact-side"):
+                teams = DataTable(id="impact-teams", cursor_type="row", zebra_stripes=True)
+                teams.border_title = "Who to tell"
+                yield teams
+                paths: Tree[Asset | None] = NavTree("paths", id="impact-paths")
+                paths.border_title = "Paths to production services and experiments"
+                paths.show_root = False
+                yield paths
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"impact of {self.asset.id}"
+        self.query_one("#impact-kinds").focus()
+        self._compute()
+
+    @work(thread=True, group="impact")
+    def _compute(self) -> None:
+        try:
+            self.post_message(self.Computed(self.graph.impact(self.asset.id)))
+        except MlgError as exc:
+            self.post_message(self.Computed(None, str(exc)))
+
+    def on_impact_screen_computed(self, message: ImpactScreen.Computed) -> None:
+        if message.impact is None:
+            self.query_one("#impact-summary", Static).update(
+                Text(f"could not compute the impact: {message.error}", style="red"))
+            return
+        self.impact = impact = message.impact
+        self._assets = {a.id: a for a in impact.subgraph.assets}
+        self.query_one("#impact-summary", Static).update(self._summary(impact))
+        self._fill_kinds(impact)
+        self._fill_teams(impact)
+        self._fill_paths(impact)
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def _summary(self, impact: Impact) -> Text:
+        n = len(impact.affected)
+        text = Text("Changing ")
+        text.append_text(asset_label(impact.asset, bold=True))
+        if not n:
+            text.append(" affects nothing: no asset depends on it.")
+            return text
+        text.append(f" affects {n:,} asset{'s' if n != 1 else ''}: ")
+        text.append(", ".join(f"{len(items):,} {kind}" for kind, items in
+                              sorted(impact.by_kind().items())))
+        text.append(f" · {len(impact.teams)} team{'s' if len(impact.teams) != 1 else ''} "
+                    "to notify")
+        if impact.truncated:
+            text.append(f"\ncut: {impact.truncated_reason}", style="yellow")
+        if impact.paths_capped:
+            text.append("\nsome paths were not spelled out (too many assets)", style="yellow")
+        return text
+
+    def _fill_kinds(self, impact: Impact) -> None:
+        tree = self.query_one("#impact-kinds", Tree)
+        tree.clear()
+        groups = impact.by_kind()
+        # What runs in production and what is being tested first, then the schema's order.
+        order = [*REACHED_KINDS, *(k for k in KINDS if k not in REACHED_KINDS)]
+        for kind in sorted(groups, key=lambda k: order.index(k) if k in order else len(order)):
+            items = groups[kind]
+            label = kind_badge(kind)
+            label.append(f"  {len(items):,}", style="bold")
+            node = tree.root.add(label, None, expand=kind in REACHED_KINDS)
+            for item in items[:SHOWN_PER_KIND]:
+                node.add_leaf(self._affected_label(item), item.asset)
+            if len(items) > SHOWN_PER_KIND:
+                node.add_leaf(Text(f"… cut: {SHOWN_PER_KIND} of {len(items):,} shown "
+                                   "(nearest first); e exports them all", style="yellow"))
+        if not groups:
+            tree.root.add_leaf(Text("nothing depends on this asset", style="dim italic"))
+        tree.root.expand()
+
+    @staticmethod
+    def _affected_label(item: AffectedAsset) -> Text:
+        label = Text(f"{ICONS.get(item.asset.kind, '•')} ", style=kind_style(item.asset.kind))
+        label.append(asset_title(item.asset))
+        label.append(f"  {item.distance} hop{'s' if item.distance != 1 else ''}", style="dim")
+        teams = [o.name for o in item.owners if o.kind == "team"]
+        if item.owners:
+            label.append("  " + ", ".join(teams or [o.name for o in item.owners]), style="dim")
+        elif not item.owners:
+            label.append("  no owner", style="yellow")
+        return label
+
+    def _fill_teams(self, impact: Impact) -> None:
+        table = self.query_one("#impact-teams", DataTable)
+        table.clear(columns=True)
+        table.add_columns("owner", "kind", "email", "affected")
+        for entry in impact.teams + impact.people:
+            owner = entry.owner
+            table.add_row(owner.name, owner.kind, owner.email or "",
+                          Text(f"{len(entry.assets):,}", justify="right"))
+        unowned = sum(1 for a in impact.affected if not a.owners)
+        if unowned:
+            table.add_row(Text("nobody", style="yellow"), "", "unowned assets",
+                          Text(f"{unowned:,}", justify="right", style="yellow"))
+
+    def _fill_paths(self, impact: Impact) -> None:
+        tree = self.query_one("#impact-paths", Tree)
+        tree.clear()
+        reached = impact.services + impact.experiments
+        for n, item in enumerate(reached[:SHOWN_PATHS]):
+            label = asset_label(item.asset, bold=True)
+            label.append(f"  {item.distance} hop{'s' if item.distance != 1 else ''}",
+                         style="dim")
+            node = tree.root.add(label, item.asset, expand=n < EXPANDED_PATHS)
+            if item.path is None:
+                node.add_leaf(Text("path not spelled out", style="yellow"))
+                continue
+            for i, asset_id in enumerate(item.path.assets):
+                step = Text(f"<-{item.path.relations[i - 1]}- " if i else "", style="dim")
+                asset = self._assets.get(asset_id)
+                step.append_text(asset_label(asset) if asset else Text(asset_id))
+                node.add_leaf(step, asset)
+        if len(reached) > SHOWN_PATHS:
+            tree.root.add_leaf(Text(f"… cut: {SHOWN_PATHS} of {len(reached):,} shown",
+                                    style="yellow"))
+        if not reached:
+            tree.root.add_leaf(Text("no production service or experiment is affected",
+                                    style="dim italic"))
+        tree.root.expand()
+
+    # -- leaving ------------------------------------------------------------------------
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if isinstance(event.node.data, Asset):
+            self.dismiss(event.node.data)
+
+    def action_export(self) -> None:
+        if self.impact is None:
+            self.notify("The impact is still being computed.", severity="warning")
+            return
+        self.app.export_subgraph(self.impact.subgraph, f"impact of {self.asset.id}",
+                                 self.asset.id)

@@ -1,0 +1,132 @@
+"""PathScreen: how two assets are connected, as the shortest path(s) between them."""
+
+from __future__ import annotations
+
+from mlg.tui.kinds import asset_label
+from mlg.tui.widgets.nav_tree import NavTree
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, Tree
+
+from mlg import Asset, Graph, MlgError
+from mlg.paths import DependencyPath, PathResult
+
+_DIRECTIONS = {
+    "up": "depends on",
+    "down": "is depended on by",
+    "undirected": "is only loosely connected to (edges both ways, no dependency chain)",
+    "same": "is the same asset as",
+}
+
+
+class PathScreen(Screen[Asset | None]):
+    BINDINGS = [
+        Binding("escape,backspace,h", "dismiss(None)", "Back"),
+        Binding("e", "export", "Export"),
+    ]
+
+    class Found(Message):
+        def __init__(self, result: PathResult | None, error: str | None = None) -> None:
+            self.result = result
+            self.error = error
+            super().__init__()
+
+    def __init__(self, graph: Graph, source: Asset, target: Asset) -> None:
+        super().__init__(id="path-screen")
+        self.graph = graph
+        self.source = source
+        self.target = target
+        self.result: PathResult | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        summary = Text("looking for a path from ", style="dim italic")
+        summary.append_text(asset_label(self.source, bold=True))
+        summary.append(" to ", style="dim italic")
+        summary.append_text(asset_label(self.target, bold=True))
+        summary.append("…", style="dim italic")
+        yield Static(summary, id="path-summary")
+        tree: Tree[Asset | None] = NavTree("paths", id="path-tree")
+        tree.border_title = "Shortest paths"
+        tree.show_root = False
+        yield tree
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"path {self.source.id} → {self.target.id}"
+        self.query_one("#path-tree").focus()
+        self._find()
+
+    @work(thread=True, group="path")
+    def _find(self) -> None:
+        try:
+            self.post_message(self.Found(self.graph.path_between(self.source.id, self.target.id)))
+        except MlgError as exc:
+            self.post_message(self.Found(None, str(exc)))
+
+    def on_path_screen_found(self, message: PathScreen.Found) -> None:
+        summary = self.query_one("#path-summary", Static)
+        if message.result is None:
+            summary.update(Text(f"could not find a path: {message.error}", style="red"))
+            return
+        self.result = result = message.result
+        summary.update(self._summary(result))
+        assets = {a.id: a for a in result.subgraph.assets}
+        tree = self.query_one("#path-tree", Tree)
+        tree.clear()
+        for n, path in enumerate(result.paths, 1):
+            head = Text(f"path {n} of {len(result.paths)}", style="bold")
+            head.append(f"  {len(path)} hop{'s' if len(path) != 1 else ''}", style="dim")
+            node = tree.root.add(head, None, expand=True)
+            for step in _steps(path, assets):
+                node.add_leaf(*step)
+        if result.capped:
+            tree.root.add_leaf(Text(f"… cut: only the first {len(result.paths)} shortest "
+                                    "paths are shown", style="yellow"))
+        if not result.found:
+            tree.root.add_leaf(Text("no path: these assets are not connected",
+                                    style="dim italic"))
+        tree.root.expand()
+
+    def _summary(self, result: PathResult) -> Text:
+        text = asset_label(result.source, bold=True)
+        if not result.found:
+            text.append(" and ")
+            text.append_text(asset_label(result.target, bold=True))
+            text.append(" are not connected.")
+            return text
+        text.append(f" {_DIRECTIONS.get(result.direction or '', 'reaches')} ")
+        text.append_text(asset_label(result.target, bold=True))
+        hops = result.hops or 0
+        text.append(f" · {hops} hop{'s' if hops != 1 else ''}", style="dim")
+        return text
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if isinstance(event.node.data, Asset):
+            self.dismiss(event.node.data)
+
+    def action_export(self) -> None:
+        if self.result is None:
+            self.notify("The path is still being looked for.", severity="warning")
+            return
+        self.app.export_subgraph(self.result.subgraph,
+                                 f"path {self.source.id} → {self.target.id}", self.source.id)
+
+
+def _steps(path: DependencyPath, assets: dict[str, Asset]) -> list[tuple[Text, Asset | None]]:
+    """One line per asset of the path, each after the arrow that leads to it."""
+    steps = []
+    for i, asset_id in enumerate(path.assets):
+        text = Text()
+        if i:
+            rel, fwd = path.relations[i - 1], path.forward[i - 1]
+            text.append(f"-{rel}-> " if fwd else f"<-{rel}- ", style="dim")
+        asset = assets.get(asset_id)
+        text.append_text(asset_label(asset) if asset else Text(asset_id))
+        steps.append((text, asset))
+    return steps

@@ -1,0 +1,158 @@
+"""SearchScreen: find an asset by typing part of its name; results update as you type.
+
+Each keystroke starts an exclusive worker, so a slow query for "ra" is dropped as soon
+as "ran" is typed. The screen returns the chosen Asset (or None on Escape): the asset
+view opens it, the path screen uses it as the other end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mlg.tui.kinds import asset_label
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from mlg import Asset, Graph, MlgError
+
+LIMIT = 50
+
+
+class SearchScreen(ModalScreen[Asset | None]):
+    """A search box over a list of matching assets."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close"),
+        Binding("down", "focus_results", "Results", show=False),
+        Binding("j", "cursor_down", "Next result", show=False),
+        Binding("k", "cursor_up", "Previous result", show=False),
+    ]
+
+    class Results(Message):
+        def __init__(self, text: str, hits: list | None, error: str | None = None) -> None:
+            self.text = text
+            self.hits = hits
+            self.error = error
+            super().__init__()
+
+    def __init__(self, graph: Graph, kinds: Sequence[str] | None = None,
+                 title: str = "Search") -> None:
+        super().__init__(id="search-screen")
+        self.graph = graph
+        self.kinds = kinds
+        self.heading = title
+        self.hits: dict[str, Asset] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box") as box:
+            box.border_title = self.heading
+            yield Input(placeholder="part of a name, id, tag or owner — Enter opens, Esc closes",
+                        id="search-input")
+            yield Static(self._hint(), id="search-status")
+            yield OptionList(id="search-results")
+
+    def _hint(self) -> Text:
+        text = "type to search"
+        if self.kinds is not None:
+            text += " · kinds: " + ", ".join(self.kinds) + " (f to change)"
+        return Text(text, style="dim italic")
+
+    # -- searching ----------------------------------------------------------------------
+
+    @on(Input.Changed, "#search-input")
+    def _typed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if not text:
+            self.query_one("#search-results", OptionList).clear_options()
+            self.query_one("#search-status", Static).update(self._hint())
+            return
+        self.query_one("#search-status", Static).update(Text("searching…", style="dim italic"))
+        self._search(text)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, text: str) -> None:
+        try:
+            hits = search(self.graph, text, self.kinds, LIMIT + 1)
+        except MlgError as exc:
+            self.post_message(self.Results(text, None, str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Results(text, hits))
+
+    def on_search_screen_results(self, message: SearchScreen.Results) -> None:
+        if message.text != self.query_one("#search-input", Input).value.strip():
+            return  # an older query finished after a newer one was typed
+        results = self.query_one("#search-results", OptionList)
+        status = self.query_one("#search-status", Static)
+        results.clear_options()
+        if message.hits is None:
+            status.update(Text(message.error or "search failed", style="red"))
+            return
+        hits = message.hits[:LIMIT]
+        self.hits = {hit.asset.id: hit.asset for hit in hits}
+        results.add_options(Option(self._label(hit), id=hit.asset.id) for hit in hits)
+        if hits:
+            results.highlighted = 0
+        if not hits:
+            status.update(Text(f"no asset matches {message.text!r}", style="yellow"))
+        elif len(message.hits) > LIMIT:
+            status.update(Text(f"cut: showing the best {LIMIT} matches; type more to narrow",
+                               style="yellow"))
+        else:
+            n = len(hits)
+            status.update(Text(f"{n} match{'es' if n != 1 else ''}", style="dim"))
+
+    @staticmethod
+    def _label(hit) -> Text:
+        asset: Asset = hit.asset
+        label = asset_label(asset)
+        label.truncate(48, pad=True)
+        owners = getattr(hit, "owners", ())
+        owner = owners[0].name if owners else "no owner"
+        label.append(f" {owner[:24]:<24}", style="yellow" if not owners else "")
+        label.append(f" {asset.domain or '':<16}", style="dim")
+        return label
+
+    # -- choosing -----------------------------------------------------------------------
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if results.highlighted is not None:
+            self._choose(results.get_option_at_index(results.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, asset_id: str | None) -> None:
+        if asset_id in self.hits:
+            self.dismiss(self.hits[asset_id])
+
+    def action_focus_results(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if results.option_count:
+            results.focus()
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#search-results", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#search-results", OptionList).action_cursor_up()
+
+
+def search(graph: Graph, text: str, kinds: Sequence[str] | None, limit: int) -> list:
+    """Graph.search, once per kind when the kind filter keeps several."""
+    if kinds is None or len(kinds) == 1:
+        return graph.search(text, kind=kinds[0] if kinds else None, limit=limit)
+    hits = [hit for kind in kinds for hit in graph.search(text, kind=kind, limit=limit)]
+    hits.sort(key=lambda hit: -hit.score)
+    return hits[:limit]
