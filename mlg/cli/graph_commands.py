@@ -159,9 +159,9 @@ def _print_detail(detail: AssetDetail) -> None:
         out.print(f"\n[bold]{title}[/]: {len(neighbours)}")
         if neighbours:
             table = Table(show_edge=False, show_header=False, pad_edge=False)
-            for column in ("relation", "kind", "id", "name"):
-                table.add_column(column)
+            table.add_column("relation", no_wrap=True)
+            table.add_column("kind", no_wrap=True)
+            table.add_column("id", overflow="fold")
             for n in neighbours:
-                table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]",
-                              n.asset.id, n.asset.name)
+                table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]", n.asset.id)
             out.print(table)
