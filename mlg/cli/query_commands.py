@@ -136,9 +136,30 @@ def _styled(asset) -> str:
     return f"[{kind_style(asset.kind)}]{asset.kind}[/]"
 
 
+def _label(asset) -> str:
+    """The id (what people copy into the next command), and the name when the id hides it."""
+    from rich.markup import escape
+
+    if asset.name in asset.id:
+        return escape(asset.id)
+    return f"{escape(asset.id)} [dim]({escape(asset.name)})[/]"
+
+
+def _asset_table(*columns: str):
+    """A table whose ids wrap instead of being cut."""
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    for column in columns:
+        if column == "hops":
+            table.add_column(column, justify="right", no_wrap=True)
+        else:
+            table.add_column(column, overflow="fold", no_wrap=column == "kind")
+    return table
+
+
 def _print_lineage(sub, side: str) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     out = console()
     root = sub.asset(sub.roots[0])
@@ -147,29 +168,29 @@ def _print_lineage(sub, side: str) -> None:
     out.print(f"[bold]{where}[/] {_styled(root)} [bold]{escape(root.name)}[/] ({escape(root.id)})"
               f" — {what}: {count} asset{'s' * (count != 1)}")
     if count:
-        # "via": the relation linking each asset to the farthest asset nearer the root
+        # "via": the asset (and relation) one step nearer the root that reaches this one
         dist = sub.distances
         best: dict[str, tuple] = {}
         for e in sub.relations:
             near, far = (e.source, e.target) if side == "up" else (e.target, e.source)
             if far in dist and near in dist and dist[near] < dist[far]:
-                best[far] = max(best.get(far, (-1,)), (dist[near], e.type, near, e))
+                # the farthest such asset; between equals, the first id (as impact does)
+                candidate = (-dist[near], near, e.type, e)
+                best[far] = min(best.get(far, candidate), candidate)
         via = {}
-        for far, (_, _, near, e) in best.items():
-            rel = f"{e.hops} hops, indirect" if e.indirect else e.type
-            via[far] = f"{rel} {'←' if side == 'up' else '→'} {near}"
-        table = Table(show_edge=False, pad_edge=False)
-        for column in ("hops", "kind", "id", "name", "via", "owners"):
-            table.add_column(column, justify="right" if column == "hops" else "left")
+        for far, (_, near, _, e) in best.items():
+            rel = f"indirect, {e.hops} hops" if e.indirect else e.type
+            via[far] = f"{near} ({rel})"
+        table = _asset_table("hops", "kind", "asset", "via", "owners")
         last = None
-        for a in sorted(sub.assets, key=lambda a: (sub.distances.get(a.id, 0), a.kind, a.name)):
-            hops = sub.distances.get(a.id, 0)
+        for a in sorted(sub.assets, key=lambda a: (dist.get(a.id, 0), a.kind, a.name)):
+            hops = dist.get(a.id, 0)
             if a.id == root.id:
                 continue
             if last is not None and hops != last:
                 table.add_section()
-            table.add_row(str(hops) if hops != last else "", _styled(a), escape(a.id),
-                          escape(a.name), escape(via.get(a.id, "")),
+            table.add_row(str(hops) if hops != last else "", _styled(a), _label(a),
+                          escape(via.get(a.id, "")),
                           escape(", ".join(o.id for o in sub.owners.get(a.id, ()))))
             last = hops
         out.print(table)
@@ -180,6 +201,7 @@ def _print_lineage(sub, side: str) -> None:
 
 def _print_impact(result) -> None:
     from rich.markup import escape
+    from rich.padding import Padding
     from rich.table import Table
 
     out = console()
@@ -192,18 +214,20 @@ def _print_impact(result) -> None:
     if not n:
         out.print("Nothing depends on it.")
         return
-    for kind, items in result.by_kind().items():
-        table = Table(title=f"{kind} ({len(items)})", title_justify="left", show_edge=False,
-                      pad_edge=False, title_style=f"bold {kind_style(kind)}")
-        for column in ("hops", "id", "name", "path", "owners"):
-            table.add_column(column, justify="right" if column == "hops" else "left")
+    # Whole paths of every asset would drown the report: each row names the asset one hop
+    # nearer that reaches it ("via"); services and experiments get their whole path.
+    groups = result.by_kind()
+    for kind in sorted(groups, key=lambda k: KINDS.index(k) if k in KINDS else len(KINDS)):
+        items = groups[kind]
+        out.print(f"\n[bold {kind_style(kind)}]{kind}[/] ({len(items)})")
+        table = _asset_table("hops", "asset", "via", "owners")
         for item in items:
-            table.add_row(str(item.distance), escape(item.asset.id), escape(item.asset.name),
-                          escape(item.path.text() if item.path else "…"),
+            via = f"{item.path.assets[-2]} ({item.path.relations[-1]})" if item.path else "…"
+            table.add_row(str(item.distance), _label(item.asset), escape(via),
                           escape(", ".join(o.id for o in item.owners)))
         out.print(table)
     if result.paths_capped:
-        out.print("[dim]… paths left out for the farthest assets (see --format json)[/]")
+        out.print("[dim]… marks assets whose path was left out (too many assets)[/]")
     out.print(f"\n[bold]teams to notify[/] ({len(result.teams)})"
               + ("" if result.teams else ": [yellow]none of the affected assets has a team[/]"))
     for t in result.teams:
@@ -216,8 +240,13 @@ def _print_impact(result) -> None:
     for title, items in (("production services reached", result.services),
                          ("experiments reached", result.experiments)):
         out.print(f"[bold]{title}[/] ({len(items)})")
-        for item in items:
-            out.print(f"  {escape(item.path.text())}")
+        if items:
+            grid = Table.grid()
+            grid.add_column(overflow="fold")
+            for item in items:
+                grid.add_row(escape(item.path.text()))
+            out.print(Padding.indent(grid, 2))
+    out.print("[dim]every path in full: --format json or --format csv[/]")
 
 
 def _count(assets) -> str:

@@ -42,7 +42,7 @@ def test_lineage_table_is_grouped_by_distance(run):
     assert [(r[0].strip(), r[2].strip()) for r in rows] == [
         ("1", "model:ranker"), ("2", "dataset:joined"), ("3", "dataset:a"), ("", "dataset:b"),
         ("4", "dataset:raw")]
-    assert rows[1][4].strip() == "trained_on ←"  # via model:ranker, on the wrapped line
+    assert " ".join(rows[1][3].split()) == "model:ranker (trained_on)"
     assert "truncated" not in result.output
 
 
@@ -112,7 +112,9 @@ def test_impact_report(run):
             "production services reached (1)\n"
             "  dataset:joined <-trained_on- model:ranker <-serves- service:home\n"
             "experiments reached (1)\n  dataset:joined") in out
-    assert "<-tests- experiment:ab" in out  # an id, never turned into an emoji
+    assert ("<-serves- service:home <-tests- experiment:ab "  # an id, never an emoji
+            "every path in full: --format json or --format csv") in " ".join(
+                line.strip() for line in out.splitlines())
 
 
 def test_impact_json_and_csv(run):
@@ -200,3 +202,25 @@ def test_usage_errors_exit_2(run):
 def test_read_commands_open_the_graph_read_only(db, run):
     with mlg.open(db, read_only=True):  # another reader is no obstacle
         assert run("lineage", "model:ranker").exit_code == 0
+
+
+# -- the sample estate's documented landmarks (sample_data/build_estate.py) ----------------
+
+
+def test_sample_path_from_the_edge_gateway_to_a_raw_source(sample_db):
+    result = CliRunner().invoke(main, ["--db", str(sample_db), "path", "service:web-edge-gateway",
+                                       "dataset:raw.ui_impressions", "--format", "json"])
+    data = json.loads(result.output)
+    assert data["direction"] == "up" and data["hops"] == 12 and len(data["paths"]) == 5
+    assert all(p["assets"][-1] == "dataset:raw.ui_impressions" for p in data["paths"])
+
+
+def test_sample_impact_of_the_deprecated_dataset_reaches_production(sample_db):
+    result = CliRunner().invoke(main, ["--db", str(sample_db), "impact",
+                                       "dataset:legacy.watch_history_v1", "--format", "json"])
+    data = json.loads(result.output)
+    services = {s["id"]: s["path"]["assets"] for s in data["services"]}
+    assert services["service:continue-watching-svc"] == [
+        "dataset:legacy.watch_history_v1", "model:recs.continue_watching@2",
+        "service:continue-watching-svc"]
+    assert data["notify"]["teams"] and data["truncated"] is False
