@@ -134,8 +134,12 @@ def keep_kinds(sub: Subgraph, kinds: Sequence[str]) -> Subgraph:
                     seen.add(e.target)
                     nxt.extend((f, hops + 1) for f in out.get(e.target, ()))
             frontier = nxt
+    # An indirect edge says "connected through hidden assets"; where the two are
+    # also directly connected, the direct edge already says it.
+    direct = {(s, t) for s, t, ty in edges if ty != "indirect"}
+    kept_edges = [e for (s, t, ty), e in edges.items() if ty != "indirect" or (s, t) not in direct]
     assets = [a for a in sub.assets if a.id in keep]
-    return Subgraph(assets, list(edges.values()), sub.roots, sub.truncated, sub.truncated_reason,
+    return Subgraph(assets, kept_edges, sub.roots, sub.truncated, sub.truncated_reason,
                     {k: v for k, v in sub.distances.items() if k in keep}, sub.owners)
 
 

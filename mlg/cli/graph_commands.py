@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from mlg.cli.context import open_graph
@@ -147,7 +149,8 @@ def _print_detail(detail: AssetDetail) -> None:
         if value:
             fields.add_row(label, str(value))
     for key, value in a.props.items():
-        fields.add_row(f"props.{key}", str(value))
+        fields.add_row(f"props.{key}", value if isinstance(value, str)
+                       else json.dumps(value, ensure_ascii=False))
     out.print(fields)
     if a.description:
         out.print(f"\n{a.description.strip()}")
