@@ -200,12 +200,11 @@ def _path_to(parents: dict[str, tuple[str, str]], asset_id: str) -> DependencyPa
 
 
 def _notify(affected: list[AffectedAsset]) -> list[OwnerToNotify]:
-    owned: dict[str, list[str]] = {}
+    owned: dict[str, dict[str, None]] = {}  # owner id -> affected asset ids, in order
     owners: dict[str, Owner] = {}
     for item in affected:
         for o in item.owners:
             owners.setdefault(o.id, replace(o, role=None))
-            if item.asset.id not in owned.setdefault(o.id, []):
-                owned[o.id].append(item.asset.id)
+            owned.setdefault(o.id, {})[item.asset.id] = None
     ranked = sorted(owners.values(), key=lambda o: (o.kind != "team", -len(owned[o.id]), o.id))
     return [OwnerToNotify(o, tuple(owned[o.id])) for o in ranked]
