@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from mlg.tui.kinds import kind_badge
 from rich.text import Text
 from textual.app import ComposeResult
@@ -40,6 +38,11 @@ class KindFilterScreen(ModalScreen[Kinds]):
             yield Static(Text("space toggles · a: every kind · Esc or f applies",
                               style="dim italic"))
 
+    def on_mount(self) -> None:
+        kinds = self.query_one("#kind-list", SelectionList)
+        kinds.highlighted = 0
+        kinds.focus()
+
     def action_apply(self) -> None:
         chosen = tuple(self.query_one("#kind-list", SelectionList).selected)
         if not chosen:
@@ -56,7 +59,3 @@ class KindFilterScreen(ModalScreen[Kinds]):
 
     def action_cursor_up(self) -> None:
         self.query_one("#kind-list", SelectionList).action_cursor_up()
-
-
-def describe(kinds: Sequence[str] | None) -> str:
-    return "every kind" if kinds is None else ", ".join(kinds)

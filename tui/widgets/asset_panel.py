@@ -84,6 +84,8 @@ class AssetPanel(VerticalScroll):
         versions = self.query_one("#versions", OptionList)
         versions.display = bool(siblings)
         versions.add_options(Option(self._version_label(s), id=s.id) for s in siblings)
+        if siblings:
+            versions.highlighted = 0  # so that Enter opens one as soon as Tab gets here
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

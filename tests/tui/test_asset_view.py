@@ -1,0 +1,185 @@
+"""The asset view: properties, the two lineage trees, moving, expanding, re-centring, back."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from mlg.tui.widgets import lineage_tree
+from textual.widgets import OptionList, Static
+
+from tests.tui.conftest import RANKER, SIZE, press, settle, shown
+
+pytestmark = pytest.mark.anyio
+
+
+def ids(assets) -> list[str]:
+    return [a.id for a in assets]
+
+
+async def test_start_asset_fills_panel_and_both_trees(make_app, sample_graph):
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.asset_screen
+        panel = shown(screen.query_one("#asset-properties", Static))
+        assert RANKER in panel and "recommendations" in panel and "tier-1" in panel
+        assert "Recs Ranking (team, owner)" in panel  # owners, from the panel's worker
+        versions = screen.query_one("#versions", OptionList)
+        assert [versions.get_option_at_index(i).id for i in range(versions.option_count)] == \
+            ids(sample_graph.siblings(RANKER))
+
+        for tree, direction in ((screen.upstream, "up"), (screen.downstream, "down")):
+            assert tree.root_asset.id == RANKER
+            assert ids(tree.child_assets()) == ids(n.asset for n in
+                                                   sample_graph.neighbours(RANKER, direction))
+
+
+async def test_each_child_shows_relation_kind_and_count_before_opening(make_app, sample_graph):
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for child in app.asset_screen.upstream.root.children:
+            data = child.data
+            n = len(sample_graph.neighbours(data.asset.id, "up"))
+            label = str(child.label)
+            assert f"-{data.relation}->" in label and data.asset.kind in label
+            assert data.children == n
+            assert (f"({n})" in label) == (n > 0)
+            assert child.allow_expand == (n > 0) and not child.children  # not loaded yet
+
+
+async def test_move_and_expand_loads_one_level(make_app, sample_graph, monkeypatch):
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = app.asset_screen.upstream
+        await press(pilot, "j")  # first child: model:recs.home_ranker@3 (based_on)
+        node = tree.cursor_node
+        first = sample_graph.neighbours(RANKER, "up")[0].asset
+        assert node.data.asset.id == first.id
+        status = shown(app.asset_screen.query_one("#status", Static))
+        assert first.id in status and "-based_on->" in status
+
+        # hold the worker's query until the placeholder has been seen
+        release = threading.Event()
+        real = lineage_tree.neighbours_with_counts
+
+        def held(*args, **kwargs):
+            release.wait(10)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(lineage_tree, "neighbours_with_counts", held)
+        await pilot.press("space")
+        assert [str(c.label) for c in node.children] == ["loading…"]
+        release.set()
+        await settle(pilot)
+        assert ids(tree.child_assets(node)) == ids(n.asset for n in
+                                                   sample_graph.neighbours(first.id, "up"))
+        # down, k back up, right expands the next sibling
+        await press(pilot, "down", "k")
+        assert tree.cursor_node is node
+        await press(pilot, "left")  # collapses
+        assert not node.is_expanded
+        await press(pilot, "right")
+        assert node.is_expanded and ids(tree.child_assets(node))
+
+
+async def test_enter_and_l_recentre_and_backspace_and_h_go_back(make_app, sample_graph):
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.asset_screen
+        dataset = next(n.asset for n in sample_graph.neighbours(RANKER, "up")
+                       if n.type == "trained_on")
+        # walk to the trained_on child, then Enter
+        while screen.upstream.cursor_node.data.asset.id != dataset.id:
+            await pilot.press("j")
+        await press(pilot, "enter")
+        assert screen.current.id == dataset.id
+        assert screen.upstream.root_asset.id == dataset.id
+        assert ids(screen.upstream.child_assets()) == ids(
+            n.asset for n in sample_graph.neighbours(dataset.id, "up"))
+        assert RANKER in ids(screen.downstream.child_assets())
+        assert dataset.id in shown(screen.query_one("#asset-properties", Static))
+
+        # l re-centres from the downstream tree: back to the model by the other side
+        screen.downstream.focus()
+        await pilot.pause()
+        while screen.downstream.cursor_node.data.asset.id != RANKER:
+            await pilot.press("j")
+        await press(pilot, "l")
+        assert screen.current.id == RANKER
+        assert ids(screen.history) == [RANKER, dataset.id]
+
+        await press(pilot, "backspace")
+        assert screen.current.id == dataset.id
+        await press(pilot, "h")
+        assert screen.current.id == RANKER and screen.history == []
+        assert screen.upstream.root_asset.id == RANKER
+
+
+async def test_tab_cycles_through_the_trees_and_panel(make_app):
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        seen = []
+        for _ in range(4):
+            seen.append(app.focused.id)
+            await press(pilot, "tab")
+        assert seen[0] == "upstream"
+        assert {"upstream", "downstream", "panel", "versions"} <= set(seen) | {app.focused.id}
+
+
+async def test_choosing_another_version_recentres(make_app, sample_graph):
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.asset_screen.query_one("#versions", OptionList).focus()
+        await press(pilot, "enter")  # the first other version
+        assert app.asset_screen.current.id == sample_graph.siblings(RANKER)[0].id
+
+
+async def test_kind_filter_hides_other_kinds_and_says_so(make_app, sample_graph):
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f")
+        # every kind is ticked: untick all but "feature" (the 2nd), then apply
+        await pilot.press("space", "down", "down")  # dataset off, skip feature
+        for _ in range(5):  # model, evaluation, workflow, service, experiment off
+            await pilot.press("space", "down")
+        await press(pilot, "escape")
+        assert app.kinds == ("feature",)
+        tree = app.asset_screen.upstream
+        features = [n.asset.id for n in sample_graph.neighbours(RANKER, "up")
+                    if n.asset.kind == "feature"]
+        assert ids(tree.child_assets()) == features
+        hidden = len(sample_graph.neighbours(RANKER, "up")) - len(features)
+        assert f"{hidden} hidden by the kind filter" in str(tree.root.children[-1].label)
+        assert "kinds shown: feature" in shown(app.asset_screen.query_one("#status", Static))
+
+
+async def test_a_level_cut_by_the_limit_says_so(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = app.asset_screen.upstream
+        tree.limit = 5
+        app.asset_screen.show(await _asset(app, RANKER))
+        await settle(pilot)
+        assert len(tree.child_assets()) == 5
+        assert "cut: 5 of 30 shown" in str(tree.root.children[-1].label)
+
+
+async def test_unknown_start_asset_is_a_message_not_a_crash(make_app):
+    app = make_app("recs.home_rankr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        status = shown(app.asset_screen.query_one("#status", Static))
+        assert "no asset with id or name 'recs.home_rankr'" in status
+        assert app.asset_screen.current is None
+
+
+async def _asset(app, asset_id):
+    return app.graph.get(asset_id)
