@@ -1,6 +1,6 @@
 """An ingest batch: raw records with where each came from, whatever format they were read from.
 
-Manifests, the synthetic generator and (later) OpenLineage events all produce a
+Manifests, the synthetic generator and OpenLineage events all produce a
 `Batch`; validation and writing only ever see this shape.
 """
 
@@ -21,6 +21,9 @@ class Batch:
     assets: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     owners: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     relations: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
+    # workflow runs and asset aliases (OpenLineage, see mlg.openlineage.records)
+    runs: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
+    aliases: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     # problems found while reading (unparseable file, wrong top-level shape, ...)
     read_problems: list = field(default_factory=list)
@@ -29,6 +32,8 @@ class Batch:
         self.assets.extend(other.assets)
         self.owners.extend(other.owners)
         self.relations.extend(other.relations)
+        self.runs.extend(other.runs)
+        self.aliases.extend(other.aliases)
         self.files.extend(other.files)
         self.read_problems.extend(other.read_problems)
 

@@ -220,14 +220,26 @@ class Graph:
     # -- ingest -------------------------------------------------------------------
 
     def ingest(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
-               progress=None) -> IngestReport:
-        """Ingest manifest files or directories: validated first, then written all-or-nothing."""
+               progress=None, *, format: str = "auto",  # noqa: A002 - the CLI's --format
+               skip_invalid: bool = False) -> IngestReport:
+        """Ingest files or directories ("-" reads stdin): validated first, then written
+        all-or-nothing.
+
+        `format` is "manifest", "openlineage" (events: one per file, a JSON array or
+        NDJSON) or "auto" (each file sniffed; manifests and events may be mixed).
+        `skip_invalid` leaves out invalid OpenLineage events and lists them in the
+        report instead of rejecting the whole ingest.
+        """
         from mlg.manifest import read_manifests
 
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
         self._require_writable()
-        return self.ingest_batch(read_manifests(paths), progress=progress)
+        if format == "manifest":
+            return self.ingest_batch(read_manifests(paths), progress=progress)
+        from mlg.openlineage.loader import ingest_sources
+
+        return ingest_sources(self, paths, format, skip_invalid, progress)
 
     def ingest_batch(self, batch: Batch, progress=None) -> IngestReport:
         """Validate and write a Batch of records (see `mlg.batch`)."""
@@ -240,6 +252,13 @@ class Graph:
             progress("validating", 0, 1)
         plan = validate(batch, lookup)
         return write_plan(self, plan, lookup, progress)
+
+    def runs(self, workflow: str, limit: int = 20) -> list:
+        """The latest runs of a workflow (`mlg.openlineage.Run`), newest first, each with
+        the assets it read and wrote."""
+        from mlg.openlineage.runs import recent_runs
+
+        return recent_runs(self, workflow, limit)
 
     def load_sample(self, progress=None) -> IngestReport:
         """Ingest the bundled sample estate (a fictional streaming company)."""

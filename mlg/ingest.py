@@ -157,6 +157,11 @@ def write_plan(graph: Graph, plan: Plan, lookup: KuzuLookup,
     steps.append(("owners", "LOAD FROM $rows MATCH (a:Asset {id: asset}) MATCH (w:Owner {id: owner}) "
                   "CREATE (a)-[:OWNED_BY {role: role}]->(w)", _table(add, OWNERSHIP_SCHEMA)))
 
+    if plan.runs or plan.aliases:
+        from mlg.openlineage.records import record_steps
+
+        steps.extend(record_steps(graph, plan, lookup.empty))
+
     work = [s for s in steps if s[2].num_rows]
     if work:
         _run_transaction(graph, work, progress)

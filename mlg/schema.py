@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
 
 KINDS: tuple[str, ...] = (
     "dataset",
@@ -67,6 +67,21 @@ EDGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("first_seen", "TIMESTAMP"),
     ("last_seen", "TIMESTAMP"),
 )
+# One execution of a workflow (an OpenLineage run). Runs hang off their workflow by
+# RUN_OF and name the assets they read and wrote by RUN_IO; neither is lineage, so
+# closures (which follow DEPENDS_ON only) never traverse them.
+RUN_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "STRING"),
+    ("workflow", "STRING"),
+    ("state", "STRING"),
+    ("started_at", "TIMESTAMP"),
+    ("ended_at", "TIMESTAMP"),
+    ("last_event_at", "TIMESTAMP"),
+    ("error", "STRING"),
+    ("producer", "STRING"),
+    ("facets", "STRING"),  # JSON object of run facets
+)
+RUN_IO_DIRECTIONS: tuple[str, ...] = ("input", "output")
 
 
 def _columns(cols: tuple[tuple[str, str], ...], key: str | None = "id") -> str:
@@ -82,6 +97,12 @@ DDL: tuple[str, ...] = (
     f"CREATE NODE TABLE Owner({_columns(OWNER_COLUMNS)})",
     f"CREATE REL TABLE DEPENDS_ON(FROM Asset TO Asset, {_columns(EDGE_COLUMNS, None)})",
     "CREATE REL TABLE OWNED_BY(FROM Asset TO Owner, role STRING)",
+    f"CREATE NODE TABLE Run({_columns(RUN_COLUMNS)})",
+    "CREATE REL TABLE RUN_OF(FROM Run TO Asset)",
+    "CREATE REL TABLE RUN_IO(FROM Run TO Asset, direction STRING)",
+    # Another name of an asset (an OpenLineage symlink): id is the id the name would
+    # have had on its own, asset the id of the asset it names.
+    "CREATE NODE TABLE AssetAlias(id STRING, asset STRING, PRIMARY KEY (id))",
 )
 
 # Tables every mlg graph has; a Kuzu file without MlgMeta is not an mlg graph.

@@ -42,6 +42,10 @@ class Plan:
     # asset id -> its complete owner list ((owner id, role), ...), for assets whose
     # record says who owns them; ownership of other assets is left as it is.
     ownerships: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # workflow runs (run id -> row, with its "inputs"/"outputs" asset ids) and
+    # aliases (alias id -> asset id); see mlg.openlineage.records
+    runs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
 
@@ -117,6 +121,10 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
         key, edge = parsed_rel
         _keep_edge(plan.edges, edge_locs, key, edge, loc, None, None, problems)
 
+    if batch.runs or batch.aliases:
+        from mlg.openlineage.records import check_records
+
+        check_records(batch, plan, lookup, problems.add)
     _check_references(plan, edge_locs, owner_refs, lookup, problems)
     problems.raise_if_any()
     _check_cycles(plan, edge_locs, lookup, problems)

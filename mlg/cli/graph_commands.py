@@ -38,18 +38,32 @@ def sample(ctx: click.Context, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@format_option("table", "json")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              type=click.Choice(["auto", "manifest", "openlineage", "table", "json"]),
+              help="Input format: auto (default), manifest or openlineage; and/or output "
+                   "format: table (default) or json. Give it twice to set both.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Leave out invalid OpenLineage events (and list them) instead of "
+                   "rejecting the whole ingest.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
-    """Ingest manifest files or directories (YAML/JSON), all or nothing."""
+def ingest(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...],
+           skip_invalid: bool) -> None:
+    """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
+    all or nothing. PATH is a file, a directory, or - for stdin."""
+    from mlg.cli.lineage_commands import print_lineage_report, split_formats
+
+    source, fmt = split_formats(formats)
     graph = open_graph(ctx, write=True)
     update, close = progress_reporter()
     try:
-        report = graph.ingest(list(paths), progress=update)
+        report = graph.ingest(list(paths), progress=update, format=source,
+                              skip_invalid=skip_invalid)
     finally:
         close()
     _print_report(report, graph, fmt)
+    if fmt == "table":
+        print_lineage_report(report)
 
 
 @click.command()
@@ -73,11 +87,18 @@ def show(ctx: click.Context, asset: str, fmt: str) -> None:
 
     ASSET is an id, or a name that matches exactly one asset.
     """
-    detail = open_graph(ctx).detail(asset)
+    graph = open_graph(ctx)
+    detail = graph.detail(asset)
+    runs = graph.runs(detail.asset.id, limit=10) if detail.asset.kind == "workflow" else None
     if fmt == "json":
-        print_json(detail.to_dict())
+        print_json({**detail.to_dict(), **({"runs": [r.to_dict() for r in runs]}
+                                           if runs is not None else {})})
     else:
         _print_detail(detail)
+        if runs:
+            from mlg.cli.lineage_commands import print_runs
+
+            print_runs(runs)
 
 
 COMMANDS = [init, sample, ingest, stats, show]

@@ -1,0 +1,175 @@
+"""Workflow runs: one record per OpenLineage run, whatever order its events arrive in.
+
+The START, RUNNING, COMPLETE, FAIL and ABORT events of one run merge into one record,
+and merging is order-independent:
+
+- state: a terminal state (COMPLETE, FAIL, ABORT) always beats START/RUNNING/OTHER;
+  between terminal states the later event wins (FAIL over ABORT over COMPLETE at the
+  same instant); between the others RUNNING beats START beats OTHER;
+- started_at: the earliest event time (the START event's, when there is one);
+  ended_at: the time of the winning terminal event; last_event_at: the latest event;
+- error: the errorMessage facet's message (sent with FAIL);
+- facets: per facet, the latest event's value (an older event only fills in facets
+  the record does not have yet);
+- inputs and outputs: every dataset any of its events named.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from mlg.model import Asset
+from mlg.openlineage.events import TERMINAL_STATES, LineageEvent
+from mlg.schema import ASSET_COLUMNS, RUN_COLUMNS
+
+if TYPE_CHECKING:
+    from mlg.graph import Graph
+
+STATE_RANK = {"OTHER": 0, "START": 1, "RUNNING": 2, "COMPLETE": 3, "ABORT": 4, "FAIL": 5}
+MAX_FACET_BYTES = 16_384  # larger run facets (Spark's logical plan, ...) are left out
+
+_ASSET_RETURN = ", ".join(f"a.{n} AS {n}" for n, _ in ASSET_COLUMNS)
+_RUN_RETURN = ", ".join(f"r.{n} AS {n}" for n, _ in RUN_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution of a workflow, with the assets it read and wrote."""
+
+    id: str
+    workflow: str
+    state: str | None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    last_event_at: datetime | None = None
+    error: str | None = None
+    producer: str | None = None
+    facets: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    inputs: tuple[Asset, ...] = ()
+    outputs: tuple[Asset, ...] = ()
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return self.ended_at - self.started_at
+
+    def to_dict(self) -> dict[str, Any]:
+        def brief(assets: tuple[Asset, ...]) -> list[dict[str, str]]:
+            return [{"id": a.id, "kind": a.kind, "name": a.name} for a in assets]
+
+        return {
+            "id": self.id, "workflow": self.workflow, "state": self.state,
+            "started_at": _iso(self.started_at), "ended_at": _iso(self.ended_at),
+            "last_event_at": _iso(self.last_event_at),
+            "duration_seconds": (self.duration.total_seconds()
+                                 if self.duration is not None else None),
+            "error": self.error, "producer": self.producer, "facets": self.facets,
+            "inputs": brief(self.inputs), "outputs": brief(self.outputs),
+        }
+
+
+def recent_runs(graph: Graph, workflow_ref: str, limit: int = 20) -> list[Run]:
+    """The latest `limit` runs of a workflow, newest first, with their inputs and outputs."""
+    workflow = graph.resolve(workflow_ref)
+    rows = graph._rows(
+        f"MATCH (r:Run)-[:RUN_OF]->(w:Asset {{id: $id}}) RETURN {_RUN_RETURN} "
+        "ORDER BY coalesce(r.started_at, r.last_event_at) DESC, r.id DESC LIMIT $limit",
+        {"id": workflow.id, "limit": max(0, int(limit))})
+    if not rows:
+        return []
+    io = graph._rows(
+        f"LOAD FROM $ids MATCH (r:Run {{id: id}})-[l:RUN_IO]->(a:Asset) "
+        f"RETURN id AS run, l.direction AS direction, {_ASSET_RETURN} ORDER BY a.id",
+        {"ids": pa.table({"id": pa.array([r["id"] for r in rows], pa.string())})})
+    linked: dict[tuple[str, str], list[Asset]] = {}
+    for row in io:
+        linked.setdefault((row.pop("run"), row.pop("direction")), []).append(Asset.from_row(row))
+    return [Run(**{**row, "facets": json.loads(row["facets"] or "{}")},
+                inputs=tuple(linked.get((row["id"], "input"), ())),
+                outputs=tuple(linked.get((row["id"], "output"), ())))
+            for row in rows]
+
+
+# -- merging -------------------------------------------------------------------------------
+
+
+def run_from_event(event: LineageEvent, workflow: str, inputs: list[str],
+                   outputs: list[str], io_facets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The run record one RunEvent describes on its own."""
+    state = event.event_type or "OTHER"
+    error = event.run_facets.get("errorMessage", {}).get("message")
+    facets = {name: _capped(value) for name, value in event.run_facets.items()}
+    if io_facets:
+        facets["io"] = io_facets
+    return {
+        "id": event.run_id, "workflow": workflow, "state": state,
+        "started_at": event.event_time,
+        "ended_at": event.event_time if state in TERMINAL_STATES else None,
+        "last_event_at": event.event_time,
+        "error": error if isinstance(error, str) else None,
+        "producer": event.producer, "facets": facets,
+        "inputs": set(inputs), "outputs": set(outputs),
+    }
+
+
+def merge_runs(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two records of the same run as one; the result does not depend on the order."""
+    win = a if _precedence(a) >= _precedence(b) else b
+    newer, older = (a, b) if _recency(a) >= _recency(b) else (b, a)
+    with_error = [r for r in (a, b) if r.get("error")]
+    facets = {**older["facets"], **newer["facets"]}
+    if "io" in older["facets"] and "io" in newer["facets"]:
+        facets["io"] = {**older["facets"]["io"], **newer["facets"]["io"]}
+    return {
+        "id": a["id"],
+        # a run belongs to the workflow it was first recorded under
+        "workflow": a["workflow"] or b["workflow"],
+        "state": win["state"],
+        "started_at": _earliest(a["started_at"], b["started_at"]),
+        "ended_at": win["ended_at"] if win["state"] in TERMINAL_STATES else None,
+        "last_event_at": max(a["last_event_at"], b["last_event_at"]),
+        "error": max(with_error, key=_precedence)["error"] if with_error else None,
+        "producer": newer["producer"] or older["producer"],
+        "facets": facets,
+        "inputs": set(a["inputs"]) | set(b["inputs"]),
+        "outputs": set(a["outputs"]) | set(b["outputs"]),
+    }
+
+
+def stored_run(row: dict[str, Any], io: dict[str, set[str]] | None) -> dict[str, Any]:
+    """A run as the graph holds it (see mlg.openlineage.records), in merge form."""
+    return {**row, "facets": json.loads(row["facets"] or "{}"),
+            "inputs": set((io or {}).get("inputs", ())),
+            "outputs": set((io or {}).get("outputs", ()))}
+
+
+def _precedence(row: dict[str, Any]) -> tuple:
+    state = row["state"] or "OTHER"
+    rank = STATE_RANK.get(state, 0)
+    if state in TERMINAL_STATES:
+        return (1, row["ended_at"] or datetime.min, rank)
+    return (0, rank, row["last_event_at"] or datetime.min)
+
+
+def _recency(row: dict[str, Any]) -> tuple:
+    return (row["last_event_at"] or datetime.min, row["producer"] or "",
+            json.dumps(row["facets"], sort_keys=True, default=str))
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return min((t for t in (a, b) if t is not None), default=None)
+
+
+def _capped(facet: Any) -> Any:
+    size = len(json.dumps(facet, default=str))
+    return facet if size <= MAX_FACET_BYTES else {"_omitted": f"{size} bytes"}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
