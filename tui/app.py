@@ -19,11 +19,9 @@ from mlg.tui.screens.kind_filter import KindFilterScreen, Kinds
 from mlg.tui.screens.path import PathScreen
 from mlg.tui.screens.search import SearchScreen
 from mlg.tui.widgets.lineage_tree import LineageTree
-from mlg.tui.widgets.nav_tree import NavTree
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Tree
 
 from mlg import Asset, Graph
 from mlg.subgraph import Subgraph
@@ -123,14 +121,18 @@ class ExploreApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        tree_keys = [b for b in Tree.BINDINGS if isinstance(b, Binding)
-                     and b.key in ("up", "down", "space", "shift+left")]
+        # Keys that belong to Textual's own widgets (Input, Tree), described here.
+        opens = Binding("enter", "", "Open the highlighted asset")
         self.push_screen(HelpScreen([
             ("Everywhere", self.BINDINGS),
             ("Asset view", AssetScreen.BINDINGS),
-            ("Lineage trees", [*LineageTree.BINDINGS, *NavTree.BINDINGS, *tree_keys]),
-            ("Search", SearchScreen.BINDINGS),
-            ("Impact and path screens", ImpactScreen.BINDINGS),
-            ("Cypher console", ConsoleScreen.BINDINGS),
-            ("Kind filter", KindFilterScreen.BINDINGS),
+            ("Lineage trees", LineageTree.BINDINGS),
+            ("Search", [Binding("enter", "", "Open the highlighted result"),
+                        *SearchScreen.BINDINGS]),
+            ("Impact and path screens", [opens, Binding("j,k", "", "Move down, up"),
+                                         *ImpactScreen.BINDINGS]),
+            ("Cypher console", [Binding("enter", "", "Run the query"),
+                                *ConsoleScreen.BINDINGS]),
+            ("Kind filter", [Binding("space", "", "Show or hide the highlighted kind"),
+                             *KindFilterScreen.BINDINGS]),
         ]))

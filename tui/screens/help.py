@@ -16,6 +16,8 @@ from textual.widgets import Static
 # (section title, bindings) — the app hands them over, read from the classes themselves
 # so that this list cannot drift from what the keys do.
 Sections = Sequence[tuple[str, Sequence[Binding]]]
+# Keys are shown by name ("enter", "backspace"), except those typed as a character.
+KEY_NAMES = {"slash": "/", "colon": ":", "question_mark": "?"}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -37,8 +39,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_column(style="bold", min_width=18)
             table.add_column()
             for binding in bindings:
-                keys = " / ".join(self.app.get_key_display(Binding(key, binding.action))
-                                  for key in binding.key.split(","))
+                keys = " / ".join(KEY_NAMES.get(key, key) for key in binding.key.split(","))
                 table.add_row(keys, binding.description)
             parts += [Text(title, style="bold underline"), table, Text()]
         return Group(*parts)

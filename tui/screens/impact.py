@@ -132,6 +132,7 @@ class ImpactScreen(Screen[Asset | None]):
         if not groups:
             tree.root.add_leaf(Text("nothing depends on this asset", style="dim italic"))
         tree.root.expand()
+        tree.cursor_line = 0
 
     @staticmethod
     def _affected_label(item: AffectedAsset) -> Text:
@@ -182,6 +183,7 @@ class ImpactScreen(Screen[Asset | None]):
             tree.root.add_leaf(Text("no production service or experiment is affected",
                                     style="dim italic"))
         tree.root.expand()
+        tree.cursor_line = 0
 
     # -- leaving ------------------------------------------------------------------------
 

@@ -91,6 +91,7 @@ class PathScreen(Screen[Asset | None]):
             tree.root.add_leaf(Text("no path: these assets are not connected",
                                     style="dim italic"))
         tree.root.expand()
+        tree.cursor_line = 0
 
     def _summary(self, result: PathResult) -> Text:
         text = asset_label(result.source, bold=True)

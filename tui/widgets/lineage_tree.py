@@ -48,9 +48,12 @@ class LineageTree(NavTree[LineageNode | None]):
     """One direction of lineage around the asset at its root."""
 
     BINDINGS = [
-        Binding("enter,l", "choose", "Re-centre", show=False),
-        Binding("right", "expand", "Expand", show=False),
-        Binding("left", "collapse", "Collapse or go to parent", show=False),
+        Binding("down,j", "cursor_down", "Move down", show=False),
+        Binding("up,k", "cursor_up", "Move up", show=False),
+        Binding("right", "expand", "Expand: load the next level", show=False),
+        Binding("space", "toggle_node", "Expand or collapse", show=False),
+        Binding("left", "collapse", "Collapse, or go to the parent", show=False),
+        Binding("enter,l", "choose", "Re-centre on the highlighted asset", show=False),
     ]
 
     class AssetHighlighted(Message):

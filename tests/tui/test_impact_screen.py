@@ -1,0 +1,77 @@
+"""`i`: the blast radius of a hub dataset, by kind, who to tell, paths to services."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Static, Tree
+
+from mlg.tui.screens.impact import ImpactScreen
+from tests.tui.conftest import HUB, SIZE, press, settle, shown
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_impact_groups_by_kind_names_teams_and_paths(make_app, sample_graph):
+    expected = sample_graph.impact(HUB)
+    app = make_app(HUB)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        screen = app.screen
+        assert isinstance(screen, ImpactScreen)
+
+        summary = shown(screen.query_one("#impact-summary", Static))
+        assert f"affects {len(expected.affected)} assets" in summary
+        for kind, items in expected.by_kind().items():
+            assert f"{len(items)} {kind}" in summary
+
+        kinds = screen.query_one("#impact-kinds", Tree)
+        groups = {str(n.label).split()[1]: n for n in kinds.root.children}
+        assert set(groups) == set(expected.by_kind())
+        services = groups["service"]
+        assert services.is_expanded  # production first, open
+        assert [c.data.id for c in services.children] == [a.asset.id for a in expected.services]
+
+        teams = screen.query_one("#impact-teams", DataTable)
+        names = [teams.get_row_at(i)[0] for i in range(teams.row_count)]
+        assert names[:len(expected.teams)] == [t.owner.name for t in expected.teams]
+
+        paths = screen.query_one("#impact-paths", Tree)
+        reached = expected.services + expected.experiments
+        assert [n.data.id for n in paths.root.children] == [a.asset.id for a in reached]
+        first = paths.root.children[0]
+        assert [c.data.id for c in first.children] == list(reached[0].path.assets)
+        assert first.children[0].data.id == HUB
+
+
+async def test_enter_on_an_affected_asset_recentres_the_asset_view(make_app, sample_graph):
+    expected = sample_graph.impact(HUB)
+    app = make_app(HUB)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        await press(pilot, "j")  # the first service, under the open "service" group
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, ImpactScreen)
+        assert app.asset_screen.current.id == expected.services[0].asset.id
+        assert app.asset_screen.history[-1].id == HUB
+
+
+async def test_escape_goes_back_and_nothing_downstream_is_said(make_app):
+    app = make_app("service:web-edge-gateway")  # nothing depends on the edge gateway
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        summary = shown(app.screen.query_one("#impact-summary", Static))
+        assert "affects nothing" in summary
+        await press(pilot, "escape")
+        assert app.asset_screen.current.id == "service:web-edge-gateway"
+
+
+async def test_impact_without_an_asset_asks_for_one(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        assert app.screen is app.asset_screen
+        assert any("Open an asset first" in n.message for n in app._notifications)
