@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Iterable
@@ -250,8 +251,17 @@ class Graph:
         lookup = KuzuLookup(self)
         if progress:
             progress("validating", 0, 1)
-        plan = validate(batch, lookup)
-        return write_plan(self, plan, lookup, progress)
+        # Millions of short-lived dicts and tuples make the cyclic garbage collector
+        # the largest single cost of a big ingest (measured ~40% of validation); they
+        # form no cycles, so it is paused for the call.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            plan = validate(batch, lookup)
+            return write_plan(self, plan, lookup, progress)
+        finally:
+            if collecting:
+                gc.enable()
 
     def runs(self, workflow: str, limit: int = 20) -> list:
         """The latest runs of a workflow (`mlg.openlineage.Run`), newest first, each with

@@ -195,7 +195,9 @@ def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
 
 
 def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=schema)
+    # Column by column: several times faster than pa.Table.from_pylist on large inputs.
+    return pa.table([pa.array([row[f.name] for row in rows], f.type) for f in schema],
+                    schema=schema)
 
 
 def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -> dict[str, dict]:

@@ -448,14 +448,18 @@ def _check_cycles(plan: Plan, edge_locs, lookup: GraphLookup, problems) -> None:
 
 
 def canonical_json(value: dict[str, Any]) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=_json_default)
+    return _CANONICAL.encode(value)
 
 
 def _json_default(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
+
+
+# One encoder for every record: json.dumps with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                              default=_json_default)
 
 
 def _expected(what: str, value: Any, present: bool = True) -> str:
