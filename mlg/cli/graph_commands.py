@@ -149,12 +149,13 @@ def _print_stats(result: GraphStats) -> None:
 
 
 def _print_detail(detail: AssetDetail) -> None:
+    from rich.markup import escape as esc
     from rich.table import Table
 
     out = console()
     a = detail.asset
-    out.print(f"[bold {kind_style(a.kind)}]{a.kind}[/] [bold]{a.name}[/]"
-              + (f"  version {a.version}" if a.version else "")
+    out.print(f"[bold {kind_style(a.kind)}]{a.kind}[/] [bold]{esc(a.name)}[/]"
+              + (f"  version {esc(a.version)}" if a.version else "")
               + ("  [reverse red] DEPRECATED [/]" if a.deprecated else ""))
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim")
@@ -162,22 +163,22 @@ def _print_detail(detail: AssetDetail) -> None:
     for label, value in (
         ("id", a.id), ("namespace", a.namespace), ("family", a.family), ("domain", a.domain),
         ("tags", ", ".join(a.tags)),
-        ("owners", ", ".join(f"{o.name} ({o.kind}, {o.role})" for o in detail.owners)
+        ("owners", esc(", ".join(f"{o.name} ({o.kind}, {o.role})" for o in detail.owners))
          or "[yellow]none[/]"),
         ("created", a.created_at and a.created_at.isoformat(sep=" ")),
         ("updated", a.updated_at and a.updated_at.isoformat(sep=" ")),
     ):
         if value:
-            fields.add_row(label, str(value))
+            fields.add_row(label, value if label == "owners" else esc(str(value)))
     for key, value in a.props.items():
-        fields.add_row(f"props.{key}", value if isinstance(value, str)
-                       else json.dumps(value, ensure_ascii=False))
+        fields.add_row(esc(f"props.{key}"), esc(value if isinstance(value, str)
+                                                else json.dumps(value, ensure_ascii=False)))
     out.print(fields)
     if a.description:
-        out.print(f"\n{a.description.strip()}")
+        out.print(f"\n{esc(a.description.strip())}")
     if detail.siblings:
         out.print("\n[bold]other versions[/]: " + ", ".join(
-            f"{s.id}" + (f" (v{s.version})" if s.version else "") for s in detail.siblings))
+            esc(s.id + (f" (v{s.version})" if s.version else "")) for s in detail.siblings))
     for title, neighbours in (("upstream (depends on)", detail.upstream),
                               ("downstream (depended on by)", detail.downstream)):
         out.print(f"\n[bold]{title}[/]: {len(neighbours)}")
@@ -187,5 +188,6 @@ def _print_detail(detail: AssetDetail) -> None:
             table.add_column("kind", no_wrap=True)
             table.add_column("id", overflow="fold")
             for n in neighbours:
-                table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]", n.asset.id)
+                table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]",
+                              esc(n.asset.id))
             out.print(table)

@@ -139,3 +139,15 @@ def test_every_command_has_help_and_is_in_the_readme():
     for name, command in main.commands.items():
         assert command.help, name
         assert f"mlg {name}" in readme, f"`mlg {name}` is not documented in the README"
+
+
+def test_show_prints_user_text_literally(run, tmp_path):
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "assets:\n  - id: 'model:smile:x'\n    kind: model\n    name: 'weird [/] [bold]name'\n"
+        "    description: 'uses [red]markup[/red] :ab:'\n")
+    assert run("ingest", str(manifest)).exit_code == 0
+    result = run("show", "model:smile:x")
+    assert result.exit_code == 0, result.output
+    assert "weird [/] [bold]name" in result.output
+    assert "model:smile:x" in result.output and "uses [red]markup[/red] :ab:" in result.output
