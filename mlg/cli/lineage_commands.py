@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mlg.cli.output import console, err_console
+from mlg.cli.output import console
 
 INPUT_FORMATS = ("auto", "manifest", "openlineage")
 OUTPUT_FORMATS = ("table", "json")
@@ -29,10 +29,9 @@ def print_lineage_report(report) -> None:
     click.echo(f"events: {report.events} applied, {len(report.skipped)} skipped; "
                f"runs +{report.runs_added} added, {report.runs_updated} updated")
     if report.skipped:
-        out = err_console()
-        out.print(f"[yellow]skipped {len(report.skipped)} invalid event problem(s):[/]")
+        click.echo(f"skipped events ({len(report.skipped)} problem(s)):", err=True)
         for problem in report.skipped:
-            out.print(f"  {problem}", markup=False, highlight=False)
+            click.echo(f"  {problem}", err=True)
 
 
 def print_runs(runs) -> None:

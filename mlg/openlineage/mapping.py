@@ -444,8 +444,10 @@ class _Builder:
             if pending is not None:
                 mapped.manifest_assets[draft.id] = _overlay(dict(pending), draft, "manifest")
             elif draft.id in rows:
-                record = {k: v for k, v in rows[draft.id].items() if k != "updated_at"}
                 # updated_at left out: the writer stamps it when the content changes
+                record = {k: v for k, v in rows[draft.id].items() if k != "updated_at"}
+                if record["created_at"] is not None and draft.first_seen < record["created_at"]:
+                    record["created_at"] = draft.first_seen  # seen earlier than known
                 batch.assets.append((_overlay(record, draft, "graph", owned.get(draft.id, [])),
                                      draft.location))
             else:

@@ -9,8 +9,9 @@ and merging is order-independent:
 - started_at: the earliest event time (the START event's, when there is one);
   ended_at: the time of the winning terminal event; last_event_at: the latest event;
 - error: the errorMessage facet's message (sent with FAIL);
-- facets: per facet, the latest event's value (an older event only fills in facets
-  the record does not have yet);
+- facets: per facet, the value of the latest event that carried it (the event time of
+  each is kept under "_times", so that merging stays order-independent); a dataset's
+  input/output facets are kept per dataset as "io:<asset id>";
 - inputs and outputs: every dataset any of its events named.
 """
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 STATE_RANK = {"OTHER": 0, "START": 1, "RUNNING": 2, "COMPLETE": 3, "ABORT": 4, "FAIL": 5}
 MAX_FACET_BYTES = 16_384  # larger run facets (Spark's logical plan, ...) are left out
+TIMES = "_times"  # facet name -> time of the event it came from
+IO_PREFIX = "io:"  # "io:<asset id>" -> that dataset's input/output facets in the run
 
 _ASSET_RETURN = ", ".join(f"a.{n} AS {n}" for n, _ in ASSET_COLUMNS)
 _RUN_RETURN = ", ".join(f"r.{n} AS {n}" for n, _ in RUN_COLUMNS)
@@ -90,10 +93,21 @@ def recent_runs(graph: Graph, workflow_ref: str, limit: int = 20) -> list[Run]:
     linked: dict[tuple[str, str], list[Asset]] = {}
     for row in io:
         linked.setdefault((row.pop("run"), row.pop("direction")), []).append(Asset.from_row(row))
-    return [Run(**{**row, "facets": json.loads(row["facets"] or "{}")},
+    return [Run(**{**row, "facets": _public_facets(row["facets"])},
                 inputs=tuple(linked.get((row["id"], "input"), ())),
                 outputs=tuple(linked.get((row["id"], "output"), ())))
             for row in rows]
+
+
+def _public_facets(text: str | None) -> dict[str, Any]:
+    """Stored facets as users see them: io facets under "io", no merge bookkeeping."""
+    stored = json.loads(text or "{}")
+    stored.pop(TIMES, None)
+    facets = {k: v for k, v in stored.items() if not k.startswith(IO_PREFIX)}
+    io = {k[len(IO_PREFIX):]: v for k, v in stored.items() if k.startswith(IO_PREFIX)}
+    if io:
+        facets["io"] = io
+    return facets
 
 
 # -- merging -------------------------------------------------------------------------------
@@ -104,9 +118,10 @@ def run_from_event(event: LineageEvent, workflow: str, inputs: list[str],
     """The run record one RunEvent describes on its own."""
     state = event.event_type or "OTHER"
     error = event.run_facets.get("errorMessage", {}).get("message")
-    facets = {name: _capped(value) for name, value in event.run_facets.items()}
-    if io_facets:
-        facets["io"] = io_facets
+    facets = {name: _capped(value) for name, value in event.run_facets.items()
+              if name != TIMES and not name.startswith(IO_PREFIX)}
+    facets.update((IO_PREFIX + asset, _capped(value)) for asset, value in io_facets.items())
+    facets[TIMES] = dict.fromkeys(facets, event.event_time.isoformat())
     return {
         "id": event.run_id, "workflow": workflow, "state": state,
         "started_at": event.event_time,
@@ -123,9 +138,6 @@ def merge_runs(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     win = a if _precedence(a) >= _precedence(b) else b
     newer, older = (a, b) if _recency(a) >= _recency(b) else (b, a)
     with_error = [r for r in (a, b) if r.get("error")]
-    facets = {**older["facets"], **newer["facets"]}
-    if "io" in older["facets"] and "io" in newer["facets"]:
-        facets["io"] = {**older["facets"]["io"], **newer["facets"]["io"]}
     return {
         "id": a["id"],
         # a run belongs to the workflow it was first recorded under
@@ -136,7 +148,7 @@ def merge_runs(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         "last_event_at": max(a["last_event_at"], b["last_event_at"]),
         "error": max(with_error, key=_precedence)["error"] if with_error else None,
         "producer": newer["producer"] or older["producer"],
-        "facets": facets,
+        "facets": _merge_facets(a["facets"], b["facets"]),
         "inputs": set(a["inputs"]) | set(b["inputs"]),
         "outputs": set(a["outputs"]) | set(b["outputs"]),
     }
@@ -158,8 +170,21 @@ def _precedence(row: dict[str, Any]) -> tuple:
 
 
 def _recency(row: dict[str, Any]) -> tuple:
-    return (row["last_event_at"] or datetime.min, row["producer"] or "",
-            json.dumps(row["facets"], sort_keys=True, default=str))
+    return (row["last_event_at"] or datetime.min, row["producer"] or "")
+
+
+def _merge_facets(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Per facet, the value from the later event (ties: the larger value)."""
+    times_a, times_b = a.get(TIMES, {}), b.get(TIMES, {})
+    merged: dict[str, Any] = {}
+    times: dict[str, str] = {}
+    for name in (a.keys() | b.keys()) - {TIMES}:
+        candidates = [(times.get(name, ""), json.dumps(facets[name], sort_keys=True), facets[name])
+                      for facets, times in ((a, times_a), (b, times_b)) if name in facets]
+        time, _, value = max(candidates, key=lambda c: c[:2])
+        merged[name], times[name] = value, time
+    merged[TIMES] = times
+    return merged
 
 
 def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
