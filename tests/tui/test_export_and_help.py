@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from mlg.tui.screens.export import ExportScreen
+from mlg.tui.screens.help import HelpScreen
 from textual.widgets import Input, Static
 
 from mlg.export import read_frames
-from mlg.tui.screens.export import ExportScreen
-from mlg.tui.screens.help import HelpScreen
 from tests.tui.conftest import HUB, RANKER, SIZE, press, settle, shown
 
 pytestmark = pytest.mark.anyio

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from mlg.tui.screens.impact import ImpactScreen
 from textual.widgets import DataTable, Static, Tree
 
-from mlg.tui.screens.impact import ImpactScreen
 from tests.tui.conftest import HUB, SIZE, press, settle, shown
 
 pytestmark = pytest.mark.anyio
@@ -68,10 +68,11 @@ async def test_escape_goes_back_and_nothing_downstream_is_said(make_app):
         assert app.asset_screen.current.id == "service:web-edge-gateway"
 
 
-async def test_impact_without_an_asset_asks_for_one(make_app):
+async def test_impact_waits_for_an_asset(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        disabled = {b.binding.action for b in app.active_bindings.values() if not b.enabled}
+        assert {"impact", "path", "export", "back"} <= disabled  # dimmed in the footer
         await press(pilot, "i")
         assert app.screen is app.asset_screen
-        assert any("Open an asset first" in n.message for n in app._notifications)

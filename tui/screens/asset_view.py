@@ -105,17 +105,28 @@ class AssetScreen(Screen[None]):
         if not (self.upstream.has_focus or self.downstream.has_focus):
             self.upstream.focus()
         self._set_status()
+        self.refresh_bindings()
 
     def reload(self) -> None:
         """Show the current asset again (the kind filter changed)."""
         if self.current is not None:
             self.show(self.current, remember=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that need an asset (or a history) show dimmed until there is one."""
+        if action in ("impact", "path", "export"):
+            return self.current is not None or None
+        if action == "back":
+            return bool(self.history) or None
+        return True
+
+    def on_welcome_stats_loaded(self, message: Welcome.StatsLoaded) -> None:
+        if message.stats is not None and not message.stats.assets:
+            self._set_status(Text("the graph is empty: nothing to search yet", style="yellow"))
+
     def action_back(self) -> None:
         if self.history:
             self.show(self.history.pop(), remember=False)
-        else:
-            self.notify("No earlier asset in the history.", timeout=2)
 
     def on_lineage_tree_asset_chosen(self, message: LineageTree.AssetChosen) -> None:
         focused = message.control if isinstance(message.control, LineageTree) else None
@@ -154,19 +165,14 @@ class AssetScreen(Screen[None]):
 
     # -- the screens that start from the current asset ---------------------------------
 
-    def _need_asset(self) -> Asset | None:
-        if self.current is None:
-            self.notify("Open an asset first: press / to search.", severity="warning")
-        return self.current
-
     def action_impact(self) -> None:
-        if (asset := self._need_asset()) is not None:
-            self.app.open_impact(asset)
+        if self.current is not None:
+            self.app.open_impact(self.current)
 
     def action_path(self) -> None:
-        if (asset := self._need_asset()) is not None:
-            self.app.pick_path_target(asset)
+        if self.current is not None:
+            self.app.pick_path_target(self.current)
 
     def action_export(self) -> None:
-        if (asset := self._need_asset()) is not None:
-            self.app.export_lineage(asset)
+        if self.current is not None:
+            self.app.export_lineage(self.current)

@@ -36,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
         parts: list = []
         for title, bindings in self.sections:
             table = Table.grid(padding=(0, 2))
-            table.add_column(style="bold", min_width=18)
+            table.add_column(style="bold", width=22)
             table.add_column()
             for binding in bindings:
                 keys = " / ".join(KEY_NAMES.get(key, key) for key in binding.key.split(","))
