@@ -46,7 +46,7 @@ class LineageReceiver:
 
     def __init__(self, graph_path: str | Path, *, host: str = "127.0.0.1", port: int = 5000,
                  api_key: str | None = None, spool_dir: str | Path | None = None,
-                 batch_size: int = 500, linger: float = 0.05, retry_seconds: float = 1.0,
+                 batch_size: int = 500, linger: float = 0.25, retry_seconds: float = 1.0,
                  log: Callable[[str], None] | None = None):
         self.graph_path = Path(graph_path)
         self.spool = Spool(spool_dir or default_spool(self.graph_path))
@@ -237,6 +237,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the OpenLineage client reuses its session
+    # headers and body go out in two writes; with Nagle's algorithm and the client's
+    # delayed ACK each response would stall ~40 ms
+    disable_nagle_algorithm = True
     server_version = "mlg-serve-lineage"
     server: _Server
 
