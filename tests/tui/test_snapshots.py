@@ -42,3 +42,15 @@ def test_empty_graph(snap_compare, make_app, tmp_path):
     path = tmp_path / "graph.kuzu"
     mlg.open(path).close()
     assert snap_compare(make_app(path=path), terminal_size=SIZE, run_before=settle)
+
+
+def test_search_as_you_type(snap_compare, make_app):
+    async def ready(pilot):
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        pilot.app.screen.query_one("#search-input").cursor_blink = False
+        await pilot.press(*"home_rank")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=ready)

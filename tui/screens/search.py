@@ -8,6 +8,7 @@ view opens it, the path screen uses it as the other end.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from mlg.tui.kinds import asset_label
 from rich.text import Text
@@ -21,9 +22,19 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from mlg import Asset, Graph, MlgError
+from mlg import Asset, Graph, MlgError, Owner
+from mlg.lineage import owners_of
+from mlg.search import MATCHES
 
 LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search hit and who owns it (one query for the owners of every hit)."""
+
+    asset: Asset
+    owners: tuple[Owner, ...]
 
 
 class SearchScreen(ModalScreen[Asset | None]):
@@ -37,7 +48,7 @@ class SearchScreen(ModalScreen[Asset | None]):
     ]
 
     class Results(Message):
-        def __init__(self, text: str, hits: list | None, error: str | None = None) -> None:
+        def __init__(self, text: str, hits: list[Found] | None, error: str | None = None) -> None:
             self.text = text
             self.hits = hits
             self.error = error
@@ -111,14 +122,15 @@ class SearchScreen(ModalScreen[Asset | None]):
             status.update(Text(f"{n} match{'es' if n != 1 else ''}", style="dim"))
 
     @staticmethod
-    def _label(hit) -> Text:
-        asset: Asset = hit.asset
-        label = asset_label(asset)
-        label.truncate(48, pad=True)
-        owners = getattr(hit, "owners", ())
+    def _label(hit: Found) -> Text:
+        """`● model  recs.home_ranker@4     Recs Ranking     recommendations`"""
+        label = asset_label(hit.asset)
+        label.truncate(50, pad=True)
+        # the accountable owner first: role "owner", then teams (not the on-call rota)
+        owners = sorted(hit.owners, key=lambda o: (o.role != "owner", o.kind != "team"))
         owner = owners[0].name if owners else "no owner"
-        label.append(f" {owner[:24]:<24}", style="yellow" if not owners else "")
-        label.append(f" {asset.domain or '':<16}", style="dim")
+        label.append(f" {owner[:24]:<24}", style="" if owners else "yellow")
+        label.append(f" {hit.asset.domain or ''}", style="dim")
         return label
 
     # -- choosing -----------------------------------------------------------------------
@@ -149,10 +161,13 @@ class SearchScreen(ModalScreen[Asset | None]):
         self.query_one("#search-results", OptionList).action_cursor_up()
 
 
-def search(graph: Graph, text: str, kinds: Sequence[str] | None, limit: int) -> list:
-    """Graph.search, once per kind when the kind filter keeps several."""
+def search(graph: Graph, text: str, kinds: Sequence[str] | None, limit: int) -> list[Found]:
+    """Graph.search, once per kind when the kind filter keeps several, best match first."""
     if kinds is None or len(kinds) == 1:
-        return graph.search(text, kind=kinds[0] if kinds else None, limit=limit)
-    hits = [hit for kind in kinds for hit in graph.search(text, kind=kind, limit=limit)]
-    hits.sort(key=lambda hit: -hit.score)
-    return hits[:limit]
+        hits = graph.search(text, kind=kinds[0] if kinds else None, limit=limit)
+    else:
+        hits = [hit for kind in kinds for hit in graph.search(text, kind=kind, limit=limit)]
+        hits.sort(key=lambda hit: (MATCHES.index(hit.match), -hit.score, hit.asset.id))
+        hits = hits[:limit]
+    owners = owners_of(graph, [hit.asset.id for hit in hits])
+    return [Found(hit.asset, owners.get(hit.asset.id, ())) for hit in hits]
