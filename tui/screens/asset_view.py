@@ -145,7 +145,7 @@ class AssetScreen(Screen[None]):
         text = Text(relation_arrow(node.relation, message.tree.direction) + " ", style="dim")
         text.append_text(asset_label(node.asset))
         text.append(f"  {node.asset.id}", style="dim")
-        text.append("   enter: re-centre on it", style="dim italic")
+        text.append("  (enter re-centres)", style="dim italic")
         self._set_status(text)
 
     def _set_status(self, text: Text | None = None) -> None:

@@ -114,5 +114,10 @@ def _cell(value: object) -> str:
     # None, NaN, pandas' NA and NaT all read as an empty cell (NA cannot be compared).
     missing = (value is None or type(value).__name__ in ("NAType", "NaTType")
                or (isinstance(value, float) and value != value))
-    text = "" if missing else str(value)
+    if missing:
+        text = ""
+    elif isinstance(value, list | tuple):
+        text = "[" + ", ".join(_cell(v) for v in value) + "]"
+    else:
+        text = str(value)
     return text if len(text) <= CELL_WIDTH else text[:CELL_WIDTH - 1] + "…"

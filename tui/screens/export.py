@@ -34,11 +34,10 @@ class ExportScreen(ModalScreen[list[Path] | None]):
     BINDINGS = [Binding("escape", "close", "Close")]
 
     class Written(Message):
-        def __init__(self, files: list[Path] | None, assets: int = 0, relations: int = 0,
+        def __init__(self, files: list[Path] | None, subgraph: Subgraph | None = None,
                      error: str | None = None) -> None:
             self.files = files
-            self.assets = assets
-            self.relations = relations
+            self.subgraph = subgraph
             self.error = error
             super().__init__()
 
@@ -54,9 +53,11 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             box.border_title = "Export"
             yield Static(Text.assemble("Export the ", (self.what, "bold"),
                                        " as nodes and edges files."), id="export-what")
+            yield Static("Format", classes="field-label")
             with RadioSet(id="export-format"):
                 yield RadioButton("CSV", value=True)
                 yield RadioButton("Parquet")
+            yield Static("Folder (created if missing)", classes="field-label")
             yield Input(default_folder(self.slug_of), placeholder="folder to write into",
                         id="export-path")
             yield Static(Text("Enter writes · ↑↓ on the format, Tab to the folder · Esc "
@@ -87,18 +88,22 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         except MlgError as exc:
             self.post_message(self.Written(None, error=str(exc)))
             return
-        self.post_message(self.Written(files, len(sub.assets), len(sub.relations)))
+        self.post_message(self.Written(files, sub))
 
     def on_export_screen_written(self, message: ExportScreen.Written) -> None:
-        if message.files is None:
+        if message.files is None or message.subgraph is None:
             self._status(Text(message.error or "the export failed", style="red"))
             return
         self.written = message.files
+        sub = message.subgraph
         folder = message.files[0].parent.resolve()
         names = ", ".join(f.name for f in message.files)
-        self._status(Text.assemble(
+        status = Text.assemble(
             ("wrote ", "green"), (names, "bold"), " to ", (str(folder), "bold"),
-            f" ({message.assets:,} assets, {message.relations:,} relations) · Esc closes"))
+            f" ({len(sub.assets):,} assets, {len(sub.relations):,} relations) · Esc closes")
+        if sub.truncated:
+            status.append(f"\ncut: {sub.truncated_reason}", style="yellow")
+        self._status(status)
         self.notify(f"Exported to {folder}", timeout=4)
 
     def _status(self, text: Text) -> None:

@@ -81,7 +81,7 @@ class PathScreen(Screen[Asset | None]):
         for n, path in enumerate(result.paths, 1):
             head = Text(f"path {n} of {len(result.paths)}", style="bold")
             head.append(f"  {len(path)} hop{'s' if len(path) != 1 else ''}", style="dim")
-            node = tree.root.add(head, None, expand=True)
+            node = tree.root.add(head, None, expand=n == 1)  # the others one key away
             for step in _steps(path, assets):
                 node.add_leaf(*step)
         if result.capped:
