@@ -42,6 +42,7 @@ class AssetPanel(VerticalScroll):
         self.graph = graph
         self.asset: Asset | None = None
         self.versions: dict[str, Asset] = {}
+        self.loaded = False  # owners and versions of `asset` are shown
         self.border_title = "Asset"
 
     def compose(self) -> ComposeResult:
@@ -51,6 +52,7 @@ class AssetPanel(VerticalScroll):
 
     def show(self, asset: Asset) -> None:
         self.asset = asset
+        self.loaded = False
         self._render_properties(asset, None)
         self.query_one("#versions-title").display = False
         versions = self.query_one("#versions", OptionList)
@@ -78,6 +80,7 @@ class AssetPanel(VerticalScroll):
             self._render_properties(self.asset, None, message.error)
             return
         self._render_properties(self.asset, message.owners)
+        self.loaded = True
         siblings = message.siblings or []
         self.versions = {s.id: s for s in siblings}
         self.query_one("#versions-title").display = bool(siblings)

@@ -1,0 +1,231 @@
+"""Explorer speed: time to first screen on the sample estate, key-to-update on a big graph.
+
+    python benchmarks/bench_explore.py                       # the sample estate only
+    python benchmarks/bench_explore.py --assets 1000000 --db /tmp/mlg-explore-1m.kuzu
+
+The app runs headless (`App.run_test`, 120x40) on a graph opened read-only, as
+`mlg explore` opens it. A time runs from the key press (or the app's start) until the
+widgets show the answer, plus one idle pause so that the screen has been refreshed:
+
+- first screen: the welcome page with the graph's counts; and the asset view of
+  model:recs.home_ranker@4 with both trees' first level and the panel's owners;
+- move (j): the cursor on the next node and the status line naming it;
+- expand (space): "loading…", then the node's children with their own counts;
+- re-centre (enter): both trees re-rooted with their first level, and the panel's
+  owners and versions; back (backspace) the same, the other way;
+- impact (i): the impact screen up ("computing…"), then filled in.
+
+`--db` keeps the big graph (generated with mlg.synthetic on the first run; its
+landmarks are saved beside it) for the next run. Speed is measured here, never
+asserted in tests (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mlg.tui.app import ExploreApp
+from mlg.tui.screens.impact import ImpactScreen
+
+import mlg
+
+SIZE = (120, 40)
+SAMPLE_MODEL = "model:recs.home_ranker@4"
+
+
+async def until(pilot, done: Callable[[], bool], timeout: float = 120.0) -> None:
+    """Wait for `done()`, then for the screen to process what is pending and repaint."""
+    limit = time.perf_counter() + timeout
+    while not done():
+        if time.perf_counter() > limit:
+            raise TimeoutError("the screen never showed the answer")
+        await asyncio.sleep(0.0005)
+    await pilot.pause(0)  # no idle-wait: Pilot's press() waits for the CPU to go idle,
+    # which takes longer than the work itself while a worker runs, so keys are sent with
+    # App.simulate_key (the same Key event a terminal sends) and timed here
+
+
+def press(app: ExploreApp, key: str) -> float:
+    """Send a key as the terminal would; the time it was sent."""
+    began = time.perf_counter()
+    app.simulate_key(key)
+    return began
+
+
+def asset_view_ready(app: ExploreApp, asset_id: str) -> bool:
+    screen = app.asset_screen
+    panel = screen.query_one("#panel")
+    return all(tree.root_asset is not None and tree.root_asset.id == asset_id
+               and tree.root.data.loaded for tree in (screen.upstream, screen.downstream)) \
+        and panel.asset is not None and panel.asset.id == asset_id and bool(panel.loaded)
+
+
+# -- first screen -------------------------------------------------------------------------
+
+
+async def first_screen(path: Path, start: str | None) -> float:
+    with mlg.open(path, read_only=True) as graph:
+        began = time.perf_counter()
+        app = ExploreApp(graph, start)
+        async with app.run_test(size=SIZE) as pilot:
+            if start is None:
+                await until(pilot, lambda: app.asset_screen.query_one("#welcome").stats
+                            is not None)
+            else:
+                await until(pilot, lambda: asset_view_ready(app, start))
+            return time.perf_counter() - began
+
+
+def import_time() -> float:
+    """Seconds to import the app in a fresh interpreter, less the interpreter's own start."""
+    def run(code: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    return run("import mlg.tui.app") - run("pass")
+
+
+# -- key to update --------------------------------------------------------------------------
+
+
+async def key_to_update(path: Path, landmarks: dict, rounds: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {}
+
+    def record(name: str, seconds: float) -> None:
+        times.setdefault(name, []).append(seconds)
+
+    model, hub = landmarks["typical_model"], landmarks["hub_dataset"]
+    with mlg.open(path, read_only=True) as graph:
+        app = ExploreApp(graph, model)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: asset_view_ready(app, model))
+            screen = app.asset_screen
+            tree = screen.upstream
+            status = screen.query_one("#status")
+            tree.focus()
+            await pilot.pause()
+            for _ in range(rounds):
+                # move: j, until the status line names the highlighted asset
+                before = tree.cursor_node
+                t = press(app, "j")
+                await until(pilot, lambda b=before: tree.cursor_node is not b and
+                            tree.cursor_node.data.asset.id in str(status.content))
+                record("move (j)", time.perf_counter() - t)
+
+            # expand: space on each child that has children and is not loaded yet
+            expandable = [n for n in tree.root.children if n.allow_expand][:rounds]
+            for node in expandable:
+                tree.move_cursor(node)
+                await pilot.pause()
+                t = press(app, "space")
+                await until(pilot, lambda n=node: n.data.loaded)
+                record("expand (space)", time.perf_counter() - t)
+
+            # re-centre on a child and back, on the model's neighbours
+            for i in range(rounds):
+                node = tree.root.children[i]  # the tree is rebuilt by each re-centre
+                target = node.data.asset.id
+                tree.move_cursor(node)
+                await pilot.pause()
+                t = press(app, "enter")
+                await until(pilot, lambda a=target: asset_view_ready(app, a))
+                record("re-centre (enter)", time.perf_counter() - t)
+                t = press(app, "backspace")
+                await until(pilot, lambda: asset_view_ready(app, model))
+                record("back (backspace)", time.perf_counter() - t)
+
+            for name, asset in (("model", model), ("hub dataset", hub)):
+                app.open_asset(graph.get(asset))
+                await until(pilot, lambda a=asset: asset_view_ready(app, a))
+                if asset == hub:
+                    t = time.perf_counter()
+                    app.open_asset(graph.get(model))
+                    await until(pilot, lambda: asset_view_ready(app, model))
+                    app.open_asset(graph.get(hub))
+                    await until(pilot, lambda: asset_view_ready(app, hub))
+                    record("re-centre on the hub (both ways)", time.perf_counter() - t)
+                for _ in range(1 if asset == hub else rounds):
+                    t = press(app, "i")
+                    await until(pilot, lambda: isinstance(app.screen, ImpactScreen))
+                    record(f"impact of the {name}: screen up", time.perf_counter() - t)
+                    await until(pilot, lambda: app.screen.impact is not None, timeout=600)
+                    record(f"impact of the {name}: filled in", time.perf_counter() - t)
+                    await pilot.press("escape")
+                    await pilot.pause()
+    return times
+
+
+# -- the big graph ----------------------------------------------------------------------------
+
+
+def big_graph(db: Path, n_assets: int, seed: int) -> dict:
+    saved = db.with_name(db.name + ".landmarks.json")
+    if db.exists() and saved.exists():
+        return json.loads(saved.read_text())
+    from mlg.synthetic import synthetic_estate
+
+    t = time.perf_counter()
+    estate = synthetic_estate(n_assets, seed)
+    print(f"generated {n_assets:,} assets in {time.perf_counter() - t:.1f} s", flush=True)
+    t = time.perf_counter()
+    with mlg.open(db) as graph:
+        graph.ingest_batch(estate.batch)
+    print(f"ingested in {time.perf_counter() - t:.1f} s", flush=True)
+    landmarks = {"typical_model": estate.landmarks.typical_model,
+                 "hub_dataset": estate.landmarks.hub_dataset}
+    saved.write_text(json.dumps(landmarks))
+    return landmarks
+
+
+def report(name: str, values: list[float]) -> None:
+    ms = sorted(v * 1000 for v in values)
+    print(f"  {name:<36} median {statistics.median(ms):8.1f} ms   max {ms[-1]:8.1f} ms"
+          f"   (n={len(ms)})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--assets", type=int, default=0,
+                        help="also measure keys on a synthetic graph this big (e.g. 1000000)")
+    parser.add_argument("--db", type=Path, default=None,
+                        help="where to keep the big graph (default: a temporary dir)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=5, help="repeats of each measure")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="mlg-bench-explore-") as folder:
+        sample = Path(folder) / "sample.kuzu"
+        with mlg.open(sample) as graph:
+            graph.load_sample()
+        print("first screen, sample estate (headless, 120x40):")
+        report("import mlg.tui.app (fresh process)", [import_time()])
+        for label, start in (("welcome page", None), (SAMPLE_MODEL, SAMPLE_MODEL)):
+            report(label, [asyncio.run(first_screen(sample, start))
+                           for _ in range(args.rounds)])
+
+        if args.assets:
+            db = args.db or Path(folder) / "big.kuzu"
+            landmarks = big_graph(db, args.assets, args.seed)
+            print(f"key to update, {args.assets:,} assets (model {landmarks['typical_model']}, "
+                  f"hub {landmarks['hub_dataset']}):")
+            times = asyncio.run(key_to_update(db, landmarks, args.rounds))
+            for name, values in times.items():
+                report(name, values)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
