@@ -55,6 +55,12 @@ def read_manifest(path: str | os.PathLike[str]) -> Batch:
     except (OSError, UnicodeDecodeError) as exc:
         batch.read_problems.append(Problem(name, "file", None, None, f"cannot be read: {exc}"))
         return batch
+    return parse_manifest_text(name, text, batch)
+
+
+def parse_manifest_text(name: str, text: str, batch: Batch | None = None) -> Batch:
+    """Parse manifest text (JSON when `name` ends in .json, else YAML) into a Batch."""
+    batch = batch or Batch(files=[name])
     try:
         if name.lower().endswith(".json"):
             document = json.loads(text) if text.strip() else None

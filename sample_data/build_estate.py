@@ -40,6 +40,8 @@ from pathlib import Path
 
 import yaml
 
+from mlg.cycles import find_cycle
+
 OUT_DIR = Path(__file__).resolve().parent / "estate"
 RNG = random.Random(20240917)
 EMAIL_DOMAIN = "streamly.example"
@@ -3017,27 +3019,11 @@ def check() -> dict:
 
     up: dict[str, list[str]] = defaultdict(list)
     down: dict[str, list[str]] = defaultdict(list)
-    indeg = {a: 0 for a in assets}
     for src, dst, _ in edges:
         up[src].append(dst)
         down[dst].append(src)
-        indeg[dst] += 1
-    stack = [a for a, d in indeg.items() if d == 0]
-    seen = 0
-    while stack:
-        v = stack.pop()
-        seen += 1
-        for w in up[v]:
-            indeg[w] -= 1
-            if indeg[w] == 0:
-                stack.append(w)
-    if seen != len(assets):
-        alive = {a for a, d in indeg.items() if d > 0}
-        walk, v = [], min(alive)
-        while v not in walk:  # each remaining node has an incoming edge from a remaining one
-            walk.append(v)
-            v = next(w for w in down[v] if w in alive)
-        cycle = walk[walk.index(v):][::-1]
+    cycle = find_cycle([s for s, _, _ in edges], [d for _, d, _ in edges])
+    if cycle:
         raise SystemExit("estate has a lineage cycle: " + " -> ".join(cycle + cycle[:1]))
 
     # landmarks

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mlg.batch import Batch, Location
 from mlg.errors import IngestError, MlgError, Problem
-from mlg.manifest import parse_document, read_manifest
+from mlg.manifest import parse_manifest_text, read_manifest
 from mlg.openlineage.events import looks_like_event
 
 FORMATS: tuple[str, ...] = ("auto", "manifest", "openlineage")
@@ -132,16 +130,5 @@ def _json_events(text: str, ndjson_first: bool) -> tuple[list[tuple[Any, str]] |
 def _manifest(name: str, text: str | None) -> Batch:
     if text is None:
         return read_manifest(name)
-    # stdin, or a JSON file already read: parse the text the way read_manifest would
-    batch = Batch(files=[name])
-    try:
-        if name.lower().endswith(".json"):
-            document = json.loads(text) if text.strip() else None
-        else:
-            document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = "JSON" if name.lower().endswith(".json") else "YAML"
-        batch.read_problems.append(Problem(name, "file", None, None,
-                                           f"is not valid {kind}: {' '.join(str(exc).split())}"))
-        return batch
-    return parse_document(document, name, batch)
+    # stdin, or a JSON file already read
+    return parse_manifest_text(name, text)
