@@ -218,6 +218,34 @@ class Graph:
 
     # -- discovery: thin methods over mlg/search.py, mlg/reports.py, mlg/cypher.py -------
 
+    def search(self, text: str | None, kind: str | None = None, owner: str | None = None,
+               tag: str | None = None, domain: str | None = None, limit: int = 50) -> list:
+        """Assets matching `text` (`mlg.search.SearchHit`), ranked exact, prefix, full text,
+        then name contains; filters by kind, owner (id or name), tag and domain."""
+        from mlg.search import search
+
+        return search(self, text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit)
+
+    def consumers(self, asset: str):
+        """Who uses `asset` (`mlg.reports.Consumers`): direct consumers with their owners,
+        and everything downstream counted by kind."""
+        from mlg.reports import consumers
+
+        return consumers(self, asset)
+
+    def reuse_report(self, top: int = 20):
+        """Most reused datasets and features, unowned assets, deprecated assets still
+        feeding services or tier-1 models (`mlg.reports.ReuseReport`)."""
+        from mlg.reports import reuse_report
+
+        return reuse_report(self, top=top)
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False):
+        """Run your own Cypher; a pandas DataFrame. Read-only unless `write=True`."""
+        from mlg.cypher import query
+
+        return query(self, cypher, params, write=write)
+
     # -- ingest -------------------------------------------------------------------
 
     def ingest(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],

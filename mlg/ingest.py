@@ -163,8 +163,13 @@ def write_plan(graph: Graph, plan: Plan, lookup: KuzuLookup,
         steps.extend(record_steps(graph, plan, lookup.empty))
 
     work = [s for s in steps if s[2].num_rows]
-    if work:
-        _run_transaction(graph, work, progress)
+    # Kuzu 0.11.3 corrupts its full-text index on multi-row writes: the index is
+    # dropped while assets are written and built again after (see mlg/search.py).
+    from mlg.search import text_index_suspended
+
+    with text_index_suspended(graph, bool(new_rows or changed_rows), progress):
+        if work:
+            _run_transaction(graph, work, progress)
     return IngestReport(**report, files=tuple(plan.files))
 
 

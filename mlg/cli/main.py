@@ -33,9 +33,16 @@ def main(ctx: click.Context, db: str | None) -> None:
 def _register() -> None:
     # One module per group of commands, each exporting COMMANDS. Imports inside the
     # modules stay lazy so that `mlg --help` loads no UI toolkit.
-    from mlg.cli import explore_commands, graph_commands, lineage_commands, query_commands
+    from mlg.cli import (
+        discovery_commands,
+        explore_commands,
+        graph_commands,
+        lineage_commands,
+        query_commands,
+    )
 
-    for module in (graph_commands, query_commands, explore_commands, lineage_commands):
+    for module in (graph_commands, query_commands, explore_commands, lineage_commands,
+                   discovery_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,161 @@
+"""Your own Cypher over the graph, as a pandas DataFrame: read-only unless asked to write.
+
+How read-only is enforced, in three layers, none of which reads the query text for
+keywords (so neither case, comments nor string literals can fool it):
+
+1. Kuzu prepares the statement first: syntax errors come back as Kuzu's message, and
+   several statements in one string are refused (Kuzu prepares one statement only),
+   so nothing can follow a ``COMMIT``.
+2. The statement runs inside ``BEGIN TRANSACTION READ ONLY`` on a connection of its
+   own: Kuzu itself refuses every write to the database there (CREATE, MERGE, SET,
+   DELETE, DDL, COPY FROM, INSTALL, LOAD EXTENSION, index calls, ...). The connection
+   is closed afterwards, so a ``CALL setting=value`` cannot change mlg's connections.
+3. A few statement kinds are still allowed in a read-only transaction but are not
+   reads of this graph: ``COPY ... TO`` and ``EXPORT``/``IMPORT DATABASE`` (write
+   files), ``ATTACH``/``DETACH``/``USE`` (other databases), transaction control and
+   ``CHECKPOINT``. Their first keyword (after comments and EXPLAIN/PROFILE) is checked
+   against that list; prepared already, the statement is known to be one statement.
+
+A graph opened read-only refuses writes at the database level as well.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from mlg.errors import MlgError, ReadOnlyGraph
+
+if TYPE_CHECKING:
+    import pandas
+
+    from mlg.graph import Graph
+
+# Statements a read-only transaction lets through that are not reads of the graph.
+_NOT_READS = ("COPY", "EXPORT", "IMPORT", "ATTACH", "DETACH", "USE", "BEGIN", "COMMIT",
+              "ROLLBACK", "CHECKPOINT")
+_LEADING = re.compile(r"\s+|//[^\n]*|/\*.*?\*/", re.S)
+_WORD = re.compile(r"[A-Za-z_]+")
+_WRITE_REFUSED = ("Can not execute a write query inside a read-only transaction",
+                  "Cannot execute write operations in a read-only database")
+
+
+class CypherError(MlgError):
+    """Kuzu refused the query: its own message, without a traceback."""
+
+
+def query(graph: Graph, cypher: str, params: dict[str, Any] | None = None,
+          write: bool = False) -> pandas.DataFrame:
+    """Run one Cypher statement with `params` bound as parameters; the result as a DataFrame.
+
+    Read-only unless `write=True` (which a read-only Graph refuses with ReadOnlyGraph).
+    Columns: strings as pandas `str`, integers as nullable Int64, floats, booleans,
+    timestamps as datetime64; nodes, relationships and structs as dicts, lists as lists.
+    """
+    import kuzu
+
+    if not isinstance(cypher, str) or not cypher.strip():
+        raise CypherError("the query is empty; write one Cypher statement, e.g. "
+                          "MATCH (a:Asset) RETURN a.id, a.kind LIMIT 10")
+    params = dict(params or {})
+    if write:
+        graph._require_writable()
+    else:
+        _refuse_non_reads(cypher)
+    conn = kuzu.Connection(graph._handle.database)
+    try:
+        prepared = kuzu.PreparedStatement(conn, cypher, params)
+        if not prepared.is_success():
+            raise _refused(prepared.get_error_message())
+        if write:
+            # A write may add or change assets, which Kuzu 0.11.3's full-text index does
+            # not survive when several rows change in one statement (mlg/search.py).
+            from mlg.search import text_index_suspended
+
+            with text_index_suspended(graph, assets_change=True):
+                return _frame_of(conn, prepared, params)
+        conn.execute("BEGIN TRANSACTION READ ONLY").close()
+        try:
+            return _frame_of(conn, prepared, params)
+        finally:
+            try:
+                conn.execute("ROLLBACK").close()
+            except RuntimeError:
+                pass  # Kuzu already ended the transaction after a failed statement
+    finally:
+        conn.close()
+
+
+def _frame_of(conn, prepared, params: dict[str, Any]) -> pandas.DataFrame:
+    import pandas as pd
+
+    try:
+        result = conn.execute(prepared, params)
+    except RuntimeError as exc:
+        raise _refused(str(exc)) from None
+    try:
+        # Results must be closed before their connection: Kuzu crashes otherwise.
+        if not result.get_column_names():
+            return pd.DataFrame()  # a statement without RETURN
+        return to_frame(result.get_as_arrow())
+    finally:
+        result.close()
+
+
+def _refused(message: str) -> MlgError:
+    """Kuzu's refusal as mlg's error: a write refused in read-only mode, or CypherError."""
+    text = message.strip() or "Kuzu refused the query without saying why"
+    if any(refusal in text for refusal in _WRITE_REFUSED):
+        return ReadOnlyGraph("this query writes to the graph; queries are read-only unless "
+                             "asked to write (write=True, or --write on the command line)")
+    return CypherError(text)
+
+
+def _refuse_non_reads(cypher: str) -> None:
+    rest = cypher
+    while True:
+        stripped = _LEADING.match(rest)
+        if stripped and stripped.end() > 0:
+            rest = rest[stripped.end():]
+            continue
+        word = _WORD.match(rest)
+        if word and word.group().upper() in ("EXPLAIN", "PROFILE"):
+            rest = rest[word.end():]
+            continue
+        break
+    keyword = word.group().upper() if word else ""
+    if keyword in _NOT_READS:
+        raise ReadOnlyGraph(f"{keyword} is not a read of this graph; queries are read-only "
+                            "unless asked to write (write=True, or --write on the command line)")
+
+
+def to_frame(table) -> pandas.DataFrame:
+    """An Arrow result as a DataFrame with sane dtypes (see `query`)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    mapping = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(),
+               pa.int16(): pd.Int64Dtype(), pa.int8(): pd.Int64Dtype(),
+               pa.uint64(): pd.Int64Dtype(), pa.uint32(): pd.Int64Dtype()}
+    frame = table.to_pandas(types_mapper=mapping.get, maps_as_pydicts="strict")
+    for field in table.schema:
+        kind = field.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            frame[field.name] = frame[field.name].astype("str")
+        elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            frame[field.name] = [None if v is None else _plain(v)
+                                 for v in table.column(field.name).to_pylist()]
+        elif pa.types.is_struct(kind):
+            frame[field.name] = [None if v is None else _plain(v)
+                                 for v in table.column(field.name).to_pylist()]
+    return frame
+
+
+def _plain(value: Any) -> Any:
+    """Kuzu's internal ids ({'offset': .., 'table': ..}) stay; everything becomes plain
+    Python: dicts and lists all the way down."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

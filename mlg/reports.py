@@ -1,0 +1,283 @@
+"""Who uses what: consumers of one asset, and the estate-wide reuse and governance report.
+
+Every number comes from aggregate Cypher (counts in the query, not rows to Python),
+and every closure is one `* SHORTEST` query over a set of sources — never one query
+per asset. Sources of a closure are bound with `WHERE d.id IN $ids`: a `LOAD FROM`
+or `UNWIND` feeding a recursive pattern measured 90–145 s for 20 sources on 100k
+assets, against ~1 s for the `IN` form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mlg.lineage import MAX_DEPTH, owners_of
+from mlg.model import Asset, Owner
+from mlg.paths import DependencyPath
+from mlg.schema import ASSET_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas
+
+    from mlg.graph import Graph
+
+REUSED_KINDS = ("dataset", "feature")
+DEPRECATED_TAG = "deprecated"
+TIER1_TAG = "tier-1"
+UNOWNED_LISTED = 1_000  # unowned assets listed by name; all are counted
+DEPRECATED_PATHS = 5_000  # paths spelled out for deprecated assets in use; all are counted
+
+_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
+_LIVE = (f"(r.kind = 'service' OR (r.kind = 'model' AND list_contains(r.tags, '{TIER1_TAG}')))")
+
+
+# -- who uses this -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """An asset that depends directly on the one asked about, through `relation`."""
+
+    asset: Asset
+    relation: str
+    owners: tuple[Owner, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name,
+                "relation": self.relation, "owners": [o.id for o in self.owners]}
+
+
+@dataclass
+class Consumers:
+    """Who uses `asset`: its direct consumers, and everything downstream counted by kind."""
+
+    asset: Asset
+    direct: list[Consumer]
+    downstream_by_kind: dict[str, int]
+    truncated: bool = False  # lineage deeper than MAX_DEPTH hops was not counted
+
+    @property
+    def downstream_total(self) -> int:
+        return sum(self.downstream_by_kind.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"asset": {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name},
+                "direct": [c.to_dict() for c in self.direct],
+                "downstream_total": self.downstream_total,
+                "downstream_by_kind": self.downstream_by_kind,
+                "truncated": self.truncated}
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The direct consumers: id, kind, name, relation (str), owners (list of ids)."""
+        return _frame([c.to_dict() for c in self.direct],
+                      {"id": "str", "kind": "str", "name": "str", "relation": "str",
+                       "owners": None})
+
+
+def consumers(graph: Graph, ref: str) -> Consumers:
+    """Who uses `ref`: one 1-hop query, one owners join, one aggregated closure."""
+    asset = graph.resolve(ref)
+    direct = graph.neighbours(asset.id, "down")
+    owners = owners_of(graph, {n.asset.id for n in direct})
+    rows = graph._rows(
+        f"MATCH (x:Asset {{id: $id}})<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(a:Asset) "
+        "RETURN a.kind AS kind, count(*) AS n, max(length(p)) AS deepest ORDER BY kind",
+        {"id": asset.id})
+    return Consumers(
+        asset=asset,
+        direct=[Consumer(n.asset, n.type, owners.get(n.asset.id, ())) for n in direct],
+        downstream_by_kind={r["kind"]: int(r["n"]) for r in rows},
+        truncated=any(r["deepest"] >= MAX_DEPTH for r in rows),
+    )
+
+
+# -- reuse and governance ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReusedAsset:
+    """A dataset or feature and how much depends on it."""
+
+    asset: Asset
+    direct_consumers: int  # distinct assets depending on it directly (the ranking)
+    downstream: int  # distinct assets depending on it, directly or not
+    models_downstream: int  # distinct models among those
+    services_downstream: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name,
+                "direct_consumers": self.direct_consumers, "downstream": self.downstream,
+                "models_downstream": self.models_downstream,
+                "services_downstream": self.services_downstream}
+
+
+@dataclass(frozen=True)
+class LiveUse:
+    """A service or tier-1 model reached from a deprecated asset, and the way there."""
+
+    asset: Asset
+    path: DependencyPath | None  # from the deprecated asset; None when paths were capped
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name,
+                "tier_1": TIER1_TAG in self.asset.tags,
+                "hops": len(self.path) if self.path else None,
+                "path": list(self.path.assets) if self.path else None}
+
+
+@dataclass(frozen=True)
+class DeprecatedInUse:
+    """A deprecated asset that still feeds live services or tier-1 models."""
+
+    asset: Asset
+    reaches: tuple[LiveUse, ...]
+    services: int
+    tier1_models: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name,
+                "services": self.services, "tier1_models": self.tier1_models,
+                "reaches": [r.to_dict() for r in self.reaches]}
+
+
+@dataclass
+class ReuseReport:
+    """Most reused datasets and features (ranked by direct consumers, with what lies
+    downstream of each), unowned assets, deprecated assets still in live use."""
+
+    datasets: list[ReusedAsset]
+    features: list[ReusedAsset]
+    unowned: list[Asset]
+    unowned_by_kind: dict[str, int]
+    deprecated_in_use: list[DeprecatedInUse]
+    paths_capped: bool = False  # some reached assets are listed without their path
+    top: int = 20
+
+    @property
+    def unowned_total(self) -> int:
+        return sum(self.unowned_by_kind.values())
+
+    @property
+    def unowned_truncated(self) -> bool:
+        return len(self.unowned) < self.unowned_total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ranked_by": "direct_consumers",
+            "datasets": [r.to_dict() for r in self.datasets],
+            "features": [r.to_dict() for r in self.features],
+            "unowned_total": self.unowned_total,
+            "unowned_by_kind": self.unowned_by_kind,
+            "unowned": [{"id": a.id, "kind": a.kind, "name": a.name} for a in self.unowned],
+            "unowned_truncated": self.unowned_truncated,
+            "deprecated_in_use": [d.to_dict() for d in self.deprecated_in_use],
+            "paths_capped": self.paths_capped,
+        }
+
+    def reused_frame(self) -> pandas.DataFrame:
+        """Datasets then features: id, kind, name (str) and Int64 counts."""
+        return _frame([r.to_dict() for r in self.datasets + self.features],
+                      {"id": "str", "kind": "str", "name": "str", "direct_consumers": "Int64",
+                       "downstream": "Int64", "models_downstream": "Int64",
+                       "services_downstream": "Int64"})
+
+    def unowned_frame(self) -> pandas.DataFrame:
+        return _frame([{"id": a.id, "kind": a.kind, "name": a.name} for a in self.unowned],
+                      {"id": "str", "kind": "str", "name": "str"})
+
+    def deprecated_frame(self) -> pandas.DataFrame:
+        """One row per (deprecated asset, live asset it reaches): deprecated, id, kind,
+        name (str), tier_1 (bool), hops (Int64), path (list of ids, deprecated first)."""
+        rows = [{"deprecated": d.asset.id, **r.to_dict()}
+                for d in self.deprecated_in_use for r in d.reaches]
+        return _frame(rows, {"deprecated": "str", "id": "str", "kind": "str", "name": "str",
+                             "tier_1": "bool", "hops": "Int64", "path": None})
+
+    def to_pandas(self) -> dict[str, pandas.DataFrame]:
+        return {"reused": self.reused_frame(), "unowned": self.unowned_frame(),
+                "deprecated_in_use": self.deprecated_frame()}
+
+
+def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
+    """The estate-wide report: six aggregate queries whatever the graph's size."""
+    from mlg.errors import MlgError
+
+    if not isinstance(top, int) or top < 1:
+        raise MlgError(f"top must be a positive whole number, not {top!r}")
+    ranked = {kind: _most_reused(graph, kind, top) for kind in REUSED_KINDS}
+    unowned_by_kind = {r["kind"]: int(r["n"]) for r in graph._rows(
+        "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
+        "RETURN a.kind AS kind, count(*) AS n ORDER BY kind")}
+    unowned = [Asset.from_row(r) for r in graph._rows(
+        f"MATCH (a:Asset) WHERE NOT EXISTS {{ MATCH (a)-[:OWNED_BY]->(:Owner) }} "
+        f"RETURN {_RETURN} ORDER BY a.kind, a.name, a.id LIMIT {UNOWNED_LISTED}")]
+    deprecated, capped = _deprecated_in_use(graph)
+    return ReuseReport(ranked["dataset"], ranked["feature"], unowned, unowned_by_kind,
+                       deprecated, capped, top)
+
+
+def _most_reused(graph: Graph, kind: str, top: int) -> list[ReusedAsset]:
+    ranked = graph._rows(
+        "MATCH (a:Asset)<-[:DEPENDS_ON]-(c:Asset) WHERE a.kind = $kind "
+        "RETURN a.id AS id, count(DISTINCT c.id) AS n ORDER BY n DESC, id LIMIT $top",
+        {"kind": kind, "top": top})
+    if not ranked:
+        return []
+    ids = [r["id"] for r in ranked]
+    assets = {r["id"]: Asset.from_row(r) for r in graph._rows(
+        f"MATCH (a:Asset) WHERE a.id IN $ids RETURN {_RETURN}", {"ids": ids})}
+    below: dict[str, dict[str, int]] = {}
+    for r in graph._rows(
+            f"MATCH (a:Asset) WHERE a.id IN $ids "
+            f"MATCH (a)<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(c:Asset) "
+            "RETURN a.id AS id, c.kind AS kind, count(*) AS n", {"ids": ids}):
+        below.setdefault(r["id"], {})[r["kind"]] = int(r["n"])
+    return [ReusedAsset(assets[r["id"]], int(r["n"]), sum(below.get(r["id"], {}).values()),
+                        below.get(r["id"], {}).get("model", 0),
+                        below.get(r["id"], {}).get("service", 0)) for r in ranked]
+
+
+def _deprecated_in_use(graph: Graph) -> tuple[list[DeprecatedInUse], bool]:
+    closure = (f"MATCH (d:Asset) WHERE list_contains(d.tags, $tag) "
+               f"MATCH (d)<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(r:Asset) WHERE {_LIVE} ")
+    counts = graph._rows(closure + "RETURN d.id AS id, r.kind AS kind, count(*) AS n",
+                         {"tag": DEPRECATED_TAG})
+    if not counts:
+        return [], False
+    paths = graph._rows(
+        closure + "RETURN d.id AS id, r.id AS reached, properties(nodes(p), 'id') AS ids, "
+        "properties(rels(p), 'type') AS types LIMIT $cap",
+        {"tag": DEPRECATED_TAG, "cap": DEPRECATED_PATHS})
+    totals: dict[str, dict[str, int]] = {}
+    for r in counts:
+        totals.setdefault(r["id"], {})[r["kind"]] = int(r["n"])
+    capped = sum(int(r["n"]) for r in counts) > len(paths)
+    reached_ids = {r["reached"] for r in paths} | set(totals)
+    assets = {r["id"]: Asset.from_row(r) for r in graph._rows(
+        f"MATCH (a:Asset) WHERE a.id IN $ids RETURN {_RETURN}", {"ids": sorted(reached_ids)})}
+    uses: dict[str, list[LiveUse]] = {}
+    for r in paths:
+        # nodes() of a recursive relationship are the ones between its two ends
+        ids = (r["id"], *r["ids"], r["reached"])
+        path = DependencyPath(ids, tuple(r["types"]), (False,) * len(r["types"]))
+        uses.setdefault(r["id"], []).append(LiveUse(assets[r["reached"]], path))
+    result = []
+    for dep_id, kinds in totals.items():
+        reaches = sorted(uses.get(dep_id, []),
+                         key=lambda u: (len(u.path) if u.path else 0, u.asset.kind, u.asset.id))
+        result.append(DeprecatedInUse(assets[dep_id], tuple(reaches), kinds.get("service", 0),
+                                      kinds.get("model", 0)))
+    result.sort(key=lambda d: (-(d.services + d.tier1_models), d.asset.id))
+    return result, capped
+
+
+def _frame(rows: list[dict[str, Any]], columns: dict[str, str | None]) -> pandas.DataFrame:
+    """A DataFrame of `rows` with these columns and dtypes (None: Python objects)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(columns))
+    for name, dtype in columns.items():
+        if dtype is not None:
+            frame[name] = frame[name].astype(dtype)
+    return frame
