@@ -47,6 +47,7 @@ def lineage(graph: Graph, ref: str, direction: str = "up", depth: int | None = N
         sub = cap_nodes(sub, max_nodes)
     if with_owners:
         sub.owners = owners_of(graph, sub.ids)
+    sub._graph = graph  # lets a notebook diagram expand the result (mlg.notebook)
     return sub
 
 

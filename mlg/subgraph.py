@@ -87,6 +87,26 @@ class Subgraph:
         return (f"<Subgraph roots={list(self.roots)} {len(self.assets)} assets, "
                 f"{len(self.relations)} edges{cut}>")
 
+    # -- Jupyter ----------------------------------------------------------------------
+
+    # The Graph (or None) a lineage query ran on, set by mlg.lineage so that a diagram
+    # can expand it. Unannotated on purpose: not a dataclass field, so it is never
+    # compared, exported or pickled.
+    _graph = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_graph", None)
+        return state
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        """In Jupyter: the interactive lineage diagram, with an HTML table fallback."""
+        try:
+            from mlg.notebook.display import mimebundle
+        except ImportError:
+            return {"text/plain": repr(self)}
+        return mimebundle(self, include, exclude)
+
     # -- conversions ----------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
