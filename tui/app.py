@@ -10,6 +10,7 @@ mlg's public API, in a worker thread, and comes back as a message.
 
 from __future__ import annotations
 
+from mlg.tui.kinds import AssetRef
 from mlg.tui.screens.asset_view import AssetScreen
 from mlg.tui.screens.console import ConsoleScreen
 from mlg.tui.screens.export import ExportScreen
@@ -63,7 +64,7 @@ class ExploreApp(App[None]):
 
     # -- going places -----------------------------------------------------------------
 
-    def open_asset(self, asset: Asset | None) -> None:
+    def open_asset(self, asset: AssetRef | None) -> None:
         """Back to the asset view, centred on `asset` (nothing happens for None)."""
         if asset is None:
             return
@@ -75,10 +76,10 @@ class ExploreApp(App[None]):
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen(self.graph, self.kinds), self.open_asset)
 
-    def open_impact(self, asset: Asset) -> None:
+    def open_impact(self, asset: AssetRef) -> None:
         self.push_screen(ImpactScreen(self.graph, asset), self.open_asset)
 
-    def pick_path_target(self, source: Asset) -> None:
+    def pick_path_target(self, source: AssetRef) -> None:
         def found(target: Asset | None) -> None:
             if target is not None:
                 self.push_screen(PathScreen(self.graph, source, target), self.open_asset)
@@ -92,7 +93,7 @@ class ExploreApp(App[None]):
 
     # -- export -------------------------------------------------------------------------
 
-    def export_lineage(self, asset: Asset) -> None:
+    def export_lineage(self, asset: AssetRef) -> None:
         kinds = self.kinds
 
         def lineage() -> Subgraph:

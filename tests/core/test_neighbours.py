@@ -36,18 +36,19 @@ def small(graph, tmp_path):
 def test_upstream_level_counts_each_childs_own_dependencies(small):
     level = neighbours_with_counts(small, "m:rank", "up")
     assert level.asset.id == "m:rank"
-    got = [(n.asset.id, n.type, n.count) for n in level.neighbours]
+    got = [(n.id, n.type, n.count) for n in level.neighbours]
     # ordered by relation type, then kind, then name
     assert got == [("d:clean", "trained_on", 2), ("f:one", "uses_feature", 1),
                    ("f:two", "uses_feature", 1)]
-    assert level.by_kind == {"dataset": 1, "feature": 2}
+    assert [(n.kind, n.name, n.version) for n in level.neighbours] == [
+        ("dataset", "clean", None), ("feature", "one", None), ("feature", "two", None)]
     assert level.total == level.matching == 3
     assert not level.truncated and level.hidden == 0
 
 
 def test_downstream_level_counts_dependents(small):
     level = neighbours_with_counts(small, "d:clean", "down")
-    got = {(n.asset.id, n.type): n.count for n in level.neighbours}
+    got = {(n.id, n.type): n.count for n in level.neighbours}
     assert got == {("f:one", "computed_from"): 1, ("f:two", "computed_from"): 1,
                    ("m:rank", "trained_on"): 1}
     leaf = neighbours_with_counts(small, "s:api", "down")
@@ -56,15 +57,20 @@ def test_downstream_level_counts_dependents(small):
 
 def test_kind_filter_hides_and_says_how_many(small):
     level = neighbours_with_counts(small, "m:rank", "up", kinds=["feature"])
-    assert [n.asset.id for n in level.neighbours] == ["f:one", "f:two"]
+    assert [n.id for n in level.neighbours] == ["f:one", "f:two"]
     assert level.total == 3 and level.matching == 2 and level.hidden == 1
     assert not level.truncated
 
 
 def test_limit_cuts_and_says_so(small):
     level = neighbours_with_counts(small, "m:rank", "up", limit=2)
-    assert [n.asset.id for n in level.neighbours] == ["d:clean", "f:one"]
+    shown = [n.id for n in level.neighbours]
+    # the first two found, in the level's order
+    assert len(shown) == 2 and set(shown) < {"d:clean", "f:one", "f:two"}
+    assert shown == sorted(shown, key=["d:clean", "f:one", "f:two"].index)
     assert level.truncated and level.matching == 3
+    everything = neighbours_with_counts(small, "m:rank", "up", limit=3)
+    assert not everything.truncated and len(everything.neighbours) == 3
 
 
 def test_name_resolves_and_bad_input_is_a_clear_error(small):

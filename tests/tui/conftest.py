@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from mlg.tui.app import ExploreApp
+from mlg.tui.widgets.versions import SETTLE_SECONDS as VERSIONS_DELAY
+from mlg.tui.widgets.versions import VersionList
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -46,11 +48,14 @@ async def settle(pilot: Pilot) -> None:
     """Wait until every worker has finished and what they posted has been handled
     (a handled message may start more workers: the start asset's look-up does)."""
     app = pilot.app
-    for _ in range(20):
+    for _ in range(50):
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        waiting = any(v.pending for v in app.asset_screen.query(VersionList))
+        if waiting:
+            await pilot.pause(VERSIONS_DELAY)
+        elif not any(w.is_running for w in app.workers):
             return
     raise AssertionError("workers kept running")
 

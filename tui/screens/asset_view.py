@@ -7,9 +7,10 @@ that needs it: the panel and the two trees load in parallel.
 
 from __future__ import annotations
 
-from mlg.tui.kinds import asset_label
+from mlg.tui.kinds import AssetRef, asset_label
 from mlg.tui.widgets.asset_panel import AssetPanel
 from mlg.tui.widgets.lineage_tree import LineageTree, relation_arrow
+from mlg.tui.widgets.versions import VersionList
 from mlg.tui.widgets.welcome import Welcome
 from rich.text import Text
 from textual import work
@@ -47,8 +48,8 @@ class AssetScreen(Screen[None]):
         super().__init__(id="asset-screen")
         self.graph = graph
         self.start_asset = start_asset
-        self.current: Asset | None = None
-        self.history: list[Asset] = []
+        self.current: AssetRef | None = None
+        self.history: list[AssetRef] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,7 +92,7 @@ class AssetScreen(Screen[None]):
     def downstream(self) -> LineageTree:
         return self.query_one("#downstream", LineageTree)
 
-    def show(self, asset: Asset, *, remember: bool = True) -> None:
+    def show(self, asset: AssetRef, *, remember: bool = True) -> None:
         """Centre the screen on `asset`; the one shown before goes on the history."""
         if remember and self.current is not None and self.current.id != asset.id:
             self.history.append(self.current)
@@ -134,7 +135,7 @@ class AssetScreen(Screen[None]):
         if focused is not None:
             focused.focus()
 
-    def on_asset_panel_version_chosen(self, message: AssetPanel.VersionChosen) -> None:
+    def on_version_list_chosen(self, message: VersionList.Chosen) -> None:
         self.show(message.asset)
 
     def on_lineage_tree_asset_highlighted(self, message: LineageTree.AssetHighlighted) -> None:

@@ -7,7 +7,7 @@ on any asset leaves the screen centred on that asset.
 
 from __future__ import annotations
 
-from mlg.tui.kinds import ICONS, asset_label, asset_title, kind_badge
+from mlg.tui.kinds import ICONS, AssetRef, asset_label, asset_title, kind_badge
 from mlg.tui.widgets.nav_tree import NavTree
 from rich.text import Text
 from textual import work
@@ -41,7 +41,7 @@ class ImpactScreen(Screen[Asset | None]):
             self.error = error
             super().__init__()
 
-    def __init__(self, graph: Graph, asset: Asset) -> None:
+    def __init__(self, graph: Graph, asset: AssetRef) -> None:
         super().__init__(id="impact-screen")
         self.graph = graph
         self.asset = asset

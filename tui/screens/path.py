@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlg.tui.kinds import asset_label
+from mlg.tui.kinds import AssetRef, asset_label
 from mlg.tui.widgets.nav_tree import NavTree
 from rich.text import Text
 from textual import work
@@ -35,7 +35,7 @@ class PathScreen(Screen[Asset | None]):
             self.error = error
             super().__init__()
 
-    def __init__(self, graph: Graph, source: Asset, target: Asset) -> None:
+    def __init__(self, graph: Graph, source: AssetRef, target: AssetRef) -> None:
         super().__init__(id="path-screen")
         self.graph = graph
         self.source = source

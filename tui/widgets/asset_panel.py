@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mlg.tui.kinds import asset_label
+from mlg.tui.kinds import AssetRef, asset_label
+from mlg.tui.widgets.versions import VersionList
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -10,104 +11,82 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from mlg import Asset, Graph, MlgError, Owner
 
 
 class AssetPanel(VerticalScroll):
-    """Shows the asset at once (it is already known) and its owners and versions as soon
-    as a worker has fetched them."""
-
-    class VersionChosen(Message):
-        """Enter on another version: the screen re-centres on it."""
-
-        def __init__(self, asset: Asset) -> None:
-            self.asset = asset
-            super().__init__()
+    """Shows what the tree knew of the asset at once, then everything about it and its
+    owners as soon as a worker has fetched them; its other versions below."""
 
     class DetailsLoaded(Message):
-        def __init__(self, asset_id: str, owners: list[Owner] | None,
-                     siblings: list[Asset] | None, error: str | None = None) -> None:
+        def __init__(self, asset_id: str, asset: Asset | None, owners: list[Owner] | None,
+                     error: str | None = None) -> None:
             self.asset_id = asset_id
+            self.asset = asset
             self.owners = owners
-            self.siblings = siblings
             self.error = error
             super().__init__()
 
     def __init__(self, graph: Graph, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.graph = graph
-        self.asset: Asset | None = None
-        self.versions: dict[str, Asset] = {}
-        self.loaded = False  # owners and versions of `asset` are shown
+        self.ref: AssetRef | None = None
+        self.asset: Asset | None = None  # the whole asset, once loaded
+        self.loaded = False  # the asset's properties and owners are shown
         self.border_title = "Asset"
 
     def compose(self) -> ComposeResult:
         yield Static(id="asset-properties")
-        yield Static("Other versions", id="versions-title", classes="section-title")
-        yield OptionList(id="versions")
+        versions = VersionList(self.graph, id="versions")
+        versions.border_title = "Other versions"
+        yield versions
 
-    def show(self, asset: Asset) -> None:
-        self.asset = asset
+    def show(self, ref: AssetRef) -> None:
+        self.ref = ref
+        self.asset = None
         self.loaded = False
-        self._render_properties(asset, None)
-        self.query_one("#versions-title").display = False
-        versions = self.query_one("#versions", OptionList)
-        versions.clear_options()
-        versions.display = False
+        self.query_one("#asset-properties", Static).update(Group(
+            asset_label(ref, bold=True), Text(), Text("loading…", style="dim italic")))
+        self.query_one("#versions", VersionList).show(ref.id)
         self.scroll_home(animate=False)
-        self._load_details(asset)
+        self._load_details(ref.id)
 
     @work(thread=True, exclusive=True, group="asset-details")
-    def _load_details(self, asset: Asset) -> None:
+    def _load_details(self, asset_id: str) -> None:
         try:
+            asset = self.graph.resolve(asset_id)
             owners = self.graph.owners(asset.id)
-            siblings = self.graph.siblings(asset.id)
         except MlgError as exc:
-            self.post_message(self.DetailsLoaded(asset.id, None, None, str(exc)))
+            self.post_message(self.DetailsLoaded(asset_id, None, None, str(exc)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.DetailsLoaded(asset.id, owners, siblings))
+            self.post_message(self.DetailsLoaded(asset_id, asset, owners))
 
     def on_asset_panel_details_loaded(self, message: AssetPanel.DetailsLoaded) -> None:
         message.stop()
-        if self.asset is None or message.asset_id != self.asset.id:
+        if self.ref is None or message.asset_id != self.ref.id:
             return  # the user has moved on
-        if message.error is not None:
-            self._render_properties(self.asset, None, message.error)
+        if message.asset is None:
+            self.query_one("#asset-properties", Static).update(
+                Text(f"could not load {message.asset_id}: {message.error}", style="red"))
             return
-        self._render_properties(self.asset, message.owners)
+        self.asset = message.asset
+        self._render_properties(message.asset, message.owners or [])
         self.loaded = True
-        siblings = message.siblings or []
-        self.versions = {s.id: s for s in siblings}
-        self.query_one("#versions-title").display = bool(siblings)
-        versions = self.query_one("#versions", OptionList)
-        versions.display = bool(siblings)
-        versions.add_options(Option(self._version_label(s), id=s.id) for s in siblings)
-        if siblings:
-            versions.highlighted = 0  # so that Enter opens one as soon as Tab gets here
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id in self.versions:
-            self.post_message(self.VersionChosen(self.versions[event.option.id]))
 
     # -- rendering ----------------------------------------------------------------------
 
-    def _render_properties(self, asset: Asset, owners: list[Owner] | None,
-                           error: str | None = None) -> None:
+    def _render_properties(self, asset: Asset, owners: list[Owner]) -> None:
         title = asset_label(asset, bold=True)
         if asset.deprecated:
             title.append("  DEPRECATED", style="bold reverse red")
         fields = Table.grid(padding=(0, 1))
         fields.add_column(style="dim", no_wrap=True, min_width=9)
         fields.add_column(overflow="fold")
-        if owners is None:
-            owner_text = Text(error or "loading…", style="red" if error else "dim italic")
-        elif not owners:
+        if not owners:
             owner_text = Text("none: nobody to ask about it", style="yellow")
         else:
             owner_text = Text("\n".join(f"{o.name} ({o.kind}, {o.role or 'owner'})"
@@ -131,13 +110,6 @@ class AssetPanel(VerticalScroll):
             parts += [Text.assemble((f"{key} ", "dim"), _prop_text(value))
                       for key, value in sorted(asset.props.items())]
         self.query_one("#asset-properties", Static).update(Group(*parts))
-
-    @staticmethod
-    def _version_label(sibling: Asset) -> Text:
-        label = Text(f"@{sibling.version}" if sibling.version else sibling.id, style="bold")
-        if sibling.deprecated:
-            label.append("  deprecated", style="red")
-        return label
 
 
 def _prop_text(value: object) -> str:

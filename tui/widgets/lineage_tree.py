@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlg.tui.kinds import asset_label
+from mlg.tui.kinds import AssetRef, asset_label
 from mlg.tui.widgets.nav_tree import NavTree
 from rich.text import Text
 from textual import work
@@ -21,17 +21,20 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode, UnknownNodeID
 from textual.worker import get_current_worker
 
-from mlg import Asset, Graph, MlgError
-from mlg.neighbours import DEFAULT_LIMIT, NeighbourLevel, neighbours_with_counts
+from mlg import Graph, MlgError
+from mlg.neighbours import NeighbourLevel, neighbours_with_counts
 
 TITLES = {"up": "Upstream · what it depends on", "down": "Downstream · what depends on it"}
+# Children shown per level: a tree panel shows ~15 lines, and on a 1M graph each
+# neighbour costs ~0.6 ms to fetch (mlg/neighbours.py); more are one kind filter away.
+LEVEL_LIMIT = 50
 
 
 @dataclass
 class LineageNode:
     """What a tree node stands for: an asset, reached from its parent by `relation`."""
 
-    asset: Asset
+    asset: AssetRef
     relation: str | None  # None at the root
     children: int  # direct neighbours in the tree's direction
     loaded: bool = False
@@ -67,7 +70,7 @@ class LineageTree(NavTree[LineageNode | None]):
     class AssetChosen(Message):
         """Enter or `l` on an asset: the screen re-centres on it."""
 
-        def __init__(self, asset: Asset) -> None:
+        def __init__(self, asset: AssetRef) -> None:
             self.asset = asset
             super().__init__()
 
@@ -82,7 +85,7 @@ class LineageTree(NavTree[LineageNode | None]):
             self.error = error
             super().__init__()
 
-    def __init__(self, graph: Graph, direction: str, *, limit: int = DEFAULT_LIMIT,
+    def __init__(self, graph: Graph, direction: str, *, limit: int = LEVEL_LIMIT,
                  id: str | None = None) -> None:
         super().__init__(Text("…", style="dim"), None, id=id)
         self.graph = graph
@@ -97,7 +100,7 @@ class LineageTree(NavTree[LineageNode | None]):
 
     # -- what the screen calls ------------------------------------------------------
 
-    def show(self, asset: Asset, kinds: Sequence[str] | None = None) -> None:
+    def show(self, asset: AssetRef, kinds: Sequence[str] | None = None) -> None:
         """Re-root the tree on `asset` and load its first level."""
         self.kinds = kinds
         self._generation += 1
@@ -108,10 +111,10 @@ class LineageTree(NavTree[LineageNode | None]):
         self._load(self._generation, self.root.id, asset.id)
 
     @property
-    def root_asset(self) -> Asset | None:
+    def root_asset(self) -> AssetRef | None:
         return self.root.data.asset if self.root.data else None
 
-    def child_assets(self, node: TreeNode[LineageNode | None] | None = None) -> list[Asset]:
+    def child_assets(self, node: TreeNode[LineageNode | None] | None = None) -> list[AssetRef]:
         """The assets shown under `node` (the root by default), in order."""
         node = node or self.root
         return [c.data.asset for c in node.children if c.data is not None]
@@ -154,7 +157,7 @@ class LineageTree(NavTree[LineageNode | None]):
         if node is self.root:
             node.set_label(self._root_label(data.asset, level.total))
         for n in level.neighbours:
-            child = LineageNode(n.asset, n.type, n.count)
+            child = LineageNode(n, n.type, n.count)
             node.add(self._label(child), child, allow_expand=n.count > 0)
         if level.truncated:
             node.add_leaf(Text(f"… cut: {len(level.neighbours)} of {level.matching:,} shown; "
@@ -166,7 +169,7 @@ class LineageTree(NavTree[LineageNode | None]):
             node.add_leaf(Text("nothing upstream: a source" if self.direction == "up"
                                else "nothing downstream: no dependents", style="dim italic"))
 
-    def _root_label(self, asset: Asset, total: int) -> Text:
+    def _root_label(self, asset: AssetRef, total: int) -> Text:
         label = asset_label(asset, bold=True)
         label.append(f"  ({total})", style="dim")
         return label
