@@ -12,7 +12,9 @@ widgets show the answer, plus one idle pause so that the screen has been refresh
 - move (j): the cursor on the next node and the status line naming it;
 - expand (space): "loading…", then the node's children with their own counts;
 - re-centre (enter): both trees re-rooted with their first level, and the panel's
-  owners and versions; back (backspace) the same, the other way;
+  properties and owners; back (backspace) the same, the other way. The other versions
+  (a scan of every asset) are listed once an asset has stayed in view for 0.3 s: timed
+  apart;
 - impact (i): the impact screen up ("computing…"), then filled in.
 
 `--db` keeps the big graph (generated with mlg.synthetic on the first run; its
@@ -72,17 +74,24 @@ def asset_view_ready(app: ExploreApp, asset_id: str) -> bool:
 # -- first screen -------------------------------------------------------------------------
 
 
-async def first_screen(path: Path, start: str | None) -> float:
+async def first_screen(graph: mlg.Graph, start: str | None) -> float:
+    began = time.perf_counter()
+    app = ExploreApp(graph, start)
+    async with app.run_test(size=SIZE) as pilot:
+        if start is None:
+            await until(pilot, lambda: app.asset_screen.query_one("#welcome").stats
+                        is not None)
+        else:
+            await until(pilot, lambda: asset_view_ready(app, start))
+        return time.perf_counter() - began
+
+
+def run(path: Path, measure: Callable, *args) -> object:
+    """`measure(graph, *args)` in its own event loop. The graph is closed only after
+    asyncio.run has waited for the worker threads: closing it under a running query
+    would free memory that query still uses."""
     with mlg.open(path, read_only=True) as graph:
-        began = time.perf_counter()
-        app = ExploreApp(graph, start)
-        async with app.run_test(size=SIZE) as pilot:
-            if start is None:
-                await until(pilot, lambda: app.asset_screen.query_one("#welcome").stats
-                            is not None)
-            else:
-                await until(pilot, lambda: asset_view_ready(app, start))
-            return time.perf_counter() - began
+        return asyncio.run(measure(graph, *args))
 
 
 def import_time() -> float:
@@ -101,70 +110,73 @@ def import_time() -> float:
 # -- key to update --------------------------------------------------------------------------
 
 
-async def key_to_update(path: Path, landmarks: dict, rounds: int) -> dict[str, list[float]]:
+async def key_to_update(graph: mlg.Graph, landmarks: dict,
+                        rounds: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {}
 
     def record(name: str, seconds: float) -> None:
         times.setdefault(name, []).append(seconds)
 
     model, hub = landmarks["typical_model"], landmarks["hub_dataset"]
-    with mlg.open(path, read_only=True) as graph:
-        app = ExploreApp(graph, model)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: asset_view_ready(app, model))
-            screen = app.asset_screen
-            tree = screen.upstream
-            status = screen.query_one("#status")
-            tree.focus()
+    app = ExploreApp(graph, model)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: asset_view_ready(app, model))
+        screen = app.asset_screen
+        tree = screen.upstream
+        status = screen.query_one("#status")
+        versions = screen.query_one("#versions")
+        tree.focus()
+        await pilot.pause()
+        for _ in range(rounds):
+            # move: j, until the status line names the highlighted asset
+            before = tree.cursor_node
+            t = press(app, "j")
+            await until(pilot, lambda b=before: tree.cursor_node is not b and
+                        tree.cursor_node.data.asset.id in str(status.content))
+            record("move (j)", time.perf_counter() - t)
+
+        # expand: space on each child that has children and is not loaded yet
+        expandable = [n for n in tree.root.children if n.allow_expand][:rounds]
+        for node in expandable:
+            tree.move_cursor(node)
             await pilot.pause()
-            for _ in range(rounds):
-                # move: j, until the status line names the highlighted asset
-                before = tree.cursor_node
-                t = press(app, "j")
-                await until(pilot, lambda b=before: tree.cursor_node is not b and
-                            tree.cursor_node.data.asset.id in str(status.content))
-                record("move (j)", time.perf_counter() - t)
+            t = press(app, "space")
+            await until(pilot, lambda n=node: n.data.loaded)
+            record("expand (space)", time.perf_counter() - t)
 
-            # expand: space on each child that has children and is not loaded yet
-            expandable = [n for n in tree.root.children if n.allow_expand][:rounds]
-            for node in expandable:
-                tree.move_cursor(node)
-                await pilot.pause()
-                t = press(app, "space")
-                await until(pilot, lambda n=node: n.data.loaded)
-                record("expand (space)", time.perf_counter() - t)
+        # re-centre on a child and back, on the model's neighbours
+        for i in range(rounds):
+            node = tree.root.children[i]  # the tree is rebuilt by each re-centre
+            target = node.data.asset.id
+            tree.move_cursor(node)
+            await pilot.pause()
+            t = press(app, "enter")
+            await until(pilot, lambda a=target: asset_view_ready(app, a))
+            record("re-centre (enter)", time.perf_counter() - t)
+            await until(pilot, lambda: versions.loaded)
+            record("  its other versions listed", time.perf_counter() - t)
+            t = press(app, "backspace")
+            await until(pilot, lambda: asset_view_ready(app, model))
+            record("back (backspace)", time.perf_counter() - t)
 
-            # re-centre on a child and back, on the model's neighbours
-            for i in range(rounds):
-                node = tree.root.children[i]  # the tree is rebuilt by each re-centre
-                target = node.data.asset.id
-                tree.move_cursor(node)
-                await pilot.pause()
-                t = press(app, "enter")
-                await until(pilot, lambda a=target: asset_view_ready(app, a))
-                record("re-centre (enter)", time.perf_counter() - t)
-                t = press(app, "backspace")
+        for name, asset in (("model", model), ("hub dataset", hub)):
+            app.open_asset(graph.get(asset))
+            await until(pilot, lambda a=asset: asset_view_ready(app, a))
+            if asset == hub:
+                t = time.perf_counter()
+                app.open_asset(graph.get(model))
                 await until(pilot, lambda: asset_view_ready(app, model))
-                record("back (backspace)", time.perf_counter() - t)
-
-            for name, asset in (("model", model), ("hub dataset", hub)):
-                app.open_asset(graph.get(asset))
-                await until(pilot, lambda a=asset: asset_view_ready(app, a))
-                if asset == hub:
-                    t = time.perf_counter()
-                    app.open_asset(graph.get(model))
-                    await until(pilot, lambda: asset_view_ready(app, model))
-                    app.open_asset(graph.get(hub))
-                    await until(pilot, lambda: asset_view_ready(app, hub))
-                    record("re-centre on the hub (both ways)", time.perf_counter() - t)
-                for _ in range(1 if asset == hub else rounds):
-                    t = press(app, "i")
-                    await until(pilot, lambda: isinstance(app.screen, ImpactScreen))
-                    record(f"impact of the {name}: screen up", time.perf_counter() - t)
-                    await until(pilot, lambda: app.screen.impact is not None, timeout=600)
-                    record(f"impact of the {name}: filled in", time.perf_counter() - t)
-                    await pilot.press("escape")
-                    await pilot.pause()
+                app.open_asset(graph.get(hub))
+                await until(pilot, lambda: asset_view_ready(app, hub))
+                record("re-centre on the hub (both ways)", time.perf_counter() - t)
+            for _ in range(1 if asset == hub else rounds):
+                t = press(app, "i")
+                await until(pilot, lambda: isinstance(app.screen, ImpactScreen))
+                record(f"impact of the {name}: screen up", time.perf_counter() - t)
+                await until(pilot, lambda: app.screen.impact is not None, timeout=600)
+                record(f"impact of the {name}: filled in", time.perf_counter() - t)
+                await pilot.press("escape")
+                await pilot.pause()
     return times
 
 
@@ -213,15 +225,14 @@ def main(argv: list[str] | None = None) -> int:
         print("first screen, sample estate (headless, 120x40):")
         report("import mlg.tui.app (fresh process)", [import_time()])
         for label, start in (("welcome page", None), (SAMPLE_MODEL, SAMPLE_MODEL)):
-            report(label, [asyncio.run(first_screen(sample, start))
-                           for _ in range(args.rounds)])
+            report(label, [run(sample, first_screen, start) for _ in range(args.rounds)])
 
         if args.assets:
             db = args.db or Path(folder) / "big.kuzu"
             landmarks = big_graph(db, args.assets, args.seed)
             print(f"key to update, {args.assets:,} assets (model {landmarks['typical_model']}, "
                   f"hub {landmarks['hub_dataset']}):")
-            times = asyncio.run(key_to_update(db, landmarks, args.rounds))
+            times = run(db, key_to_update, landmarks, args.rounds)
             for name, values in times.items():
                 report(name, values)
     return 0

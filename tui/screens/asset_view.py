@@ -65,7 +65,9 @@ class AssetScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_status()
-        if self.start_asset:
+        if not self.start_asset:
+            self.query_one("#welcome", Welcome).load()
+        else:
             self._set_status(Text(f"looking up {self.start_asset}…", style="dim italic"))
             self._resolve(self.start_asset)
 
@@ -81,6 +83,7 @@ class AssetScreen(Screen[None]):
             self.show(message.asset)
         else:
             self._set_status(Text(message.error or "", style="red"))
+            self.query_one("#welcome", Welcome).load()
 
     # -- navigation ---------------------------------------------------------------------
 

@@ -75,8 +75,8 @@ class VersionList(OptionList):
 
     def on_version_list_loaded(self, message: VersionList.Loaded) -> None:
         message.stop()
-        if message.asset_id != self.asset_id:
-            return  # the user has moved on
+        if message.asset_id != self.asset_id or self.loaded:
+            return  # the user has moved on, or came back and this is an older answer
         self.loaded = True
         siblings = message.siblings or []
         self.versions = {s.id: s for s in siblings}

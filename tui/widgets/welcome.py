@@ -37,11 +37,9 @@ class Welcome(Static):
         self.stats: GraphStats | None = None
         self.border_title = "mlg explore"
 
-    def on_mount(self) -> None:
-        self._load()
-
     @work(thread=True, group="welcome")
-    def _load(self) -> None:
+    def load(self) -> None:
+        """Count the graph's assets (a scan: on 1M assets, not for nothing at start-up)."""
         try:
             self.post_message(self.StatsLoaded(self.graph.stats()))
         except MlgError as exc:
