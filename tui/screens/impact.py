@@ -149,15 +149,15 @@ class ImpactScreen(Screen[Asset | None]):
     def _fill_teams(self, impact: Impact) -> None:
         table = self.query_one("#impact-teams", DataTable)
         table.clear(columns=True)
-        table.add_columns("owner", "kind", "affected", "email")
+        table.add_columns("owner", "affected", "kind", "email")
         for entry in impact.teams + impact.people:
             owner = entry.owner
-            table.add_row(owner.name, owner.kind, Text(f"{len(entry.assets):,}", justify="right"),
+            table.add_row(owner.name, Text(f"{len(entry.assets):,}", justify="right"), owner.kind,
                           owner.email or "")
         unowned = sum(1 for a in impact.affected if not a.owners)
         if unowned:
-            table.add_row(Text("nobody", style="yellow"), "",
-                          Text(f"{unowned:,}", justify="right", style="yellow"),
+            table.add_row(Text("nobody", style="yellow"),
+                          Text(f"{unowned:,}", justify="right", style="yellow"), "",
                           "unowned: find who uses them")
 
     def _fill_paths(self, impact: Impact) -> None:
