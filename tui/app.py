@@ -10,7 +10,7 @@ mlg's public API, in a worker thread, and comes back as a message.
 
 from __future__ import annotations
 
-from mlg.tui.kinds import AssetRef
+from mlg.tui.labels import AssetRef
 from mlg.tui.screens.asset_view import AssetScreen
 from mlg.tui.screens.console import ConsoleScreen
 from mlg.tui.screens.export import ExportScreen

@@ -1,4 +1,8 @@
-"""How an asset kind looks on screen: one colour (shared with the CLI's tables) and an icon."""
+"""How assets, relations and counts read on screen.
+
+A kind has one colour (shared with the CLI's tables) and an icon. Relation arrows point
+from the dependent to its dependency, as in `mlg path`'s text: `a -trained_on-> b`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Protocol
 from rich.text import Text
 
 from mlg.cli.output import kind_style
+from mlg.paths import DependencyPath
 
 
 class AssetRef(Protocol):
@@ -47,3 +52,28 @@ def asset_label(asset: AssetRef, *, bold: bool = False) -> Text:
     label.append("  ")
     label.append(asset_title(asset), style="bold" if bold else "")
     return label
+
+
+def relation_arrow(relation: str, forward: bool) -> str:
+    """`-trained_on->` when the asset before it depends on the one after, else `<-trained_on-`."""
+    return f"-{relation}->" if forward else f"<-{relation}-"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 hop`, `3 hops`, `1,204 assets`."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def path_steps(path: DependencyPath, assets: dict) -> list[tuple[Text, object]]:
+    """One line per asset of a path, each after the arrow that leads to it, with the
+    asset (from `assets`, by id; None when unknown) to open from that line."""
+    steps = []
+    for i, asset_id in enumerate(path.assets):
+        text = Text()
+        if i:
+            text.append(relation_arrow(path.relations[i - 1], path.forward[i - 1]) + " ",
+                        style="dim")
+        asset = assets.get(asset_id)
+        text.append_text(asset_label(asset) if asset else Text(asset_id))
+        steps.append((text, asset))
+    return steps

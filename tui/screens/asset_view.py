@@ -7,9 +7,9 @@ that needs it: the panel and the two trees load in parallel.
 
 from __future__ import annotations
 
-from mlg.tui.kinds import AssetRef, asset_label
+from mlg.tui.labels import AssetRef, asset_label
 from mlg.tui.widgets.asset_panel import AssetPanel
-from mlg.tui.widgets.lineage_tree import LineageTree, relation_arrow
+from mlg.tui.widgets.lineage_tree import LineageTree
 from mlg.tui.widgets.versions import VersionList
 from mlg.tui.widgets.welcome import Welcome
 from rich.text import Text
@@ -146,7 +146,7 @@ class AssetScreen(Screen[None]):
         if node.relation is None:
             self._set_status()
             return
-        text = Text(relation_arrow(node.relation, message.tree.direction) + " ", style="dim")
+        text = Text(message.tree.arrow(node.relation) + " ", style="dim")
         text.append_text(asset_label(node.asset))
         text.append(f"  {node.asset.id}", style="dim")
         text.append("  (enter re-centres)", style="dim italic")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mlg.tui.labels import counted
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -95,7 +96,7 @@ class ConsoleScreen(Screen[None]):
         for row in frame.head(SHOWN_ROWS).itertuples(index=False):
             table.add_row(*(_cell(v) for v in row))
         n = len(frame)
-        text = f"{n:,} row{'s' if n != 1 else ''} in {message.seconds * 1000:.0f} ms"
+        text = f"{counted(n, 'row')} in {message.seconds * 1000:.0f} ms"
         if n > SHOWN_ROWS:
             status.update(Text(f"cut: showing the first {SHOWN_ROWS} of {text}", style="yellow"))
         else:

@@ -7,7 +7,15 @@ on any asset leaves the screen centred on that asset.
 
 from __future__ import annotations
 
-from mlg.tui.kinds import ICONS, AssetRef, asset_label, asset_title, kind_badge
+from mlg.tui.labels import (
+    ICONS,
+    AssetRef,
+    asset_label,
+    asset_title,
+    counted,
+    kind_badge,
+    path_steps,
+)
 from mlg.tui.widgets.nav_tree import NavTree
 from rich.text import Text
 from textual import work
@@ -102,11 +110,10 @@ class ImpactScreen(Screen[Asset | None]):
         if not n:
             text.append(" affects nothing: no asset depends on it.")
             return text
-        text.append(f" affects {n:,} asset{'s' if n != 1 else ''}: ")
+        text.append(f" affects {counted(n, 'asset')}: ")
         text.append(", ".join(f"{len(items):,} {kind}" for kind, items in
                               sorted(impact.by_kind().items())))
-        text.append(f" · {len(impact.teams)} team{'s' if len(impact.teams) != 1 else ''} "
-                    "to notify")
+        text.append(f" · {counted(len(impact.teams), 'team')} to notify")
         if impact.truncated:
             text.append(f"\ncut: {impact.truncated_reason}", style="yellow")
         if impact.paths_capped:
@@ -138,7 +145,7 @@ class ImpactScreen(Screen[Asset | None]):
     def _affected_label(item: AffectedAsset) -> Text:
         label = Text(f"{ICONS.get(item.asset.kind, '•')} ", style=kind_style(item.asset.kind))
         label.append(asset_title(item.asset))
-        label.append(f"  {item.distance} hop{'s' if item.distance != 1 else ''}", style="dim")
+        label.append(f"  {counted(item.distance, 'hop')}", style="dim")
         teams = [o.name for o in item.owners if o.kind == "team"]
         if item.owners:
             label.append("  " + ", ".join(teams or [o.name for o in item.owners]), style="dim")
@@ -166,17 +173,13 @@ class ImpactScreen(Screen[Asset | None]):
         reached = impact.services + impact.experiments
         for n, item in enumerate(reached[:SHOWN_PATHS]):
             label = asset_label(item.asset, bold=True)
-            label.append(f"  {item.distance} hop{'s' if item.distance != 1 else ''}",
-                         style="dim")
+            label.append(f"  {counted(item.distance, 'hop')}", style="dim")
             node = tree.root.add(label, item.asset, expand=n < EXPANDED_PATHS)
             if item.path is None:
                 node.add_leaf(Text("path not spelled out", style="yellow"))
                 continue
-            for i, asset_id in enumerate(item.path.assets):
-                step = Text(f"<-{item.path.relations[i - 1]}- " if i else "", style="dim")
-                asset = self._assets.get(asset_id)
-                step.append_text(asset_label(asset) if asset else Text(asset_id))
-                node.add_leaf(step, asset)
+            for step in path_steps(item.path, self._assets):
+                node.add_leaf(*step)
         if len(reached) > SHOWN_PATHS:
             tree.root.add_leaf(Text(f"… cut: {SHOWN_PATHS} of {len(reached):,} shown",
                                     style="yellow"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlg.tui.kinds import kind_badge
+from mlg.tui.labels import kind_badge
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding

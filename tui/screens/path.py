@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlg.tui.kinds import AssetRef, asset_label
+from mlg.tui.labels import AssetRef, asset_label, counted, path_steps
 from mlg.tui.widgets.nav_tree import NavTree
 from rich.text import Text
 from textual import work
@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
 from mlg import Asset, Graph, MlgError
-from mlg.paths import DependencyPath, PathResult
+from mlg.paths import PathResult
 
 _DIRECTIONS = {
     "up": "depends on",
@@ -80,9 +80,9 @@ class PathScreen(Screen[Asset | None]):
         tree.clear()
         for n, path in enumerate(result.paths, 1):
             head = Text(f"path {n} of {len(result.paths)}", style="bold")
-            head.append(f"  {len(path)} hop{'s' if len(path) != 1 else ''}", style="dim")
+            head.append(f"  {counted(len(path), 'hop')}", style="dim")
             node = tree.root.add(head, None, expand=n == 1)  # the others one key away
-            for step in _steps(path, assets):
+            for step in path_steps(path, assets):
                 node.add_leaf(*step)
         if result.capped:
             tree.root.add_leaf(Text(f"… cut: only the first {len(result.paths)} shortest "
@@ -103,7 +103,7 @@ class PathScreen(Screen[Asset | None]):
         text.append(f" {_DIRECTIONS.get(result.direction or '', 'reaches')} ")
         text.append_text(asset_label(result.target, bold=True))
         hops = result.hops or 0
-        text.append(f" · {hops} hop{'s' if hops != 1 else ''}", style="dim")
+        text.append(f" · {counted(hops, 'hop')}", style="dim")
         return text
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
@@ -118,16 +118,3 @@ class PathScreen(Screen[Asset | None]):
         self.app.export_subgraph(self.result.subgraph,
                                  f"path {self.source.id} → {self.target.id}", self.source.id)
 
-
-def _steps(path: DependencyPath, assets: dict[str, Asset]) -> list[tuple[Text, Asset | None]]:
-    """One line per asset of the path, each after the arrow that leads to it."""
-    steps = []
-    for i, asset_id in enumerate(path.assets):
-        text = Text()
-        if i:
-            rel, fwd = path.relations[i - 1], path.forward[i - 1]
-            text.append(f"-{rel}-> " if fwd else f"<-{rel}- ", style="dim")
-        asset = assets.get(asset_id)
-        text.append_text(asset_label(asset) if asset else Text(asset_id))
-        steps.append((text, asset))
-    return steps

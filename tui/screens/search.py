@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlg.tui.kinds import asset_label
+from mlg.tui.labels import asset_label, counted
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -119,7 +119,7 @@ class SearchScreen(ModalScreen[Asset | None]):
                                style="yellow"))
         else:
             n = len(hits)
-            status.update(Text(f"{n} match{'es' if n != 1 else ''}", style="dim"))
+            status.update(Text(counted(n, "match", "matches"), style="dim"))
 
     @staticmethod
     def _label(hit: Found) -> Text:

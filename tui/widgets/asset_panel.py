@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlg.tui.kinds import AssetRef, asset_label
+from mlg.tui.labels import AssetRef, asset_label
 from mlg.tui.widgets.versions import VersionList
 from rich.console import Group
 from rich.table import Table

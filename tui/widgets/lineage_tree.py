@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlg.tui.kinds import AssetRef, asset_label
+from mlg.tui.labels import AssetRef, asset_label, relation_arrow
 from mlg.tui.widgets.nav_tree import NavTree
 from rich.text import Text
 from textual import work
@@ -38,13 +38,6 @@ class LineageNode:
     relation: str | None  # None at the root
     children: int  # direct neighbours in the tree's direction
     loaded: bool = False
-
-
-def relation_arrow(relation: str, direction: str) -> str:
-    """Edges point from the dependent to its dependency, as in `mlg path`'s text:
-    upstream, the parent depends on the child (`-trained_on->`); downstream, the child
-    depends on the parent (`<-trained_on-`)."""
-    return f"-{relation}->" if direction == "up" else f"<-{relation}-"
 
 
 class LineageTree(NavTree[LineageNode | None]):
@@ -175,11 +168,16 @@ class LineageTree(NavTree[LineageNode | None]):
         return label
 
     def _label(self, node: LineageNode) -> Text:
-        label = Text(relation_arrow(node.relation or "", self.direction) + " ", style="dim")
+        label = Text(self.arrow(node.relation or "") + " ", style="dim")
         label.append_text(asset_label(node.asset))
         if node.children:
             label.append(f"  ({node.children})", style="dim")
         return label
+
+    def arrow(self, relation: str) -> str:
+        """Upstream, the parent depends on the child (`-trained_on->`); downstream, the
+        child depends on the parent (`<-trained_on-`)."""
+        return relation_arrow(relation, forward=self.direction == "up")
 
     # -- keys and tree events -----------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlg.tui.kinds import kind_badge
+from mlg.tui.labels import kind_badge
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
