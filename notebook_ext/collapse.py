@@ -118,25 +118,64 @@ class SpanningTree:
 
 def initial_shown(tree: SpanningTree, cap: int = DEFAULT_CAP,
                   fanout: int = DEFAULT_FANOUT) -> set[str]:
-    """The assets drawn first: all of them up to `cap`, else a bounded fan-out per asset."""
+    """The assets drawn first: all of them up to `cap`, else a bounded fan-out per asset.
+
+    Above the cap, the "+N more" nodes count towards it too: a shown asset whose
+    children do not all fit keeps one node per direction for the rest, and room is
+    kept for the assets still waiting in the breadth-first queue to need one.
+    """
     if len(tree.order) <= cap:
         return set(tree.order)
     first = tree.roots or tree.starts[:1]
     shown = set(first)
     queue = deque(first)
     detached = deque(s for s in tree.starts if s not in shown)
+    pending = sum(_sides(tree, v) for v in first)  # groups the queued assets may need
+    groups = 0
     while queue or detached:
         if not queue:  # a part not reached from the roots: start it while there is room
-            if len(shown) >= cap:
+            start = detached[0]
+            later = 1 if len(detached) > 1 else 0  # the group for the parts left out
+            if len(shown) + groups + 1 + _sides(tree, start) + later > cap:
                 break
-            queue.append(detached.popleft())
-            shown.add(queue[0])
+            detached.popleft()
+            shown.add(start)
+            queue.append(start)
+            pending += _sides(tree, start)
         v = queue.popleft()
-        room = cap - len(shown)
-        take = tree.children.get(v, [])[:max(0, min(fanout, room))]
+        kids = tree.children.get(v, [])
+        if not kids:
+            continue
+        pending -= _sides(tree, v)
+        room = cap - len(shown) - groups - pending - (1 if detached else 0)
+        count = _fitting(tree, kids, room, fanout)
+        take = kids[:count]
+        groups += len({tree.direction[k] for k in kids[count:]})
         shown.update(take)
         queue.extend(take)
+        pending += sum(_sides(tree, k) for k in take)
     return shown
+
+
+def _sides(tree: SpanningTree, v: str) -> int:
+    """How many "+N more" nodes `v` could need: one per direction of its children."""
+    return len({tree.direction[k] for k in tree.children.get(v, ())})
+
+
+def _fitting(tree: SpanningTree, kids: list[str], room: int, fanout: int) -> int:
+    """How many of `kids` to show within `room` nodes: each shown kid may need groups of
+    its own later, and the kids left out need one per direction."""
+    limit = min(fanout, len(kids))
+    with_children = [0]
+    for k in kids[:limit]:
+        with_children.append(with_children[-1] + _sides(tree, k))
+    directions: list[set[str]] = [set() for _ in range(len(kids) + 1)]
+    for i in range(len(kids) - 1, -1, -1):
+        directions[i] = directions[i + 1] | {tree.direction[kids[i]]}
+    for count in range(limit, 0, -1):
+        if count + with_children[count] + len(directions[count]) <= room:
+            return count
+    return 0
 
 
 def more_groups(tree: SpanningTree, shown: set[str]) -> list[MoreGroup]:

@@ -20,18 +20,20 @@ from typing import Any
 import ipycytoscape
 import ipywidgets
 
-LAYOUT = {"name": "dagre", "rankDir": "LR", "nodeSep": 14, "rankSep": 80, "edgeSep": 6,
-          "animate": False, "fit": True, "padding": 24}
+DAGRE = {"name": "dagre", "rankDir": "LR", "nodeSep": 14, "rankSep": 80, "edgeSep": 6,
+         "animate": False, "fit": True, "padding": 24}
+PRESET = {"name": "preset", "animate": False, "fit": True, "padding": 24}
 
 
 class CytoscapeView:
     """A Cytoscape.js canvas showing one set of elements at a time."""
 
     def __init__(self, style: list[dict], height: str = "560px"):
-        self.widget = ipycytoscape.CytoscapeWidget(
-            layout=ipywidgets.Layout(height=height, width="auto", flex="1 1 auto",
-                                     min_width="0"))
-        self.widget.set_layout(**LAYOUT)
+        # Its width comes from CSS (see CSS below), not from an ipywidgets Layout: a Layout's
+        # style is applied asynchronously, possibly after Cytoscape.js measured the
+        # container and fitted the diagram to it, leaving the diagram cut off.
+        self.widget = ipycytoscape.CytoscapeWidget(layout=ipywidgets.Layout(height=height))
+        self.widget.cytoscape_layout = dict(DAGRE)
         self.widget.set_style(style)
         # Edges carry a "tooltip" (the relation); nodes do not, so a click on a node
         # reaches Python without a pop-up while a click on an edge names its relation.
@@ -58,8 +60,20 @@ class CytoscapeView:
     def node_classes(self, node_id: str) -> set[str]:
         return set(self._nodes[node_id].classes.split())
 
-    def draw(self, elements: dict) -> None:
-        """Make the canvas show exactly `elements` (`{"nodes": [...], "edges": [...]}`)."""
+    @property
+    def layout_name(self) -> str:
+        return self.widget.cytoscape_layout["name"]
+
+    def draw(self, elements: dict, positions: dict[str, tuple[float, float]] | None = None,
+             ) -> None:
+        """Make the canvas show exactly `elements` (`{"nodes": [...], "edges": [...]}`),
+        laid out by dagre in the browser, or at `positions` when given."""
+        if positions is not None:
+            elements = {"nodes": [{**n, "position": _xy(positions[n["data"]["id"]])}
+                                  for n in elements["nodes"]], "edges": elements["edges"]}
+        wanted = DAGRE if positions is None else PRESET
+        if self.widget.cytoscape_layout != wanted:
+            self.widget.cytoscape_layout = dict(wanted)
         new_nodes = {n["data"]["id"]: n for n in elements["nodes"]}
         new_edges = {e["data"]["id"]: e for e in elements["edges"]}
         removes = (any(i not in new_nodes for i in self._nodes)
@@ -117,9 +131,13 @@ class CytoscapeView:
         self.widget._handle_custom_msg({"event": "click", "widget": "node", "data": event}, [])
 
 
+def _xy(point: tuple[float, float]) -> dict[str, float]:
+    return {"x": round(point[0], 1), "y": round(point[1], 1)}
+
+
 def _node(element: dict) -> ipycytoscape.Node:
     return ipycytoscape.Node(data=dict(element["data"]), classes=element.get("classes", ""),
-                             grabbable=True)
+                             position=element.get("position", {}), grabbable=True)
 
 
 def _edge(element: dict) -> ipycytoscape.Edge:
@@ -132,3 +150,6 @@ def _update(widget: ipycytoscape.Element, element: dict) -> None:
         widget.data = dict(data)
     if widget.classes != classes:
         widget.classes = classes
+    position = element.get("position")
+    if position is not None and dict(widget.position) != position:
+        widget.position = position

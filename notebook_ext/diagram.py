@@ -19,6 +19,7 @@ from mlg.notebook import collapse
 from mlg.notebook.cytoscape_view import CytoscapeView
 from mlg.notebook.elements import ImpactMarks, cut_note, diagram_elements, stylesheet
 from mlg.notebook.grow import attach, infer_direction, keep_graph
+from mlg.notebook.layout import layered_positions
 from mlg.notebook.panel import asset_panel_html, impact_html, legend_html, matches_html
 from mlg.notebook.toolbar import Toolbar
 
@@ -33,7 +34,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DOUBLE_CLICK_S = 0.5
+# Above this many drawn nodes the layers are computed in Python (mlg.notebook.layout):
+# dagre in the browser took ~1 s on 138 nodes and ~4.5 s on 320, on every redraw.
+DAGRE_MAX_NODES = 100
 FRAME_ROWS = 5
+PANEL_WIDTH = "340px"
+# Sizes the canvas beside the side panel before Cytoscape.js first measures it (an
+# ipywidgets Layout is applied too late; see mlg.notebook.cytoscape_view).
+CSS = (f"<style>.mlg-lineage-diagram .mlg-cytoscape {{width: calc(100% - {PANEL_WIDTH} - 8px)"
+       " !important; flex: 0 0 auto;}</style>")
 
 
 class LineageDiagram(w.VBox):
@@ -42,17 +51,19 @@ class LineageDiagram(w.VBox):
     `graph` may be None when the subgraph remembers the graph it came from (every
     `Graph.upstream/downstream/lineage` result does) or when nothing is to be fetched.
     Above `cap` assets, fan-out folds into "+N more" nodes of at most `fanout` children.
+    Up to `dagre_max` drawn nodes, dagre lays the diagram out in the browser; above, the
+    same left-to-right layers are computed in Python (see mlg.notebook.layout).
     After `to_dataframes()`, `diagram.nodes` and `diagram.edges` hold the current subgraph.
     """
 
     def __init__(self, graph: Graph | None = None, subgraph: Subgraph | None = None, *,
                  cap: int = collapse.DEFAULT_CAP, fanout: int = collapse.DEFAULT_FANOUT,
                  height: str = "560px", direction: str | None = None,
-                 depth: int | None = None):
+                 depth: int | None = None, dagre_max: int = DAGRE_MAX_NODES):
         if subgraph is None:
             raise TypeError("LineageDiagram needs a subgraph, e.g. g.upstream('model:x')")
         self.graph = graph if graph is not None else getattr(subgraph, "_graph", None)
-        self.cap, self.fanout = cap, fanout
+        self.cap, self.fanout, self.dagre_max = cap, fanout, dagre_max
         self.base = self.subgraph = subgraph
         self.nodes: pandas.DataFrame | None = None
         self.edges: pandas.DataFrame | None = None
@@ -76,11 +87,11 @@ class LineageDiagram(w.VBox):
         self.frames = w.HTML()
         side = w.VBox([self.panel, w.HBox(list(self.expand_buttons.values()),
                                           layout=w.Layout(flex_flow="row wrap"))],
-                      layout=w.Layout(width="340px", min_width="260px", max_height=height,
+                      layout=w.Layout(width=PANEL_WIDTH, max_height=height,
                                       overflow="hidden auto", padding="0 0 0 8px"))
         side.add_class("mlg-side-panel")
         super().__init__(children=[
-            self.toolbar, self.banner,
+            w.HTML(CSS), self.toolbar, self.banner,
             w.HBox([self.view.widget, side], layout=w.Layout(width="100%")),
             w.HTML(legend_html()), self.status, self.frames])
         self.add_class("mlg-lineage-diagram")
@@ -130,8 +141,14 @@ class LineageDiagram(w.VBox):
         if self.impact is not None:
             marks = ImpactMarks(self.impact.asset.id,
                                 {a.asset.id: a.distance for a in self.impact.affected})
-        self.view.draw(diagram_elements(self.subgraph, self._shown, groups, marks,
-                                        self._focus, self.selected))
+        elements = diagram_elements(self.subgraph, self._shown, groups, marks, self._focus,
+                                    self.selected)
+        positions = None
+        if len(elements["nodes"]) > self.dagre_max:
+            positions = layered_positions(
+                [n["data"]["id"] for n in elements["nodes"]],
+                [(e["data"]["source"], e["data"]["target"]) for e in elements["edges"]])
+        self.view.draw(elements, positions)
         note = cut_note(self.subgraph, self._shown, groups)
         roots = ", ".join(f"<code>{escape(r)}</code>" for r in self.subgraph.roots)
         text = (f"<b>{len(self.subgraph)}</b> assets, {len(self.subgraph.relations)} edges "

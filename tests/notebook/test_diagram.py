@@ -7,10 +7,10 @@ import pickle
 import time
 
 import pytest
-
-from mlg.errors import MlgError
 from mlg.notebook import LineageDiagram
 from mlg.notebook.diagram import DOUBLE_CLICK_S
+
+from mlg.errors import MlgError
 from mlg.subgraph import NODE_COLUMNS, Subgraph
 from tests.notebook.builders import DEPRECATED, HUB, RANKER, star
 
@@ -35,8 +35,24 @@ def test_the_diagram_draws_every_asset_and_edge_of_a_small_subgraph(sample_graph
     assert "root" in classes(diagram, RANKER)
     assert f"<b>{len(sub)}</b> assets" in diagram.banner.value
     assert "mlg-cut" not in diagram.banner.value
-    assert diagram.view.widget.cytoscape_layout["name"] == "dagre"
-    assert diagram.view.widget.cytoscape_layout["rankDir"] == "LR"
+
+
+
+def test_small_diagrams_use_dagre_big_ones_layers_computed_in_python(sample_graph):
+    small = LineageDiagram(sample_graph, sample_graph.upstream(RANKER, depth=2))
+    assert len(small.view.node_ids) <= small.dagre_max
+    assert small.view.widget.cytoscape_layout["name"] == "dagre"
+    assert small.view.widget.cytoscape_layout["rankDir"] == "LR"
+    big = LineageDiagram(sample_graph, sample_graph.upstream(RANKER))
+    assert len(big.view.node_ids) > big.dagre_max and big.view.layout_name == "preset"
+    x = {i: big.view._nodes[i].position["x"] for i in big.view.node_ids}
+    # data flows left to right: every dependency is drawn left of its dependent
+    assert all(x[e.target] < x[e.source] for e in big.subgraph.relations)
+    assert x[RANKER] == max(x.values())
+    # expanding in place places the new assets too
+    big.expand(RANKER, "down")
+    assert all(big.view._nodes[i].position for i in big.view.node_ids)
+    assert LineageDiagram(sample_graph, big.subgraph, dagre_max=1000).view.layout_name == "dagre"
 
 
 def test_a_click_shows_properties_owners_and_tags_in_the_side_panel(sample_graph):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from mlg.notebook import elements as el
 from mlg.notebook.collapse import SpanningTree, fold, initial_shown
 from mlg.notebook.panel import asset_panel_html, impact_html, subgraph_table_html
+
 from mlg.schema import KINDS
 from mlg.subgraph import Edge
 from tests.notebook.builders import DEPRECATED, RANKER, UNOWNED, star, subgraph
