@@ -50,6 +50,7 @@ class AssetScreen(Screen[None]):
         self.start_asset = start_asset
         self.current: AssetRef | None = None
         self.history: list[AssetRef] = []
+        self._enabled = (False, False)  # (an asset is shown, there is a history)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,7 +110,12 @@ class AssetScreen(Screen[None]):
         if not (self.upstream.has_focus or self.downstream.has_focus):
             self.upstream.focus()
         self._set_status()
-        self.refresh_bindings()
+        # The footer rebuilds itself on refresh_bindings (a few ms per key): only when
+        # a key's state changes, not at every step.
+        enabled = (True, bool(self.history))
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.refresh_bindings()
 
     def reload(self) -> None:
         """Show the current asset again (the kind filter changed)."""
