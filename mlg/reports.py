@@ -27,6 +27,9 @@ DEPRECATED_TAG = "deprecated"
 TIER1_TAG = "tier-1"
 UNOWNED_LISTED = 1_000  # unowned assets listed by name; all are counted
 DEPRECATED_PATHS = 5_000  # paths spelled out for deprecated assets in use; all are counted
+# Deprecated assets followed downstream, the most directly used first: each is a closure,
+# and on an estate where thousands are deprecated their sum is the whole graph many times.
+DEPRECATED_FOLLOWED = 100
 
 _RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
 _LIVE = (f"(r.kind = 'service' OR (r.kind = 'model' AND list_contains(r.tags, '{TIER1_TAG}')))")
@@ -153,6 +156,12 @@ class ReuseReport:
     deprecated_in_use: list[DeprecatedInUse]
     paths_capped: bool = False  # some reached assets are listed without their path
     top: int = 20
+    deprecated_consumed: int = 0  # deprecated assets with at least one direct consumer
+
+    @property
+    def deprecated_capped(self) -> bool:
+        """Only the DEPRECATED_FOLLOWED most used deprecated assets were followed."""
+        return self.deprecated_consumed > DEPRECATED_FOLLOWED
 
     @property
     def unowned_total(self) -> int:
@@ -172,6 +181,8 @@ class ReuseReport:
             "unowned": [{"id": a.id, "kind": a.kind, "name": a.name} for a in self.unowned],
             "unowned_truncated": self.unowned_truncated,
             "deprecated_in_use": [d.to_dict() for d in self.deprecated_in_use],
+            "deprecated_consumed": self.deprecated_consumed,
+            "deprecated_capped": self.deprecated_capped,
             "paths_capped": self.paths_capped,
         }
 
@@ -200,7 +211,7 @@ class ReuseReport:
 
 
 def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
-    """The estate-wide report: six aggregate queries whatever the graph's size."""
+    """The estate-wide report: a fixed number of aggregate queries whatever the size."""
     from mlg.errors import MlgError
 
     if not isinstance(top, int) or top < 1:
@@ -212,9 +223,12 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
     unowned = [Asset.from_row(r) for r in graph._rows(
         f"MATCH (a:Asset) WHERE NOT EXISTS {{ MATCH (a)-[:OWNED_BY]->(:Owner) }} "
         f"RETURN {_RETURN} ORDER BY a.kind, a.name, a.id LIMIT {UNOWNED_LISTED}")]
-    deprecated, capped = _deprecated_in_use(graph)
+    consumed = graph._rows(
+        "MATCH (d:Asset)<-[:DEPENDS_ON]-(:Asset) WHERE list_contains(d.tags, $tag) "
+        "RETURN d.id AS id, count(*) AS n ORDER BY n DESC, id", {"tag": DEPRECATED_TAG})
+    deprecated, capped = _deprecated_in_use(graph, [r["id"] for r in consumed])
     return ReuseReport(ranked["dataset"], ranked["feature"], unowned, unowned_by_kind,
-                       deprecated, capped, top)
+                       deprecated, capped, top, len(consumed))
 
 
 def _most_reused(graph: Graph, kind: str, top: int) -> list[ReusedAsset]:
@@ -238,17 +252,20 @@ def _most_reused(graph: Graph, kind: str, top: int) -> list[ReusedAsset]:
                         below.get(r["id"], {}).get("service", 0)) for r in ranked]
 
 
-def _deprecated_in_use(graph: Graph) -> tuple[list[DeprecatedInUse], bool]:
-    closure = (f"MATCH (d:Asset) WHERE list_contains(d.tags, $tag) "
+def _deprecated_in_use(graph: Graph, consumed: list[str]) -> tuple[list[DeprecatedInUse], bool]:
+    """What the most used deprecated assets (`consumed`, most used first) reach."""
+    if not consumed:
+        return [], False
+    sources = {"ids": consumed[:DEPRECATED_FOLLOWED]}
+    closure = (f"MATCH (d:Asset) WHERE d.id IN $ids "
                f"MATCH (d)<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(r:Asset) WHERE {_LIVE} ")
-    counts = graph._rows(closure + "RETURN d.id AS id, r.kind AS kind, count(*) AS n",
-                         {"tag": DEPRECATED_TAG})
+    counts = graph._rows(closure + "RETURN d.id AS id, r.kind AS kind, count(*) AS n", sources)
     if not counts:
         return [], False
     paths = graph._rows(
         closure + "RETURN d.id AS id, r.id AS reached, properties(nodes(p), 'id') AS ids, "
         "properties(rels(p), 'type') AS types LIMIT $cap",
-        {"tag": DEPRECATED_TAG, "cap": DEPRECATED_PATHS})
+        {**sources, "cap": DEPRECATED_PATHS})
     totals: dict[str, dict[str, int]] = {}
     for r in counts:
         totals.setdefault(r["id"], {})[r["kind"]] = int(r["n"])

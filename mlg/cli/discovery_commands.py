@@ -239,6 +239,10 @@ def _print_report(result) -> None:
             out.print(f"      {escape(route)}")
         if len(dep.reaches) > 5:
             out.print(f"      … {len(dep.reaches) - 5} more")
+    if result.deprecated_capped:
+        out.print(f"[yellow]{result.deprecated_consumed} deprecated assets are still used; "
+                  f"the {len(result.deprecated_in_use)} shown come from the most used "
+                  "ones followed[/]")
     if result.paths_capped:
         out.print("[yellow]some paths were not spelled out (too many); counts are complete[/]")
 

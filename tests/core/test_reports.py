@@ -90,6 +90,7 @@ def test_reuse_report(estate):
     assert reached["model:m1"].relations == ("derived_from", "trained_on")
     assert reached["service:svc"].assets[-1] == "service:svc" and len(reached["service:svc"]) == 3
     assert not report.paths_capped
+    assert report.deprecated_consumed == 1 and not report.deprecated_capped
 
 
 def test_reuse_report_top_and_conversions(estate):
@@ -141,7 +142,7 @@ def test_report_query_count_does_not_grow_with_the_graph(graph, tmp_path, monkey
         report = big.reuse_report()
         big.consumers(report.datasets[0].asset.id)
         assert report.datasets and report.unowned_total > 0
-    assert len(large) == len(small) <= 16  # 11 for the report, 5 for consumers
+    assert len(large) == len(small) <= 17  # 12 for the report, 5 for consumers
 
 
 def test_sample_estate(sample_graph):
@@ -156,3 +157,18 @@ def test_sample_estate(sample_graph):
         assert all(u.asset.kind == "service" or "tier-1" in u.asset.tags for u in dep.reaches)
     uses = sample_graph.consumers("dataset:legacy.watch_history_v1")
     assert uses.direct and uses.downstream_by_kind.get("service", 0) >= 1
+
+
+def test_only_the_most_used_deprecated_assets_are_followed(estate, monkeypatch):
+    import mlg.reports
+
+    estate.ingest_batch(Batch.from_records(assets=[
+        dict(ASSETS[1], tags=["deprecated"]),  # clean: 3 direct consumers, raw: 1
+    ]))
+    assert {d.asset.id for d in estate.reuse_report().deprecated_in_use} == {
+        "dataset:raw", "dataset:clean"}
+    monkeypatch.setattr(mlg.reports, "DEPRECATED_FOLLOWED", 1)
+    report = estate.reuse_report()
+    assert [d.asset.id for d in report.deprecated_in_use] == ["dataset:clean"]
+    assert report.deprecated_consumed == 2 and report.deprecated_capped
+    assert report.to_dict()["deprecated_capped"] is True

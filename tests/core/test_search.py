@@ -6,7 +6,7 @@ import pytest
 
 import mlg
 from mlg.batch import Batch
-from mlg.search import drop_index, has_index, refresh_index, tag_vocabulary
+from mlg.search import drop_index, has_index, refresh_index, search_facts, tag_vocabulary
 from tests.conftest import graph_content
 
 OWNERS = [
@@ -70,6 +70,23 @@ def test_exact_id_and_case_insensitive_name(estate):
     assert _matches(estate.search("model:home_ranker@1"))[0] == ("model:home_ranker@1", "exact")
     assert _matches(estate.search("HOME"))[0] == ("dataset:home", "exact")
     assert _matches(estate.search("  Churn "))[0] == ("model:churn@1", "exact")
+
+
+def test_namespaced_names(graph):
+    _ingest(graph, [
+        {"id": "model:recs.home_ranker@1", "kind": "model", "name": "recs.home_ranker"},
+        {"id": "evaluation:eval.home_ranker@1.offline", "kind": "evaluation",
+         "name": "eval.home_ranker@1.offline", "description": "home_ranker on last week"},
+        {"id": "dataset:s3://lake/home_rankerish", "kind": "dataset",
+         "name": "s3://lake/home_rankerish"},
+        {"id": "workflow:kubeflow.train_home_ranker", "kind": "workflow",
+         "name": "kubeflow.train_home_ranker"},
+    ])
+    assert _matches(graph.search("home_ranker")) == [
+        ("model:recs.home_ranker@1", "exact"),          # its last part is the name
+        ("dataset:s3://lake/home_rankerish", "prefix"),  # 11 of 24 letters
+        ("evaluation:eval.home_ranker@1.offline", "prefix"),
+        ("workflow:kubeflow.train_home_ranker", "text")]  # the words home and ranker
 
 
 def test_partial_word_is_found_by_contains(estate):
@@ -176,9 +193,28 @@ def test_hostile_text_finds_it_when_it_is_really_there(graph):
 # -- the full-text index ----------------------------------------------------------------
 
 
-def test_index_is_built_by_the_first_ingest_with_the_tag_list(estate):
+def test_index_is_built_by_the_first_ingest_with_its_facts(estate):
     assert has_index(estate)
     assert tag_vocabulary(estate) == ["Gold", "gold", "pii", "tier-1"]
+    assert search_facts(estate)["lowercase_names"] is True
+
+
+def test_names_in_upper_case_are_still_found_ignoring_case(estate):
+    _ingest(estate, [{"id": "service:edge", "kind": "service", "name": "Home-Edge",
+                      "tags": ["Realtime"]}])
+    assert search_facts(estate) == {"tags": ["Gold", "Realtime", "gold", "pii", "tier-1"],
+                                    "lowercase_names": False}
+    assert ("service:edge", "prefix") in _matches(estate.search("home"))
+    assert _matches(estate.search("EDGE")) == [("service:edge", "text")]
+    assert _matches(estate.search("dge")) == [("service:edge", "contains")]
+    assert _ids(estate.search("realtime")) == ["service:edge"]
+
+
+def test_lost_facts_are_recorded_again(estate):
+    estate._result("MATCH (m:MlgMeta {key: 'search.facts'}) DELETE m")
+    assert search_facts(estate) == {}
+    assert _ids(estate.search("gold", limit=5)) == ["dataset:events"]  # only the exact tag
+    assert refresh_index(estate) is False and search_facts(estate)["tags"]
 
 
 def test_index_follows_ingests_that_add_and_update_descriptions(estate):
