@@ -1,11 +1,14 @@
 """AssetScreen: one asset in the middle, its upstream and downstream lineage as trees.
 
 The main screen of `mlg explore`. Re-centring pushes the current asset on a history
-that Backspace (or h) walks back. Every database call runs in a worker of the widget
-that needs it: the panel and the two trees load in parallel.
+that Backspace (or h) walks back. Every database call runs in a worker: re-centring
+fetches the panel and both trees' first level in one (so the screen is redrawn once),
+a tree fetches each further level itself, the versions list its versions.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from mlg.tui.labels import AssetRef, asset_label
 from mlg.tui.widgets.asset_panel import AssetPanel
@@ -19,9 +22,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.worker import get_current_worker
 
-from mlg import Asset, Graph, MlgError
+from mlg import Asset, Graph, MlgError, Owner
+from mlg.neighbours import NeighbourLevel, neighbours_with_counts
+
+# Draw "loading…" only when the view has not arrived by then (no flicker when it is fast).
+LOADING_AFTER = 0.12
 
 
 class AssetScreen(Screen[None]):
@@ -35,6 +44,19 @@ class AssetScreen(Screen[None]):
         Binding("tab", "app.focus_next", "Next panel", show=False),
         Binding("shift+tab", "app.focus_previous", "Previous panel", show=False),
     ]
+
+    class ViewLoaded(Message):
+        """Everything the view shows of one asset, fetched by one worker."""
+
+        def __init__(self, asset: AssetRef, upstream: NeighbourLevel | None = None,
+                     downstream: NeighbourLevel | None = None, owners: list[Owner] | None = None,
+                     error: str | None = None) -> None:
+            self.asset = asset
+            self.upstream = upstream
+            self.downstream = downstream
+            self.owners = owners
+            self.error = error
+            super().__init__()
 
     class Resolved(Message):
         """The start asset named on the command line was looked up."""
@@ -51,6 +73,7 @@ class AssetScreen(Screen[None]):
         self.current: AssetRef | None = None
         self.history: list[AssetRef] = []
         self._enabled = (False, False)  # (an asset is shown, there is a history)
+        self._loading: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,19 +126,57 @@ class AssetScreen(Screen[None]):
         self.current = asset
         self.sub_title = asset.id
         self.query_one("#switcher", ContentSwitcher).current = "asset-view"
-        kinds = self.app.kinds
-        self.query_one("#panel", AssetPanel).show(asset)
-        self.upstream.show(asset, kinds)
-        self.downstream.show(asset, kinds)
         if not (self.upstream.has_focus or self.downstream.has_focus):
             self.upstream.focus()
         self._set_status()
+        # One worker fetches the whole view, so that the screen is redrawn once when it
+        # arrives; "loading…" is drawn only when that takes a while (a hub on 1M assets).
+        if self._loading is not None:
+            self._loading.stop()
+        self._loading = self.set_timer(LOADING_AFTER, lambda: self._show_loading(asset))
+        self._load_view(asset, self.app.kinds)
         # The footer rebuilds itself on refresh_bindings (a few ms per key): only when
         # a key's state changes, not at every step.
         enabled = (True, bool(self.history))
         if enabled != self._enabled:
             self._enabled = enabled
             self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="asset-view")
+    def _load_view(self, asset: AssetRef, kinds: Sequence[str] | None) -> None:
+        try:
+            up = neighbours_with_counts(self.graph, asset.id, "up", kinds, self.upstream.limit)
+            down = neighbours_with_counts(self.graph, asset.id, "down", kinds,
+                                          self.downstream.limit)
+            owners = self.graph.owners(asset.id)
+        except MlgError as exc:
+            self.post_message(self.ViewLoaded(asset, error=str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.ViewLoaded(asset, up, down, owners))
+
+    def on_asset_screen_view_loaded(self, message: AssetScreen.ViewLoaded) -> None:
+        if self.current is None or message.asset.id != self.current.id:
+            return  # an older answer: the user has moved on
+        if self._loading is not None:
+            self._loading.stop()
+            self._loading = None
+        panel = self.query_one("#panel", AssetPanel)
+        if message.upstream is None or message.downstream is None:
+            panel.show_error(message.asset, message.error or "")
+            self._set_status(Text(message.error or "", style="red"))
+            return
+        with self.app.batch_update():
+            self.upstream.show_level(message.upstream)
+            self.downstream.show_level(message.downstream)
+            panel.show_details(message.upstream.asset, message.owners or [])
+
+    def _show_loading(self, asset: AssetRef) -> None:
+        self._loading = None
+        with self.app.batch_update():
+            self.upstream.show_loading(asset)
+            self.downstream.show_loading(asset)
+            self.query_one("#panel", AssetPanel).show_loading(asset)
 
     def reload(self) -> None:
         """Show the current asset again (the kind filter changed)."""

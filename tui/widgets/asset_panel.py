@@ -7,28 +7,16 @@ from mlg.tui.widgets.versions import VersionList
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
-from mlg import Asset, Graph, MlgError, Owner
+from mlg import Asset, Graph, Owner
 
 
 class AssetPanel(VerticalScroll):
-    """Shows what the tree knew of the asset at once, then everything about it and its
-    owners as soon as a worker has fetched them; its other versions below."""
-
-    class DetailsLoaded(Message):
-        def __init__(self, asset_id: str, asset: Asset | None, owners: list[Owner] | None,
-                     error: str | None = None) -> None:
-            self.asset_id = asset_id
-            self.asset = asset
-            self.owners = owners
-            self.error = error
-            super().__init__()
+    """Everything about one asset and its owners (handed over by the screen, which
+    fetches them with the trees); its other versions below, loaded by their own list."""
 
     def __init__(self, graph: Graph, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -44,38 +32,29 @@ class AssetPanel(VerticalScroll):
         versions.border_title = "Other versions"
         yield versions
 
-    def show(self, ref: AssetRef) -> None:
+    def show_loading(self, ref: AssetRef) -> None:
+        self._new_asset(ref)
+        self.query_one("#asset-properties", Static).update(Group(
+            asset_label(ref, bold=True), Text(), Text("loading…", style="dim italic")))
+
+    def show_details(self, asset: Asset, owners: list[Owner]) -> None:
+        if self.ref is None or self.ref.id != asset.id:
+            self._new_asset(asset)
+        self.asset = asset
+        self._render_properties(asset, owners)
+        self.loaded = True
+
+    def show_error(self, ref: AssetRef, error: str) -> None:
+        self._new_asset(ref)
+        self.query_one("#asset-properties", Static).update(
+            Text(f"could not load {ref.id}: {error}", style="red"))
+
+    def _new_asset(self, ref: AssetRef) -> None:
         self.ref = ref
         self.asset = None
         self.loaded = False
-        self.query_one("#asset-properties", Static).update(Group(
-            asset_label(ref, bold=True), Text(), Text("loading…", style="dim italic")))
         self.query_one("#versions", VersionList).show(ref.id)
         self.scroll_home(animate=False)
-        self._load_details(ref.id)
-
-    @work(thread=True, exclusive=True, group="asset-details")
-    def _load_details(self, asset_id: str) -> None:
-        try:
-            asset = self.graph.resolve(asset_id)
-            owners = self.graph.owners(asset.id)
-        except MlgError as exc:
-            self.post_message(self.DetailsLoaded(asset_id, None, None, str(exc)))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.DetailsLoaded(asset_id, asset, owners))
-
-    def on_asset_panel_details_loaded(self, message: AssetPanel.DetailsLoaded) -> None:
-        message.stop()
-        if self.ref is None or message.asset_id != self.ref.id:
-            return  # the user has moved on
-        if message.asset is None:
-            self.query_one("#asset-properties", Static).update(
-                Text(f"could not load {message.asset_id}: {message.error}", style="red"))
-            return
-        self.asset = message.asset
-        self._render_properties(message.asset, message.owners or [])
-        self.loaded = True
 
     # -- rendering ----------------------------------------------------------------------
 

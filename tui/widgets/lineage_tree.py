@@ -93,15 +93,23 @@ class LineageTree(NavTree[LineageNode | None]):
 
     # -- what the screen calls ------------------------------------------------------
 
-    def show(self, asset: AssetRef, kinds: Sequence[str] | None = None) -> None:
-        """Re-root the tree on `asset` and load its first level."""
-        self.kinds = kinds
-        self._generation += 1
+    def show_loading(self, asset: AssetRef) -> None:
+        """Re-root the tree on `asset` while its first level is being fetched."""
+        self._reroot(asset)
+        self.root.add_leaf(Text("loading…", style="dim italic"))
+
+    def show_level(self, level: NeighbourLevel) -> None:
+        """Re-root the tree on the level's asset, with the level (fetched by the screen,
+        with everything else the view needs, so that the screen changes once)."""
+        self.kinds = level.kinds
+        self._reroot(level.asset)
+        self._fill(self.root, level)
+
+    def _reroot(self, asset: AssetRef) -> None:
+        self._generation += 1  # whatever is still loading belongs to the old root
         self.reset(asset_label(asset, bold=True), LineageNode(asset, None, 0))
         self.root.expand()
-        self.root.add_leaf(Text("loading…", style="dim italic"))
         self.cursor_line = 0
-        self._load(self._generation, self.root.id, asset.id)
 
     @property
     def root_asset(self) -> AssetRef | None:
