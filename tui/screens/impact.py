@@ -80,6 +80,7 @@ class ImpactScreen(Screen[Asset | None]):
     def on_mount(self) -> None:
         self.sub_title = f"impact of {self.asset.id}"
         self.query_one("#impact-kinds").focus()
+        self.query_one("#impact-body").loading = True  # a hub on 1M assets takes seconds
         self._compute()
 
     @work(thread=True, group="impact")
@@ -90,6 +91,7 @@ class ImpactScreen(Screen[Asset | None]):
             self.post_message(self.Computed(None, str(exc)))
 
     def on_impact_screen_computed(self, message: ImpactScreen.Computed) -> None:
+        self.query_one("#impact-body").loading = False
         if message.impact is None:
             self.query_one("#impact-summary", Static).update(
                 Text(f"could not compute the impact: {message.error}", style="red"))

@@ -59,6 +59,7 @@ class PathScreen(Screen[Asset | None]):
     def on_mount(self) -> None:
         self.sub_title = f"path {self.source.id} → {self.target.id}"
         self.query_one("#path-tree").focus()
+        self.query_one("#path-tree").loading = True
         self._find()
 
     @work(thread=True, group="path")
@@ -69,6 +70,7 @@ class PathScreen(Screen[Asset | None]):
             self.post_message(self.Found(None, str(exc)))
 
     def on_path_screen_found(self, message: PathScreen.Found) -> None:
+        self.query_one("#path-tree").loading = False
         summary = self.query_one("#path-summary", Static)
         if message.result is None:
             summary.update(Text(f"could not find a path: {message.error}", style="red"))
