@@ -161,8 +161,8 @@ class LineageTree(NavTree[LineageNode | None]):
             child = LineageNode(n, n.type, n.count)
             node.add(self._label(child), child, allow_expand=n.count > 0)
         if level.truncated:
-            node.add_leaf(Text(f"… cut: {len(level.neighbours)} of {level.matching:,} shown; "
-                               "filter by kind (f) to narrow", style="yellow"))
+            node.add_leaf(Text(f"… cut: {len(level.neighbours)} of {level.matching:,} shown "
+                               "(f filters by kind, e exports them all)", style="yellow"))
         if level.hidden:
             node.add_leaf(Text(f"{level.hidden} hidden by the kind filter (f)",
                                style="dim italic"))
