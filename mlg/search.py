@@ -54,6 +54,7 @@ INDEXED_COLUMNS = ("name", "description")  # FTS indexes STRING columns only: ta
 FACTS_KEY = "search.facts"
 MATCHES = ("exact", "prefix", "text", "contains")
 MAX_LIMIT = 10_000
+ALL_HITS = 2**31 - 1  # TOP for "every hit" (Kuzu wants a number)
 TAG_SCORE = 1.0  # added to a text hit's score for each tag equal to a word of the text
 
 _RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
@@ -146,7 +147,7 @@ def search(graph: Graph, text: str | None, kind: str | None = None, owner: str |
         keep_by_name(row, "contains", len(lowered) / max(len(row["name"]), 1))
     # 3. words, only when exact and prefix hits leave room
     if sum(h.match in ("exact", "prefix") for h in found.values()) < limit:
-        for row in _full_text(graph, scope, text, cap):
+        for row in _full_text(graph, scope, text, cap, limit):
             keep_by_name(row, "text", row["score"])
         for row, tags in _tag_hits(graph, scope, text, cap, facts.get("tags")):
             old = found.get(row["id"])
@@ -225,22 +226,30 @@ def _owner_ids(graph: Graph, owner: str) -> tuple[str, ...]:
     raise MlgError(f"no owner with id or name {owner!r}{hint}")
 
 
-def _full_text(graph: Graph, scope: _Scope, text: str, cap: int) -> list[dict[str, Any]]:
-    # Filters apply after the index's top hits are taken, so ask for more when filtering.
-    top = cap * 5 if scope.filtered else cap
-    name = INDEX_NAME
-    for _ in range(2):
-        head = (f"CALL QUERY_FTS_INDEX('Asset', '{_checked_name(name)}', $text, TOP := $top) "
-                "WITH node AS a, score")
-        try:
-            return scope.rows(graph, head, "", "ORDER BY score DESC", {"text": text, "top": top})
-        except RuntimeError as exc:
-            if "doesn't have an index" not in str(exc):
-                raise MlgError(f"full-text search failed: {exc}") from None
-        name = index_name(graph)  # built under another name (see refresh_index)
-        if name is None or name == INDEX_NAME:
+def _full_text(graph: Graph, scope: _Scope, text: str, cap: int,
+               limit: int) -> list[dict[str, Any]]:
+    # Filters apply after the index's top hits are taken: ask for more when filtering,
+    # and for all of them when a selective filter (an owner, a rare tag) kept too few.
+    tops = (cap * 5, ALL_HITS) if scope.filtered else (cap,)
+    name: str | None = INDEX_NAME
+    rows: list[dict[str, Any]] = []
+    for top in tops:
+        while name is not None:
+            head = (f"CALL QUERY_FTS_INDEX('Asset', '{_checked_name(name)}', $text, "
+                    "TOP := $top) WITH node AS a, score")
+            try:
+                rows = scope.rows(graph, head, "", "ORDER BY score DESC",
+                                  {"text": text, "top": top})
+                break
+            except RuntimeError as exc:
+                if "doesn't have an index" not in str(exc):
+                    raise MlgError(f"full-text search failed: {exc}") from None
+            # none under the usual name: maybe under another one (see _create_index)
+            other = index_name(graph)
+            name = other if other != name else None
+        if name is None or len(rows) >= limit:
             break
-    return []  # no index on this graph (yet): search without the text step
+    return rows  # [] when the graph has no index (yet): search without the text step
 
 
 def _tag_hits(graph: Graph, scope: _Scope, text: str, cap: int,

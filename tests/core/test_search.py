@@ -137,6 +137,17 @@ def test_filters(estate):
     assert estate.search("home", kind="experiment") == []
 
 
+def test_selective_filter_still_finds_low_scoring_text_hits(graph):
+    # the owned asset scores below the first 1,000 full-text hits, which the owner
+    # filter removes: the index is asked again for all its hits
+    _ingest(graph, [{"id": f"dataset:k{i}", "kind": "dataset", "name": f"k{i}",
+                     "description": "kayak"} for i in range(1100)]
+            + [{"id": "dataset:mine", "kind": "dataset", "name": "mine", "owners": ["ana"],
+                "description": "Rentals of boats, canoes and, once a year, a kayak or two."}],
+            owners=OWNERS)
+    assert _matches(graph.search("kayak", owner="ana")) == [("dataset:mine", "text")]
+
+
 def test_empty_text_lists_what_the_filters_keep(estate):
     hits = estate.search("", domain="web")
     assert _ids(hits) == ["dataset:events", "dataset:home", "service:homepage-api",
