@@ -26,7 +26,8 @@ from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
-                 "--disable-component-update", "--disable-gpu"]
+                 "--disable-component-update", "--disable-gpu",
+                 "--disable-dev-shm-usage"]  # containers often have a tiny /dev/shm
 SERVER_START_S = 90
 KERNEL_IDLE_S = 120
 SETTINGS = {
@@ -39,9 +40,11 @@ SETTINGS = {
 
 
 def find_chromium() -> str | None:
-    """$MLG_CHROMIUM, else Debian's chromium, else one on PATH."""
-    for path in (os.environ.get("MLG_CHROMIUM"), *CHROMIUM_CANDIDATES,
-                 shutil.which("chromium"), shutil.which("chromium-browser")):
+    """$MLG_CHROMIUM when set (only it), else Debian's chromium, else one on PATH."""
+    chosen = os.environ.get("MLG_CHROMIUM")
+    candidates = [chosen] if chosen else [*CHROMIUM_CANDIDATES, shutil.which("chromium"),
+                                          shutil.which("chromium-browser")]
+    for path in candidates:
         if path and Path(path).is_file() and os.access(path, os.X_OK):
             return path
     return None
@@ -220,6 +223,24 @@ def node_position(canvas, node_id: str) -> dict:
     canvas.scroll_into_view_if_needed()
     spot = canvas.evaluate(NODE_POSITION_JS, node_id)
     assert spot and spot["inside"], f"{node_id} is not drawn in view: {spot}"
+    return spot
+
+
+def zoom_to(page, canvas, node_id: str, size: float = 24.0) -> dict:
+    """Zoom in on a node with the mouse wheel, as a user would before clicking a node
+    drawn a few pixels wide in a big diagram; returns where it is drawn then."""
+    spot = node_position(canvas, node_id)
+    # Cytoscape.js takes wheel events within 250 ms of a page scroll as page scrolling
+    page.wait_for_timeout(500)
+    for _ in range(30):
+        if spot["size"] >= size:
+            break
+        page.mouse.move(spot["x"], spot["y"])
+        page.mouse.wheel(0, -240)
+        page.wait_for_timeout(60)
+        spot = canvas.evaluate(NODE_POSITION_JS, node_id)
+    assert spot["inside"], f"{node_id} left the view while zooming: {spot}"
+    assert spot["size"] >= size, f"could not zoom in on {node_id}: {spot}"
     return spot
 
 

@@ -81,7 +81,7 @@ def test_a_double_click_expands_the_neighbours_fetched_from_the_graph(sample_gra
 
 def test_two_slow_clicks_only_select(sample_graph, monkeypatch):
     diagram = LineageDiagram(sample_graph, sample_graph.upstream(RANKER))
-    clock = iter([100.0, 100.0 + DOUBLE_CLICK_S + 0.1])
+    clock = iter([100.0, 100.0 + DOUBLE_CLICK_S + 0.1, 200.0])
     monkeypatch.setattr(time, "monotonic", lambda: next(clock))
     diagram.click(RANKER)
     diagram.click(RANKER)
@@ -216,3 +216,14 @@ def test_merging_keeps_the_graph_for_expansion(sample_graph):
     merged = Subgraph.merge([sample_graph.upstream(RANKER, depth=1)])
     diagram = LineageDiagram(sample_graph, merged)
     assert diagram.graph is sample_graph
+
+
+def test_hovering_an_edge_names_its_relation(sample_graph):
+    diagram = LineageDiagram(sample_graph, sample_graph.upstream(RANKER, depth=1))
+    edge_id = next(i for i in diagram.view.edge_ids if ":trained_on" in i)
+    data = dict(diagram.view._edges[edge_id].data)
+    # the message the front end sends on a Cytoscape.js "mouseover" of an edge
+    diagram.view.widget._handle_custom_msg(
+        {"event": "mouseover", "widget": "edge", "data": {"group": "edges", "data": data}}, [])
+    assert "<b>trained_on</b>" in diagram.status.value
+    assert RANKER in diagram.status.value
