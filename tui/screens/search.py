@@ -65,7 +65,8 @@ class SearchScreen(ModalScreen[Asset | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box") as box:
             box.border_title = self.heading
-            yield Input(placeholder="part of a name, id, tag or owner — Enter opens, Esc closes",
+            yield Input(placeholder="part of a name, an id, a tag, a word of the description — "
+                                    "Enter opens, Esc closes",
                         id="search-input")
             yield Static(self._hint(), id="search-status")
             yield OptionList(id="search-results")
@@ -73,7 +74,7 @@ class SearchScreen(ModalScreen[Asset | None]):
     def _hint(self) -> Text:
         text = "type to search"
         if self.kinds is not None:
-            text += " · kinds: " + ", ".join(self.kinds) + " (f to change)"
+            text += " · kinds: " + ", ".join(self.kinds) + " (the kind filter: f, outside search)"
         return Text(text, style="dim italic")
 
     # -- searching ----------------------------------------------------------------------
