@@ -173,7 +173,7 @@ def test_the_example_notebook_draws_diagrams_and_clicks_reach_python(browser, la
         page.close()
 
 
-def test_drawing_times_for_100_300_and_1000_nodes(browser, lab):
+def test_drawing_times_for_100_300_and_1000_nodes(browser, lab, capsys):
     page, errors = open_notebook(browser, lab, "timing.ipynb")
     try:
         jb.run_cell(page, 0)
@@ -194,8 +194,9 @@ def test_drawing_times_for_100_300_and_1000_nodes(browser, lab):
                           f"({built})")
             if "capped" not in name:
                 assert state["count"]["nodes"] == n
-        print("\nDraw time in JupyterLab + headless Chromium (run cell -> painted):")
-        print("\n".join(report))
+        with capsys.disabled():  # the figures are the point: shown even under -q
+            print("\nDraw time in JupyterLab + headless Chromium (run cell -> painted):")
+            print("\n".join(report))
         assert not errors, errors
     finally:
         page.close()
