@@ -43,7 +43,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,9 +132,14 @@ class Question:
     args: list[tuple]  # one tuple per sampled input (fast questions) or a single one
     sampled: bool  # True: one timed call per input; False: warm-up + repeats on args[0]
     cells: dict[str, Cell] = field(default_factory=dict)
+    loadavg: str = ""  # when the question started
 
 
-def measure(fn: Callable[..., Any], q: Question, repeat: int, slow: float) -> Cell:
+def measure(system, method: str, q: Question, repeat: int, slow: float) -> Cell:
+    """Time `system.<method>` on the question's input(s). The clock covers the call only:
+    the answer's comparable value (`system.check`) is taken, and the answer freed,
+    outside it."""
+    fn = getattr(system, method)
     cell = Cell()
     try:
         if q.sampled:
@@ -146,71 +150,87 @@ def measure(fn: Callable[..., Any], q: Question, repeat: int, slow: float) -> Ce
                 t0 = time.perf_counter()
                 out = fn(*a)
                 times.append(time.perf_counter() - t0)
-                checks.append(out)
+                checks.append(system.check(method, out))
+                out = None
             cell.seconds, cell.runs = statistics.median(times), len(times)
             cell.check = checks
         else:
-            t0 = time.perf_counter()
-            out = fn(*q.args[0])
-            first = time.perf_counter() - t0
-            times = [first] if first > slow else []
-            for _ in range(repeat if first <= slow else 0):
+            times = []
+            for run in range(1 + repeat):  # the first run is the warm-up
+                gc.collect()
                 t0 = time.perf_counter()
                 out = fn(*q.args[0])
-                times.append(time.perf_counter() - t0)
-            cell.seconds, cell.runs, cell.check = statistics.median(times), len(times), out
+                seconds = time.perf_counter() - t0
+                if run == 0:
+                    cell.check = system.check(method, out)
+                    if seconds > slow:  # too slow to repeat: the only run
+                        times.append(seconds)
+                        break
+                else:
+                    times.append(seconds)
+                out = None  # freeing the last answer is not part of the next one
+            cell.seconds, cell.runs = statistics.median(times), len(times)
     except Exception as exc:  # noqa: BLE001 - a failing peer is reported, not fatal
         cell.error = f"{type(exc).__name__}: {exc}"[:200]
     return cell
+
+
+def impact_check(count: int, by_kind: Counter, owners: int) -> str:
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items()))
+    return f"{count} ({kinds}); {owners} owners"
 
 
 # -- mlg ---------------------------------------------------------------------------------------
 
 
 class MlgSystem:
+    """The questions through mlg's public API; each returns what the API returns."""
+
     name = "mlg"
 
     def __init__(self, graph: mlg.Graph):
         self.g = graph
 
     def lookup(self, asset_id):
-        return int(self.g.get(asset_id) is not None)
+        return self.g.get(asset_id)
 
     def hop_up(self, asset_id):
-        return len(self.g.neighbours(asset_id, "up"))
+        return self.g.neighbours(asset_id, "up")
 
     def hop_down(self, asset_id):
-        return len(self.g.neighbours(asset_id, "down"))
+        return self.g.neighbours(asset_id, "down")
 
     def upstream(self, asset_id):
-        return len(self.g.upstream(asset_id).assets) - 1
+        return self.g.upstream(asset_id)
 
     def downstream(self, asset_id):
-        return len(self.g.downstream(asset_id).assets) - 1
+        return self.g.downstream(asset_id)
 
     def impact(self, asset_id):
-        imp = self.g.impact(asset_id)
-        return impact_check(len(imp.affected), Counter(a.asset.kind for a in imp.affected),
-                            len(imp.notify))
+        return self.g.impact(asset_id)
 
     def path(self, a, b):
-        return self.g.path_between(a, b).hops
+        return self.g.path_between(a, b)
 
     def search(self, text):
         if hasattr(self.g, "search"):
-            return len(self.g.search(text, limit=TOP))
+            return self.g.search(text, limit=TOP)
         # Graph.search has not landed: the CONTAINS search it will rank, through query()
-        # (or, while Graph.query has not landed either, the same Cypher run directly).
-        cypher = ("MATCH (a:Asset) WHERE lower(a.name) CONTAINS $q RETURN a.id AS id, "
-                  "a.kind AS kind, a.name AS name LIMIT $k")
-        if hasattr(self.g, "query"):
-            return len(self.g.query(cypher, q=text.lower(), k=TOP))
-        return self.g._arrow(cypher, {"q": text.lower(), "k": TOP}).num_rows  # noqa: SLF001
+        return self.g.query(
+            "MATCH (a:Asset) WHERE lower(a.name) CONTAINS $q RETURN a.id AS id, "
+            "a.kind AS kind, a.name AS name LIMIT $k", {"q": text.lower(), "k": TOP})
 
-
-def impact_check(count: int, by_kind: Counter, owners: int) -> str:
-    kinds = ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items()))
-    return f"{count} ({kinds}); {owners} owners"
+    def check(self, method: str, out) -> Any:
+        if method == "lookup":
+            return int(out is not None)
+        if method in ("upstream", "downstream"):
+            return len(out.assets) - 1
+        if method == "impact":
+            return impact_check(len(out.affected), Counter(a.asset.kind for a in out.affected),
+                                len(out.notify))
+        if method == "path":
+            return out.hops
+        return len(out)
 
 
 # -- peers -------------------------------------------------------------------------------------
@@ -236,6 +256,9 @@ class Export:
 
 
 class NetworkxSystem:
+    """A DiGraph built once; node attributes are the asset's columns. Answers are the
+    assets' attribute dicts (closures), (id, type, attributes) (1-hop), a path (list)."""
+
     name = "networkx"
 
     def __init__(self, ex: Export):
@@ -256,23 +279,23 @@ class NetworkxSystem:
             self.owners.setdefault(a, []).append(o)
 
     def lookup(self, asset_id):
-        return int(self.g.nodes.get(asset_id) is not None)
+        return self.g.nodes.get(asset_id)
 
     def hop_up(self, asset_id):
         g = self.g
-        return len([(v, d["type"], g.nodes[v]) for v, d in g.succ[asset_id].items()])
+        return [(v, d["type"], g.nodes[v]) for v, d in g.succ[asset_id].items()]
 
     def hop_down(self, asset_id):
         g = self.g
-        return len([(v, d["type"], g.nodes[v]) for v, d in g.pred[asset_id].items()])
+        return [(v, d["type"], g.nodes[v]) for v, d in g.pred[asset_id].items()]
 
     def upstream(self, asset_id):
         nodes = self.g.nodes
-        return len({v: nodes[v] for v in self.nx.descendants(self.g, asset_id)})
+        return {v: nodes[v] for v in self.nx.descendants(self.g, asset_id)}
 
     def downstream(self, asset_id):
         nodes = self.g.nodes
-        return len({v: nodes[v] for v in self.nx.ancestors(self.g, asset_id)})
+        return {v: nodes[v] for v in self.nx.ancestors(self.g, asset_id)}
 
     def impact(self, asset_id):
         # breadth-first over the reversed graph: each dependent's distance and parent
@@ -280,16 +303,31 @@ class NetworkxSystem:
         for u, v in self.nx.bfs_edges(self.g, asset_id, reverse=True):
             dist[v] = dist[u] + 1
             parent[v] = u
+        del dist[asset_id]
         nodes = self.g.nodes
-        kinds = Counter(nodes[v]["kind"] for v in dist if v != asset_id)
-        owners = {o for v in dist if v != asset_id for o in self.owners.get(v, ())}
-        return impact_check(len(dist) - 1, kinds, len(owners))
+        owners: dict[str, list[str]] = {}
+        for v in dist:
+            for o in self.owners.get(v, ()):
+                owners.setdefault(o, []).append(v)
+        return {v: nodes[v] for v in dist}, dist, parent, owners
 
     def path(self, a, b):
-        return len(self.nx.shortest_path(self.g, a, b)) - 1
+        return self.nx.shortest_path(self.g, a, b)
 
     def search(self, text):
-        return len(rank_matches(self.names, text))
+        nodes = self.g.nodes
+        return [nodes[i] for i in rank_matches(self.names, text)]
+
+    def check(self, method: str, out) -> Any:
+        if method == "lookup":
+            return int(out is not None)
+        if method == "impact":
+            affected, _, _, owners = out
+            return impact_check(len(affected), Counter(a["kind"] for a in affected.values()),
+                                len(owners))
+        if method == "path":
+            return len(out) - 1
+        return len(out)
 
 
 def rank_matches(names: list[tuple[str, str]], text: str) -> list[str]:
@@ -307,12 +345,24 @@ _DOWN = "WITH RECURSIVE r(id) AS (SELECT ? UNION SELECT e.src FROM edges e JOIN 
 _CLOSURE_ROWS = " SELECT a.* FROM r JOIN assets a ON a.id = r.id WHERE r.id <> ?"
 _HOP_UP = "SELECT a.*, e.type FROM edges e JOIN assets a ON a.id = e.dst WHERE e.src = ?"
 _HOP_DOWN = "SELECT a.*, e.type FROM edges e JOIN assets a ON a.id = e.src WHERE e.dst = ?"
-_SEARCH = ("SELECT id, kind, name FROM assets WHERE id = ? OR lower(name) LIKE '%' || ? || '%' "
+_SEARCH = ("SELECT * FROM assets WHERE id = ? OR lower(name) LIKE '%' || ? || '%' "
            "ORDER BY id = ? DESC, lower(name) = ? DESC, lower(name) LIKE ? || '%' DESC, "
            f"length(name), id LIMIT {TOP}")
 
 
-class SqliteSystem:
+class _Sql:
+    """Answers are lists of row tuples (closures: the assets' rows)."""
+
+    def check(self, method: str, out) -> Any:
+        if method == "impact":
+            rows, owners = out
+            return impact_check(len(rows), Counter(r[1] for r in rows), len(owners))
+        if method == "path":
+            return out
+        return len(out)
+
+
+class SqliteSystem(_Sql):
     name = "sqlite"
 
     def __init__(self, ex: Export, timeout: float):
@@ -356,19 +406,19 @@ class SqliteSystem:
             self.con.set_progress_handler(None, 0)
 
     def lookup(self, asset_id):
-        return len(self._all("SELECT * FROM assets WHERE id = ?", (asset_id,)))
+        return self._all("SELECT * FROM assets WHERE id = ?", (asset_id,))
 
     def hop_up(self, asset_id):
-        return len(self._all(_HOP_UP, (asset_id,)))
+        return self._all(_HOP_UP, (asset_id,))
 
     def hop_down(self, asset_id):
-        return len(self._all(_HOP_DOWN, (asset_id,)))
+        return self._all(_HOP_DOWN, (asset_id,))
 
     def upstream(self, asset_id):
-        return len(self._all(_UP + _CLOSURE_ROWS, (asset_id, asset_id)))
+        return self._all(_UP + _CLOSURE_ROWS, (asset_id, asset_id))
 
     def downstream(self, asset_id):
-        return len(self._all(_DOWN + _CLOSURE_ROWS, (asset_id, asset_id)))
+        return self._all(_DOWN + _CLOSURE_ROWS, (asset_id, asset_id))
 
     def impact(self, asset_id):
         # UNION over (id, depth): a dependent reached at several depths is expanded once
@@ -381,9 +431,9 @@ class SqliteSystem:
             (asset_id, asset_id))
         owners = self._all(
             "WITH RECURSIVE r(id) AS (SELECT ? UNION SELECT e.src FROM edges e JOIN r "
-            "ON e.dst = r.id) SELECT DISTINCT o.owner FROM r JOIN owned o ON o.asset = r.id "
-            "WHERE r.id <> ?", (asset_id, asset_id))
-        return impact_check(len(rows), Counter(k for _, k, _ in rows), len(owners))
+            "ON e.dst = r.id) SELECT o.owner, count(*) FROM r JOIN owned o ON o.asset = r.id "
+            "WHERE r.id <> ? GROUP BY o.owner", (asset_id, asset_id))
+        return rows, owners
 
     def path(self, a, b):
         # breadth-first (ORDER BY depth) walks carrying their path, stopped at the first
@@ -397,10 +447,10 @@ class SqliteSystem:
 
     def search(self, text):
         q = text.lower()
-        return len(self._all(_SEARCH, (text, q, text, q, q)))
+        return self._all(_SEARCH, (text, q, text, q, q))
 
 
-class DuckdbSystem:
+class DuckdbSystem(_Sql):
     name = "duckdb"
 
     def __init__(self, ex: Export, timeout: float):
@@ -437,21 +487,21 @@ class DuckdbSystem:
             timer.cancel()
 
     def lookup(self, asset_id):
-        return len(self._all("SELECT * FROM assets WHERE id = ?", [asset_id]))
+        return self._all("SELECT * FROM assets WHERE id = ?", [asset_id])
 
     def hop_up(self, asset_id):
-        return len(self._all(_HOP_UP, [asset_id]))
+        return self._all(_HOP_UP, [asset_id])
 
     def hop_down(self, asset_id):
-        return len(self._all(_HOP_DOWN, [asset_id]))
+        return self._all(_HOP_DOWN, [asset_id])
 
     def upstream(self, asset_id):
-        return len(self._all(_UP.replace("SELECT ?", "SELECT ?::VARCHAR") + _CLOSURE_ROWS,
-                             [asset_id, asset_id]))
+        return self._all(_UP.replace("SELECT ?", "SELECT ?::VARCHAR") + _CLOSURE_ROWS,
+                         [asset_id, asset_id])
 
     def downstream(self, asset_id):
-        return len(self._all(_DOWN.replace("SELECT ?", "SELECT ?::VARCHAR") + _CLOSURE_ROWS,
-                             [asset_id, asset_id]))
+        return self._all(_DOWN.replace("SELECT ?", "SELECT ?::VARCHAR") + _CLOSURE_ROWS,
+                         [asset_id, asset_id])
 
     def impact(self, asset_id):
         # USING KEY (id) keeps one row per asset; skipping assets already found makes it a
@@ -460,13 +510,17 @@ class DuckdbSystem:
             "WITH RECURSIVE r(id, d) USING KEY (id) AS (SELECT ?::VARCHAR, 0 UNION "
             "SELECT e.src, r.d + 1 FROM r JOIN edges e ON e.dst = r.id "
             "WHERE NOT EXISTS (SELECT 1 FROM recurring.r k WHERE k.id = e.src)) "
-            "SELECT r.id, a.kind, r.d, list_distinct(list(o.owner)) FROM r "
+            "SELECT r.id, a.kind, r.d, list(o.owner) FILTER (WHERE o.owner IS NOT NULL) FROM r "
             "JOIN assets a ON a.id = r.id LEFT JOIN owned o ON o.asset = r.id "
             "WHERE r.id <> ? GROUP BY ALL", [asset_id, asset_id])
-        owners = {o for *_, os_ in rows for o in os_ if o is not None}
-        return impact_check(len(rows), Counter(k for _, k, _, _ in rows), len(owners))
+        owners: dict[str, list[str]] = {}
+        for asset, _, _, names in rows:
+            for o in names or ():
+                owners.setdefault(o, []).append(asset)
+        return rows, owners
 
     def path(self, a, b):
+        # breadth-first with USING KEY: each asset once, with its parent
         rows = self._all(
             "WITH RECURSIVE r(id, d, parent) USING KEY (id) AS ("
             "SELECT ?::VARCHAR, 0, NULL::VARCHAR UNION "
@@ -483,7 +537,7 @@ class DuckdbSystem:
 
     def search(self, text):
         q = text.lower()
-        return len(self._all(_SEARCH, [text, q, text, q, q]))
+        return self._all(_SEARCH, [text, q, text, q, q])
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -514,15 +568,18 @@ METHODS = {"look-up by id": "lookup", "1-hop up": "hop_up", "1-hop down": "hop_d
            "impact": "impact", "path chain top->bottom": "path", "search": "search"}
 
 
-def run_system(system, qs: list[Question], args: argparse.Namespace) -> None:
-    print(f"\n[{system.name}] load average {loadavg()}", flush=True)
-    for q in qs:
-        cell = measure(getattr(system, METHODS[q.name]), q, args.repeat, args.slow)
+def run_question(q: Question, systems: list, args: argparse.Namespace) -> None:
+    """Every system answers `q` in turn, so that all see about the same machine load."""
+    q.loadavg = loadavg()
+    print(f"\n{q.name} ({q.subject}); load average {q.loadavg}", flush=True)
+    for system in systems:
+        cell = measure(system, METHODS[q.name], q, args.repeat, args.slow)
         q.cells[system.name] = cell
+        gc.collect()
         shown = (f"{cell.seconds * 1000:10.2f} ms  (n={cell.runs})" if cell.error is None
                  else f"ERROR {cell.error}")
         result = "" if q.sampled or cell.error else f"  -> {cell.check}"
-        print(f"  {q.name:<24} {shown}{result}", flush=True)
+        print(f"  {system.name:<9} {shown}{result}", flush=True)
 
 
 def fmt_ms(cell: Cell | None) -> str:
@@ -639,36 +696,36 @@ def main(argv: list[str] | None = None) -> int:
     except MlgError as exc:
         print(f"cannot open {db}: {exc}", file=sys.stderr)
         return 1
-    runs_load = {}
+    builds = {}
     with graph:
         ids = graph._arrow("MATCH (a:Asset) RETURN a.id AS id").column("id").to_pylist()  # noqa: SLF001
         ids.sort()
         qs = questions(info, ids, args)
         del ids
-        run_system(MlgSystem(graph), qs, args)
-        runs_load["mlg"] = loadavg()
+        systems: list = [MlgSystem(graph)]
+        if peers:
+            export = Export(graph)
+            print(f"exported {export.assets.num_rows:,} assets, {export.edges.num_rows:,} "
+                  f"edges, {export.owned.num_rows:,} ownerships for the peers in "
+                  f"{export.seconds:.1f} s", flush=True)
+            for p in peers:
+                factory = {"networkx": lambda: NetworkxSystem(export),
+                           "sqlite": lambda: SqliteSystem(export, args.timeout),
+                           "duckdb": lambda: DuckdbSystem(export, args.timeout)}[p]
+                t0 = time.perf_counter()
+                systems.append(factory())
+                builds[p] = time.perf_counter() - t0
+                note = (f"; {systems[-1].parallel:,} parallel edges merged by the DiGraph"
+                        if getattr(systems[-1], "parallel", 0) else "")
+                print(f"{p}: built in {builds[p]:.1f} s{note}", flush=True)
+            del export
+            gc.collect()
         if not hasattr(graph, "search"):
-            print("  (Graph.search has not landed: 'search' is a name CONTAINS query through "
+            print("(Graph.search has not landed: 'search' is a name CONTAINS query through "
                   "Graph.query)")
-        export = Export(graph) if peers else None
-    if export is not None:
-        print(f"\nexported {export.assets.num_rows:,} assets, {export.edges.num_rows:,} edges, "
-              f"{export.owned.num_rows:,} ownerships for the peers in {export.seconds:.1f} s")
-    builds = {}
-    for p in peers:
-        factory = {"networkx": lambda: NetworkxSystem(export),
-                   "sqlite": lambda: SqliteSystem(export, args.timeout),
-                   "duckdb": lambda: DuckdbSystem(export, args.timeout)}[p]
-        t0 = time.perf_counter()
-        system = factory()
-        builds[p] = time.perf_counter() - t0
-        note = (f"; {system.parallel:,} parallel edges merged by the DiGraph"
-                if getattr(system, "parallel", 0) else "")
-        print(f"\n{p}: built in {builds[p]:.1f} s{note}")
-        run_system(system, qs, args)
-        runs_load[p] = loadavg()
-        del system
-        gc.collect()
+        for q in qs:
+            run_question(q, systems, args)
+        del systems
 
     table, problems, notes = report(qs, peers, info)
     end_load = loadavg()
@@ -677,8 +734,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{info['ingest_s']:.1f} s, target <= 60 s: "
           f"{'yes' if info['ingest_s'] <= 60 else 'NO'}"
           f"{' (recorded when the graph was built, ' + info['built_at'] + ')' if info['reused'] else ''}")
-    print(f"load average: start {start_load}; after mlg {runs_load.get('mlg')}; "
-          + "; ".join(f"after {p} {runs_load[p]}" for p in peers) + f"; end {end_load}")
+    print(f"load average (1, 5, 15 min): start {start_load}; "
+          + "; ".join(f"{q.name} {q.loadavg}" for q in qs) + f"; end {end_load}")
     print("peer set-up: " + ", ".join(f"{p} {s:.1f} s" for p, s in builds.items()))
     print("medians; ratio = mlg / peer (below 1: mlg faster)\n")
     print(table)
@@ -692,7 +749,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {note}")
     if args.json:
         args.json.write_text(json.dumps({
-            "info": info, "loadavg": {"start": start_load, **runs_load, "end": end_load},
+            "info": info, "loadavg": {"start": start_load, "end": end_load,
+                                      **{q.name: q.loadavg for q in qs}},
             "builds": builds, "problems": problems, "notes": notes,
             "questions": [{"name": q.name, "subject": q.subject, "cells": {
                 k: {"seconds": c.seconds, "runs": c.runs, "error": c.error,
