@@ -78,33 +78,32 @@ HOLDER = textwrap.dedent("""
 """)
 
 
-def test_graph_held_by_another_process_gives_a_clear_message(db_path):
+@pytest.fixture
+def held(db_path):
+    """The graph at db_path, held open for writing by another process."""
     mlg.open(db_path).close()
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "holding"
-        with pytest.raises(mlg.GraphLocked) as caught:
-            mlg.open(db_path)
-        message = str(caught.value)
-        assert str(db_path) in message and "in use" in message
-        assert "Could not set lock" not in message
-        with pytest.raises(mlg.GraphLocked, match="open for writing by another process"):
-            mlg.open(db_path, read_only=True)
+        yield db_path
     finally:
         holder.communicate("\n", timeout=30)
 
 
-def test_cli_reports_lock_without_traceback(db_path):
-    mlg.open(db_path).close()
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "holding"
-        done = subprocess.run([sys.executable, "-m", "mlg", "--db", str(db_path), "stats"],
-                              capture_output=True, text=True, timeout=60)
-        assert done.returncode == 1
-        assert done.stderr.startswith(f"error: graph at {db_path} is in use")
-        assert "Traceback" not in done.stderr
-    finally:
-        holder.communicate("\n", timeout=30)
+def test_graph_held_by_another_process_gives_a_clear_message(held):
+    with pytest.raises(mlg.GraphLocked) as caught:
+        mlg.open(held)
+    message = str(caught.value)
+    assert str(held) in message and "in use" in message
+    assert "Could not set lock" not in message
+    with pytest.raises(mlg.GraphLocked, match="open for writing by another process"):
+        mlg.open(held, read_only=True)
+
+
+def test_cli_reports_lock_without_traceback(held):
+    done = subprocess.run([sys.executable, "-m", "mlg", "--db", str(held), "stats"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: graph at {held} is in use")
+    assert "Traceback" not in done.stderr
