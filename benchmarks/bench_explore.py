@@ -36,10 +36,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import mlg
 from mlg.tui.app import ExploreApp
 from mlg.tui.screens.impact import ImpactScreen
-
-import mlg
 
 SIZE = (120, 40)
 SAMPLE_MODEL = "model:recs.home_ranker@4"
@@ -67,9 +66,15 @@ def press(app: ExploreApp, key: str) -> float:
 def asset_view_ready(app: ExploreApp, asset_id: str) -> bool:
     screen = app.asset_screen
     panel = screen.query_one("#panel")
-    return all(tree.root_asset is not None and tree.root_asset.id == asset_id
-               and tree.root.data.loaded for tree in (screen.upstream, screen.downstream)) \
-        and panel.asset is not None and panel.asset.id == asset_id and bool(panel.loaded)
+    return (
+        all(
+            tree.root_asset is not None and tree.root_asset.id == asset_id and tree.root.data.loaded
+            for tree in (screen.upstream, screen.downstream)
+        )
+        and panel.asset is not None
+        and panel.asset.id == asset_id
+        and bool(panel.loaded)
+    )
 
 
 # -- first screen -------------------------------------------------------------------------
@@ -80,8 +85,7 @@ async def first_screen(graph: mlg.Graph, start: str | None) -> float:
     app = ExploreApp(graph, start)
     async with app.run_test(size=SIZE) as pilot:
         if start is None:
-            await until(pilot, lambda: app.asset_screen.query_one("#welcome").stats
-                        is not None)
+            await until(pilot, lambda: app.asset_screen.query_one("#welcome").stats is not None)
         else:
             await until(pilot, lambda: asset_view_ready(app, start))
         return time.perf_counter() - began
@@ -97,6 +101,7 @@ def run(path: Path, measure: Callable, *args) -> object:
 
 def import_time() -> float:
     """Seconds to import the app in a fresh interpreter, less the interpreter's own start."""
+
     def run(code: str) -> float:
         best = float("inf")
         for _ in range(3):
@@ -111,8 +116,7 @@ def import_time() -> float:
 # -- key to update --------------------------------------------------------------------------
 
 
-async def key_to_update(graph: mlg.Graph, landmarks: dict,
-                        rounds: int) -> dict[str, list[float]]:
+async def key_to_update(graph: mlg.Graph, landmarks: dict, rounds: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {}
 
     def record(name: str, seconds: float) -> None:
@@ -134,8 +138,12 @@ async def key_to_update(graph: mlg.Graph, landmarks: dict,
             # move: j, until the status line names the highlighted asset
             before = tree.cursor_node
             t = press(app, "j")
-            await until(pilot, lambda b=before: tree.cursor_node is not b and
-                        tree.cursor_node.data.asset.id in str(status.content))
+            await until(
+                pilot,
+                lambda b=before: (
+                    tree.cursor_node is not b and tree.cursor_node.data.asset.id in str(status.content)
+                ),
+            )
             record("move (j)", time.perf_counter() - t)
 
         # expand: space on each child that has children and is not loaded yet
@@ -200,24 +208,24 @@ def big_graph(db: Path, n_assets: int, seed: int) -> dict:
     with mlg.open(db) as graph:
         graph.ingest_batch(estate.batch)
     print(f"ingested in {time.perf_counter() - t:.1f} s", flush=True)
-    landmarks = {"typical_model": estate.landmarks.typical_model,
-                 "hub_dataset": estate.landmarks.hub_dataset}
+    landmarks = {"typical_model": estate.landmarks.typical_model, "hub_dataset": estate.landmarks.hub_dataset}
     saved.write_text(json.dumps(landmarks))
     return landmarks
 
 
 def report(name: str, values: list[float]) -> None:
     ms = sorted(v * 1000 for v in values)
-    print(f"  {name:<36} median {statistics.median(ms):8.1f} ms   max {ms[-1]:8.1f} ms"
-          f"   (n={len(ms)})")
+    print(f"  {name:<36} median {statistics.median(ms):8.1f} ms   max {ms[-1]:8.1f} ms   (n={len(ms)})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--assets", type=int, default=0,
-                        help="also measure keys on a synthetic graph this big (e.g. 1000000)")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="where to keep the big graph (default: a temporary dir)")
+    parser.add_argument(
+        "--assets", type=int, default=0, help="also measure keys on a synthetic graph this big (e.g. 1000000)"
+    )
+    parser.add_argument(
+        "--db", type=Path, default=None, help="where to keep the big graph (default: a temporary dir)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=5, help="repeats of each measure")
     args = parser.parse_args(argv)
@@ -234,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.assets:
             db = args.db or Path(folder) / "big.kuzu"
             landmarks = big_graph(db, args.assets, args.seed)
-            print(f"key to update, {args.assets:,} assets (model {landmarks['typical_model']}, "
-                  f"hub {landmarks['hub_dataset']}):")
+            print(
+                f"key to update, {args.assets:,} assets (model {landmarks['typical_model']}, "
+                f"hub {landmarks['hub_dataset']}):"
+            )
             times = run(db, key_to_update, landmarks, args.rounds)
             for name, values in times.items():
                 report(name, values)

@@ -39,16 +39,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--assets", type=int, default=100_000, help="estate size (100000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--edges-per-asset", type=float, default=3.0)
-    parser.add_argument("--db", type=Path, default=None,
-                        help="graph path; must not exist yet (default: a temporary dir, "
-                             "removed afterwards)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="graph path; must not exist yet (default: a temporary dir, removed afterwards)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary graph")
-    parser.add_argument("--gc-off", action="store_true",
-                        help="pause Python's cyclic GC during ingest_batch (to measure its cost)")
-    parser.add_argument("--profile", choices=("validation", "write", "ingest"),
-                        help="cProfile that part and print the top functions")
-    parser.add_argument("--closures", action="store_true",
-                        help="also count the landmarks' closures in memory (not timed)")
+    parser.add_argument(
+        "--gc-off",
+        action="store_true",
+        help="pause Python's cyclic GC during ingest_batch (to measure its cost)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("validation", "write", "ingest"),
+        help="cProfile that part and print the top functions",
+    )
+    parser.add_argument(
+        "--closures", action="store_true", help="also count the landmarks' closures in memory (not timed)"
+    )
     args = parser.parse_args(argv)
 
     tmp = None
@@ -74,9 +84,14 @@ def run(args: argparse.Namespace, db: Path) -> int:
 
     t0 = time.perf_counter()
     estate = synthetic_estate(args.assets, args.seed, args.edges_per_asset)
-    rows.append(("generation", time.perf_counter() - t0,
-                 f"{len(estate.batch.assets):,} assets, {len(estate.batch.relations):,} "
-                 f"relations, {len(estate.batch.owners):,} owners"))
+    rows.append(
+        (
+            "generation",
+            time.perf_counter() - t0,
+            f"{len(estate.batch.assets):,} assets, {len(estate.batch.relations):,} "
+            f"relations, {len(estate.batch.owners):,} owners",
+        )
+    )
     batch = estate.batch
     lm = estate.landmarks
 
@@ -126,8 +141,10 @@ def run(args: argparse.Namespace, db: Path) -> int:
     rows.append(("write total", total - validation_time[0], "everything after validation"))
     rows.append(("ingest_batch total", total, f"{args.assets / total:,.0f} assets/s"))
 
-    print(f"\nmlg ingest benchmark: {args.assets:,} assets, seed {args.seed}, "
-          f"edges/asset {args.edges_per_asset}, GC {'paused' if args.gc_off else 'on'}")
+    print(
+        f"\nmlg ingest benchmark: {args.assets:,} assets, seed {args.seed}, "
+        f"edges/asset {args.edges_per_asset}, GC {'paused' if args.gc_off else 'on'}"
+    )
     print(f"graph: {db}")
     width = max(len(r[0]) for r in rows)
     print(f"\n{'phase':<{width}}  {'seconds':>8}  notes")
@@ -136,11 +153,15 @@ def run(args: argparse.Namespace, db: Path) -> int:
         print(f"{name:<{width}}  {seconds:8.2f}  {note}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     print(f"\npeak RSS {peak:.1f} GB; graph on disk {_size(db) / 1e9:.2f} GB")
-    print(f"written: {report.assets_added:,} assets, {report.relations_added:,} relations, "
-          f"{report.owners_added:,} owners, {report.ownerships_added:,} ownerships")
-    print(f"graph stats: {stats.assets:,} assets, "
-          f"{sum(stats.relations_by_type.values()):,} relations, "
-          f"{stats.unowned_assets:,} unowned")
+    print(
+        f"written: {report.assets_added:,} assets, {report.relations_added:,} relations, "
+        f"{report.owners_added:,} owners, {report.ownerships_added:,} ownerships"
+    )
+    print(
+        f"graph stats: {stats.assets:,} assets, "
+        f"{sum(stats.relations_by_type.values()):,} relations, "
+        f"{stats.unowned_assets:,} unowned"
+    )
 
     print("\nlandmarks:")
     print(f"  hub dataset      {lm.hub_dataset}")
@@ -149,8 +170,10 @@ def run(args: argparse.Namespace, db: Path) -> int:
     print(f"  deep chain bottom {lm.deep_chain_bottom}")
     if args.closures:
         t0 = time.perf_counter()
-        print(f"  hub downstream   {estate.downstream_count(lm.hub_dataset):,} "
-              f"(in-memory BFS, {time.perf_counter() - t0:.1f} s)")
+        print(
+            f"  hub downstream   {estate.downstream_count(lm.hub_dataset):,} "
+            f"(in-memory BFS, {time.perf_counter() - t0:.1f} s)"
+        )
 
     if profiler is not None:
         out = io.StringIO()
@@ -166,20 +189,21 @@ def _write_stages(events: list[tuple[str, float]], report) -> list[tuple[str, fl
     for (stage, start), (_, end) in zip(events, events[1:], strict=False):
         if stage == "validating":
             continue  # covered by the validate() wrapper
-        name = {"validated": "write: rows + Arrow tables",
-                "committing": "write: COMMIT"}.get(stage, stage.replace("writing ", "write: "))
+        name = {"validated": "write: rows + Arrow tables", "committing": "write: COMMIT"}.get(
+            stage, stage.replace("writing ", "write: ")
+        )
         stages[name] = stages.get(name, 0.0) + (end - start)
-    notes = {"write: assets": f"{report.assets_added:,} rows",
-             "write: relations": f"{report.relations_added:,} rows",
-             "write: owners": f"{report.owners_added:,} owners + "
-                              f"{report.ownerships_added:,} ownerships"}
+    notes = {
+        "write: assets": f"{report.assets_added:,} rows",
+        "write: relations": f"{report.relations_added:,} rows",
+        "write: owners": f"{report.owners_added:,} owners + {report.ownerships_added:,} ownerships",
+    }
     return [(name, seconds, notes.get(name, "")) for name, seconds in stages.items()]
 
 
 def _size(path: Path) -> int:
     if path.is_file():
-        return path.stat().st_size + sum(p.stat().st_size for p in path.parent.glob(
-            path.name + ".*"))
+        return path.stat().st_size + sum(p.stat().st_size for p in path.parent.glob(path.name + ".*"))
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 

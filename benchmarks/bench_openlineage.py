@@ -45,19 +45,32 @@ def make_events(n: int, jobs: int) -> list[dict]:
         start = f"2024-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}T{minute // 60:02d}:{minute % 60:02d}:00Z"
         inputs = [_dataset(f"raw.t{(job * 7 + k) % (jobs * 2)}", physical=True) for k in (0, 1)]
         outputs = [_dataset(f"curated.t{job}")]
-        facets = {"jobType": {"processingType": "BATCH", "integration": "AIRFLOW",
-                              "jobType": "TASK"}}
-        for event_type, time_ in (("START", start), ("FAIL" if i % 10 == 9 else "COMPLETE",
-                                                      start.replace(":00Z", ":30Z"))):
-            run_facets = {"errorMessage": {"message": "boom", "programmingLanguage": "python"}} \
-                if event_type == "FAIL" else {}
-            events.append({
-                "eventType": event_type, "eventTime": time_, "producer": PRODUCER,
-                "schemaURL": SCHEMA_URL, "run": {"runId": run_id, "facets": run_facets},
-                "job": {"namespace": "airflow://bench", "name": f"dag{job // 10}.task{job}",
-                        "facets": facets},
-                "inputs": inputs, "outputs": outputs,
-            })
+        facets = {"jobType": {"processingType": "BATCH", "integration": "AIRFLOW", "jobType": "TASK"}}
+        for event_type, time_ in (
+            ("START", start),
+            ("FAIL" if i % 10 == 9 else "COMPLETE", start.replace(":00Z", ":30Z")),
+        ):
+            run_facets = (
+                {"errorMessage": {"message": "boom", "programmingLanguage": "python"}}
+                if event_type == "FAIL"
+                else {}
+            )
+            events.append(
+                {
+                    "eventType": event_type,
+                    "eventTime": time_,
+                    "producer": PRODUCER,
+                    "schemaURL": SCHEMA_URL,
+                    "run": {"runId": run_id, "facets": run_facets},
+                    "job": {
+                        "namespace": "airflow://bench",
+                        "name": f"dag{job // 10}.task{job}",
+                        "facets": facets,
+                    },
+                    "inputs": inputs,
+                    "outputs": outputs,
+                }
+            )
     return events
 
 
@@ -67,10 +80,10 @@ def _dataset(name: str, physical: bool = False) -> dict:
         "ownership": {"owners": [{"name": "team:data-platform", "type": "MAINTAINER"}]},
     }
     if physical:
-        facets["symlinks"] = {"identifiers": [{"namespace": "hive://metastore", "name": name,
-                                               "type": "TABLE"}]}
-        return {"namespace": "s3a://lake", "name": "warehouse/" + name.replace(".", "/"),
-                "facets": facets}
+        facets["symlinks"] = {
+            "identifiers": [{"namespace": "hive://metastore", "name": name, "type": "TABLE"}]
+        }
+        return {"namespace": "s3a://lake", "name": "warehouse/" + name.replace(".", "/"), "facets": facets}
     return {"namespace": "hive://metastore", "name": name, "facets": facets}
 
 
@@ -87,9 +100,15 @@ def bench_file(events: list[dict], workdir: Path) -> dict:
         second = time.perf_counter() - t0
         assets = graph.stats().assets
     assert not again.changed
-    return {"events": len(events), "seconds": first, "events_per_s": len(events) / first,
-            "again_seconds": second, "again_events_per_s": len(events) / second,
-            "assets": assets, "runs": report.runs_added}
+    return {
+        "events": len(events),
+        "seconds": first,
+        "events_per_s": len(events) / first,
+        "again_seconds": second,
+        "again_events_per_s": len(events) / second,
+        "assets": assets,
+        "runs": report.runs_added,
+    }
 
 
 def bench_receiver(events: list[dict], workdir: Path, clients: int, batch_size: int) -> dict:
@@ -106,8 +125,9 @@ def bench_receiver(events: list[dict], workdir: Path, clients: int, batch_size: 
     def client(part: list[bytes]) -> None:
         session = requests.Session()
         for body in part:
-            response = session.post(rx.url, data=body, timeout=30,
-                                    headers={"Content-Type": "application/json"})
+            response = session.post(
+                rx.url, data=body, timeout=30, headers={"Content-Type": "application/json"}
+            )
             if response.status_code != 201:
                 errors.append(response.text)
 
@@ -126,10 +146,16 @@ def bench_receiver(events: list[dict], workdir: Path, clients: int, batch_size: 
     assert ok and not errors, errors[:3]
     with mlg.open(db, read_only=True) as graph:
         runs = graph._count("MATCH (r:Run) RETURN count(*)")
-    return {"events": len(events), "clients": clients, "batch_size": batch_size,
-            "accepted_seconds": accepted, "accepted_events_per_s": len(events) / accepted,
-            "applied_seconds": applied, "applied_events_per_s": len(events) / applied,
-            "runs": runs}
+    return {
+        "events": len(events),
+        "clients": clients,
+        "batch_size": batch_size,
+        "accepted_seconds": accepted,
+        "accepted_events_per_s": len(events) / accepted,
+        "applied_seconds": applied,
+        "applied_events_per_s": len(events) / applied,
+        "runs": runs,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,13 +178,19 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"file": file, "receiver": rx}, indent=2))
         return 0
     print(f"{len(events)} events, {args.jobs} jobs, {file['assets']} assets, {file['runs']} runs")
-    print(f"file ingest      {file['seconds']:7.2f} s  {file['events_per_s']:8.0f} events/s "
-          f"(again, unchanged: {file['again_seconds']:.2f} s, "
-          f"{file['again_events_per_s']:.0f} events/s)")
-    print(f"receiver accept  {rx['accepted_seconds']:7.2f} s  {rx['accepted_events_per_s']:8.0f} "
-          f"events/s  ({args.clients} HTTP clients, checked + fsync'ed to the spool)")
-    print(f"receiver applied {rx['applied_seconds']:7.2f} s  {rx['applied_events_per_s']:8.0f} "
-          f"events/s  (in the graph, batches of up to {args.batch_size})")
+    print(
+        f"file ingest      {file['seconds']:7.2f} s  {file['events_per_s']:8.0f} events/s "
+        f"(again, unchanged: {file['again_seconds']:.2f} s, "
+        f"{file['again_events_per_s']:.0f} events/s)"
+    )
+    print(
+        f"receiver accept  {rx['accepted_seconds']:7.2f} s  {rx['accepted_events_per_s']:8.0f} "
+        f"events/s  ({args.clients} HTTP clients, checked + fsync'ed to the spool)"
+    )
+    print(
+        f"receiver applied {rx['applied_seconds']:7.2f} s  {rx['applied_events_per_s']:8.0f} "
+        f"events/s  (in the graph, batches of up to {args.batch_size})"
+    )
     return 0
 
 

@@ -64,8 +64,18 @@ TARGETS: dict[str, float | None] = {
     "path chain top->bottom": None,
     "search": 0.100,
 }
-SEARCH_TERMS = ("churn", "fraud-score", "ctr_7d", "impressions", "ranker", "payments_daily",
-                "embedding", "gateway", "sessions", "eta")
+SEARCH_TERMS = (
+    "churn",
+    "fraud-score",
+    "ctr_7d",
+    "impressions",
+    "ranker",
+    "payments_daily",
+    "embedding",
+    "gateway",
+    "sessions",
+    "eta",
+)
 
 
 def loadavg() -> str:
@@ -89,15 +99,22 @@ def build(db: Path, n_assets: int, seed: int) -> dict[str, Any]:
     info["generation_s"] = time.perf_counter() - t0
     info["relations"] = estate.n_relations
     info["landmarks"] = asdict(estate.landmarks)
-    print(f"  {info['generation_s']:.1f} s: {len(estate.batch.assets):,} assets, "
-          f"{estate.n_relations:,} relations; ingesting into {db} ...", flush=True)
+    print(
+        f"  {info['generation_s']:.1f} s: {len(estate.batch.assets):,} assets, "
+        f"{estate.n_relations:,} relations; ingesting into {db} ...",
+        flush=True,
+    )
     db.parent.mkdir(parents=True, exist_ok=True)
     with mlg.open(db) as graph:
         t0 = time.perf_counter()
         report = graph.ingest_batch(estate.batch)
         info["ingest_s"] = time.perf_counter() - t0
-    info["ingested"] = {"assets": report.assets_added, "relations": report.relations_added,
-                        "owners": report.owners_added, "ownerships": report.ownerships_added}
+    info["ingested"] = {
+        "assets": report.assets_added,
+        "relations": report.relations_added,
+        "owners": report.owners_added,
+        "ownerships": report.ownerships_added,
+    }
     info["loadavg_after"] = loadavg()
     info["built_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
     lm = estate.landmarks
@@ -218,7 +235,9 @@ class MlgSystem:
         # Graph.search has not landed: the CONTAINS search it will rank, through query()
         return self.g.query(
             "MATCH (a:Asset) WHERE lower(a.name) CONTAINS $q RETURN a.id AS id, "
-            "a.kind AS kind, a.name AS name LIMIT $k", {"q": text.lower(), "k": TOP})
+            "a.kind AS kind, a.name AS name LIMIT $k",
+            {"q": text.lower(), "k": TOP},
+        )
 
     def check(self, method: str, out) -> Any:
         if method == "lookup":
@@ -226,8 +245,9 @@ class MlgSystem:
         if method in ("upstream", "downstream"):
             return len(out.assets) - 1
         if method == "impact":
-            return impact_check(len(out.affected), Counter(a.asset.kind for a in out.affected),
-                                len(out.notify))
+            return impact_check(
+                len(out.affected), Counter(a.asset.kind for a in out.affected), len(out.notify)
+            )
         if method == "path":
             return out.hops
         return len(out)
@@ -245,13 +265,15 @@ class Export:
             "MATCH (a:Asset) RETURN a.id AS id, a.kind AS kind, a.name AS name, "
             "a.namespace AS namespace, a.family AS family, a.version AS version, "
             "a.description AS description, a.domain AS domain, a.tags AS tags, "
-            "a.props AS props")
+            "a.props AS props"
+        )
         self.edges = graph._arrow(  # noqa: SLF001
-            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS src, b.id AS dst, "
-            "e.type AS type")
+            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS src, b.id AS dst, e.type AS type"
+        )
         self.owned = graph._arrow(  # noqa: SLF001
             "MATCH (a:Asset)-[r:OWNED_BY]->(o:Owner) RETURN a.id AS asset, o.id AS owner, "
-            "o.kind AS kind, o.name AS name, o.email AS email, r.role AS role")
+            "o.kind AS kind, o.name AS name, o.email AS email, r.role AS role"
+        )
         self.seconds = time.perf_counter() - t0
 
 
@@ -323,8 +345,7 @@ class NetworkxSystem:
             return int(out is not None)
         if method == "impact":
             affected, _, _, owners = out
-            return impact_check(len(affected), Counter(a["kind"] for a in affected.values()),
-                                len(owners))
+            return impact_check(len(affected), Counter(a["kind"] for a in affected.values()), len(owners))
         if method == "path":
             return len(out) - 1
         return len(out)
@@ -334,8 +355,11 @@ def rank_matches(names: list[tuple[str, str]], text: str) -> list[str]:
     """The asset with id `text`, then ids whose lower-cased name contains it: exact
     first, then prefix, then the rest (shorter names first)."""
     q = text.lower()
-    hits = [(-1 if i == text else 0 if n == q else 1 if n.startswith(q) else 2, len(n), i)
-            for i, n in names if i == text or q in n]
+    hits = [
+        (-1 if i == text else 0 if n == q else 1 if n.startswith(q) else 2, len(n), i)
+        for i, n in names
+        if i == text or q in n
+    ]
     hits.sort()
     return [i for _, _, i in hits[:TOP]]
 
@@ -345,9 +369,11 @@ _DOWN = "WITH RECURSIVE r(id) AS (SELECT ? UNION SELECT e.src FROM edges e JOIN 
 _CLOSURE_ROWS = " SELECT a.* FROM r JOIN assets a ON a.id = r.id WHERE r.id <> ?"
 _HOP_UP = "SELECT a.*, e.type FROM edges e JOIN assets a ON a.id = e.dst WHERE e.src = ?"
 _HOP_DOWN = "SELECT a.*, e.type FROM edges e JOIN assets a ON a.id = e.src WHERE e.dst = ?"
-_SEARCH = ("SELECT * FROM assets WHERE id = ? OR lower(name) LIKE '%' || ? || '%' "
-           "ORDER BY id = ? DESC, lower(name) = ? DESC, lower(name) LIKE ? || '%' DESC, "
-           f"length(name), id LIMIT {TOP}")
+_SEARCH = (
+    "SELECT * FROM assets WHERE id = ? OR lower(name) LIKE '%' || ? || '%' "
+    "ORDER BY id = ? DESC, lower(name) = ? DESC, lower(name) LIKE ? || '%' DESC, "
+    f"length(name), id LIMIT {TOP}"
+)
 
 
 class _Sql:
@@ -368,23 +394,28 @@ class SqliteSystem(_Sql):
     def __init__(self, ex: Export, timeout: float):
         self.timeout = timeout
         con = sqlite3.connect(":memory:", check_same_thread=False)
-        con.execute("CREATE TABLE assets(id TEXT PRIMARY KEY, kind TEXT, name TEXT, namespace TEXT,"
-                    " family TEXT, version TEXT, description TEXT, domain TEXT, tags TEXT, "
-                    "props TEXT)")
+        con.execute(
+            "CREATE TABLE assets(id TEXT PRIMARY KEY, kind TEXT, name TEXT, namespace TEXT,"
+            " family TEXT, version TEXT, description TEXT, domain TEXT, tags TEXT, "
+            "props TEXT)"
+        )
         cols = ex.assets.column_names
         data = [ex.assets.column(c).to_pylist() for c in cols]
         tags = cols.index("tags")
         data[tags] = [json.dumps(t) for t in data[tags]]
         con.executemany("INSERT INTO assets VALUES (?,?,?,?,?,?,?,?,?,?)", zip(*data))
         con.execute("CREATE TABLE edges(src TEXT, dst TEXT, type TEXT)")
-        con.executemany("INSERT INTO edges VALUES (?,?,?)",
-                        zip(*(ex.edges.column(c).to_pylist() for c in ("src", "dst", "type"))))
+        con.executemany(
+            "INSERT INTO edges VALUES (?,?,?)",
+            zip(*(ex.edges.column(c).to_pylist() for c in ("src", "dst", "type"))),
+        )
         con.execute("CREATE INDEX edges_src ON edges(src)")
         con.execute("CREATE INDEX edges_dst ON edges(dst)")
-        con.execute("CREATE TABLE owned(asset TEXT, owner TEXT, kind TEXT, name TEXT, email TEXT,"
-                    " role TEXT)")
-        con.executemany("INSERT INTO owned VALUES (?,?,?,?,?,?)",
-                        zip(*(ex.owned.column(c).to_pylist() for c in ex.owned.column_names)))
+        con.execute("CREATE TABLE owned(asset TEXT, owner TEXT, kind TEXT, name TEXT, email TEXT, role TEXT)")
+        con.executemany(
+            "INSERT INTO owned VALUES (?,?,?,?,?,?)",
+            zip(*(ex.owned.column(c).to_pylist() for c in ex.owned.column_names)),
+        )
         con.execute("CREATE INDEX owned_asset ON owned(asset)")
         con.execute("ANALYZE")
         self.con = con
@@ -428,11 +459,14 @@ class SqliteSystem(_Sql):
             "SELECT e.src, r.d + 1 FROM edges e JOIN r ON e.dst = r.id), "
             "m AS (SELECT id, min(d) AS d FROM r WHERE id <> ? GROUP BY id) "
             "SELECT m.id, a.kind, m.d FROM m JOIN assets a ON a.id = m.id",
-            (asset_id, asset_id))
+            (asset_id, asset_id),
+        )
         owners = self._all(
             "WITH RECURSIVE r(id) AS (SELECT ? UNION SELECT e.src FROM edges e JOIN r "
             "ON e.dst = r.id) SELECT o.owner, count(*) FROM r JOIN owned o ON o.asset = r.id "
-            "WHERE r.id <> ? GROUP BY o.owner", (asset_id, asset_id))
+            "WHERE r.id <> ? GROUP BY o.owner",
+            (asset_id, asset_id),
+        )
         return rows, owners
 
     def path(self, a, b):
@@ -442,7 +476,9 @@ class SqliteSystem(_Sql):
             "WITH RECURSIVE r(id, d, path) AS (SELECT ?, 0, ? UNION ALL "
             "SELECT e.dst, r.d + 1, r.path || char(31) || e.dst FROM r JOIN edges e "
             "ON e.src = r.id WHERE r.id <> ? ORDER BY 2) "
-            "SELECT path FROM r WHERE id = ? LIMIT 1", (a, a, b, b))
+            "SELECT path FROM r WHERE id = ? LIMIT 1",
+            (a, a, b, b),
+        )
         return len(rows[0][0].split("\x1f")) - 1 if rows else None
 
     def search(self, text):
@@ -458,9 +494,11 @@ class DuckdbSystem(_Sql):
 
         self.timeout = timeout
         con = duckdb.connect(":memory:")
-        con.execute("CREATE TABLE assets(id VARCHAR PRIMARY KEY, kind VARCHAR, name VARCHAR, "
-                    "namespace VARCHAR, family VARCHAR, version VARCHAR, description VARCHAR, "
-                    "domain VARCHAR, tags VARCHAR[], props VARCHAR)")
+        con.execute(
+            "CREATE TABLE assets(id VARCHAR PRIMARY KEY, kind VARCHAR, name VARCHAR, "
+            "namespace VARCHAR, family VARCHAR, version VARCHAR, description VARCHAR, "
+            "domain VARCHAR, tags VARCHAR[], props VARCHAR)"
+        )
         con.register("assets_src", ex.assets)
         con.register("edges_src", ex.edges)
         con.register("owned_src", ex.owned)
@@ -496,12 +534,10 @@ class DuckdbSystem(_Sql):
         return self._all(_HOP_DOWN, [asset_id])
 
     def upstream(self, asset_id):
-        return self._all(_UP.replace("SELECT ?", "SELECT ?::VARCHAR") + _CLOSURE_ROWS,
-                         [asset_id, asset_id])
+        return self._all(_UP.replace("SELECT ?", "SELECT ?::VARCHAR") + _CLOSURE_ROWS, [asset_id, asset_id])
 
     def downstream(self, asset_id):
-        return self._all(_DOWN.replace("SELECT ?", "SELECT ?::VARCHAR") + _CLOSURE_ROWS,
-                         [asset_id, asset_id])
+        return self._all(_DOWN.replace("SELECT ?", "SELECT ?::VARCHAR") + _CLOSURE_ROWS, [asset_id, asset_id])
 
     def impact(self, asset_id):
         # USING KEY (id) keeps one row per asset; skipping assets already found makes it a
@@ -512,7 +548,9 @@ class DuckdbSystem(_Sql):
             "WHERE NOT EXISTS (SELECT 1 FROM recurring.r k WHERE k.id = e.src)) "
             "SELECT r.id, a.kind, r.d, list(o.owner) FILTER (WHERE o.owner IS NOT NULL) FROM r "
             "JOIN assets a ON a.id = r.id LEFT JOIN owned o ON o.asset = r.id "
-            "WHERE r.id <> ? GROUP BY ALL", [asset_id, asset_id])
+            "WHERE r.id <> ? GROUP BY ALL",
+            [asset_id, asset_id],
+        )
         owners: dict[str, list[str]] = {}
         for asset, _, _, names in rows:
             for o in names or ():
@@ -526,7 +564,9 @@ class DuckdbSystem(_Sql):
             "SELECT ?::VARCHAR, 0, NULL::VARCHAR UNION "
             "SELECT e.dst, r.d + 1, e.src FROM r JOIN edges e ON e.src = r.id "
             "WHERE NOT EXISTS (SELECT 1 FROM recurring.r k WHERE k.id = e.dst)) "
-            "SELECT id, parent FROM r", [a])
+            "SELECT id, parent FROM r",
+            [a],
+        )
         parent = dict(rows)
         if b not in parent:
             return None
@@ -555,17 +595,32 @@ def questions(info: dict[str, Any], ids: list[str], args: argparse.Namespace) ->
         Question("upstream typical model", lm["typical_model"], [(lm["typical_model"],)], False),
         Question("downstream hub", lm["hub_dataset"], [(lm["hub_dataset"],)], False),
         Question("impact", impact_of, [(impact_of,)], False),
-        Question("path chain top->bottom", f"{lm['deep_chain_hops']} hops",
-                 [(lm["deep_chain_top"], lm["deep_chain_bottom"])], False),
-        Question("search", f"{len(SEARCH_TERMS) + 1} texts", [(t,) for t in SEARCH_TERMS]
-                 + [(lm["typical_model"],)], True),
+        Question(
+            "path chain top->bottom",
+            f"{lm['deep_chain_hops']} hops",
+            [(lm["deep_chain_top"], lm["deep_chain_bottom"])],
+            False,
+        ),
+        Question(
+            "search",
+            f"{len(SEARCH_TERMS) + 1} texts",
+            [(t,) for t in SEARCH_TERMS] + [(lm["typical_model"],)],
+            True,
+        ),
     ]
     return [q for q in qs if not args.only or any(o in q.name for o in args.only)]
 
 
-METHODS = {"look-up by id": "lookup", "1-hop up": "hop_up", "1-hop down": "hop_down",
-           "upstream typical model": "upstream", "downstream hub": "downstream",
-           "impact": "impact", "path chain top->bottom": "path", "search": "search"}
+METHODS = {
+    "look-up by id": "lookup",
+    "1-hop up": "hop_up",
+    "1-hop down": "hop_down",
+    "upstream typical model": "upstream",
+    "downstream hub": "downstream",
+    "impact": "impact",
+    "path chain top->bottom": "path",
+    "search": "search",
+}
 
 
 def run_question(q: Question, systems: list, args: argparse.Namespace) -> None:
@@ -576,8 +631,11 @@ def run_question(q: Question, systems: list, args: argparse.Namespace) -> None:
         cell = measure(system, METHODS[q.name], q, args.repeat, args.slow)
         q.cells[system.name] = cell
         gc.collect()
-        shown = (f"{cell.seconds * 1000:10.2f} ms  (n={cell.runs})" if cell.error is None
-                 else f"ERROR {cell.error}")
+        shown = (
+            f"{cell.seconds * 1000:10.2f} ms  (n={cell.runs})"
+            if cell.error is None
+            else f"ERROR {cell.error}"
+        )
         result = "" if q.sampled or cell.error else f"  -> {cell.check}"
         print(f"  {system.name:<9} {shown}{result}", flush=True)
 
@@ -596,8 +654,16 @@ def fmt_ratio(r: float) -> str:
 
 
 def report(qs: list[Question], peers: list[str], info: dict[str, Any]) -> tuple[str, list[str]]:
-    head = ["question", "subject", "results", "mlg ms", *(f"{p} ms" for p in peers),
-            *(f"mlg/{p}" for p in peers), "target", "met"]
+    head = [
+        "question",
+        "subject",
+        "results",
+        "mlg ms",
+        *(f"{p} ms" for p in peers),
+        *(f"mlg/{p}" for p in peers),
+        "target",
+        "met",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     problems: list[str] = []
     notes: list[str] = []
@@ -611,14 +677,24 @@ def report(qs: list[Question], peers: list[str], info: dict[str, Any]) -> tuple[
             else:
                 ratios.append("-")
         target = TARGETS.get(q.name)
-        met = "-" if target is None or not m or m.error else (
-            "yes" if m.seconds <= target else "NO")
-        results = "-" if not m or m.error else (
-            f"{statistics.median(m.check):g} (median)" if q.sampled else str(m.check))
+        met = "-" if target is None or not m or m.error else ("yes" if m.seconds <= target else "NO")
+        results = (
+            "-"
+            if not m or m.error
+            else (f"{statistics.median(m.check):g} (median)" if q.sampled else str(m.check))
+        )
         if len(results) > 60:
             results = results.split(" (")[0]
-        row = [q.name, q.subject, results, fmt_ms(m), *(fmt_ms(q.cells.get(p)) for p in peers),
-               *ratios, "-" if target is None else f"<= {target * 1000:g} ms", met]
+        row = [
+            q.name,
+            q.subject,
+            results,
+            fmt_ms(m),
+            *(fmt_ms(q.cells.get(p)) for p in peers),
+            *ratios,
+            "-" if target is None else f"<= {target * 1000:g} ms",
+            met,
+        ]
         lines.append("| " + " | ".join(row) + " |")
         # answers must agree; search only roughly: the peers have no full-text index
         for p in peers:
@@ -628,13 +704,17 @@ def report(qs: list[Question], peers: list[str], info: dict[str, Any]) -> tuple[
             if c.check != m.check:
                 if q.name == "search":
                     diff = [(a[0], x, y) for a, x, y in zip(q.args, m.check, c.check) if x != y]
-                    notes.append(f"search: {p} found another number of hits for {len(diff)} of "
-                                 f"{len(q.args)} texts (text, mlg, {p}): {diff[:4]} - mlg "
-                                 "also ranks full-text hits, the peers only names")
+                    notes.append(
+                        f"search: {p} found another number of hits for {len(diff)} of "
+                        f"{len(q.args)} texts (text, mlg, {p}): {diff[:4]} - mlg "
+                        "also ranks full-text hits, the peers only names"
+                    )
                 elif q.sampled:
                     diff = [(a[0], x, y) for a, x, y in zip(q.args, m.check, c.check) if x != y]
-                    problems.append(f"{q.name}: {p} differs from mlg on {len(diff)} of "
-                                    f"{len(q.args)} inputs, e.g. {diff[:3]}")
+                    problems.append(
+                        f"{q.name}: {p} differs from mlg on {len(diff)} of "
+                        f"{len(q.args)} inputs, e.g. {diff[:3]}"
+                    )
                 else:
                     problems.append(f"{q.name}: mlg {m.check!r} but {p} {c.check!r}")
         ref = info.get("reference_counts", {}).get(q.name)
@@ -647,23 +727,40 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--assets", type=int, default=1_000_000, help="estate size (1000000)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--db", type=Path, default=None,
-                        help="a graph built by this benchmark to reuse (or a path to build one "
-                             "at); default: a fresh one in /tmp/mlg-bench")
-    parser.add_argument("--repeat", type=int, default=5,
-                        help="timed runs per closure/impact/path question, after a warm-up (5)")
-    parser.add_argument("--sample", type=int, default=200,
-                        help="random assets for look-up and 1-hop, each timed once (200)")
-    parser.add_argument("--slow", type=float, default=20.0,
-                        help="a warm-up slower than this many seconds is the only run (20)")
-    parser.add_argument("--timeout", type=float, default=600.0,
-                        help="stop an SQL peer query after this many seconds (600)")
-    parser.add_argument("--peers", default="networkx,sqlite,duckdb",
-                        help="comma-separated peers to run, or 'none'")
-    parser.add_argument("--impact-of", default="hub",
-                        help="asset id whose impact is measured, or 'hub' (the hub dataset)")
-    parser.add_argument("--only", action="append", default=[],
-                        help="run only questions whose name contains this (repeatable)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="a graph built by this benchmark to reuse (or a path to build one "
+        "at); default: a fresh one in /tmp/mlg-bench",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="timed runs per closure/impact/path question, after a warm-up (5)",
+    )
+    parser.add_argument(
+        "--sample", type=int, default=200, help="random assets for look-up and 1-hop, each timed once (200)"
+    )
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=20.0,
+        help="a warm-up slower than this many seconds is the only run (20)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=600.0, help="stop an SQL peer query after this many seconds (600)"
+    )
+    parser.add_argument(
+        "--peers", default="networkx,sqlite,duckdb", help="comma-separated peers to run, or 'none'"
+    )
+    parser.add_argument(
+        "--impact-of", default="hub", help="asset id whose impact is measured, or 'hub' (the hub dataset)"
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], help="run only questions whose name contains this (repeatable)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
 
@@ -683,9 +780,11 @@ def main(argv: list[str] | None = None) -> int:
     if db.exists():
         info = json.loads(sidecar(db).read_text())
         info["reused"] = True
-        print(f"reusing {db}: {info['assets']:,} assets, seed {info['seed']}, built "
-              f"{info.get('built_at')}, ingest then {info['ingest_s']:.1f} s "
-              f"(load average {info['loadavg_after']})")
+        print(
+            f"reusing {db}: {info['assets']:,} assets, seed {info['seed']}, built "
+            f"{info.get('built_at')}, ingest then {info['ingest_s']:.1f} s "
+            f"(load average {info['loadavg_after']})"
+        )
     else:
         info = build(db, args.assets, args.seed)
         info["reused"] = False
@@ -705,24 +804,31 @@ def main(argv: list[str] | None = None) -> int:
         systems: list = [MlgSystem(graph)]
         if peers:
             export = Export(graph)
-            print(f"exported {export.assets.num_rows:,} assets, {export.edges.num_rows:,} "
-                  f"edges, {export.owned.num_rows:,} ownerships for the peers in "
-                  f"{export.seconds:.1f} s", flush=True)
+            print(
+                f"exported {export.assets.num_rows:,} assets, {export.edges.num_rows:,} "
+                f"edges, {export.owned.num_rows:,} ownerships for the peers in "
+                f"{export.seconds:.1f} s",
+                flush=True,
+            )
             for p in peers:
-                factory = {"networkx": lambda: NetworkxSystem(export),
-                           "sqlite": lambda: SqliteSystem(export, args.timeout),
-                           "duckdb": lambda: DuckdbSystem(export, args.timeout)}[p]
+                factory = {
+                    "networkx": lambda: NetworkxSystem(export),
+                    "sqlite": lambda: SqliteSystem(export, args.timeout),
+                    "duckdb": lambda: DuckdbSystem(export, args.timeout),
+                }[p]
                 t0 = time.perf_counter()
                 systems.append(factory())
                 builds[p] = time.perf_counter() - t0
-                note = (f"; {systems[-1].parallel:,} parallel edges merged by the DiGraph"
-                        if getattr(systems[-1], "parallel", 0) else "")
+                note = (
+                    f"; {systems[-1].parallel:,} parallel edges merged by the DiGraph"
+                    if getattr(systems[-1], "parallel", 0)
+                    else ""
+                )
                 print(f"{p}: built in {builds[p]:.1f} s{note}", flush=True)
             del export
             gc.collect()
         if not hasattr(graph, "search"):
-            print("(Graph.search has not landed: 'search' is a name CONTAINS query through "
-                  "Graph.query)")
+            print("(Graph.search has not landed: 'search' is a name CONTAINS query through Graph.query)")
         for q in qs:
             run_question(q, systems, args)
         del systems
@@ -730,12 +836,17 @@ def main(argv: list[str] | None = None) -> int:
     table, problems, notes = report(qs, peers, info)
     end_load = loadavg()
     print(f"\n## {info['assets']:,} assets, {info['relations']:,} relations (seed {info['seed']})\n")
-    print(f"ingest (generate {info['generation_s']:.1f} s, then Graph.ingest_batch): "
-          f"{info['ingest_s']:.1f} s, target <= 60 s: "
-          f"{'yes' if info['ingest_s'] <= 60 else 'NO'}"
-          f"{' (recorded when the graph was built, ' + info['built_at'] + ')' if info['reused'] else ''}")
-    print(f"load average (1, 5, 15 min): start {start_load}; "
-          + "; ".join(f"{q.name} {q.loadavg}" for q in qs) + f"; end {end_load}")
+    print(
+        f"ingest (generate {info['generation_s']:.1f} s, then Graph.ingest_batch): "
+        f"{info['ingest_s']:.1f} s, target <= 60 s: "
+        f"{'yes' if info['ingest_s'] <= 60 else 'NO'}"
+        f"{' (recorded when the graph was built, ' + info['built_at'] + ')' if info['reused'] else ''}"
+    )
+    print(
+        f"load average (1, 5, 15 min): start {start_load}; "
+        + "; ".join(f"{q.name} {q.loadavg}" for q in qs)
+        + f"; end {end_load}"
+    )
     print("peer set-up: " + ", ".join(f"{p} {s:.1f} s" for p, s in builds.items()))
     print("medians; ratio = mlg / peer (below 1: mlg faster)\n")
     print(table)
@@ -748,14 +859,35 @@ def main(argv: list[str] | None = None) -> int:
     for note in notes:
         print(f"note: {note}")
     if args.json:
-        args.json.write_text(json.dumps({
-            "info": info, "loadavg": {"start": start_load, "end": end_load,
-                                      **{q.name: q.loadavg for q in qs}},
-            "builds": builds, "problems": problems, "notes": notes,
-            "questions": [{"name": q.name, "subject": q.subject, "cells": {
-                k: {"seconds": c.seconds, "runs": c.runs, "error": c.error,
-                    "check": c.check if not q.sampled else None}
-                for k, c in q.cells.items()}} for q in qs]}, indent=2, default=str))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "info": info,
+                    "loadavg": {"start": start_load, "end": end_load, **{q.name: q.loadavg for q in qs}},
+                    "builds": builds,
+                    "problems": problems,
+                    "notes": notes,
+                    "questions": [
+                        {
+                            "name": q.name,
+                            "subject": q.subject,
+                            "cells": {
+                                k: {
+                                    "seconds": c.seconds,
+                                    "runs": c.runs,
+                                    "error": c.error,
+                                    "check": c.check if not q.sampled else None,
+                                }
+                                for k, c in q.cells.items()
+                            },
+                        }
+                        for q in qs
+                    ],
+                },
+                indent=2,
+                default=str,
+            )
+        )
     return 0
 
 

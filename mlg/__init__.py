@@ -1,9 +1,9 @@
 """mlg — the Model Lifecycle Graph.
 
-    import mlg
-    g = mlg.open("graph.kuzu")
-    g.ingest("manifests/")
-    g.detail("ranker-v3")
+import mlg
+g = mlg.open("graph.kuzu")
+g.ingest("manifests/")
+g.detail("ranker-v3")
 """
 
 import mlg.batch  # noqa: F401 - `mlg.batch.Batch` for Python users

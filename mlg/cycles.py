@@ -46,7 +46,7 @@ def find_cycle(sources: Sequence[str], targets: Sequence[str]) -> list[str]:
         seen[v] = len(walk)
         walk.append(v)
         v = incoming[v]
-    cycle = walk[seen[v]:]
+    cycle = walk[seen[v] :]
     cycle.reverse()  # we walked against the edges
     names = list(index)
     return [names[i] for i in cycle]

@@ -32,20 +32,33 @@ if TYPE_CHECKING:
     from mlg.graph import Graph
 
 # Statements a read-only transaction lets through that are not reads of the graph.
-_NOT_READS = ("COPY", "EXPORT", "IMPORT", "ATTACH", "DETACH", "USE", "BEGIN", "COMMIT",
-              "ROLLBACK", "CHECKPOINT")
+_NOT_READS = (
+    "COPY",
+    "EXPORT",
+    "IMPORT",
+    "ATTACH",
+    "DETACH",
+    "USE",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "CHECKPOINT",
+)
 _LEADING = re.compile(r"\s+|//[^\n]*|/\*.*?\*/", re.S)
 _WORD = re.compile(r"[A-Za-z_]+")
-_WRITE_REFUSED = ("Can not execute a write query inside a read-only transaction",
-                  "Cannot execute write operations in a read-only database")
+_WRITE_REFUSED = (
+    "Can not execute a write query inside a read-only transaction",
+    "Cannot execute write operations in a read-only database",
+)
 
 
 class CypherError(MlgError):
     """Kuzu refused the query: its own message, without a traceback."""
 
 
-def query(graph: Graph, cypher: str, params: dict[str, Any] | None = None,
-          write: bool = False) -> pandas.DataFrame:
+def query(
+    graph: Graph, cypher: str, params: dict[str, Any] | None = None, write: bool = False
+) -> pandas.DataFrame:
     """Run one Cypher statement with `params` bound as parameters; the result as a DataFrame.
 
     Read-only unless `write=True` (which a read-only Graph refuses with ReadOnlyGraph).
@@ -55,8 +68,10 @@ def query(graph: Graph, cypher: str, params: dict[str, Any] | None = None,
     import kuzu
 
     if not isinstance(cypher, str) or not cypher.strip():
-        raise CypherError("the query is empty; write one Cypher statement, e.g. "
-                          "MATCH (a:Asset) RETURN a.id, a.kind LIMIT 10")
+        raise CypherError(
+            "the query is empty; write one Cypher statement, e.g. "
+            "MATCH (a:Asset) RETURN a.id, a.kind LIMIT 10"
+        )
     params = dict(params or {})
     if write:
         graph._require_writable()
@@ -106,8 +121,10 @@ def _refused(message: str) -> MlgError:
     """Kuzu's refusal as mlg's error: a write refused in read-only mode, or CypherError."""
     text = message.strip() or "Kuzu refused the query without saying why"
     if any(refusal in text for refusal in _WRITE_REFUSED):
-        return ReadOnlyGraph("this query writes to the graph; queries are read-only unless "
-                             "asked to write (write=True, or --write on the command line)")
+        return ReadOnlyGraph(
+            "this query writes to the graph; queries are read-only unless "
+            "asked to write (write=True, or --write on the command line)"
+        )
     return CypherError(text)
 
 
@@ -116,17 +133,19 @@ def _refuse_non_reads(cypher: str) -> None:
     while True:
         stripped = _LEADING.match(rest)
         if stripped and stripped.end() > 0:
-            rest = rest[stripped.end():]
+            rest = rest[stripped.end() :]
             continue
         word = _WORD.match(rest)
         if word and word.group().upper() in ("EXPLAIN", "PROFILE"):
-            rest = rest[word.end():]
+            rest = rest[word.end() :]
             continue
         break
     keyword = word.group().upper() if word else ""
     if keyword in _NOT_READS:
-        raise ReadOnlyGraph(f"{keyword} is not a read of this graph; queries are read-only "
-                            "unless asked to write (write=True, or --write on the command line)")
+        raise ReadOnlyGraph(
+            f"{keyword} is not a read of this graph; queries are read-only "
+            "unless asked to write (write=True, or --write on the command line)"
+        )
 
 
 def to_frame(table) -> pandas.DataFrame:
@@ -134,20 +153,27 @@ def to_frame(table) -> pandas.DataFrame:
     import pandas as pd
     import pyarrow as pa
 
-    mapping = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(),
-               pa.int16(): pd.Int64Dtype(), pa.int8(): pd.Int64Dtype(),
-               pa.uint64(): pd.Int64Dtype(), pa.uint32(): pd.Int64Dtype()}
+    mapping = {
+        pa.int64(): pd.Int64Dtype(),
+        pa.int32(): pd.Int64Dtype(),
+        pa.int16(): pd.Int64Dtype(),
+        pa.int8(): pd.Int64Dtype(),
+        pa.uint64(): pd.Int64Dtype(),
+        pa.uint32(): pd.Int64Dtype(),
+    }
     frame = table.to_pandas(types_mapper=mapping.get, maps_as_pydicts="strict")
     for field in table.schema:
         kind = field.type
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
             frame[field.name] = frame[field.name].astype("str")
         elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
-            frame[field.name] = [None if v is None else _plain(v)
-                                 for v in table.column(field.name).to_pylist()]
+            frame[field.name] = [
+                None if v is None else _plain(v) for v in table.column(field.name).to_pylist()
+            ]
         elif pa.types.is_struct(kind):
-            frame[field.name] = [None if v is None else _plain(v)
-                                 for v in table.column(field.name).to_pylist()]
+            frame[field.name] = [
+                None if v is None else _plain(v) for v in table.column(field.name).to_pylist()
+            ]
     return frame
 
 

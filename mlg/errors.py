@@ -82,6 +82,5 @@ class IngestError(MlgError):
             lines.append(f"... and {more} more problem(s)")
         noun = "problem" if self.total == 1 else "problems"
         super().__init__(
-            f"ingest rejected, nothing was written ({self.total} {noun}):\n  "
-            + "\n  ".join(lines)
+            f"ingest rejected, nothing was written ({self.total} {noun}):\n  " + "\n  ".join(lines)
         )

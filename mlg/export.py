@@ -35,21 +35,21 @@ _BOOL_COLUMNS = ("is_root", "deprecated", "indirect")
 _TIME_COLUMNS = ("created_at", "updated_at")
 
 
-def write_subgraph(subgraph: Subgraph, out_dir: str | os.PathLike[str],
-                   fmt: str = "csv") -> list[Path]:
+def write_subgraph(subgraph: Subgraph, out_dir: str | os.PathLike[str], fmt: str = "csv") -> list[Path]:
     """Write `subgraph` into `out_dir` (created if missing); returns the files written."""
     if fmt not in FORMATS:
         raise MlgError(f"export format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise MlgError(f"cannot export to {out}: it is a file, not a directory; "
-                       "choose another --out")
+        raise MlgError(f"cannot export to {out}: it is a file, not a directory; choose another --out")
     try:
         out.mkdir(parents=True, exist_ok=True)
         if fmt == "json":
             target = out / "subgraph.json"
-            target.write_text(json.dumps(subgraph.to_dict(), indent=2, ensure_ascii=False,
-                                         default=str) + "\n", encoding="utf-8")
+            target.write_text(
+                json.dumps(subgraph.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n",
+                encoding="utf-8",
+            )
             return [target]
         nodes, edges = subgraph.to_arrow()
         written = []
@@ -67,14 +67,14 @@ def write_subgraph(subgraph: Subgraph, out_dir: str | os.PathLike[str],
         raise MlgError(f"cannot write the export to {out}: {exc.strerror or exc}") from exc
 
 
-def frame_to_csv(frame: pandas.DataFrame, dest: str | os.PathLike[str] | None = None
-                 ) -> str | None:
+def frame_to_csv(frame: pandas.DataFrame, dest: str | os.PathLike[str] | None = None) -> str | None:
     """CSV of a DataFrame, list values as JSON arrays. Returns the text when `dest` is None."""
     frame = frame.copy()
     for name in frame.columns:
         if name in _LIST_COLUMNS:
-            frame[name] = [None if v is None else json.dumps(list(v), ensure_ascii=False)
-                           for v in frame[name]]
+            frame[name] = [
+                None if v is None else json.dumps(list(v), ensure_ascii=False) for v in frame[name]
+            ]
     if dest is None:
         buffer = io.StringIO()
         frame.to_csv(buffer, index=False)
@@ -108,8 +108,11 @@ def read_csv(path: str | os.PathLike[str]) -> pandas.DataFrame:
     for name in frame.columns:
         column = frame[name]
         if name in _LIST_COLUMNS:
-            frame[name] = pd.Series([json.loads(v) if isinstance(v, str) else None
-                                     for v in column], index=frame.index, dtype=object)
+            frame[name] = pd.Series(
+                [json.loads(v) if isinstance(v, str) else None for v in column],
+                index=frame.index,
+                dtype=object,
+            )
         elif name in _INT_COLUMNS:
             frame[name] = pd.to_numeric(column).astype("Int64")
         elif name in _BOOL_COLUMNS:

@@ -36,8 +36,9 @@ def open(  # noqa: A001 - mirrors the builtin on purpose: mlg.open(path)
 class Graph:
     """One lifecycle graph. Safe to share across threads; close it (or use `with`)."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
-                 create: bool = True):
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False, create: bool = True
+    ):
         self.path: Path = store.resolve_path(path)
         self.read_only = read_only
         self._handle = store.acquire(self.path, read_only, create and not read_only)
@@ -114,16 +115,20 @@ class Graph:
         asset = self.get(ref)
         if asset is not None:
             return asset
-        rows = self._rows(f"MATCH (a:Asset) WHERE a.name = $name RETURN {_ASSET_RETURN} "
-                          "ORDER BY a.id LIMIT 50", {"name": ref})
+        rows = self._rows(
+            f"MATCH (a:Asset) WHERE a.name = $name RETURN {_ASSET_RETURN} ORDER BY a.id LIMIT 50",
+            {"name": ref},
+        )
         if len(rows) == 1:
             return Asset.from_row(rows[0])
         if rows:
             raise AmbiguousAsset(ref, [r["id"] for r in rows])
         lowered = ref.lower()
-        near = self._rows("MATCH (a:Asset) WHERE lower(a.id) CONTAINS $q OR lower(a.name) "
-                          "CONTAINS $q RETURN a.id AS id ORDER BY size(a.id) LIMIT 5",
-                          {"q": lowered})
+        near = self._rows(
+            "MATCH (a:Asset) WHERE lower(a.id) CONTAINS $q OR lower(a.name) "
+            "CONTAINS $q RETURN a.id AS id ORDER BY size(a.id) LIMIT 5",
+            {"q": lowered},
+        )
         raise AssetNotFound(ref, [r["id"] for r in near])
 
     def owners(self, ref: str) -> list[Owner]:
@@ -131,7 +136,8 @@ class Graph:
         rows = self._rows(
             "MATCH (a:Asset {id: $id})-[r:OWNED_BY]->(o:Owner) RETURN o.id AS id, o.kind AS kind, "
             "o.name AS name, o.email AS email, r.role AS role ORDER BY o.kind DESC, o.id",
-            {"id": asset.id})
+            {"id": asset.id},
+        )
         return [Owner(**r) for r in rows]
 
     def siblings(self, ref: str) -> list[Asset]:
@@ -142,16 +148,21 @@ class Graph:
         rows = self._rows(
             f"MATCH (a:Asset) WHERE a.kind = $kind AND a.family = $family AND a.id <> $id "
             f"RETURN {_ASSET_RETURN} ORDER BY a.version, a.id",
-            {"kind": asset.kind, "family": asset.family, "id": asset.id})
+            {"kind": asset.kind, "family": asset.family, "id": asset.id},
+        )
         return [Asset.from_row(r) for r in rows]
 
     def neighbours(self, ref: str, direction: str = "up") -> list[Neighbour]:
         """Direct dependencies (`up`) or direct dependents (`down`) of an asset."""
         asset = self.resolve(ref)
-        pattern = {"up": "(x:Asset {id: $id})-[e:DEPENDS_ON]->(a:Asset)",
-                   "down": "(x:Asset {id: $id})<-[e:DEPENDS_ON]-(a:Asset)"}[direction]
-        rows = self._rows(f"MATCH {pattern} RETURN {_ASSET_RETURN}, e.type AS rel_type "
-                          "ORDER BY e.type, a.kind, a.name", {"id": asset.id})
+        pattern = {
+            "up": "(x:Asset {id: $id})-[e:DEPENDS_ON]->(a:Asset)",
+            "down": "(x:Asset {id: $id})<-[e:DEPENDS_ON]-(a:Asset)",
+        }[direction]
+        rows = self._rows(
+            f"MATCH {pattern} RETURN {_ASSET_RETURN}, e.type AS rel_type ORDER BY e.type, a.kind, a.name",
+            {"id": asset.id},
+        )
         return [Neighbour(Asset.from_row(r), r["rel_type"]) for r in rows]
 
     def detail(self, ref: str) -> AssetDetail:
@@ -173,17 +184,24 @@ class Graph:
             path=str(self.path),
             assets_by_kind=counts("MATCH (a:Asset) RETURN a.kind AS k, count(*) AS n ORDER BY k"),
             relations_by_type=counts(
-                "MATCH ()-[e:DEPENDS_ON]->() RETURN e.type AS k, count(*) AS n ORDER BY k"),
+                "MATCH ()-[e:DEPENDS_ON]->() RETURN e.type AS k, count(*) AS n ORDER BY k"
+            ),
             owners_by_kind=counts("MATCH (o:Owner) RETURN o.kind AS k, count(*) AS n ORDER BY k"),
             unowned_assets=self._count(
-                "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
-                "RETURN count(*)"),
+                "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } RETURN count(*)"
+            ),
         )
 
     # -- lineage -------------------------------------------------------------------
 
-    def upstream(self, asset: str, depth: int | None = None, kinds: Iterable[str] | None = None,
-                 types: Iterable[str] | None = None, max_nodes: int | None = None) -> Subgraph:
+    def upstream(
+        self,
+        asset: str,
+        depth: int | None = None,
+        kinds: Iterable[str] | None = None,
+        types: Iterable[str] | None = None,
+        max_nodes: int | None = None,
+    ) -> Subgraph:
         """Everything `asset` depends on, to any depth (or `depth` hops).
 
         `kinds` keeps only assets of those kinds (plus the root); the hops through
@@ -192,14 +210,26 @@ class Graph:
         """
         return lineage(self, asset, "up", depth, kinds, types, max_nodes)
 
-    def downstream(self, asset: str, depth: int | None = None, kinds: Iterable[str] | None = None,
-                   types: Iterable[str] | None = None, max_nodes: int | None = None) -> Subgraph:
+    def downstream(
+        self,
+        asset: str,
+        depth: int | None = None,
+        kinds: Iterable[str] | None = None,
+        types: Iterable[str] | None = None,
+        max_nodes: int | None = None,
+    ) -> Subgraph:
         """Everything that depends on `asset`, directly or not. Arguments as `upstream`."""
         return lineage(self, asset, "down", depth, kinds, types, max_nodes)
 
-    def lineage(self, asset: str, direction: str = "both", depth: int | None = None,
-                kinds: Iterable[str] | None = None, types: Iterable[str] | None = None,
-                max_nodes: int | None = None) -> Subgraph:
+    def lineage(
+        self,
+        asset: str,
+        direction: str = "both",
+        depth: int | None = None,
+        kinds: Iterable[str] | None = None,
+        types: Iterable[str] | None = None,
+        max_nodes: int | None = None,
+    ) -> Subgraph:
         """Upstream (`up`), downstream (`down`) or both around `asset`."""
         return lineage(self, asset, direction, depth, kinds, types, max_nodes)
 
@@ -218,8 +248,15 @@ class Graph:
 
     # -- discovery: thin methods over mlg/search.py, mlg/reports.py, mlg/cypher.py -------
 
-    def search(self, text: str | None, kind: str | None = None, owner: str | None = None,
-               tag: str | None = None, domain: str | None = None, limit: int = 50) -> list:
+    def search(
+        self,
+        text: str | None,
+        kind: str | None = None,
+        owner: str | None = None,
+        tag: str | None = None,
+        domain: str | None = None,
+        limit: int = 50,
+    ) -> list:
         """Assets matching `text` (`mlg.search.SearchHit`), ranked exact, prefix, full text,
         then name contains; filters by kind, owner (id or name), tag and domain."""
         from mlg.search import search
@@ -248,9 +285,14 @@ class Graph:
 
     # -- ingest -------------------------------------------------------------------
 
-    def ingest(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
-               progress=None, *, format: str = "auto",  # noqa: A002 - the CLI's --format
-               skip_invalid: bool = False) -> IngestReport:
+    def ingest(
+        self,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        progress=None,
+        *,
+        format: str = "auto",  # noqa: A002 - the CLI's --format
+        skip_invalid: bool = False,
+    ) -> IngestReport:
         """Ingest files or directories ("-" reads stdin): validated first, then written
         all-or-nothing.
 

@@ -107,10 +107,11 @@ class Impact:
         return {
             "asset": self.asset.to_dict(),
             "affected_count": len(self.affected),
-            "affected": {kind: [a.to_dict() for a in items]
-                         for kind, items in self.by_kind().items()},
-            "notify": {"teams": [n.to_dict() for n in self.teams],
-                       "people": [n.to_dict() for n in self.people]},
+            "affected": {kind: [a.to_dict() for a in items] for kind, items in self.by_kind().items()},
+            "notify": {
+                "teams": [n.to_dict() for n in self.teams],
+                "people": [n.to_dict() for n in self.people],
+            },
             "services": [a.to_dict() for a in self.services],
             "experiments": [a.to_dict() for a in self.experiments],
             "truncated": self.truncated,
@@ -126,16 +127,17 @@ class Impact:
 
         rows = self.affected
         strings = pa.list_(pa.string())
-        table = pa.table({
-            "id": pa.array([a.asset.id for a in rows], pa.string()),
-            "kind": pa.array([a.asset.kind for a in rows], pa.string()),
-            "name": pa.array([a.asset.name for a in rows], pa.string()),
-            "distance": pa.array([a.distance for a in rows], pa.int64()),
-            "path": pa.array([list(a.path.assets) if a.path else None for a in rows], strings),
-            "relations": pa.array([list(a.path.relations) if a.path else None for a in rows],
-                                  strings),
-            "owners": pa.array([[o.id for o in a.owners] for a in rows], strings),
-        })
+        table = pa.table(
+            {
+                "id": pa.array([a.asset.id for a in rows], pa.string()),
+                "kind": pa.array([a.asset.kind for a in rows], pa.string()),
+                "name": pa.array([a.asset.name for a in rows], pa.string()),
+                "distance": pa.array([a.distance for a in rows], pa.int64()),
+                "path": pa.array([list(a.path.assets) if a.path else None for a in rows], strings),
+                "relations": pa.array([list(a.path.relations) if a.path else None for a in rows], strings),
+                "owners": pa.array([[o.id for o in a.owners] for a in rows], strings),
+            }
+        )
         frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         for name in ("id", "kind", "name"):
             frame[name] = frame[name].astype("str")
@@ -153,17 +155,20 @@ def impact(graph: Graph, ref: str, max_paths: int | None = 10_000) -> Impact:
     sub = lineage(graph, ref, "down")
     root = sub.roots[0]
     parents = _bfs_parents(sub, root)
-    order = sorted((a for a in sub.assets if a.id != root),
-                   key=lambda a: (sub.distances[a.id], a.kind, a.name, a.id))
+    order = sorted(
+        (a for a in sub.assets if a.id != root), key=lambda a: (sub.distances[a.id], a.kind, a.name, a.id)
+    )
     affected, capped, spelled = [], False, 0
     for a in order:
         wanted = a.kind in REACHED_KINDS or max_paths is None or spelled < max_paths
         if wanted and a.kind not in REACHED_KINDS:
             spelled += 1
         capped = capped or not wanted
-        affected.append(AffectedAsset(a, sub.distances[a.id],
-                                      _path_to(parents, a.id) if wanted else None,
-                                      sub.owners.get(a.id, ())))
+        affected.append(
+            AffectedAsset(
+                a, sub.distances[a.id], _path_to(parents, a.id) if wanted else None, sub.owners.get(a.id, ())
+            )
+        )
     return Impact(sub.asset(root), affected, _notify(affected), sub, capped)
 
 

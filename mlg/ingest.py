@@ -24,15 +24,15 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-CONTENT_COLUMNS = ("kind", "name", "namespace", "family", "version", "description", "domain",
-                   "tags", "props")
+CONTENT_COLUMNS = ("kind", "name", "namespace", "family", "version", "description", "domain", "tags", "props")
 
-_ARROW_TYPES = {"STRING": pa.string(), "STRING[]": pa.list_(pa.string()),
-                "TIMESTAMP": pa.timestamp("us")}
+_ARROW_TYPES = {"STRING": pa.string(), "STRING[]": pa.list_(pa.string()), "TIMESTAMP": pa.timestamp("us")}
 ASSET_SCHEMA = pa.schema([(name, _ARROW_TYPES[t]) for name, t in ASSET_COLUMNS])
 OWNER_SCHEMA = pa.schema([(n, pa.string()) for n in ("id", "kind", "name", "email")])
-EDGE_SCHEMA = pa.schema([("src", pa.string()), ("dst", pa.string()), ("rtype", pa.string())]
-                        + [(n, _ARROW_TYPES[t]) for n, t in EDGE_COLUMNS if n != "type"])
+EDGE_SCHEMA = pa.schema(
+    [("src", pa.string()), ("dst", pa.string()), ("rtype", pa.string())]
+    + [(n, _ARROW_TYPES[t]) for n, t in EDGE_COLUMNS if n != "type"]
+)
 OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
 
 _ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id")
@@ -44,36 +44,37 @@ class KuzuLookup(GraphLookup):
 
     def __init__(self, graph: Graph):
         self.graph = graph
-        self.empty = graph._count("MATCH (a:Asset) RETURN count(*)") == 0 \
+        self.empty = (
+            graph._count("MATCH (a:Asset) RETURN count(*)") == 0
             and graph._count("MATCH (o:Owner) RETURN count(*)") == 0
+        )
 
     def asset_kinds(self, ids: Iterable[str]) -> dict[str, str]:
         if self.empty:
             return {}
         table = pa.table({"id": pa.array(list(ids), pa.string())})
         rows = self.graph._arrow(
-            "LOAD FROM $ids MATCH (a:Asset {id: id}) RETURN a.id AS id, a.kind AS kind",
-            {"ids": table})
+            "LOAD FROM $ids MATCH (a:Asset {id: id}) RETURN a.id AS id, a.kind AS kind", {"ids": table}
+        )
         return dict(zip(rows.column("id").to_pylist(), rows.column("kind").to_pylist()))
 
     def owner_ids(self, ids: Iterable[str]) -> set[str]:
         if self.empty:
             return set()
         table = pa.table({"id": pa.array(list(ids), pa.string())})
-        rows = self.graph._arrow("LOAD FROM $ids MATCH (o:Owner {id: id}) RETURN o.id AS id",
-                                 {"ids": table})
+        rows = self.graph._arrow("LOAD FROM $ids MATCH (o:Owner {id: id}) RETURN o.id AS id", {"ids": table})
         return set(rows.column("id").to_pylist())
 
     def edges(self) -> tuple[list[str], list[str]]:
         if self.empty:
             return [], []
-        rows = self.graph._arrow(
-            "MATCH (a:Asset)-[:DEPENDS_ON]->(b:Asset) RETURN a.id AS s, b.id AS t")
+        rows = self.graph._arrow("MATCH (a:Asset)-[:DEPENDS_ON]->(b:Asset) RETURN a.id AS s, b.id AS t")
         return rows.column("s").to_pylist(), rows.column("t").to_pylist()
 
 
-def write_plan(graph: Graph, plan: Plan, lookup: KuzuLookup,
-               progress: Progress | None = None) -> IngestReport:
+def write_plan(
+    graph: Graph, plan: Plan, lookup: KuzuLookup, progress: Progress | None = None
+) -> IngestReport:
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     report: dict[str, int] = {}
     steps: list[tuple[str, str, pa.Table]] = []  # (what, statement, rows)
@@ -84,29 +85,52 @@ def write_plan(graph: Graph, plan: Plan, lookup: KuzuLookup,
     for asset_id, row in plan.assets.items():
         old = existing.get(asset_id)
         if old is None:
-            new_rows.append({**row, "created_at": row["created_at"] or now,
-                             "updated_at": row["updated_at"] or now})
+            new_rows.append(
+                {**row, "created_at": row["created_at"] or now, "updated_at": row["updated_at"] or now}
+            )
         elif _asset_changed(old, row):
-            changed_rows.append({**row, "created_at": row["created_at"] or old["created_at"],
-                                 "updated_at": row["updated_at"] or now})
-    report.update(assets_added=len(new_rows), assets_updated=len(changed_rows),
-                  assets_unchanged=len(plan.assets) - len(new_rows) - len(changed_rows))
-    steps.append(("assets", f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})",
-                  _table(new_rows, ASSET_SCHEMA)))
-    steps.append(("assets", f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}",
-                  _table(changed_rows, ASSET_SCHEMA)))
+            changed_rows.append(
+                {
+                    **row,
+                    "created_at": row["created_at"] or old["created_at"],
+                    "updated_at": row["updated_at"] or now,
+                }
+            )
+    report.update(
+        assets_added=len(new_rows),
+        assets_updated=len(changed_rows),
+        assets_unchanged=len(plan.assets) - len(new_rows) - len(changed_rows),
+    )
+    steps.append(
+        ("assets", f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})", _table(new_rows, ASSET_SCHEMA))
+    )
+    steps.append(
+        (
+            "assets",
+            f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}",
+            _table(changed_rows, ASSET_SCHEMA),
+        )
+    )
 
     # owners
-    existing_owners = {} if lookup.empty else _existing(graph, "Owner", plan.owners.keys(),
-                                                        OWNER_SCHEMA)
+    existing_owners = {} if lookup.empty else _existing(graph, "Owner", plan.owners.keys(), OWNER_SCHEMA)
     new_owners = [r for k, r in plan.owners.items() if k not in existing_owners]
-    changed_owners = [r for k, r in plan.owners.items()
-                      if k in existing_owners and existing_owners[k] != r]
+    changed_owners = [r for k, r in plan.owners.items() if k in existing_owners and existing_owners[k] != r]
     report.update(owners_added=len(new_owners), owners_updated=len(changed_owners))
-    steps.append(("owners", "LOAD FROM $rows CREATE (:Owner {id: id, kind: kind, name: name, "
-                  "email: email})", _table(new_owners, OWNER_SCHEMA)))
-    steps.append(("owners", "LOAD FROM $rows MATCH (o:Owner {id: id}) SET o.kind = kind, "
-                  "o.name = name, o.email = email", _table(changed_owners, OWNER_SCHEMA)))
+    steps.append(
+        (
+            "owners",
+            "LOAD FROM $rows CREATE (:Owner {id: id, kind: kind, name: name, email: email})",
+            _table(new_owners, OWNER_SCHEMA),
+        )
+    )
+    steps.append(
+        (
+            "owners",
+            "LOAD FROM $rows MATCH (o:Owner {id: id}) SET o.kind = kind, o.name = name, o.email = email",
+            _table(changed_owners, OWNER_SCHEMA),
+        )
+    )
 
     # relations
     old_edges = {} if lookup.empty else _existing_edges(graph, plan.edges.keys())
@@ -115,31 +139,53 @@ def write_plan(graph: Graph, plan: Plan, lookup: KuzuLookup,
     for (src, dst, rtype), edge in plan.edges.items():
         old = old_edges.get((src, dst, rtype))
         if old is None:
-            new_edges.append({"src": src, "dst": dst, "rtype": rtype,
-                              "source": edge["source"] or default_source,
-                              "first_seen": edge["first_seen"] or edge["last_seen"] or now,
-                              "last_seen": edge["last_seen"] or edge["first_seen"] or now})
+            new_edges.append(
+                {
+                    "src": src,
+                    "dst": dst,
+                    "rtype": rtype,
+                    "source": edge["source"] or default_source,
+                    "first_seen": edge["first_seen"] or edge["last_seen"] or now,
+                    "last_seen": edge["last_seen"] or edge["first_seen"] or now,
+                }
+            )
             continue
         merged = dict(old)
         if edge["source"] is not None:
             merged["source"] = edge["source"]
-        if edge["first_seen"] is not None and (old["first_seen"] is None
-                                               or edge["first_seen"] < old["first_seen"]):
+        if edge["first_seen"] is not None and (
+            old["first_seen"] is None or edge["first_seen"] < old["first_seen"]
+        ):
             merged["first_seen"] = edge["first_seen"]
-        if edge["last_seen"] is not None and (old["last_seen"] is None
-                                              or edge["last_seen"] > old["last_seen"]):
+        if edge["last_seen"] is not None and (
+            old["last_seen"] is None or edge["last_seen"] > old["last_seen"]
+        ):
             merged["last_seen"] = edge["last_seen"]
         if merged != old:
             changed_edges.append(merged)
-    report.update(relations_added=len(new_edges), relations_updated=len(changed_edges),
-                  relations_unchanged=len(plan.edges) - len(new_edges) - len(changed_edges))
-    steps.append(("relations", "LOAD FROM $rows MATCH (a:Asset {id: src}) MATCH (b:Asset {id: dst}) "
-                  "CREATE (a)-[:DEPENDS_ON {type: rtype, source: source, first_seen: first_seen, "
-                  "last_seen: last_seen}]->(b)", _table(new_edges, EDGE_SCHEMA)))
-    steps.append(("relations", "LOAD FROM $rows MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->"
-                  "(b:Asset {id: dst}) WHERE e.type = rtype SET e.source = source, "
-                  "e.first_seen = first_seen, e.last_seen = last_seen",
-                  _table(changed_edges, EDGE_SCHEMA)))
+    report.update(
+        relations_added=len(new_edges),
+        relations_updated=len(changed_edges),
+        relations_unchanged=len(plan.edges) - len(new_edges) - len(changed_edges),
+    )
+    steps.append(
+        (
+            "relations",
+            "LOAD FROM $rows MATCH (a:Asset {id: src}) MATCH (b:Asset {id: dst}) "
+            "CREATE (a)-[:DEPENDS_ON {type: rtype, source: source, first_seen: first_seen, "
+            "last_seen: last_seen}]->(b)",
+            _table(new_edges, EDGE_SCHEMA),
+        )
+    )
+    steps.append(
+        (
+            "relations",
+            "LOAD FROM $rows MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->"
+            "(b:Asset {id: dst}) WHERE e.type = rtype SET e.source = source, "
+            "e.first_seen = first_seen, e.last_seen = last_seen",
+            _table(changed_edges, EDGE_SCHEMA),
+        )
+    )
 
     # ownership: an asset record that lists owners replaces that asset's owners
     old_owned = {} if lookup.empty else _existing_ownerships(graph, plan.ownerships.keys())
@@ -148,14 +194,24 @@ def write_plan(graph: Graph, plan: Plan, lookup: KuzuLookup,
         current = old_owned.get(asset_id, set())
         wanted = set(owners)
         drop.extend({"asset": asset_id, "owner": o, "role": r} for o, r in current - wanted)
-        add.extend({"asset": asset_id, "owner": o, "role": r} for o, r in owners
-                   if (o, r) not in current)
+        add.extend({"asset": asset_id, "owner": o, "role": r} for o, r in owners if (o, r) not in current)
     report.update(ownerships_added=len(add))
-    steps.append(("owners", "LOAD FROM $rows MATCH (a:Asset {id: asset})-[o:OWNED_BY]->"
-                  "(w:Owner {id: owner}) WHERE o.role = role DELETE o",
-                  _table(drop, OWNERSHIP_SCHEMA)))
-    steps.append(("owners", "LOAD FROM $rows MATCH (a:Asset {id: asset}) MATCH (w:Owner {id: owner}) "
-                  "CREATE (a)-[:OWNED_BY {role: role}]->(w)", _table(add, OWNERSHIP_SCHEMA)))
+    steps.append(
+        (
+            "owners",
+            "LOAD FROM $rows MATCH (a:Asset {id: asset})-[o:OWNED_BY]->"
+            "(w:Owner {id: owner}) WHERE o.role = role DELETE o",
+            _table(drop, OWNERSHIP_SCHEMA),
+        )
+    )
+    steps.append(
+        (
+            "owners",
+            "LOAD FROM $rows MATCH (a:Asset {id: asset}) MATCH (w:Owner {id: owner}) "
+            "CREATE (a)-[:OWNED_BY {role: role}]->(w)",
+            _table(add, OWNERSHIP_SCHEMA),
+        )
+    )
 
     if plan.runs or plan.aliases:
         from mlg.openlineage.records import record_steps
@@ -201,8 +257,7 @@ def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
 
 def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     # Column by column: several times faster than pa.Table.from_pylist on large inputs.
-    return pa.table([pa.array([row[f.name] for row in rows], f.type) for f in schema],
-                    schema=schema)
+    return pa.table([pa.array([row[f.name] for row in rows], f.type) for f in schema], schema=schema)
 
 
 def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -> dict[str, dict]:
@@ -210,8 +265,10 @@ def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -
     if not ids:
         return {}
     columns = ", ".join(f"n.{f.name} AS {f.name}" for f in schema)
-    table = graph._arrow(f"LOAD FROM $ids MATCH (n:{label} {{id: id}}) RETURN {columns}",
-                         {"ids": pa.table({"id": pa.array(ids, pa.string())})})
+    table = graph._arrow(
+        f"LOAD FROM $ids MATCH (n:{label} {{id: id}}) RETURN {columns}",
+        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+    )
     return {row["id"]: row for row in table.to_pylist()}
 
 
@@ -219,12 +276,15 @@ def _existing_edges(graph: Graph, keys: Iterable[tuple[str, str, str]]) -> dict:
     keys = list(keys)
     if not keys:
         return {}
-    table = pa.table({"src": [k[0] for k in keys], "dst": [k[1] for k in keys],
-                      "rtype": [k[2] for k in keys]})
+    table = pa.table(
+        {"src": [k[0] for k in keys], "dst": [k[1] for k in keys], "rtype": [k[2] for k in keys]}
+    )
     rows = graph._arrow(
         "LOAD FROM $keys MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->(b:Asset {id: dst}) "
         "WHERE e.type = rtype RETURN src, dst, rtype, e.source AS source, "
-        "e.first_seen AS first_seen, e.last_seen AS last_seen", {"keys": table})
+        "e.first_seen AS first_seen, e.last_seen AS last_seen",
+        {"keys": table},
+    )
     return {(r["src"], r["dst"], r["rtype"]): r for r in rows.to_pylist()}
 
 
@@ -235,7 +295,8 @@ def _existing_ownerships(graph: Graph, asset_ids: Iterable[str]) -> dict[str, se
     rows = graph._arrow(
         "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
         "RETURN id, w.id AS owner, o.role AS role",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})})
+        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+    )
     owned: dict[str, set] = {}
     for r in rows.to_pylist():
         owned.setdefault(r["id"], set()).add((r["owner"], r["role"]))

@@ -32,9 +32,16 @@ _RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
 _ARROWS = {"up": ("-", "->"), "down": ("<-", "-")}
 
 
-def lineage(graph: Graph, ref: str, direction: str = "up", depth: int | None = None,
-            kinds: Iterable[str] | None = None, types: Iterable[str] | None = None,
-            max_nodes: int | None = None, with_owners: bool = True) -> Subgraph:
+def lineage(
+    graph: Graph,
+    ref: str,
+    direction: str = "up",
+    depth: int | None = None,
+    kinds: Iterable[str] | None = None,
+    types: Iterable[str] | None = None,
+    max_nodes: int | None = None,
+    with_owners: bool = True,
+) -> Subgraph:
     if direction not in DIRECTIONS:
         raise MlgError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
     root = graph.resolve(ref)
@@ -43,8 +50,10 @@ def lineage(graph: Graph, ref: str, direction: str = "up", depth: int | None = N
     if depth is not None and (depth < 1 or depth > MAX_DEPTH):
         raise MlgError(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
     with _gc_paused():
-        parts = [_one_direction(graph, root, d, depth, types, with_owners)
-                 for d in (("up", "down") if direction == "both" else (direction,))]
+        parts = [
+            _one_direction(graph, root, d, depth, types, with_owners)
+            for d in (("up", "down") if direction == "both" else (direction,))
+        ]
     sub = parts[0] if len(parts) == 1 else Subgraph.merge(parts)
     if kinds:
         sub = keep_kinds(sub, kinds)
@@ -90,8 +99,14 @@ def _gc_paused():
             gc.enable()
 
 
-def _one_direction(graph: Graph, root: Asset, direction: str, depth: int | None,
-                   types: Sequence[str] | None, with_owners: bool = True) -> Subgraph:
+def _one_direction(
+    graph: Graph,
+    root: Asset,
+    direction: str,
+    depth: int | None,
+    types: Sequence[str] | None,
+    with_owners: bool = True,
+) -> Subgraph:
     limit = depth if depth is not None else MAX_DEPTH
     # Ask for one hop more than wanted: anything found there means the answer was cut.
     bound = min(limit + 1, MAX_DEPTH)
@@ -100,21 +115,26 @@ def _one_direction(graph: Graph, root: Asset, direction: str, depth: int | None,
     params: dict = {"id": root.id}
     if types:
         params["types"] = list(types)
-    walk = (f"MATCH (x:Asset {{id: $id}}){left}[p:DEPENDS_ON* SHORTEST 1..{bound}{where}]{right}"
-            "(a:Asset)")
-    table = graph._arrow(f"{walk} RETURN {_RETURN}, length(p) AS distance, "
-                         "offset(id(a)) AS _offset, offset(id(x)) AS _root", params)
+    walk = f"MATCH (x:Asset {{id: $id}}){left}[p:DEPENDS_ON* SHORTEST 1..{bound}{where}]{right}(a:Asset)"
+    table = graph._arrow(
+        f"{walk} RETURN {_RETURN}, length(p) AS distance, offset(id(a)) AS _offset, offset(id(x)) AS _root",
+        params,
+    )
     truncated, reason = False, None
     if table.num_rows:
         deepest = pc.max(table.column("distance")).as_py()
         if deepest > limit or (depth is None and deepest >= MAX_DEPTH):
             truncated = True
-            reason = (f"depth {limit} reached; more lies beyond" if depth is not None
-                      else f"lineage deeper than {MAX_DEPTH} hops")
+            reason = (
+                f"depth {limit} reached; more lies beyond"
+                if depth is not None
+                else f"lineage deeper than {MAX_DEPTH} hops"
+            )
             table = table.filter(pc.less_equal(table.column("distance"), limit))
     # nearest first, then by kind, name and id
-    table = table.sort_by([("distance", "ascending"), ("kind", "ascending"),
-                           ("name", "ascending"), ("id", "ascending")])
+    table = table.sort_by(
+        [("distance", "ascending"), ("kind", "ascending"), ("name", "ascending"), ("id", "ascending")]
+    )
     if not table.num_rows:
         owners = _root_owners(graph, root) if with_owners else {}
         return Subgraph([root], [], (root.id,), truncated, reason, {root.id: 0}, owners)
@@ -122,8 +142,12 @@ def _one_direction(graph: Graph, root: Asset, direction: str, depth: int | None,
     ids = [a.id for a in assets]  # ids[i] is the asset at offsets[i]
     distances = {root.id: 0, **dict(zip(ids[1:], table.column("distance").to_pylist()))}
     root_offset = table.column("_root")[0]
-    offsets = pa.concat_arrays([pa.array([root_offset.as_py()], pa.int64()),
-                                table.column("_offset").combine_chunks().cast(pa.int64())])
+    offsets = pa.concat_arrays(
+        [
+            pa.array([root_offset.as_py()], pa.int64()),
+            table.column("_offset").combine_chunks().cast(pa.int64()),
+        ]
+    )
     edges = _walk_edges(graph, walk, params, direction, offsets, ids, types)
     owners = _walk_owners(graph, walk, params, offsets, ids) if with_owners else {}
     return Subgraph(assets, edges, (root.id,), truncated, reason, distances, owners)
@@ -141,13 +165,17 @@ def _assets(table: pa.Table) -> list[Asset]:
         parsed = None
     if not isinstance(parsed, list) or len(parsed) != n:
         parsed = [json.loads(p) if p else {} for p in props]
-    cols = [table.column(name).to_pylist() for name in
-            ("id", "kind", "name", "namespace", "family", "version", "description", "domain")]
+    cols = [
+        table.column(name).to_pylist()
+        for name in ("id", "kind", "name", "namespace", "family", "version", "description", "domain")
+    ]
     tags = [tuple(t) if t else () for t in table.column("tags").to_pylist()]
-    return [Asset(i, k, nm, ns, fam, ver, desc, dom, tg, pr, ca, ua)
-            for i, k, nm, ns, fam, ver, desc, dom, tg, pr, ca, ua
-            in zip(*cols, tags, parsed, _decoded(table.column("created_at")),
-                   _decoded(table.column("updated_at")))]
+    return [
+        Asset(i, k, nm, ns, fam, ver, desc, dom, tg, pr, ca, ua)
+        for i, k, nm, ns, fam, ver, desc, dom, tg, pr, ca, ua in zip(
+            *cols, tags, parsed, _decoded(table.column("created_at")), _decoded(table.column("updated_at"))
+        )
+    ]
 
 
 def _decoded(column: pa.ChunkedArray | pa.Array) -> list:
@@ -166,14 +194,24 @@ def _positions(column: pa.ChunkedArray, offsets: pa.Array) -> pa.ChunkedArray:
     return pc.index_in(column.cast(pa.int64()), value_set=offsets)
 
 
-def _walk_edges(graph: Graph, walk: str, params: dict, direction: str, offsets: pa.Array,
-                ids: list[str], types: Sequence[str] | None) -> list[Edge]:
+def _walk_edges(
+    graph: Graph,
+    walk: str,
+    params: dict,
+    direction: str,
+    offsets: pa.Array,
+    ids: list[str],
+    types: Sequence[str] | None,
+) -> list[Edge]:
     """Every lineage edge between two of the assets `ids` (at node `offsets`)."""
     left, right = _ARROWS[direction]
-    ends = (f"(a){left}[e:DEPENDS_ON]{right}(b:Asset) RETURN offset(id(a)) AS a, "
-            "offset(id(b)) AS b, e.type AS type")
-    table = graph._arrow(f"{walk} WITH a MATCH {ends} UNION ALL "
-                         f"MATCH (a:Asset {{id: $id}}) MATCH {ends}", params)
+    ends = (
+        f"(a){left}[e:DEPENDS_ON]{right}(b:Asset) RETURN offset(id(a)) AS a, "
+        "offset(id(b)) AS b, e.type AS type"
+    )
+    table = graph._arrow(
+        f"{walk} WITH a MATCH {ends} UNION ALL MATCH (a:Asset {{id: $id}}) MATCH {ends}", params
+    )
     if not table.num_rows:
         return []
     a, b = _positions(table.column("a"), offsets), _positions(table.column("b"), offsets)
@@ -193,19 +231,22 @@ def _walk_edges(graph: Graph, walk: str, params: dict, direction: str, offsets: 
 def _root_owners(graph: Graph, root: Asset) -> dict[str, tuple[Owner, ...]]:
     rows = graph._arrow(
         "MATCH (a:Asset {id: $id})-[r:OWNED_BY]->(o:Owner) RETURN o.id AS id, o.kind AS kind, "
-        "o.name AS name, o.email AS email, r.role AS role", {"id": root.id}).to_pylist()
+        "o.name AS name, o.email AS email, r.role AS role",
+        {"id": root.id},
+    ).to_pylist()
     found = sorted((Owner(**r) for r in rows), key=lambda o: (o.kind != "team", o.id))
     return {root.id: tuple(found)} if found else {}
 
 
-def _walk_owners(graph: Graph, walk: str, params: dict, offsets: pa.Array, ids: list[str]
-                 ) -> dict[str, tuple[Owner, ...]]:
+def _walk_owners(
+    graph: Graph, walk: str, params: dict, offsets: pa.Array, ids: list[str]
+) -> dict[str, tuple[Owner, ...]]:
     """The owners of the assets `ids` (at node `offsets`), each asset's ordered as
     `owners_of` orders them: teams first, then by id."""
-    owned = ("(a)-[r:OWNED_BY]->(o:Owner) RETURN offset(id(a)) AS a, offset(id(o)) AS o, "
-             "r.role AS role")
-    table = graph._arrow(f"{walk} WITH a MATCH {owned} UNION ALL "
-                         f"MATCH (a:Asset {{id: $id}}) MATCH {owned}", params)
+    owned = "(a)-[r:OWNED_BY]->(o:Owner) RETURN offset(id(a)) AS a, offset(id(o)) AS o, r.role AS role"
+    table = graph._arrow(
+        f"{walk} WITH a MATCH {owned} UNION ALL MATCH (a:Asset {{id: $id}}) MATCH {owned}", params
+    )
     a = _positions(table.column("a"), offsets)
     table = table.append_column("pos", a).filter(pc.is_valid(a))
     if not table.num_rows:
@@ -213,7 +254,9 @@ def _walk_owners(graph: Graph, walk: str, params: dict, offsets: pa.Array, ids: 
     found = pc.unique(table.column("o").cast(pa.int64()).combine_chunks())
     people = graph._arrow(
         "MATCH (o:Owner) WHERE offset(id(o)) IN $o RETURN offset(id(o)) AS o, o.id AS id, "
-        "o.kind AS kind, o.name AS name, o.email AS email", {"o": found.to_pylist()}).to_pylist()
+        "o.kind AS kind, o.name AS name, o.email AS email",
+        {"o": found.to_pylist()},
+    ).to_pylist()
     who = {r.pop("o"): r for r in people}
     ranked = sorted(who, key=lambda o: (who[o]["kind"] != "team", who[o]["id"]))
     order = {o: i for i, o in enumerate(ranked)}
@@ -222,8 +265,9 @@ def _walk_owners(graph: Graph, walk: str, params: dict, offsets: pa.Array, ids: 
     table = table.sort_by([("pos", "ascending"), ("rank", "ascending")])
     shared: dict[tuple[int, str | None], Owner] = {}  # one object per owner and role
     owners: dict[str, list[Owner]] = {}
-    for p, o, role in zip(table.column("pos").to_pylist(), table.column("o").to_pylist(),
-                          _decoded(table.column("role"))):
+    for p, o, role in zip(
+        table.column("pos").to_pylist(), table.column("o").to_pylist(), _decoded(table.column("role"))
+    ):
         owner = shared.get((o, role))
         if owner is None:
             owner = shared[(o, role)] = Owner(**who[o], role=role)
@@ -240,12 +284,16 @@ def induced_edges(graph: Graph, ids: Iterable[str], types: Sequence[str] | None 
     table = graph._arrow(
         "LOAD FROM $ids MATCH (a:Asset {id: id})-[e:DEPENDS_ON]->(b:Asset) "
         "RETURN a.id AS s, b.id AS t, e.type AS type",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})})
+        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+    )
     type_set = set(types) if types else None
-    return [Edge(s, t, ty) for s, t, ty in zip(table.column("s").to_pylist(),
-                                                table.column("t").to_pylist(),
-                                                table.column("type").to_pylist())
-            if t in wanted and (type_set is None or ty in type_set)]
+    return [
+        Edge(s, t, ty)
+        for s, t, ty in zip(
+            table.column("s").to_pylist(), table.column("t").to_pylist(), table.column("type").to_pylist()
+        )
+        if t in wanted and (type_set is None or ty in type_set)
+    ]
 
 
 def owners_of(graph: Graph, ids: Iterable[str]) -> dict[str, tuple[Owner, ...]]:
@@ -255,11 +303,11 @@ def owners_of(graph: Graph, ids: Iterable[str]) -> dict[str, tuple[Owner, ...]]:
     rows = graph._arrow(
         "LOAD FROM $ids MATCH (a:Asset {id: id})-[r:OWNED_BY]->(o:Owner) "
         "RETURN id, o.id AS oid, o.kind AS kind, o.name AS name, o.email AS email, r.role AS role",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})}).to_pylist()
+        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+    ).to_pylist()
     owners: dict[str, list[Owner]] = {}
     for r in rows:
-        owners.setdefault(r["id"], []).append(
-            Owner(r["oid"], r["kind"], r["name"], r["email"], r["role"]))
+        owners.setdefault(r["id"], []).append(Owner(r["oid"], r["kind"], r["name"], r["email"], r["role"]))
     return {k: tuple(sorted(v, key=lambda o: (o.kind != "team", o.id))) for k, v in owners.items()}
 
 
@@ -282,8 +330,7 @@ def keep_kinds(sub: Subgraph, kinds: Sequence[str]) -> Subgraph:
                     if hops == 1:
                         edges.setdefault((start, e.target, e.type), e)
                     elif (start, e.target, "indirect") not in edges:
-                        edges[(start, e.target, "indirect")] = Edge(start, e.target, "indirect",
-                                                                    True, hops)
+                        edges[(start, e.target, "indirect")] = Edge(start, e.target, "indirect", True, hops)
                 elif e.target not in seen:
                     seen.add(e.target)
                     nxt.extend((f, hops + 1) for f in out.get(e.target, ()))
@@ -293,8 +340,15 @@ def keep_kinds(sub: Subgraph, kinds: Sequence[str]) -> Subgraph:
     direct = {(s, t) for s, t, ty in edges if ty != "indirect"}
     kept_edges = [e for (s, t, ty), e in edges.items() if ty != "indirect" or (s, t) not in direct]
     assets = [a for a in sub.assets if a.id in keep]
-    return Subgraph(assets, kept_edges, sub.roots, sub.truncated, sub.truncated_reason,
-                    {k: v for k, v in sub.distances.items() if k in keep}, sub.owners)
+    return Subgraph(
+        assets,
+        kept_edges,
+        sub.roots,
+        sub.truncated,
+        sub.truncated_reason,
+        {k: v for k, v in sub.distances.items() if k in keep},
+        sub.owners,
+    )
 
 
 def cap_nodes(sub: Subgraph, max_nodes: int) -> Subgraph:
@@ -304,10 +358,15 @@ def cap_nodes(sub: Subgraph, max_nodes: int) -> Subgraph:
     reason = f"showing the {max_nodes} nearest of {len(sub.assets)} assets"
     if sub.truncated_reason:
         reason = f"{sub.truncated_reason}; {reason}"
-    return Subgraph([a for a in sub.assets if a.id in kept],
-                    [e for e in sub.relations if e.source in kept and e.target in kept],
-                    sub.roots, True, reason,
-                    {k: v for k, v in sub.distances.items() if k in kept}, sub.owners)
+    return Subgraph(
+        [a for a in sub.assets if a.id in kept],
+        [e for e in sub.relations if e.source in kept and e.target in kept],
+        sub.roots,
+        True,
+        reason,
+        {k: v for k, v in sub.distances.items() if k in kept},
+        sub.owners,
+    )
 
 
 def _checked(values: Iterable[str] | None, allowed: Sequence[str], noun: str) -> list[str] | None:

@@ -1,10 +1,10 @@
 """Reading mlg's native manifest files (YAML or JSON, one structure) into a Batch.
 
-    owners:    [{id, kind: team|person, name, email}]
-    assets:    [{id, kind, name, namespace, family, version, description, domain,
-                 tags: [..], props: {..}, owners: [id | {id, role}], created_at,
-                 updated_at, <relation type>: [target id, ..]}]
-    relations: [{from, to, type, source, first_seen, last_seen}]
+owners:    [{id, kind: team|person, name, email}]
+assets:    [{id, kind, name, namespace, family, version, description, domain,
+             tags: [..], props: {..}, owners: [id | {id, role}], created_at,
+             updated_at, <relation type>: [target id, ..]}]
+relations: [{from, to, type, source, first_seen, last_seen}]
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ def manifest_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MANIFEST_SUFFIXES
             )
             if not found:
-                missing.append(Problem(str(path), "directory", None, None,
-                                       "holds no .yaml, .yml or .json file"))
+                missing.append(
+                    Problem(str(path), "directory", None, None, "holds no .yaml, .yml or .json file")
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -80,16 +81,25 @@ def parse_document(document: object, name: str, batch: Batch | None = None) -> B
         return batch  # an empty file is an empty manifest
     if not isinstance(document, dict):
         batch.read_problems.append(
-            Problem(name, "document", None, None,
-                    "must be a mapping with keys assets, owners and/or relations, "
-                    f"not {_type_name(document)}")
+            Problem(
+                name,
+                "document",
+                None,
+                None,
+                f"must be a mapping with keys assets, owners and/or relations, not {_type_name(document)}",
+            )
         )
         return batch
     for key in document:
         if key not in SECTIONS and key != "mlg":
             batch.read_problems.append(
-                Problem(name, "document", None, str(key),
-                        "unknown top-level key; expected assets, owners or relations")
+                Problem(
+                    name,
+                    "document",
+                    None,
+                    str(key),
+                    "unknown top-level key; expected assets, owners or relations",
+                )
             )
     for section in SECTIONS:
         records = document.get(section)
@@ -123,6 +133,11 @@ def _first_line(exc: Exception) -> str:
 
 def _type_name(value: object) -> str:
     return {
-        dict: "a mapping", list: "a list", str: "a string", int: "an integer",
-        float: "a number", bool: "a boolean", type(None): "null",
+        dict: "a mapping",
+        list: "a list",
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        type(None): "null",
     }.get(type(value), type(value).__name__)

@@ -102,9 +102,7 @@ class AssetDetail:
         return {
             **self.asset.to_dict(),
             "owners": [o.to_dict() for o in self.owners],
-            "siblings": [
-                {"id": s.id, "name": s.name, "version": s.version} for s in self.siblings
-            ],
+            "siblings": [{"id": s.id, "name": s.name, "version": s.version} for s in self.siblings],
             "upstream": [n.to_dict() for n in self.upstream],
             "downstream": [n.to_dict() for n in self.downstream],
         }
@@ -161,8 +159,12 @@ class IngestReport:
     @property
     def changed(self) -> bool:
         return bool(
-            self.assets_added or self.assets_updated or self.owners_added
-            or self.owners_updated or self.relations_added or self.relations_updated
+            self.assets_added
+            or self.assets_updated
+            or self.owners_added
+            or self.owners_updated
+            or self.relations_added
+            or self.relations_updated
             or self.ownerships_added
         )
 

@@ -70,9 +70,13 @@ class NeighbourLevel:
         return len(self.neighbours) < self.matching
 
 
-def neighbours_with_counts(graph: Graph, ref: str, direction: str = "up",
-                           kinds: Iterable[str] | None = None,
-                           limit: int = DEFAULT_LIMIT) -> NeighbourLevel:
+def neighbours_with_counts(
+    graph: Graph,
+    ref: str,
+    direction: str = "up",
+    kinds: Iterable[str] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> NeighbourLevel:
     """Direct neighbours of `ref`, at most `limit`, each with how many direct neighbours
     it has in turn in the same direction; ordered by relation type, kind and name.
 
@@ -95,17 +99,27 @@ def neighbours_with_counts(graph: Graph, ref: str, direction: str = "up",
     else:
         params["kinds"] = list(kind_filter)
         where = " WHERE a.kind IN $kinds"
-        counts = graph._rows(f"MATCH {to_neighbour} RETURN count(*) AS total, "
-                             "count(CASE WHEN a.kind IN $kinds THEN 1 END) AS matching", params)
+        counts = graph._rows(
+            f"MATCH {to_neighbour} RETURN count(*) AS total, "
+            "count(CASE WHEN a.kind IN $kinds THEN 1 END) AS matching",
+            params,
+        )
         total, matching = int(counts[0]["total"]), int(counts[0]["matching"])
-    rows = graph._rows(
-        f"MATCH {to_neighbour}{where} WITH a, e LIMIT $limit OPTIONAL MATCH {onwards} "
-        "WITH a, e, count(f) AS n "
-        "RETURN a.id AS id, a.kind AS kind, a.name AS name, a.version AS version, "
-        "e.type AS type, n", {**params, "limit": limit}) if matching else []
-    neighbours = sorted((CountedNeighbour(r["id"], r["kind"], r["name"], r["version"],
-                                          r["type"], int(r["n"])) for r in rows),
-                        key=lambda n: (n.type, n.kind, n.name, n.id))
+    rows = (
+        graph._rows(
+            f"MATCH {to_neighbour}{where} WITH a, e LIMIT $limit OPTIONAL MATCH {onwards} "
+            "WITH a, e, count(f) AS n "
+            "RETURN a.id AS id, a.kind AS kind, a.name AS name, a.version AS version, "
+            "e.type AS type, n",
+            {**params, "limit": limit},
+        )
+        if matching
+        else []
+    )
+    neighbours = sorted(
+        (CountedNeighbour(r["id"], r["kind"], r["name"], r["version"], r["type"], int(r["n"])) for r in rows),
+        key=lambda n: (n.type, n.kind, n.name, n.id),
+    )
     return NeighbourLevel(asset, direction, tuple(neighbours), total, matching, kind_filter)
 
 

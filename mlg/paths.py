@@ -48,9 +48,10 @@ class DependencyPath:
     @property
     def edges(self) -> list[Edge]:
         """The edges walked, each pointing from the dependent to its dependency."""
-        return [Edge(a, b, t) if fwd else Edge(b, a, t)
-                for a, b, t, fwd in zip(self.assets, self.assets[1:], self.relations,
-                                        self.forward)]
+        return [
+            Edge(a, b, t) if fwd else Edge(b, a, t)
+            for a, b, t, fwd in zip(self.assets, self.assets[1:], self.relations, self.forward)
+        ]
 
     def text(self) -> str:
         """`a -trained_on-> b <-serves- c`: arrows point from dependent to dependency."""
@@ -61,8 +62,12 @@ class DependencyPath:
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"assets": list(self.assets), "relations": list(self.relations),
-                "forward": list(self.forward), "hops": len(self)}
+        return {
+            "assets": list(self.assets),
+            "relations": list(self.relations),
+            "forward": list(self.forward),
+            "hops": len(self),
+        }
 
 
 @dataclass
@@ -125,11 +130,9 @@ def path(graph: Graph, from_ref: str, to_ref: str, max_paths: int = 5) -> PathRe
         if direction == "undirected" or max_paths == 1:
             walks = [ids]
         else:
-            walks, capped = _all_shortest(graph, source.id, target.id, direction, len(ids) - 1,
-                                          max_paths)
+            walks, capped = _all_shortest(graph, source.id, target.id, direction, len(ids) - 1, max_paths)
         paths = _with_relations(graph, walks, direction)
-        return _result(graph, source, target, paths, direction != "undirected", direction,
-                       capped)
+        return _result(graph, source, target, paths, direction != "undirected", direction, capped)
     return _result(graph, source, target, [], False, None)
 
 
@@ -138,7 +141,8 @@ def _one_shortest(graph: Graph, a: str, b: str, direction: str) -> list[str] | N
     rows = graph._rows(
         f"MATCH p = (a:Asset {{id: $a}}){left}[:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]{right}"
         "(b:Asset {id: $b}) RETURN list_transform(nodes(p), n -> n.id) AS ids LIMIT 1",
-        {"a": a, "b": b})
+        {"a": a, "b": b},
+    )
     return list(rows[0]["ids"]) if rows else None
 
 
@@ -146,12 +150,15 @@ def _distances(graph: Graph, root: str, direction: str, bound: int) -> dict[str,
     left, right = _PATTERNS[direction]
     table = graph._arrow(
         f"MATCH (x:Asset {{id: $id}}){left}[p:DEPENDS_ON* SHORTEST 1..{bound}]{right}(a:Asset) "
-        "RETURN a.id AS id, length(p) AS d", {"id": root})
+        "RETURN a.id AS id, length(p) AS d",
+        {"id": root},
+    )
     return {root: 0, **dict(zip(table.column("id").to_pylist(), table.column("d").to_pylist()))}
 
 
-def _all_shortest(graph: Graph, a: str, b: str, direction: str, length: int,
-                  max_paths: int) -> tuple[list[list[str]], bool]:
+def _all_shortest(
+    graph: Graph, a: str, b: str, direction: str, length: int, max_paths: int
+) -> tuple[list[list[str]], bool]:
     """Every shortest directed a→b walk (up to `max_paths`), from two bounded closures."""
     back = "down" if direction == "up" else "up"
     from_a = _distances(graph, a, direction, length)
@@ -179,8 +186,7 @@ def _all_shortest(graph: Graph, a: str, b: str, direction: str, length: int,
     return walks, False
 
 
-def _with_relations(graph: Graph, walks: Sequence[list[str]], direction: str
-                    ) -> list[DependencyPath]:
+def _with_relations(graph: Graph, walks: Sequence[list[str]], direction: str) -> list[DependencyPath]:
     ids = {v for walk in walks for v in walk}
     types: dict[tuple[str, str], str] = {}
     for e in sorted(induced_edges(graph, ids), key=lambda e: e.type, reverse=True):
@@ -196,20 +202,34 @@ def _with_relations(graph: Graph, walks: Sequence[list[str]], direction: str
     return paths
 
 
-def _result(graph: Graph, source: Asset, target: Asset, paths: list[DependencyPath],
-            directed: bool, direction: str | None, capped: bool = False) -> PathResult:
+def _result(
+    graph: Graph,
+    source: Asset,
+    target: Asset,
+    paths: list[DependencyPath],
+    directed: bool,
+    direction: str | None,
+    capped: bool = False,
+) -> PathResult:
     ids = list(dict.fromkeys([source.id, *(v for p in paths for v in p.assets), target.id]))
     known = {source.id: source, target.id: target}
     missing = [v for v in ids if v not in known]
     if missing:
-        rows = graph._arrow(f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {_RETURN}",
-                            {"ids": pa.table({"id": pa.array(missing, pa.string())})}).to_pylist()
+        rows = graph._arrow(
+            f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {_RETURN}",
+            {"ids": pa.table({"id": pa.array(missing, pa.string())})},
+        ).to_pylist()
         known.update((r["id"], Asset.from_row(r)) for r in rows)
     edges = list({(e.source, e.target, e.type): e for p in paths for e in p.edges}.values())
     distances: dict[str, int] = {}
     for p in paths:
         for hops, v in enumerate(p.assets):
             distances[v] = min(hops, distances.get(v, hops))
-    sub = Subgraph([known[v] for v in ids], edges, tuple(dict.fromkeys([source.id, target.id])),
-                   distances=distances, owners=owners_of(graph, ids))
+    sub = Subgraph(
+        [known[v] for v in ids],
+        edges,
+        tuple(dict.fromkeys([source.id, target.id])),
+        distances=distances,
+        owners=owners_of(graph, ids),
+    )
     return PathResult(source, target, paths, directed, direction, sub, capped)

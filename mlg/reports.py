@@ -33,7 +33,7 @@ DEPRECATED_PATHS = 5_000  # paths spelled out for deprecated assets in use; all 
 DEPRECATED_FOLLOWED = 100
 
 _RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
-_LIVE = (f"(r.kind = 'service' OR (r.kind = 'model' AND list_contains(r.tags, '{TIER1_TAG}')))")
+_LIVE = f"(r.kind = 'service' OR (r.kind = 'model' AND list_contains(r.tags, '{TIER1_TAG}')))"
 
 
 # -- who uses this -------------------------------------------------------------------
@@ -48,8 +48,13 @@ class Consumer:
     owners: tuple[Owner, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name,
-                "relation": self.relation, "owners": [o.id for o in self.owners]}
+        return {
+            "id": self.asset.id,
+            "kind": self.asset.kind,
+            "name": self.asset.name,
+            "relation": self.relation,
+            "owners": [o.id for o in self.owners],
+        }
 
 
 @dataclass
@@ -66,17 +71,20 @@ class Consumers:
         return sum(self.downstream_by_kind.values())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"asset": {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name},
-                "direct": [c.to_dict() for c in self.direct],
-                "downstream_total": self.downstream_total,
-                "downstream_by_kind": self.downstream_by_kind,
-                "truncated": self.truncated}
+        return {
+            "asset": {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name},
+            "direct": [c.to_dict() for c in self.direct],
+            "downstream_total": self.downstream_total,
+            "downstream_by_kind": self.downstream_by_kind,
+            "truncated": self.truncated,
+        }
 
     def to_pandas(self) -> pandas.DataFrame:
         """The direct consumers: id, kind, name, relation (str), owners (list of ids)."""
-        return _frame([c.to_dict() for c in self.direct],
-                      {"id": "str", "kind": "str", "name": "str", "relation": "str",
-                       "owners": None})
+        return _frame(
+            [c.to_dict() for c in self.direct],
+            {"id": "str", "kind": "str", "name": "str", "relation": "str", "owners": None},
+        )
 
 
 def consumers(graph: Graph, ref: str) -> Consumers:
@@ -87,7 +95,8 @@ def consumers(graph: Graph, ref: str) -> Consumers:
     rows = graph._rows(
         f"MATCH (x:Asset {{id: $id}})<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(a:Asset) "
         "RETURN a.kind AS kind, count(*) AS n, max(length(p)) AS deepest ORDER BY kind",
-        {"id": asset.id})
+        {"id": asset.id},
+    )
     return Consumers(
         asset=asset,
         direct=[Consumer(n.asset, n.type, owners.get(n.asset.id, ())) for n in direct],
@@ -110,10 +119,15 @@ class ReusedAsset:
     services_downstream: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name,
-                "direct_consumers": self.direct_consumers, "downstream": self.downstream,
-                "models_downstream": self.models_downstream,
-                "services_downstream": self.services_downstream}
+        return {
+            "id": self.asset.id,
+            "kind": self.asset.kind,
+            "name": self.asset.name,
+            "direct_consumers": self.direct_consumers,
+            "downstream": self.downstream,
+            "models_downstream": self.models_downstream,
+            "services_downstream": self.services_downstream,
+        }
 
 
 @dataclass(frozen=True)
@@ -124,10 +138,14 @@ class LiveUse:
     path: DependencyPath | None  # from the deprecated asset; None when paths were capped
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name,
-                "tier_1": TIER1_TAG in self.asset.tags,
-                "hops": len(self.path) if self.path else None,
-                "path": list(self.path.assets) if self.path else None}
+        return {
+            "id": self.asset.id,
+            "kind": self.asset.kind,
+            "name": self.asset.name,
+            "tier_1": TIER1_TAG in self.asset.tags,
+            "hops": len(self.path) if self.path else None,
+            "path": list(self.path.assets) if self.path else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -140,9 +158,14 @@ class DeprecatedInUse:
     tier1_models: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name,
-                "services": self.services, "tier1_models": self.tier1_models,
-                "reaches": [r.to_dict() for r in self.reaches]}
+        return {
+            "id": self.asset.id,
+            "kind": self.asset.kind,
+            "name": self.asset.name,
+            "services": self.services,
+            "tier1_models": self.tier1_models,
+            "reaches": [r.to_dict() for r in self.reaches],
+        }
 
 
 @dataclass
@@ -189,26 +212,48 @@ class ReuseReport:
 
     def reused_frame(self) -> pandas.DataFrame:
         """Datasets then features: id, kind, name (str) and Int64 counts."""
-        return _frame([r.to_dict() for r in self.datasets + self.features],
-                      {"id": "str", "kind": "str", "name": "str", "direct_consumers": "Int64",
-                       "downstream": "Int64", "models_downstream": "Int64",
-                       "services_downstream": "Int64"})
+        return _frame(
+            [r.to_dict() for r in self.datasets + self.features],
+            {
+                "id": "str",
+                "kind": "str",
+                "name": "str",
+                "direct_consumers": "Int64",
+                "downstream": "Int64",
+                "models_downstream": "Int64",
+                "services_downstream": "Int64",
+            },
+        )
 
     def unowned_frame(self) -> pandas.DataFrame:
-        return _frame([{"id": a.id, "kind": a.kind, "name": a.name} for a in self.unowned],
-                      {"id": "str", "kind": "str", "name": "str"})
+        return _frame(
+            [{"id": a.id, "kind": a.kind, "name": a.name} for a in self.unowned],
+            {"id": "str", "kind": "str", "name": "str"},
+        )
 
     def deprecated_frame(self) -> pandas.DataFrame:
         """One row per (deprecated asset, live asset it reaches): deprecated, id, kind,
         name (str), tier_1 (bool), hops (Int64), path (list of ids, deprecated first)."""
-        rows = [{"deprecated": d.asset.id, **r.to_dict()}
-                for d in self.deprecated_in_use for r in d.reaches]
-        return _frame(rows, {"deprecated": "str", "id": "str", "kind": "str", "name": "str",
-                             "tier_1": "bool", "hops": "Int64", "path": None})
+        rows = [{"deprecated": d.asset.id, **r.to_dict()} for d in self.deprecated_in_use for r in d.reaches]
+        return _frame(
+            rows,
+            {
+                "deprecated": "str",
+                "id": "str",
+                "kind": "str",
+                "name": "str",
+                "tier_1": "bool",
+                "hops": "Int64",
+                "path": None,
+            },
+        )
 
     def to_pandas(self) -> dict[str, pandas.DataFrame]:
-        return {"reused": self.reused_frame(), "unowned": self.unowned_frame(),
-                "deprecated_in_use": self.deprecated_frame()}
+        return {
+            "reused": self.reused_frame(),
+            "unowned": self.unowned_frame(),
+            "deprecated_in_use": self.deprecated_frame(),
+        }
 
 
 def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
@@ -218,38 +263,59 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
     if not isinstance(top, int) or top < 1:
         raise MlgError(f"top must be a positive whole number, not {top!r}")
     ranked = {kind: _most_reused(graph, kind, top) for kind in REUSED_KINDS}
-    unowned_by_kind = {r["kind"]: int(r["n"]) for r in graph._rows(
-        "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
-        "RETURN a.kind AS kind, count(*) AS n ORDER BY kind")}
-    unowned = [Asset.from_row(r) for r in graph._rows(
-        f"MATCH (a:Asset) WHERE NOT EXISTS {{ MATCH (a)-[:OWNED_BY]->(:Owner) }} "
-        f"RETURN {_RETURN} ORDER BY a.kind, a.name, a.id LIMIT {UNOWNED_LISTED}")]
+    unowned_by_kind = {
+        r["kind"]: int(r["n"])
+        for r in graph._rows(
+            "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
+            "RETURN a.kind AS kind, count(*) AS n ORDER BY kind"
+        )
+    }
+    unowned = [
+        Asset.from_row(r)
+        for r in graph._rows(
+            f"MATCH (a:Asset) WHERE NOT EXISTS {{ MATCH (a)-[:OWNED_BY]->(:Owner) }} "
+            f"RETURN {_RETURN} ORDER BY a.kind, a.name, a.id LIMIT {UNOWNED_LISTED}"
+        )
+    ]
     consumed = graph._rows(
         "MATCH (d:Asset)<-[:DEPENDS_ON]-(:Asset) WHERE list_contains(d.tags, $tag) "
-        "RETURN d.id AS id, count(*) AS n ORDER BY n DESC, id", {"tag": DEPRECATED_TAG})
+        "RETURN d.id AS id, count(*) AS n ORDER BY n DESC, id",
+        {"tag": DEPRECATED_TAG},
+    )
     deprecated, capped = _deprecated_in_use(graph, [r["id"] for r in consumed])
-    return ReuseReport(ranked["dataset"], ranked["feature"], unowned, unowned_by_kind,
-                       deprecated, capped, top, len(consumed))
+    return ReuseReport(
+        ranked["dataset"], ranked["feature"], unowned, unowned_by_kind, deprecated, capped, top, len(consumed)
+    )
 
 
 def _most_reused(graph: Graph, kind: str, top: int) -> list[ReusedAsset]:
     ranked = graph._rows(
         "MATCH (a:Asset)<-[:DEPENDS_ON]-(c:Asset) WHERE a.kind = $kind "
         "RETURN a.id AS id, count(DISTINCT c.id) AS n ORDER BY n DESC, id LIMIT $top",
-        {"kind": kind, "top": top})
+        {"kind": kind, "top": top},
+    )
     if not ranked:
         return []
     ids = [r["id"] for r in ranked]
     assets = _assets(graph, ids)
     below: dict[str, dict[str, int]] = {}
     for r in graph._rows(
-            f"MATCH (a:Asset) WHERE a.id IN $ids "
-            f"MATCH (a)<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(c:Asset) "
-            "RETURN a.id AS id, c.kind AS kind, count(*) AS n", {"ids": ids}):
+        f"MATCH (a:Asset) WHERE a.id IN $ids "
+        f"MATCH (a)<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(c:Asset) "
+        "RETURN a.id AS id, c.kind AS kind, count(*) AS n",
+        {"ids": ids},
+    ):
         below.setdefault(r["id"], {})[r["kind"]] = int(r["n"])
-    return [ReusedAsset(assets[r["id"]], int(r["n"]), sum(below.get(r["id"], {}).values()),
-                        below.get(r["id"], {}).get("model", 0),
-                        below.get(r["id"], {}).get("service", 0)) for r in ranked]
+    return [
+        ReusedAsset(
+            assets[r["id"]],
+            int(r["n"]),
+            sum(below.get(r["id"], {}).values()),
+            below.get(r["id"], {}).get("model", 0),
+            below.get(r["id"], {}).get("service", 0),
+        )
+        for r in ranked
+    ]
 
 
 def _deprecated_in_use(graph: Graph, consumed: list[str]) -> tuple[list[DeprecatedInUse], bool]:
@@ -257,15 +323,18 @@ def _deprecated_in_use(graph: Graph, consumed: list[str]) -> tuple[list[Deprecat
     if not consumed:
         return [], False
     sources = {"ids": consumed[:DEPRECATED_FOLLOWED]}
-    closure = (f"MATCH (d:Asset) WHERE d.id IN $ids "
-               f"MATCH (d)<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(r:Asset) WHERE {_LIVE} ")
+    closure = (
+        f"MATCH (d:Asset) WHERE d.id IN $ids "
+        f"MATCH (d)<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(r:Asset) WHERE {_LIVE} "
+    )
     counts = graph._rows(closure + "RETURN d.id AS id, r.kind AS kind, count(*) AS n", sources)
     if not counts:
         return [], False
     paths = graph._rows(
         closure + "RETURN d.id AS id, r.id AS reached, properties(nodes(p), 'id') AS ids, "
         "properties(rels(p), 'type') AS types LIMIT $cap",
-        {**sources, "cap": DEPRECATED_PATHS})
+        {**sources, "cap": DEPRECATED_PATHS},
+    )
     totals: dict[str, dict[str, int]] = {}
     for r in counts:
         totals.setdefault(r["id"], {})[r["kind"]] = int(r["n"])
@@ -280,10 +349,12 @@ def _deprecated_in_use(graph: Graph, consumed: list[str]) -> tuple[list[Deprecat
         uses.setdefault(r["id"], []).append(LiveUse(assets[r["reached"]], path))
     result = []
     for dep_id, kinds in totals.items():
-        reaches = sorted(uses.get(dep_id, []),
-                         key=lambda u: (len(u.path) if u.path else 0, u.asset.kind, u.asset.id))
-        result.append(DeprecatedInUse(assets[dep_id], tuple(reaches), kinds.get("service", 0),
-                                      kinds.get("model", 0)))
+        reaches = sorted(
+            uses.get(dep_id, []), key=lambda u: (len(u.path) if u.path else 0, u.asset.kind, u.asset.id)
+        )
+        result.append(
+            DeprecatedInUse(assets[dep_id], tuple(reaches), kinds.get("service", 0), kinds.get("model", 0))
+        )
     result.sort(key=lambda d: (-(d.services + d.tier1_models), d.asset.id))
     return result, capped
 
@@ -294,8 +365,9 @@ def _assets(graph: Graph, ids) -> dict[str, Asset]:
     import pyarrow as pa
 
     table = pa.table({"id": pa.array(sorted(ids), pa.string())})
-    rows = graph._arrow(f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {_RETURN}",
-                        {"ids": table}).to_pylist()
+    rows = graph._arrow(
+        f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {_RETURN}", {"ids": table}
+    ).to_pylist()
     return {r["id"]: Asset.from_row(r) for r in rows}
 
 

@@ -26,9 +26,7 @@ RELATION_RULES: dict[str, frozenset[tuple[str, str]]] = {
     "based_on": frozenset({("model", "model")}),
     "evaluates": frozenset({("evaluation", "model")}),
     "evaluated_on": frozenset({("evaluation", "dataset")}),
-    "produced_by": frozenset(
-        {(k, "workflow") for k in ("dataset", "feature", "model", "evaluation")}
-    ),
+    "produced_by": frozenset({(k, "workflow") for k in ("dataset", "feature", "model", "evaluation")}),
     "reads": frozenset({("workflow", k) for k in ("dataset", "feature", "model")}),
     "serves": frozenset({("service", "model")}),
     "calls": frozenset({("service", "service")}),

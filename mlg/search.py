@@ -80,9 +80,16 @@ class SearchHit:
 
     def to_dict(self) -> dict[str, Any]:
         a = self.asset
-        return {"id": a.id, "kind": a.kind, "name": a.name, "domain": a.domain,
-                "tags": list(a.tags), "description": a.description,
-                "match": self.match, "score": round(self.score, 4)}
+        return {
+            "id": a.id,
+            "kind": a.kind,
+            "name": a.name,
+            "domain": a.domain,
+            "tags": list(a.tags),
+            "description": a.description,
+            "match": self.match,
+            "score": round(self.score, 4),
+        }
 
 
 def hits_to_pandas(hits: list[SearchHit]) -> pandas.DataFrame:
@@ -90,17 +97,25 @@ def hits_to_pandas(hits: list[SearchHit]) -> pandas.DataFrame:
     score (float64)."""
     import pandas as pd
 
-    frame = pd.DataFrame([h.to_dict() for h in hits],
-                         columns=["id", "kind", "name", "domain", "tags", "description",
-                                  "match", "score"])
+    frame = pd.DataFrame(
+        [h.to_dict() for h in hits],
+        columns=["id", "kind", "name", "domain", "tags", "description", "match", "score"],
+    )
     for column in ("id", "kind", "name", "domain", "description", "match"):
         frame[column] = frame[column].astype("str")
     frame["score"] = frame["score"].astype("float64")
     return frame
 
 
-def search(graph: Graph, text: str | None, kind: str | None = None, owner: str | None = None,
-           tag: str | None = None, domain: str | None = None, limit: int = 50) -> list[SearchHit]:
+def search(
+    graph: Graph,
+    text: str | None,
+    kind: str | None = None,
+    owner: str | None = None,
+    tag: str | None = None,
+    domain: str | None = None,
+    limit: int = 50,
+) -> list[SearchHit]:
     """Assets matching `text`, best first (see the module docstring for the ranking).
 
     Filters: `kind`; `owner` (an owner's id or name, ignoring case) owning the asset;
@@ -142,8 +157,9 @@ def search(graph: Graph, text: str | None, kind: str | None = None, owner: str |
         keep(row, "exact", 1.0)
     # 2. names: one CONTAINS scan, stopped after `cap` matches
     cap = max(4 * limit, 200)
-    for row in scope.rows(graph, "", f"{name_expr} CONTAINS $needle", "LIMIT $cap",
-                          {"needle": lowered, "cap": cap}):
+    for row in scope.rows(
+        graph, "", f"{name_expr} CONTAINS $needle", "LIMIT $cap", {"needle": lowered, "cap": cap}
+    ):
         keep_by_name(row, "contains", len(lowered) / max(len(row["name"]), 1))
     # 3. words, only when exact and prefix hits leave room
     if sum(h.match in ("exact", "prefix") for h in found.values()) < limit:
@@ -172,8 +188,9 @@ class _Scope:
     params: dict[str, Any]
 
     @classmethod
-    def build(cls, graph: Graph, kind: str | None, owner: str | None, tag: str | None,
-              domain: str | None) -> _Scope:
+    def build(
+        cls, graph: Graph, kind: str | None, owner: str | None, tag: str | None, domain: str | None
+    ) -> _Scope:
         conditions: list[str] = []
         params: dict[str, Any] = {}
         if kind:
@@ -196,8 +213,9 @@ class _Scope:
     def filtered(self) -> bool:
         return bool(self.conditions) or self.owner_ids is not None
 
-    def rows(self, graph: Graph, head: str, condition: str, tail: str,
-             params: dict[str, Any]) -> list[dict[str, Any]]:
+    def rows(
+        self, graph: Graph, head: str, condition: str, tail: str, params: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Assets matching `condition` and the filters. `head` (Cypher binding `a`,
         e.g. a full-text CALL) replaces the scan of every asset when given."""
         match = head or "MATCH (a:Asset)"
@@ -205,29 +223,33 @@ class _Scope:
         if self.owner_ids is not None:
             # The owner's assets, once each even when owned under two roles.
             carried = ", score" if head else ""
-            match += (" MATCH (a)-[:OWNED_BY]->(o:Owner) WHERE o.id IN $f_owners "
-                      f"WITH DISTINCT a{carried}")
+            match += f" MATCH (a)-[:OWNED_BY]->(o:Owner) WHERE o.id IN $f_owners WITH DISTINCT a{carried}"
         query = match + (" WHERE " + " AND ".join(where) if where else "")
         extra = ", score" if head else ""
-        return graph._arrow(f"{query} RETURN {_RETURN}{extra} {tail}",
-                            {**self.params, **params}).to_pylist()
+        return graph._arrow(f"{query} RETURN {_RETURN}{extra} {tail}", {**self.params, **params}).to_pylist()
 
 
 def _owner_ids(graph: Graph, owner: str) -> tuple[str, ...]:
-    rows = graph._rows("MATCH (o:Owner) WHERE o.id = $owner OR lower(o.name) = $name "
-                       "RETURN o.id AS id ORDER BY id", {"owner": owner, "name": owner.lower()})
+    rows = graph._rows(
+        "MATCH (o:Owner) WHERE o.id = $owner OR lower(o.name) = $name RETURN o.id AS id ORDER BY id",
+        {"owner": owner, "name": owner.lower()},
+    )
     if rows:
         return tuple(r["id"] for r in rows)
-    near = graph._rows("MATCH (o:Owner) WHERE lower(o.id) CONTAINS $q OR lower(o.name) CONTAINS $q "
-                       "RETURN o.id AS id, o.name AS name ORDER BY size(o.id) LIMIT 5",
-                       {"q": owner.lower()})
-    hint = ("; did you mean: " + ", ".join(f"{r['id']} ({r['name']})" for r in near)
-            if near else "; `mlg stats` counts the owners")
+    near = graph._rows(
+        "MATCH (o:Owner) WHERE lower(o.id) CONTAINS $q OR lower(o.name) CONTAINS $q "
+        "RETURN o.id AS id, o.name AS name ORDER BY size(o.id) LIMIT 5",
+        {"q": owner.lower()},
+    )
+    hint = (
+        "; did you mean: " + ", ".join(f"{r['id']} ({r['name']})" for r in near)
+        if near
+        else "; `mlg stats` counts the owners"
+    )
     raise MlgError(f"no owner with id or name {owner!r}{hint}")
 
 
-def _full_text(graph: Graph, scope: _Scope, text: str, cap: int,
-               limit: int) -> list[dict[str, Any]]:
+def _full_text(graph: Graph, scope: _Scope, text: str, cap: int, limit: int) -> list[dict[str, Any]]:
     # Filters apply after the index's top hits are taken: ask for more when filtering,
     # and for all of them when a selective filter (an owner, a rare tag) kept too few.
     tops = (cap * 5, ALL_HITS) if scope.filtered else (cap,)
@@ -235,11 +257,12 @@ def _full_text(graph: Graph, scope: _Scope, text: str, cap: int,
     rows: list[dict[str, Any]] = []
     for top in tops:
         while name is not None:
-            head = (f"CALL QUERY_FTS_INDEX('Asset', '{_checked_name(name)}', $text, "
-                    "TOP := $top) WITH node AS a, score")
+            head = (
+                f"CALL QUERY_FTS_INDEX('Asset', '{_checked_name(name)}', $text, "
+                "TOP := $top) WITH node AS a, score"
+            )
             try:
-                rows = scope.rows(graph, head, "", "ORDER BY score DESC",
-                                  {"text": text, "top": top})
+                rows = scope.rows(graph, head, "", "ORDER BY score DESC", {"text": text, "top": top})
                 break
             except RuntimeError as exc:
                 if "doesn't have an index" not in str(exc):
@@ -252,8 +275,9 @@ def _full_text(graph: Graph, scope: _Scope, text: str, cap: int,
     return rows  # [] when the graph has no index (yet): search without the text step
 
 
-def _tag_hits(graph: Graph, scope: _Scope, text: str, cap: int,
-              known: list[str] | None) -> Iterator[tuple[dict[str, Any], int]]:
+def _tag_hits(
+    graph: Graph, scope: _Scope, text: str, cap: int, known: list[str] | None
+) -> Iterator[tuple[dict[str, Any], int]]:
     """Assets carrying a tag equal (ignoring case) to the text or one of its words."""
     words = {w.lower() for w in _WORD_SPLIT.split(text) if w} | {text.lower()}
     # Without the vocabulary (written with the index), only the whole text is tried.
@@ -261,8 +285,9 @@ def _tag_hits(graph: Graph, scope: _Scope, text: str, cap: int,
     counts: dict[str, int] = {}
     rows: dict[str, dict[str, Any]] = {}
     for tag in tags:
-        for row in scope.rows(graph, "", "list_contains(a.tags, $word)", "LIMIT $cap",
-                              {"word": tag, "cap": cap}):
+        for row in scope.rows(
+            graph, "", "list_contains(a.tags, $word)", "LIMIT $cap", {"word": tag, "cap": cap}
+        ):
             rows[row["id"]] = row
             counts[row["id"]] = counts.get(row["id"], 0) + 1
     for asset_id, row in rows.items():
@@ -274,8 +299,10 @@ def _tag_hits(graph: Graph, scope: _Scope, text: str, cap: int,
 
 def index_name(graph: Graph) -> str | None:
     """The name of the graph's full-text index on assets, or None when it has none."""
-    rows = graph._rows("CALL SHOW_INDEXES() WHERE table_name = 'Asset' AND index_type = 'FTS' "
-                       "RETURN index_name AS name ORDER BY name")
+    rows = graph._rows(
+        "CALL SHOW_INDEXES() WHERE table_name = 'Asset' AND index_type = 'FTS' "
+        "RETURN index_name AS name ORDER BY name"
+    )
     names = [r["name"] for r in rows if _INDEX_NAMES.fullmatch(r["name"])]
     return names[0] if names else None
 
@@ -293,8 +320,7 @@ def _checked_name(name: str) -> str:
 
 def search_facts(graph: Graph) -> dict[str, Any]:
     """What was recorded about the assets when the index was last built ({}: nothing)."""
-    rows = graph._rows(f"MATCH (m:{META_TABLE} {{key: $key}}) RETURN m.value AS value",
-                       {"key": FACTS_KEY})
+    rows = graph._rows(f"MATCH (m:{META_TABLE} {{key: $key}}) RETURN m.value AS value", {"key": FACTS_KEY})
     return json.loads(rows[0]["value"]) if rows and rows[0]["value"] else {}
 
 
@@ -344,8 +370,10 @@ def _record_facts(graph: Graph) -> None:
     tags = graph._rows("MATCH (a:Asset) UNWIND a.tags AS t RETURN DISTINCT t AS tag ORDER BY tag")
     mixed = graph._rows("MATCH (a:Asset) WHERE a.name <> lower(a.name) RETURN a.id LIMIT 1")
     facts = {"tags": [r["tag"] for r in tags], "lowercase_names": not mixed}
-    graph._result(f"MERGE (m:{META_TABLE} {{key: $key}}) SET m.value = $value",
-                  {"key": FACTS_KEY, "value": json.dumps(facts)})
+    graph._result(
+        f"MERGE (m:{META_TABLE} {{key: $key}}) SET m.value = $value",
+        {"key": FACTS_KEY, "value": json.dumps(facts)},
+    )
 
 
 def _create_index(graph: Graph) -> None:
@@ -355,19 +383,21 @@ def _create_index(graph: Graph) -> None:
     for generation in range(1, 1000):
         name = INDEX_NAME if generation == 1 else f"{INDEX_NAME}_{generation}"
         try:
-            graph._result(f"CALL CREATE_FTS_INDEX('Asset', '{_checked_name(name)}', "
-                          f"[{_COLUMN_LIST}], stemmer := 'english')")
+            graph._result(
+                f"CALL CREATE_FTS_INDEX('Asset', '{_checked_name(name)}', "
+                f"[{_COLUMN_LIST}], stemmer := 'english')"
+            )
             return
         except RuntimeError as exc:
             if "already exists" not in str(exc):
-                raise MlgError(f"building the full-text index of {graph.path} failed: {exc}"
-                               ) from None
+                raise MlgError(f"building the full-text index of {graph.path} failed: {exc}") from None
     raise MlgError(f"no free name left for the full-text index of {graph.path}")
 
 
 @contextmanager
-def text_index_suspended(graph: Graph, assets_change: bool,
-                         progress: Progress | None = None) -> Iterator[None]:
+def text_index_suspended(
+    graph: Graph, assets_change: bool, progress: Progress | None = None
+) -> Iterator[None]:
     """Around a write: without the index while assets are written (when they are),
     with a current index afterwards — built now if the graph had none."""
     if assets_change:

@@ -105,9 +105,7 @@ def _check_or_create_schema(database: kuzu.Database, path: Path, read_only: bool
         tables = {row[1] for row in _rows(conn, "CALL show_tables() RETURN *")}
         if META_TABLE not in tables:
             if tables or read_only or not fresh:
-                raise GraphError(
-                    f"{path} is a Kuzu database but not an mlg graph (no {META_TABLE} table)"
-                )
+                raise GraphError(f"{path} is a Kuzu database but not an mlg graph (no {META_TABLE} table)")
             conn.execute("BEGIN TRANSACTION")
             for statement in DDL:
                 conn.execute(statement)

@@ -25,9 +25,24 @@ if TYPE_CHECKING:
     import pandas
     import pyarrow
 
-NODE_COLUMNS = ("id", "kind", "name", "namespace", "family", "version", "description", "domain",
-                "tags", "owners", "props", "created_at", "updated_at", "distance", "is_root",
-                "deprecated")
+NODE_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "namespace",
+    "family",
+    "version",
+    "description",
+    "domain",
+    "tags",
+    "owners",
+    "props",
+    "created_at",
+    "updated_at",
+    "distance",
+    "is_root",
+    "deprecated",
+)
 EDGE_COLUMNS = ("source", "target", "type", "indirect", "hops")
 
 
@@ -84,8 +99,9 @@ class Subgraph:
 
     def __repr__(self) -> str:
         cut = f", truncated: {self.truncated_reason}" if self.truncated else ""
-        return (f"<Subgraph roots={list(self.roots)} {len(self.assets)} assets, "
-                f"{len(self.relations)} edges{cut}>")
+        return (
+            f"<Subgraph roots={list(self.roots)} {len(self.assets)} assets, {len(self.relations)} edges{cut}>"
+        )
 
     # -- Jupyter ----------------------------------------------------------------------
 
@@ -131,33 +147,37 @@ class Subgraph:
         import pyarrow as pa
 
         roots = set(self.roots)
-        nodes = pa.table({
-            "id": pa.array([a.id for a in self.assets], pa.string()),
-            "kind": pa.array([a.kind for a in self.assets], pa.string()),
-            "name": pa.array([a.name for a in self.assets], pa.string()),
-            "namespace": pa.array([a.namespace for a in self.assets], pa.string()),
-            "family": pa.array([a.family for a in self.assets], pa.string()),
-            "version": pa.array([a.version for a in self.assets], pa.string()),
-            "description": pa.array([a.description for a in self.assets], pa.string()),
-            "domain": pa.array([a.domain for a in self.assets], pa.string()),
-            "tags": pa.array([list(a.tags) for a in self.assets], pa.list_(pa.string())),
-            "owners": pa.array([[o.id for o in self.owners.get(a.id, ())] for a in self.assets],
-                               pa.list_(pa.string())),
-            "props": pa.array([json.dumps(a.props, sort_keys=True) for a in self.assets],
-                              pa.string()),
-            "created_at": pa.array([a.created_at for a in self.assets], pa.timestamp("us")),
-            "updated_at": pa.array([a.updated_at for a in self.assets], pa.timestamp("us")),
-            "distance": pa.array([self.distances.get(a.id) for a in self.assets], pa.int64()),
-            "is_root": pa.array([a.id in roots for a in self.assets], pa.bool_()),
-            "deprecated": pa.array([a.deprecated for a in self.assets], pa.bool_()),
-        })
-        edges = pa.table({
-            "source": pa.array([e.source for e in self.relations], pa.string()),
-            "target": pa.array([e.target for e in self.relations], pa.string()),
-            "type": pa.array([e.type for e in self.relations], pa.string()),
-            "indirect": pa.array([e.indirect for e in self.relations], pa.bool_()),
-            "hops": pa.array([e.hops for e in self.relations], pa.int64()),
-        })
+        nodes = pa.table(
+            {
+                "id": pa.array([a.id for a in self.assets], pa.string()),
+                "kind": pa.array([a.kind for a in self.assets], pa.string()),
+                "name": pa.array([a.name for a in self.assets], pa.string()),
+                "namespace": pa.array([a.namespace for a in self.assets], pa.string()),
+                "family": pa.array([a.family for a in self.assets], pa.string()),
+                "version": pa.array([a.version for a in self.assets], pa.string()),
+                "description": pa.array([a.description for a in self.assets], pa.string()),
+                "domain": pa.array([a.domain for a in self.assets], pa.string()),
+                "tags": pa.array([list(a.tags) for a in self.assets], pa.list_(pa.string())),
+                "owners": pa.array(
+                    [[o.id for o in self.owners.get(a.id, ())] for a in self.assets], pa.list_(pa.string())
+                ),
+                "props": pa.array([json.dumps(a.props, sort_keys=True) for a in self.assets], pa.string()),
+                "created_at": pa.array([a.created_at for a in self.assets], pa.timestamp("us")),
+                "updated_at": pa.array([a.updated_at for a in self.assets], pa.timestamp("us")),
+                "distance": pa.array([self.distances.get(a.id) for a in self.assets], pa.int64()),
+                "is_root": pa.array([a.id in roots for a in self.assets], pa.bool_()),
+                "deprecated": pa.array([a.deprecated for a in self.assets], pa.bool_()),
+            }
+        )
+        edges = pa.table(
+            {
+                "source": pa.array([e.source for e in self.relations], pa.string()),
+                "target": pa.array([e.target for e in self.relations], pa.string()),
+                "type": pa.array([e.type for e in self.relations], pa.string()),
+                "indirect": pa.array([e.indirect for e in self.relations], pa.bool_()),
+                "hops": pa.array([e.hops for e in self.relations], pa.int64()),
+            }
+        )
         return nodes, edges
 
     def to_pandas(self) -> tuple[pandas.DataFrame, pandas.DataFrame]:
@@ -179,11 +199,14 @@ class Subgraph:
 
         g = nx.MultiDiGraph(roots=list(self.roots), truncated=self.truncated)
         for a in self.assets:
-            g.add_node(a.id, **{k: v for k, v in a.to_dict().items() if k != "id"},
-                       distance=self.distances.get(a.id), is_root=a.id in self.roots)
+            g.add_node(
+                a.id,
+                **{k: v for k, v in a.to_dict().items() if k != "id"},
+                distance=self.distances.get(a.id),
+                is_root=a.id in self.roots,
+            )
         for e in self.relations:
-            g.add_edge(e.source, e.target, key=e.type, type=e.type, indirect=e.indirect,
-                       hops=e.hops)
+            g.add_edge(e.source, e.target, key=e.type, type=e.type, indirect=e.indirect, hops=e.hops)
         return g
 
     # -- combining --------------------------------------------------------------------
@@ -211,8 +234,15 @@ class Subgraph:
                 truncated = True
                 if part.truncated_reason and part.truncated_reason not in reasons:
                     reasons.append(part.truncated_reason)
-        return cls(list(assets.values()), list(edges.values()), tuple(roots), truncated,
-                   "; ".join(reasons) or None, distances, owners)
+        return cls(
+            list(assets.values()),
+            list(edges.values()),
+            tuple(roots),
+            truncated,
+            "; ".join(reasons) or None,
+            distances,
+            owners,
+        )
 
 
 def _frame(table: pyarrow.Table) -> pandas.DataFrame:

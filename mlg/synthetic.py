@@ -50,39 +50,178 @@ from mlg.batch import Batch
 MIN_ASSETS = 200
 SOURCE = "synthetic"
 
-DOMAINS = ("ads", "search", "recs", "payments", "fraud", "growth", "maps", "messaging",
-           "pricing", "supply", "support", "risk", "content", "identity", "logistics",
-           "marketing")
-_DATA_STEMS = ("events", "clicks", "sessions", "orders", "payments", "users", "impressions",
-               "searches", "ratings", "transactions", "devices", "catalog", "inventory",
-               "shipments", "messages", "logs", "accounts", "merchants", "reviews", "visits")
-_DATA_SUFFIXES = ("daily", "hourly", "clean", "agg", "joined", "dedup", "sampled", "enriched",
-                  "sessionized", "windowed", "filtered", "labeled")
-_FEATURE_STEMS = ("ctr_7d", "spend_30d", "recency", "frequency", "embedding", "geo_bucket",
-                  "device_type", "price_ratio", "session_len", "dwell_time", "txn_velocity",
-                  "account_age", "query_len", "item_pop", "user_affinity", "hour_of_day")
-_MODEL_STEMS = ("ranker", "ctr", "churn", "fraud-score", "ltv", "eta", "pricing", "recsys",
-                "intent", "toxicity", "forecast", "matching", "embedder", "classifier")
-_SERVICE_STEMS = ("api", "scorer", "gateway", "ranking-svc", "feature-svc", "inference",
-                  "router", "decision-svc")
-_WORKFLOW_STEMS = {"etl": "etl", "feat": "feature-pipeline", "train": "training",
-                   "score": "batch-scoring"}
-_TAG_SETS = ((), ("gold",), ("silver",), ("bronze",), ("pii",), ("pii", "gdpr"),
-             ("realtime",), ("batch",), ("critical",), ("experimental",), ("deprecated",),
-             ("gold", "critical"), ("batch", "silver"), ("realtime", "critical"),
-             ("pii", "gold", "gdpr"), ())
-_FIRST = ("ana", "ben", "chen", "dara", "eli", "fatima", "gita", "hugo", "ines", "jon",
-          "kai", "lena", "mo", "nia", "omar", "priya", "quinn", "ravi", "sara", "tom")
-_LAST = ("ng", "silva", "kumar", "smith", "garcia", "müller", "rossi", "khan", "tanaka",
-         "okafor", "novak", "haddad", "berg", "costa", "ivanova", "li")
+DOMAINS = (
+    "ads",
+    "search",
+    "recs",
+    "payments",
+    "fraud",
+    "growth",
+    "maps",
+    "messaging",
+    "pricing",
+    "supply",
+    "support",
+    "risk",
+    "content",
+    "identity",
+    "logistics",
+    "marketing",
+)
+_DATA_STEMS = (
+    "events",
+    "clicks",
+    "sessions",
+    "orders",
+    "payments",
+    "users",
+    "impressions",
+    "searches",
+    "ratings",
+    "transactions",
+    "devices",
+    "catalog",
+    "inventory",
+    "shipments",
+    "messages",
+    "logs",
+    "accounts",
+    "merchants",
+    "reviews",
+    "visits",
+)
+_DATA_SUFFIXES = (
+    "daily",
+    "hourly",
+    "clean",
+    "agg",
+    "joined",
+    "dedup",
+    "sampled",
+    "enriched",
+    "sessionized",
+    "windowed",
+    "filtered",
+    "labeled",
+)
+_FEATURE_STEMS = (
+    "ctr_7d",
+    "spend_30d",
+    "recency",
+    "frequency",
+    "embedding",
+    "geo_bucket",
+    "device_type",
+    "price_ratio",
+    "session_len",
+    "dwell_time",
+    "txn_velocity",
+    "account_age",
+    "query_len",
+    "item_pop",
+    "user_affinity",
+    "hour_of_day",
+)
+_MODEL_STEMS = (
+    "ranker",
+    "ctr",
+    "churn",
+    "fraud-score",
+    "ltv",
+    "eta",
+    "pricing",
+    "recsys",
+    "intent",
+    "toxicity",
+    "forecast",
+    "matching",
+    "embedder",
+    "classifier",
+)
+_SERVICE_STEMS = (
+    "api",
+    "scorer",
+    "gateway",
+    "ranking-svc",
+    "feature-svc",
+    "inference",
+    "router",
+    "decision-svc",
+)
+_WORKFLOW_STEMS = {"etl": "etl", "feat": "feature-pipeline", "train": "training", "score": "batch-scoring"}
+_TAG_SETS = (
+    (),
+    ("gold",),
+    ("silver",),
+    ("bronze",),
+    ("pii",),
+    ("pii", "gdpr"),
+    ("realtime",),
+    ("batch",),
+    ("critical",),
+    ("experimental",),
+    ("deprecated",),
+    ("gold", "critical"),
+    ("batch", "silver"),
+    ("realtime", "critical"),
+    ("pii", "gold", "gdpr"),
+    (),
+)
+_FIRST = (
+    "ana",
+    "ben",
+    "chen",
+    "dara",
+    "eli",
+    "fatima",
+    "gita",
+    "hugo",
+    "ines",
+    "jon",
+    "kai",
+    "lena",
+    "mo",
+    "nia",
+    "omar",
+    "priya",
+    "quinn",
+    "ravi",
+    "sara",
+    "tom",
+)
+_LAST = (
+    "ng",
+    "silva",
+    "kumar",
+    "smith",
+    "garcia",
+    "müller",
+    "rossi",
+    "khan",
+    "tanaka",
+    "okafor",
+    "novak",
+    "haddad",
+    "berg",
+    "costa",
+    "ivanova",
+    "li",
+)
 _FORMATS = ("parquet", "delta", "iceberg", "avro", "csv")
 _FRAMEWORKS = ("xgboost", "pytorch", "lightgbm", "sklearn", "tensorflow", "jax")
 
 # Hubs: the probability that a group's first landing dataset imports hub 0, 1, ...
 _HUB_WEIGHTS = (0.25, 0.12, 0.07, 0.04, 0.03)
 # Kind shares inside a group (sources and deep chains are datasets on top of these).
-_GROUP_SHARES = (("dataset", 0.28), ("feature", 0.32), ("model", 0.10), ("evaluation", 0.10),
-                 ("workflow", 0.09), ("service", 0.05), ("experiment", 0.06))
+_GROUP_SHARES = (
+    ("dataset", 0.28),
+    ("feature", 0.32),
+    ("model", 0.10),
+    ("evaluation", 0.10),
+    ("workflow", 0.09),
+    ("service", 0.05),
+    ("experiment", 0.06),
+)
 _DATA_GROUP_FRACTION = 0.30
 # Calibration of edges_per_asset: at the default means the estate has about this many
 # mandatory and optional relations per asset; optional means are scaled to hit the target.
@@ -168,8 +307,7 @@ def synthetic_landmarks(n_assets: int, seed: int = 0, edges_per_asset: float = 3
     return synthetic_estate(n_assets, seed, edges_per_asset).landmarks
 
 
-def synthetic_estate(n_assets: int, seed: int = 0,
-                     edges_per_asset: float = 3.0) -> SyntheticEstate:
+def synthetic_estate(n_assets: int, seed: int = 0, edges_per_asset: float = 3.0) -> SyntheticEstate:
     """Generate the estate: records (as a Batch), landmark ids and closure helpers."""
     if n_assets < MIN_ASSETS:
         raise ValueError(f"n_assets must be at least {MIN_ASSETS}, got {n_assets}")
@@ -195,7 +333,7 @@ def _bfs_count(start: int, offsets: array, targets: array) -> int:
     queue = deque([start])
     while queue:
         v = queue.popleft()
-        for w in targets[offsets[v]:offsets[v + 1]]:
+        for w in targets[offsets[v] : offsets[v + 1]]:
             if w not in seen:
                 seen.add(w)
                 queue.append(w)
@@ -212,7 +350,7 @@ def _reverse_csr(n: int, offsets: array, dst: array) -> tuple[array, array]:
     fill = counts[:-1]
     sources = array("q", bytes(8 * len(dst)))
     for s in range(n):
-        for d in dst[offsets[s]:offsets[s + 1]]:
+        for d in dst[offsets[s] : offsets[s + 1]]:
             sources[fill[d]] = s
             fill[d] += 1
     return rev_offsets, sources
@@ -224,8 +362,7 @@ class _Generator:
         self.seed = seed
         self.rnd = random.Random(seed)
         self.r = self.rnd.random
-        self.optional_scale = max(0.0, (edges_per_asset - _MANDATORY_PER_ASSET)
-                                  / _OPTIONAL_PER_ASSET)
+        self.optional_scale = max(0.0, (edges_per_asset - _MANDATORY_PER_ASSET) / _OPTIONAL_PER_ASSET)
         self.ids: list[str] = []
         self.assets: list[dict[str, Any]] = []
         self.relations: list[dict[str, Any]] = []
@@ -254,16 +391,34 @@ class _Generator:
             chosen[pool[int(r() * size)]] = None
         return list(chosen)
 
-    def add(self, kind: str, asset_id: str, name: str, domain: str, namespace: str,
-            family: str | None, version: str | None, description: str,
-            props: dict[str, Any], owners: list[str] | None) -> int:
+    def add(
+        self,
+        kind: str,
+        asset_id: str,
+        name: str,
+        domain: str,
+        namespace: str,
+        family: str | None,
+        version: str | None,
+        description: str,
+        props: dict[str, Any],
+        owners: list[str] | None,
+    ) -> int:
         i = len(self.ids)
         self.ids.append(asset_id)
         self.offsets.append(len(self.dst))
-        record = {"id": asset_id, "kind": kind, "name": name, "namespace": namespace,
-                  "family": family, "version": version, "description": description,
-                  "domain": domain, "tags": list(_TAG_SETS[int(self.r() * len(_TAG_SETS))]),
-                  "props": props}
+        record = {
+            "id": asset_id,
+            "kind": kind,
+            "name": name,
+            "namespace": namespace,
+            "family": family,
+            "version": version,
+            "description": description,
+            "domain": domain,
+            "tags": list(_TAG_SETS[int(self.r() * len(_TAG_SETS))]),
+            "props": props,
+        }
         if owners is not None:
             record["owners"] = owners
         self.assets.append(record)
@@ -298,14 +453,26 @@ class _Generator:
             domain = self.pick(DOMAINS)
             hub = k < len(_HUB_WEIGHTS)
             name = f"{stem}_raw_{k}"
-            i = self.add("dataset", f"ds-{domain}-{name}", name, domain, f"{domain}.raw", name,
-                         None, f"Raw {stem} landed from the {domain} production systems",
-                         {"format": self.pick(_FORMATS), "layer": "raw",
-                          "rows": int(r() * 1e9), **({"hub": True} if hub else {})},
-                         self.owners_for(platform, self.platform_people))
+            i = self.add(
+                "dataset",
+                f"ds-{domain}-{name}",
+                name,
+                domain,
+                f"{domain}.raw",
+                name,
+                None,
+                f"Raw {stem} landed from the {domain} production systems",
+                {
+                    "format": self.pick(_FORMATS),
+                    "layer": "raw",
+                    "rows": int(r() * 1e9),
+                    **({"hub": True} if hub else {}),
+                },
+                self.owners_for(platform, self.platform_people),
+            )
             self.sources.append(i)
-        self.hubs = self.sources[:len(_HUB_WEIGHTS)]
-        self.plain_sources = self.sources[len(_HUB_WEIGHTS):]
+        self.hubs = self.sources[: len(_HUB_WEIGHTS)]
+        self.plain_sources = self.sources[len(_HUB_WEIGHTS) :]
 
         # deep chains: snapshots derived one from the other and from nothing else
         self.chains: list[tuple[int, int, int]] = []  # (bottom, top, hops)
@@ -317,11 +484,18 @@ class _Generator:
             prev = -1
             for k in range(length):
                 name = f"{stem}_snapshot_c{c}_{k}"
-                i = self.add("dataset", f"ds-{domain}-{name}", name, domain,
-                             f"{domain}.snapshots", f"{stem}_snapshot_c{c}", str(k),
-                             f"Snapshot {k} of {stem}, derived from snapshot {k - 1}",
-                             {"format": "delta", "layer": "snapshot"},
-                             self.owners_for(platform, self.platform_people))
+                i = self.add(
+                    "dataset",
+                    f"ds-{domain}-{name}",
+                    name,
+                    domain,
+                    f"{domain}.snapshots",
+                    f"{stem}_snapshot_c{c}",
+                    str(k),
+                    f"Snapshot {k} of {stem}, derived from snapshot {k - 1}",
+                    {"format": "delta", "layer": "snapshot"},
+                    self.owners_for(platform, self.platform_people),
+                )
                 if prev >= 0:
                     self.edge(i, prev, "derived_from")
                 else:
@@ -342,8 +516,9 @@ class _Generator:
         self.core_services: list[int] = []
         self.candidate_models: list[int] = []
         for g, group_size in enumerate(sizes):
-            self.make_group(g, group_size, data_group=g < n_data_groups,
-                            force_chain=g == n_data_groups)  # someone imports a deep chain
+            self.make_group(
+                g, group_size, data_group=g < n_data_groups, force_chain=g == n_data_groups
+            )  # someone imports a deep chain
         assert len(self.ids) == n
         return self.finish()
 
@@ -356,23 +531,33 @@ class _Generator:
         for k in range(n_teams):
             domain = DOMAINS[k % len(DOMAINS)] if k else "platform"
             team_id = f"team-{domain}-{k}"
-            self.owners.append({"id": team_id, "kind": "team", "name": f"{domain} team {k}",
-                                "email": f"{domain}-{k}@example.com"})
+            self.owners.append(
+                {
+                    "id": team_id,
+                    "kind": "team",
+                    "name": f"{domain} team {k}",
+                    "email": f"{domain}-{k}@example.com",
+                }
+            )
             self.teams.append(team_id)
             self.team_domain.append(domain if k else self.pick(DOMAINS))
         self.people: list[str] = []
         for k in range(n_owners - n_teams):
             first, last = self.pick(_FIRST), self.pick(_LAST)
             person_id = f"person-{first}-{last}-{k}"
-            self.owners.append({"id": person_id, "kind": "person",
-                                "name": f"{first.title()} {last.title()}",
-                                "email": f"{first}.{last}.{k}@example.com"})
+            self.owners.append(
+                {
+                    "id": person_id,
+                    "kind": "person",
+                    "name": f"{first.title()} {last.title()}",
+                    "email": f"{first}.{last}.{k}@example.com",
+                }
+            )
             self.people.append(person_id)
         self.platform_people = tuple(self.people[:3])
 
     def make_group(self, g: int, size: int, data_group: bool, force_chain: bool) -> None:
-        r, add, edge, optional, distinct = self.r, self.add, self.edge, self.optional, \
-            self.distinct
+        r, add, edge, optional, distinct = self.r, self.add, self.edge, self.optional, self.distinct
         t = int(r() * len(self.teams))
         team, domain = self.teams[t], self.team_domain[t]
         people = tuple(self.pick(self.people) for _ in range(3))
@@ -399,10 +584,18 @@ class _Generator:
         def workflow(stage: str, inputs: list[int], k: int) -> int:
             stem = _WORKFLOW_STEMS[stage]
             name = f"{domain}-{stem}-{g}-{k}"
-            i = add("workflow", f"wf-{name}", name, domain, ns, f"{domain}-{stem}-{g}", None,
-                    f"Airflow DAG: {stem} for {domain} project {g}",
-                    {"scheduler": "airflow", "schedule": "@daily" if r() < 0.7 else "@hourly"},
-                    owners_for(team, people))
+            i = add(
+                "workflow",
+                f"wf-{name}",
+                name,
+                domain,
+                ns,
+                f"{domain}-{stem}-{g}",
+                None,
+                f"Airflow DAG: {stem} for {domain} project {g}",
+                {"scheduler": "airflow", "schedule": "@daily" if r() < 0.7 else "@hourly"},
+                owners_for(team, people),
+            )
             for j in distinct(inputs, 1 + optional(1.2)):
                 edge(i, j, "reads")
             return i
@@ -430,10 +623,18 @@ class _Generator:
             stem = self.pick(_DATA_STEMS)
             name = f"{domain}_{stem}_landing_{len(self.ids)}"
             stems[len(self.ids)] = stem
-            i = add("dataset", f"ds-{domain}-{name}", name, domain, ns, name, None,
-                    f"{stem} landed for {domain} project {g}",
-                    {"format": self.pick(_FORMATS), "layer": "bronze"},
-                    owners_for(team, people))
+            i = add(
+                "dataset",
+                f"ds-{domain}-{name}",
+                name,
+                domain,
+                ns,
+                name,
+                None,
+                f"{stem} landed for {domain} project {g}",
+                {"format": self.pick(_FORMATS), "layer": "bronze"},
+                owners_for(team, people),
+            )
             edge(i, target, "derived_from")
             datasets.append(i)
 
@@ -446,11 +647,22 @@ class _Generator:
                 made += 1
             stem = stems.get(datasets[-1]) or self.pick(_DATA_STEMS)
             name = f"{domain}_{stem}_{self.pick(_DATA_SUFFIXES)}_{len(self.ids)}"
-            i = add("dataset", f"ds-{domain}-{name}", name, domain, ns, name, None,
-                    f"{stem} data for {domain}, built by project {g}",
-                    {"format": self.pick(_FORMATS), "layer": "silver" if r() < 0.6 else "gold",
-                     "partitioned_by": "ds"},
-                    owners_for(team, people))
+            i = add(
+                "dataset",
+                f"ds-{domain}-{name}",
+                name,
+                domain,
+                ns,
+                name,
+                None,
+                f"{stem} data for {domain}, built by project {g}",
+                {
+                    "format": self.pick(_FORMATS),
+                    "layer": "silver" if r() < 0.6 else "gold",
+                    "partitioned_by": "ds",
+                },
+                owners_for(team, people),
+            )
             stems[i] = stem
             parents = distinct(datasets, 1 + optional(0.35))
             if r() < 0.35 and datasets[-1] not in parents:
@@ -472,11 +684,18 @@ class _Generator:
                 made += 1
             stem = self.pick(_FEATURE_STEMS)
             name = f"{domain}_{stem}_{len(self.ids)}"
-            i = add("feature", f"ft-{domain}-{name}", name, domain, ns, name, None,
-                    f"{stem} feature for {domain}",
-                    {"dtype": "float" if r() < 0.8 else "int", "store": "online"
-                     if r() < 0.4 else "offline"},
-                    owners_for(team, people))
+            i = add(
+                "feature",
+                f"ft-{domain}-{name}",
+                name,
+                domain,
+                ns,
+                name,
+                None,
+                f"{stem} feature for {domain}",
+                {"dtype": "float" if r() < 0.8 else "int", "store": "online" if r() < 0.4 else "offline"},
+                owners_for(team, people),
+            )
             for j in distinct(datasets, 1 + optional(0.4)):
                 edge(i, j, "computed_from")
             if features and r() < 0.3 * self.optional_scale:
@@ -508,10 +727,18 @@ class _Generator:
                 if len(models) // every >= made and made < wf_split["train"]:
                     wf_now = workflow("train", features + datasets[-5:], made)
                     made += 1
-                i = add("model", f"mdl-{family}-v{v}", f"{family}-v{v}", domain, ns, family,
-                        str(v), f"{stem} model v{v} for {domain}",
-                        {"framework": framework, "auc": round(0.6 + 0.35 * r(), 3)},
-                        owners_for(team, people))
+                i = add(
+                    "model",
+                    f"mdl-{family}-v{v}",
+                    f"{family}-v{v}",
+                    domain,
+                    ns,
+                    family,
+                    str(v),
+                    f"{stem} model v{v} for {domain}",
+                    {"framework": framework, "auc": round(0.6 + 0.35 * r(), 3)},
+                    owners_for(team, people),
+                )
                 if prev >= 0:
                     edge(i, prev, "based_on")
                     n_feat, n_data = 1 + optional(1.5), optional(0.6)
@@ -542,11 +769,18 @@ class _Generator:
             if k < n_eval:
                 m = self.pick(models)
                 name = f"eval-{self.ids[m][4:]}-{len(self.ids)}"
-                i = add("evaluation", name, name, domain, ns, f"eval-{self.ids[m][4:]}", None,
-                        f"Offline evaluation of {self.ids[m]}",
-                        {"metric": "auc" if r() < 0.5 else "ndcg@10",
-                         "value": round(0.5 + 0.5 * r(), 3)},
-                        owners_for(team, people))
+                i = add(
+                    "evaluation",
+                    name,
+                    name,
+                    domain,
+                    ns,
+                    f"eval-{self.ids[m][4:]}",
+                    None,
+                    f"Offline evaluation of {self.ids[m]}",
+                    {"metric": "auc" if r() < 0.5 else "ndcg@10", "value": round(0.5 + 0.5 * r(), 3)},
+                    owners_for(team, people),
+                )
                 edge(i, m, "evaluates")
                 if r() < 0.15 * self.optional_scale:
                     other = self.pick(models)
@@ -558,9 +792,18 @@ class _Generator:
                     edge(i, wf_now, "produced_by")
             else:
                 name = f"{domain}_predictions_{len(self.ids)}"
-                i = add("dataset", f"ds-{domain}-{name}", name, domain, ns, name, None,
-                        f"Batch predictions written by {self.ids[wf_now]}",
-                        {"format": "parquet", "layer": "gold"}, owners_for(team, people))
+                i = add(
+                    "dataset",
+                    f"ds-{domain}-{name}",
+                    name,
+                    domain,
+                    ns,
+                    name,
+                    None,
+                    f"Batch predictions written by {self.ids[wf_now]}",
+                    {"format": "parquet", "layer": "gold"},
+                    owners_for(team, people),
+                )
                 edge(i, wf_now, "produced_by")
                 edge(i, self.pick(datasets), "derived_from")
 
@@ -569,10 +812,18 @@ class _Generator:
         for k in range(counts["service"]):
             stem = self.pick(_SERVICE_STEMS)
             name = f"{domain}-{stem}-{g}-{k}"
-            i = add("service", f"svc-{name}", name, domain, ns, f"{domain}-{stem}-{g}", None,
-                    f"Production {stem} of {domain} project {g}",
-                    {"tier": 1 + int(r() * 3), "region": "eu" if r() < 0.5 else "us"},
-                    owners_for(team, people))
+            i = add(
+                "service",
+                f"svc-{name}",
+                name,
+                domain,
+                ns,
+                f"{domain}-{stem}-{g}",
+                None,
+                f"Production {stem} of {domain} project {g}",
+                {"tier": 1 + int(r() * 3), "region": "eu" if r() < 0.5 else "us"},
+                owners_for(team, people),
+            )
             for j in distinct(latest, 1 + optional(0.3)):
                 edge(i, j, "serves")
             if services:
@@ -587,11 +838,18 @@ class _Generator:
         targets = latest + services
         for k in range(counts["experiment"]):
             name = f"{domain}-ab-{g}-{k}"
-            i = add("experiment", f"exp-{name}", name, domain, ns, f"{domain}-ab-{g}", None,
-                    f"A/B test {k} of {domain} project {g}",
-                    {"traffic": round(0.01 + 0.2 * r(), 3), "status": "running"
-                     if r() < 0.3 else "concluded"},
-                    owners_for(team, people))
+            i = add(
+                "experiment",
+                f"exp-{name}",
+                name,
+                domain,
+                ns,
+                f"{domain}-ab-{g}",
+                None,
+                f"A/B test {k} of {domain} project {g}",
+                {"traffic": round(0.01 + 0.2 * r(), 3), "status": "running" if r() < 0.3 else "concluded"},
+                owners_for(team, people),
+            )
             for j in distinct(targets, 1 + optional(0.5)):
                 edge(i, j, "tests")
 
@@ -601,8 +859,7 @@ class _Generator:
         dst = array("q", self.dst)
 
         # the typical model: the median upstream among a sample of latest versions
-        candidates = self.candidate_models or [
-            i for i, a in enumerate(self.assets) if a["kind"] == "model"]
+        candidates = self.candidate_models or [i for i, a in enumerate(self.assets) if a["kind"] == "model"]
         sample = sorted(set(self.distinct(candidates, 15)))
         sized = sorted((_bfs_count(m, offsets, dst), m) for m in sample)
         upstream, typical = sized[len(sized) // 2]
@@ -617,6 +874,7 @@ class _Generator:
             deep_chain_bottom=ids[bottom],
             deep_chain_hops=hops,
         )
-        batch = Batch.from_records(assets=self.assets, owners=self.owners,
-                                   relations=self.relations, source=SOURCE)
+        batch = Batch.from_records(
+            assets=self.assets, owners=self.owners, relations=self.relations, source=SOURCE
+        )
         return SyntheticEstate(self.n, self.seed, batch, landmarks, ids, offsets, dst)

@@ -23,8 +23,7 @@ MAX_PROBLEMS = 20
 
 ASSET_TEXT_FIELDS = ("name", "namespace", "family", "description", "domain")
 ASSET_FIELDS = frozenset(
-    {"id", "kind", *ASSET_TEXT_FIELDS, "version", "tags", "props", "owners",
-     "created_at", "updated_at"}
+    {"id", "kind", *ASSET_TEXT_FIELDS, "version", "tags", "props", "owners", "created_at", "updated_at"}
 )
 OWNER_FIELDS = frozenset({"id", "kind", "name", "email"})
 RELATION_FIELDS = frozenset({"from", "to", "type", "source", "first_seen", "last_seen"})
@@ -106,8 +105,12 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
         if owners is not None:
             previous = plan.ownerships.get(row["id"])
             if previous is not None and previous != owners:
-                problems.add(loc, row["id"], "owners",
-                             f"conflicts with the owners given at {asset_locs[row['id']].record}")
+                problems.add(
+                    loc,
+                    row["id"],
+                    "owners",
+                    f"conflicts with the owners given at {asset_locs[row['id']].record}",
+                )
             plan.ownerships[row["id"]] = owners
             for i, (owner_id, _role) in enumerate(owners):
                 owner_refs.append((owner_id, loc, row["id"], f"owners[{i}]"))
@@ -149,9 +152,12 @@ def _asset_row(record: Any, loc: Location, problems: _Problems):
         if kind is None:
             problems.add(loc, asset_id, "kind", "is required; one of " + ", ".join(KINDS))
         else:
-            problems.add(loc, asset_id, "kind",
-                         f"unknown kind {kind!r}{_did_you_mean(kind, KINDS)}; "
-                         "expected one of " + ", ".join(KINDS))
+            problems.add(
+                loc,
+                asset_id,
+                "kind",
+                f"unknown kind {kind!r}{_did_you_mean(kind, KINDS)}; expected one of " + ", ".join(KINDS),
+            )
         ok = False
     row: dict[str, Any] = {"id": asset_id, "kind": kind}
     for name in ASSET_TEXT_FIELDS:
@@ -203,10 +209,14 @@ def _asset_row(record: Any, loc: Location, problems: _Problems):
                 inline.append(((asset_id, target, key), edge, f"{key}[{i}]"))
         else:
             known = sorted(ASSET_FIELDS | set(RELATION_RULES))
-            problems.add(loc, asset_id, str(key),
-                         f"unknown field{_did_you_mean(str(key), known)}; asset fields are "
-                         + ", ".join(sorted(ASSET_FIELDS))
-                         + ", plus any relation type as a list of target ids")
+            problems.add(
+                loc,
+                asset_id,
+                str(key),
+                f"unknown field{_did_you_mean(str(key), known)}; asset fields are "
+                + ", ".join(sorted(ASSET_FIELDS))
+                + ", plus any relation type as a list of target ids",
+            )
             ok = False
     if not ok:
         return None
@@ -224,9 +234,12 @@ def _owner_row(record: Any, loc: Location, problems: _Problems) -> dict[str, Any
     ok = True
     kind = record.get("kind")
     if kind not in OWNER_KINDS:
-        problems.add(loc, owner_id, "kind",
-                     ("is required" if kind is None else f"unknown owner kind {kind!r}")
-                     + "; expected team or person")
+        problems.add(
+            loc,
+            owner_id,
+            "kind",
+            ("is required" if kind is None else f"unknown owner kind {kind!r}") + "; expected team or person",
+        )
         ok = False
     row = {"id": owner_id, "kind": kind}
     for name in ("name", "email"):
@@ -239,9 +252,13 @@ def _owner_row(record: Any, loc: Location, problems: _Problems) -> dict[str, Any
         row["name"] = owner_id
     for key in record:
         if key not in OWNER_FIELDS:
-            problems.add(loc, owner_id, str(key),
-                         f"unknown field{_did_you_mean(str(key), OWNER_FIELDS)}; owner fields are "
-                         + ", ".join(sorted(OWNER_FIELDS)))
+            problems.add(
+                loc,
+                owner_id,
+                str(key),
+                f"unknown field{_did_you_mean(str(key), OWNER_FIELDS)}; owner fields are "
+                + ", ".join(sorted(OWNER_FIELDS)),
+            )
             ok = False
     return row if ok else None
 
@@ -260,10 +277,13 @@ def _relation_row(record: Any, loc: Location, problems: _Problems):
         ends[name] = value
     rel_id = f"{ends['from']} -{ends['type']}-> {ends['to']}" if ok else None
     if ok and ends["type"] not in RELATION_RULES:
-        problems.add(loc, rel_id, "type",
-                     f"unknown relation type {ends['type']!r}"
-                     f"{_did_you_mean(ends['type'], RELATION_RULES)}; expected one of "
-                     + ", ".join(RELATION_RULES))
+        problems.add(
+            loc,
+            rel_id,
+            "type",
+            f"unknown relation type {ends['type']!r}"
+            f"{_did_you_mean(ends['type'], RELATION_RULES)}; expected one of " + ", ".join(RELATION_RULES),
+        )
         ok = False
     source = record.get("source")
     if source is not None and not isinstance(source, str):
@@ -276,9 +296,13 @@ def _relation_row(record: Any, loc: Location, problems: _Problems):
             ok = False
     for key in record:
         if key not in RELATION_FIELDS:
-            problems.add(loc, rel_id, str(key),
-                         f"unknown field{_did_you_mean(str(key), RELATION_FIELDS)}; relation "
-                         "fields are " + ", ".join(sorted(RELATION_FIELDS)))
+            problems.add(
+                loc,
+                rel_id,
+                str(key),
+                f"unknown field{_did_you_mean(str(key), RELATION_FIELDS)}; relation "
+                "fields are " + ", ".join(sorted(RELATION_FIELDS)),
+            )
             ok = False
     if not ok:
         return None
@@ -287,20 +311,24 @@ def _relation_row(record: Any, loc: Location, problems: _Problems):
 
 def _owner_refs(value: Any, loc: Location, asset_id: str, problems: _Problems):
     if not isinstance(value, list):
-        problems.add(loc, asset_id, "owners",
-                     _expected("a list of owner ids or {id, role} mappings", value))
+        problems.add(loc, asset_id, "owners", _expected("a list of owner ids or {id, role} mappings", value))
         return None
     refs: list[tuple[str, str]] = []
     ok = True
     for i, item in enumerate(value):
         if isinstance(item, str) and item.strip():
             refs.append((item, DEFAULT_OWNER_ROLE))
-        elif isinstance(item, dict) and isinstance(item.get("id"), str) and set(item) <= {"id", "role"} \
-                and isinstance(item.get("role", DEFAULT_OWNER_ROLE), str):
+        elif (
+            isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+            and set(item) <= {"id", "role"}
+            and isinstance(item.get("role", DEFAULT_OWNER_ROLE), str)
+        ):
             refs.append((item["id"], item.get("role", DEFAULT_OWNER_ROLE)))
         else:
-            problems.add(loc, asset_id, f"owners[{i}]",
-                         _expected("an owner id or a mapping {id, role}", item))
+            problems.add(
+                loc, asset_id, f"owners[{i}]", _expected("an owner id or a mapping {id, role}", item)
+            )
             ok = False
     if not ok:
         return None
@@ -332,8 +360,9 @@ def _timestamp(value: Any, loc: Location, record_id: str | None, fld: str, probl
         try:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            problems.add(loc, record_id, fld,
-                         f"{value!r} is not an ISO-8601 timestamp (e.g. 2024-05-01T12:00:00Z)")
+            problems.add(
+                loc, record_id, fld, f"{value!r} is not an ISO-8601 timestamp (e.g. 2024-05-01T12:00:00Z)"
+            )
             return False
     else:
         problems.add(loc, record_id, fld, _expected("an ISO-8601 timestamp", value))
@@ -355,10 +384,13 @@ def _keep_unique(rows, locs, key, row, loc, problems, noun) -> bool:
     if previous != row:
         differing = sorted(k for k in row if row[k] != previous.get(k))
         first = locs[key]
-        problems.add(loc, key, differing[0] if differing else None,
-                     f"{noun} id given twice with different content: conflicts with "
-                     f"{first.file}: {first.record}"
-                     + (f" (differs in {', '.join(differing)})" if differing else ""))
+        problems.add(
+            loc,
+            key,
+            differing[0] if differing else None,
+            f"{noun} id given twice with different content: conflicts with "
+            f"{first.file}: {first.record}" + (f" (differs in {', '.join(differing)})" if differing else ""),
+        )
         return False
     return True
 
@@ -376,9 +408,12 @@ def _keep_edge(edges, edge_locs, key, edge, loc, fld, record_id, problems) -> No
             previous[name] = value
         elif previous[name] != value:
             first, _ = edge_locs[key]
-            problems.add(loc, record_id or f"{key[0]} -{key[2]}-> {key[1]}", fld or name,
-                         f"relation given twice with different {name}: conflicts with "
-                         f"{first.file}: {first.record}")
+            problems.add(
+                loc,
+                record_id or f"{key[0]} -{key[2]}-> {key[1]}",
+                fld or name,
+                f"relation given twice with different {name}: conflicts with {first.file}: {first.record}",
+            )
             return
 
 
@@ -397,25 +432,37 @@ def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, pr
             row = plan.assets.get(end)
             kind = row["kind"] if row is not None else graph_kinds.get(end)
             if kind is None:
-                problems.add(loc, record_id, fld or name,
-                             f"refers to asset {end!r}, which is neither in this input nor in the graph")
+                problems.add(
+                    loc,
+                    record_id,
+                    fld or name,
+                    f"refers to asset {end!r}, which is neither in this input nor in the graph",
+                )
             kinds.append(kind)
         if None in kinds or rtype not in RELATION_RULES:
             continue
         if (kinds[0], kinds[1]) not in RELATION_RULES[rtype]:
             allowed = ", ".join(f"{a}→{b}" for a, b in sorted(RELATION_RULES[rtype]))
-            problems.add(loc, record_id, fld or "type",
-                         f"a {rtype} relation cannot go from a {kinds[0]} ({src!r}) to a "
-                         f"{kinds[1]} ({dst!r}); {rtype} allows {allowed}")
+            problems.add(
+                loc,
+                record_id,
+                fld or "type",
+                f"a {rtype} relation cannot go from a {kinds[0]} ({src!r}) to a "
+                f"{kinds[1]} ({dst!r}); {rtype} allows {allowed}",
+            )
         if src == dst:
             problems.add(loc, record_id, fld or "to", "an asset cannot depend on itself")
     wanted_owners = {ref[0] for ref in owner_refs} - plan.owners.keys()
     known = lookup.owner_ids(wanted_owners) if wanted_owners else set()
     for owner_id, loc, asset_id, fld in owner_refs:
         if owner_id not in plan.owners and owner_id not in known:
-            problems.add(loc, asset_id, fld,
-                         f"refers to owner {owner_id!r}, which is neither in this input nor in "
-                         "the graph; declare it under owners:")
+            problems.add(
+                loc,
+                asset_id,
+                fld,
+                f"refers to owner {owner_id!r}, which is neither in this input nor in "
+                "the graph; declare it under owners:",
+            )
 
 
 def _check_cycles(plan: Plan, edge_locs, lookup: GraphLookup, problems) -> None:
@@ -439,8 +486,12 @@ def _check_cycles(plan: Plan, edge_locs, lookup: GraphLookup, problems) -> None:
         key = types.get((a, b))
         if key is not None:
             loc, fld = edge_locs[key]
-            problems.add(loc, a if fld else f"{a} -{key[2]}-> {b}", fld or "to",
-                         f"this {key[2]} relation closes a lineage cycle: {path}")
+            problems.add(
+                loc,
+                a if fld else f"{a} -{key[2]}-> {b}",
+                fld or "to",
+                f"this {key[2]} relation closes a lineage cycle: {path}",
+            )
             return
 
 
@@ -458,8 +509,9 @@ def _json_default(value: Any) -> str:
 
 
 # One encoder for every record: json.dumps with options builds a new one per call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                              default=_json_default)
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+)
 
 
 def _expected(what: str, value: Any, present: bool = True) -> str:
@@ -477,12 +529,16 @@ def _short(value: Any) -> str:
 
 def _type_name(value: object) -> str:
     return {
-        dict: "a mapping", list: "a list", str: "a string", int: "an integer",
-        float: "a number", bool: "a boolean", type(None): "null",
+        dict: "a mapping",
+        list: "a list",
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        type(None): "null",
     }.get(type(value), type(value).__name__)
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
-

@@ -59,7 +59,7 @@ def parse_more_id(node_id: str) -> tuple[str, str] | None:
     """(anchor, direction) of a "+N more" node id, None for an asset id."""
     if not node_id.startswith(MORE_PREFIX):
         return None
-    direction, _, anchor = node_id[len(MORE_PREFIX):].partition(":")
+    direction, _, anchor = node_id[len(MORE_PREFIX) :].partition(":")
     return anchor, direction
 
 
@@ -116,8 +116,7 @@ class SpanningTree:
         return tree
 
 
-def initial_shown(tree: SpanningTree, cap: int = DEFAULT_CAP,
-                  fanout: int = DEFAULT_FANOUT) -> set[str]:
+def initial_shown(tree: SpanningTree, cap: int = DEFAULT_CAP, fanout: int = DEFAULT_FANOUT) -> set[str]:
     """The assets drawn first: all of them up to `cap`, else a bounded fan-out per asset.
 
     Above the cap, the "+N more" nodes count towards it too: a shown asset whose
@@ -199,8 +198,10 @@ def more_groups(tree: SpanningTree, shown: set[str]) -> list[MoreGroup]:
                 continue
         anchor_of[v] = key
         hidden.setdefault(key, []).append(v)
-    return [MoreGroup(a, d, tuple(children[(a, d)]), tuple(hidden[(a, d)]))
-            for (a, d) in sorted(hidden, key=lambda k: (tree.position.get(k[0], -1), k[1]))]
+    return [
+        MoreGroup(a, d, tuple(children[(a, d)]), tuple(hidden[(a, d)]))
+        for (a, d) in sorted(hidden, key=lambda k: (tree.position.get(k[0], -1), k[1]))
+    ]
 
 
 def fold(tree: SpanningTree, shown: set[str]) -> tuple[set[str], list[MoreGroup]]:
@@ -215,8 +216,9 @@ def fold(tree: SpanningTree, shown: set[str]) -> tuple[set[str], list[MoreGroup]
     return shown, groups
 
 
-def expand_group(tree: SpanningTree, shown: set[str], group: MoreGroup,
-                 step: int = DEFAULT_FANOUT) -> set[str]:
+def expand_group(
+    tree: SpanningTree, shown: set[str], group: MoreGroup, step: int = DEFAULT_FANOUT
+) -> set[str]:
     """`shown` plus the next `step` hidden children behind a "+N more" node."""
     return set(shown) | set(group.children[:step])
 
@@ -232,8 +234,9 @@ def reveal(tree: SpanningTree, shown: set[str], asset_ids: Iterable[str]) -> set
     return out
 
 
-def add_new(shown: set[str], new_ids: Iterable[str], cap: int = DEFAULT_CAP,
-            fanout: int = DEFAULT_FANOUT) -> set[str]:
+def add_new(
+    shown: set[str], new_ids: Iterable[str], cap: int = DEFAULT_CAP, fanout: int = DEFAULT_FANOUT
+) -> set[str]:
     """`shown` plus newly fetched assets: all of them while under `cap`, else `fanout`."""
     new = [i for i in new_ids if i not in shown]
     if len(shown) + len(new) > cap:

@@ -20,8 +20,16 @@ from typing import Any
 import ipycytoscape
 import ipywidgets
 
-DAGRE = {"name": "dagre", "rankDir": "LR", "nodeSep": 14, "rankSep": 80, "edgeSep": 6,
-         "animate": False, "fit": True, "padding": 24}
+DAGRE = {
+    "name": "dagre",
+    "rankDir": "LR",
+    "nodeSep": 14,
+    "rankSep": 80,
+    "edgeSep": 6,
+    "animate": False,
+    "fit": True,
+    "padding": 24,
+}
 PRESET = {"name": "preset", "animate": False, "fit": True, "padding": 24}
 
 
@@ -64,20 +72,24 @@ class CytoscapeView:
     def layout_name(self) -> str:
         return self.widget.cytoscape_layout["name"]
 
-    def draw(self, elements: dict, positions: dict[str, tuple[float, float]] | None = None,
-             ) -> None:
+    def draw(
+        self,
+        elements: dict,
+        positions: dict[str, tuple[float, float]] | None = None,
+    ) -> None:
         """Make the canvas show exactly `elements` (`{"nodes": [...], "edges": [...]}`),
         laid out by dagre in the browser, or at `positions` when given."""
         if positions is not None:
-            elements = {"nodes": [{**n, "position": _xy(positions[n["data"]["id"]])}
-                                  for n in elements["nodes"]], "edges": elements["edges"]}
+            elements = {
+                "nodes": [{**n, "position": _xy(positions[n["data"]["id"]])} for n in elements["nodes"]],
+                "edges": elements["edges"],
+            }
         wanted = DAGRE if positions is None else PRESET
         if self.widget.cytoscape_layout != wanted:
             self.widget.cytoscape_layout = dict(wanted)
         new_nodes = {n["data"]["id"]: n for n in elements["nodes"]}
         new_edges = {e["data"]["id"]: e for e in elements["edges"]}
-        removes = (any(i not in new_nodes for i in self._nodes)
-                   or any(i not in new_edges for i in self._edges))
+        removes = any(i not in new_nodes for i in self._nodes) or any(i not in new_edges for i in self._edges)
         retired = []
         if removes:  # start afresh: see the module docstring
             retired = [*self._nodes.values(), *self._edges.values()]
@@ -118,8 +130,7 @@ class CytoscapeView:
 
     def on_node_click(self, callback: Callable[[str, dict], None]) -> None:
         """`callback(node_id, data)` whenever a node is clicked in the browser."""
-        self.widget.on("node", "click", lambda event: callback(event["data"]["id"],
-                                                               event["data"]))
+        self.widget.on("node", "click", lambda event: callback(event["data"]["id"], event["data"]))
 
     def on_edge_hover(self, callback: Callable[[dict], None]) -> None:
         self.widget.on("edge", "mouseover", lambda event: callback(event["data"]))
@@ -136,8 +147,12 @@ def _xy(point: tuple[float, float]) -> dict[str, float]:
 
 
 def _node(element: dict) -> ipycytoscape.Node:
-    return ipycytoscape.Node(data=dict(element["data"]), classes=element.get("classes", ""),
-                             position=element.get("position", {}), grabbable=True)
+    return ipycytoscape.Node(
+        data=dict(element["data"]),
+        classes=element.get("classes", ""),
+        position=element.get("position", {}),
+        grabbable=True,
+    )
 
 
 def _edge(element: dict) -> ipycytoscape.Edge:

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from mlg.notebook.panel import subgraph_table_html
-
 from mlg.subgraph import Subgraph
 
 log = logging.getLogger(__name__)
@@ -33,8 +32,9 @@ def widgets_can_render() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def mimebundle(sub: Subgraph, include: Iterable[str] | None = None,
-               exclude: Iterable[str] | None = None) -> dict[str, Any]:
+def mimebundle(
+    sub: Subgraph, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
+) -> dict[str, Any]:
     """text/plain and text/html always; the interactive diagram when it can render."""
     bundle: dict[str, Any] = {"text/plain": repr(sub), "text/html": subgraph_table_html(sub)}
     if widgets_can_render() and (include is None or WIDGET_MIME in include):

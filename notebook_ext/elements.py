@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from mlg.notebook.collapse import DETACHED, MoreGroup
-
 from mlg.subgraph import Edge, Subgraph
 
 # kind -> (fill colour, node shape, what it is); colour-blind-safe Tableau 10 hues
@@ -49,9 +48,13 @@ def asset_label(name: str, version: str | None, deprecated: bool, unowned: bool)
     return label + (f"\n[{', '.join(marks)}]" if marks else "")
 
 
-def node_elements(sub: Subgraph, shown: Iterable[str] | None = None,
-                  impact: ImpactMarks | None = None,
-                  focus: Iterable[str] = (), selected: str | None = None) -> list[dict]:
+def node_elements(
+    sub: Subgraph,
+    shown: Iterable[str] | None = None,
+    impact: ImpactMarks | None = None,
+    focus: Iterable[str] = (),
+    selected: str | None = None,
+) -> list[dict]:
     """One Cytoscape node per shown asset, classed by kind, role and state."""
     keep = set(sub.ids if shown is None else shown)
     roots, focused = set(sub.roots), set(focus)
@@ -61,16 +64,30 @@ def node_elements(sub: Subgraph, shown: Iterable[str] | None = None,
             continue
         unowned = not sub.owners.get(a.id)
         classes = [f"kind-{a.kind}" if a.kind in KIND_STYLES else "kind-other"]
-        classes += [c for c, on in (("root", a.id in roots), ("deprecated", a.deprecated),
-                                    ("unowned", unowned), ("focus", a.id in focused),
-                                    ("selected", a.id == selected)) if on]
+        classes += [
+            c
+            for c, on in (
+                ("root", a.id in roots),
+                ("deprecated", a.deprecated),
+                ("unowned", unowned),
+                ("focus", a.id in focused),
+                ("selected", a.id == selected),
+            )
+            if on
+        ]
         if impact is not None:
             classes.append(_impact_class(a.id, impact))
-        nodes.append({
-            "data": {"id": a.id, "label": asset_label(a.name, a.version, a.deprecated, unowned),
-                     "kind": a.kind, "name": a.name},
-            "classes": " ".join(classes),
-        })
+        nodes.append(
+            {
+                "data": {
+                    "id": a.id,
+                    "label": asset_label(a.name, a.version, a.deprecated, unowned),
+                    "kind": a.kind,
+                    "name": a.name,
+                },
+                "classes": " ".join(classes),
+            }
+        )
     return nodes
 
 
@@ -87,9 +104,14 @@ def edge_element(edge: Edge) -> dict:
     """A dependency drawn in the data-flow direction: dependency -> dependent."""
     label = f"{edge.hops} hops" if edge.indirect else edge.type
     return {
-        "data": {"id": f"{edge.target}->{edge.source}:{edge.type}", "source": edge.target,
-                 "target": edge.source, "type": edge.type, "label": label,
-                 "tooltip": f"{edge.source} {label} {edge.target}"},
+        "data": {
+            "id": f"{edge.target}->{edge.source}:{edge.type}",
+            "source": edge.target,
+            "target": edge.source,
+            "type": edge.type,
+            "label": label,
+            "tooltip": f"{edge.source} {label} {edge.target}",
+        },
         "classes": "indirect" if edge.indirect else "",
     }
 
@@ -103,31 +125,58 @@ def more_elements(groups: Iterable[MoreGroup]) -> tuple[list[dict], list[dict]]:
     """A "+N more" node per group, joined to its anchor on the side the hidden ones sit."""
     nodes, edges = [], []
     for g in groups:
-        nodes.append({"data": {"id": g.id, "label": f"+{g.count} more", "kind": "more",
-                               "name": f"+{g.count} more", "anchor": g.anchor,
-                               "direction": g.direction, "count": g.count},
-                      "classes": "more"})
+        nodes.append(
+            {
+                "data": {
+                    "id": g.id,
+                    "label": f"+{g.count} more",
+                    "kind": "more",
+                    "name": f"+{g.count} more",
+                    "anchor": g.anchor,
+                    "direction": g.direction,
+                    "count": g.count,
+                },
+                "classes": "more",
+            }
+        )
         if g.direction == DETACHED:
             continue
         source, target = (g.id, g.anchor) if g.direction == "up" else (g.anchor, g.id)
-        edges.append({"data": {"id": f"{source}->{target}:more", "source": source,
-                               "target": target, "type": "more", "label": ""},
-                      "classes": "more"})
+        edges.append(
+            {
+                "data": {
+                    "id": f"{source}->{target}:more",
+                    "source": source,
+                    "target": target,
+                    "type": "more",
+                    "label": "",
+                },
+                "classes": "more",
+            }
+        )
     return nodes, edges
 
 
-def diagram_elements(sub: Subgraph, shown: Iterable[str] | None = None,
-                     groups: Iterable[MoreGroup] = (), impact: ImpactMarks | None = None,
-                     focus: Iterable[str] = (), selected: str | None = None) -> dict:
+def diagram_elements(
+    sub: Subgraph,
+    shown: Iterable[str] | None = None,
+    groups: Iterable[MoreGroup] = (),
+    impact: ImpactMarks | None = None,
+    focus: Iterable[str] = (),
+    selected: str | None = None,
+) -> dict:
     """`{"nodes": [...], "edges": [...]}` for the shown part of `sub` plus "+N more" nodes."""
     shown = set(sub.ids if shown is None else shown)
     more_nodes, more_edges = more_elements(groups)
-    return {"nodes": node_elements(sub, shown, impact, focus, selected) + more_nodes,
-            "edges": edge_elements(sub, shown) + more_edges}
+    return {
+        "nodes": node_elements(sub, shown, impact, focus, selected) + more_nodes,
+        "edges": edge_elements(sub, shown) + more_edges,
+    }
 
 
-def cut_note(sub: Subgraph, shown: Iterable[str] | None = None,
-             groups: Iterable[MoreGroup] = ()) -> str | None:
+def cut_note(
+    sub: Subgraph, shown: Iterable[str] | None = None, groups: Iterable[MoreGroup] = ()
+) -> str | None:
     """What the diagram leaves out, in words; None when it shows everything."""
     shown = set(sub.ids if shown is None else shown)
     groups = list(groups)
@@ -136,57 +185,123 @@ def cut_note(sub: Subgraph, shown: Iterable[str] | None = None,
         parts.append(f"the query was cut: {sub.truncated_reason or 'more lies beyond'}")
     hidden = sum(g.count for g in groups)
     if hidden:
-        parts.append(f"showing {len(shown & set(sub.ids))} of {len(sub.assets)} assets; "
-                     f"{hidden} folded into {len(groups)} \u201c+N more\u201d node"
-                     f"{'s' if len(groups) != 1 else ''} (click one to show more)")
+        parts.append(
+            f"showing {len(shown & set(sub.ids))} of {len(sub.assets)} assets; "
+            f"{hidden} folded into {len(groups)} \u201c+N more\u201d node"
+            f"{'s' if len(groups) != 1 else ''} (click one to show more)"
+        )
     return "; ".join(parts) or None
 
 
 def stylesheet(edge_labels: bool = False) -> list[dict]:
     """The Cytoscape.js stylesheet: colour and shape by kind, marks for state."""
     style: list[dict] = [
-        {"selector": "node", "style": {
-            "label": "data(label)", "text-wrap": "wrap", "text-max-width": LABEL_WIDTH,
-            "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
-            "width": 26, "height": 26, "border-width": 1, "border-color": "#444",
-            "background-color": OTHER_KIND[0], "shape": OTHER_KIND[1]}},
-        {"selector": "edge", "style": {
-            "width": 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
-            "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.8,
-            "font-size": 8, "color": "#555", "text-rotation": "autorotate",
-            "text-background-color": "#fff", "text-background-opacity": 0.8}},
+        {
+            "selector": "node",
+            "style": {
+                "label": "data(label)",
+                "text-wrap": "wrap",
+                "text-max-width": LABEL_WIDTH,
+                "font-size": 10,
+                "text-valign": "bottom",
+                "text-margin-y": 3,
+                "width": 26,
+                "height": 26,
+                "border-width": 1,
+                "border-color": "#444",
+                "background-color": OTHER_KIND[0],
+                "shape": OTHER_KIND[1],
+            },
+        },
+        {
+            "selector": "edge",
+            "style": {
+                "width": 1.5,
+                "line-color": "#9aa5b1",
+                "target-arrow-color": "#9aa5b1",
+                "target-arrow-shape": "triangle",
+                "curve-style": "bezier",
+                "arrow-scale": 0.8,
+                "font-size": 8,
+                "color": "#555",
+                "text-rotation": "autorotate",
+                "text-background-color": "#fff",
+                "text-background-opacity": 0.8,
+            },
+        },
     ]
     for kind, (colour, shape, _) in KIND_STYLES.items():
-        style.append({"selector": f"node.kind-{kind}",
-                      "style": {"background-color": colour, "shape": shape}})
+        style.append({"selector": f"node.kind-{kind}", "style": {"background-color": colour, "shape": shape}})
     style += [
-        {"selector": "node.root", "style": {
-            "border-width": 5, "border-color": "#111", "width": 36, "height": 36,
-            "font-weight": "bold", "font-size": 12}},
-        {"selector": "node.deprecated", "style": {
-            "background-opacity": 0.35, "border-style": "dashed", "border-width": 2,
-            "border-color": "#b00", "color": "#b00"}},
-        {"selector": "node.unowned", "style": {
-            "border-style": "dotted", "border-width": 3, "border-color": "#e67e00"}},
-        {"selector": "node.more", "style": {
-            "background-color": MORE_STYLE[0], "shape": MORE_STYLE[1], "border-style": "dashed",
-            "border-width": 2, "border-color": "#666", "width": 44, "height": 22,
-            "label": "data(label)", "text-valign": "center", "text-margin-y": 0,
-            "font-size": 9, "font-weight": "bold"}},
-        {"selector": "edge.more", "style": {"line-style": "dashed", "line-color": "#bbb",
-                                            "target-arrow-color": "#bbb"}},
+        {
+            "selector": "node.root",
+            "style": {
+                "border-width": 5,
+                "border-color": "#111",
+                "width": 36,
+                "height": 36,
+                "font-weight": "bold",
+                "font-size": 12,
+            },
+        },
+        {
+            "selector": "node.deprecated",
+            "style": {
+                "background-opacity": 0.35,
+                "border-style": "dashed",
+                "border-width": 2,
+                "border-color": "#b00",
+                "color": "#b00",
+            },
+        },
+        {
+            "selector": "node.unowned",
+            "style": {"border-style": "dotted", "border-width": 3, "border-color": "#e67e00"},
+        },
+        {
+            "selector": "node.more",
+            "style": {
+                "background-color": MORE_STYLE[0],
+                "shape": MORE_STYLE[1],
+                "border-style": "dashed",
+                "border-width": 2,
+                "border-color": "#666",
+                "width": 44,
+                "height": 22,
+                "label": "data(label)",
+                "text-valign": "center",
+                "text-margin-y": 0,
+                "font-size": 9,
+                "font-weight": "bold",
+            },
+        },
+        {
+            "selector": "edge.more",
+            "style": {"line-style": "dashed", "line-color": "#bbb", "target-arrow-color": "#bbb"},
+        },
         {"selector": "edge.indirect", "style": {"line-style": "dashed"}},
-        {"selector": "node.impact-spared", "style": {
-            "background-color": IMPACT_COLOURS["spared"], "color": "#999"}},
+        {
+            "selector": "node.impact-spared",
+            "style": {"background-color": IMPACT_COLOURS["spared"], "color": "#999"},
+        },
         {"selector": "node.impact-far", "style": {"background-color": IMPACT_COLOURS["far"]}},
         {"selector": "node.impact-near", "style": {"background-color": IMPACT_COLOURS["near"]}},
-        {"selector": "node.impact-source", "style": {
-            "background-color": IMPACT_COLOURS["source"], "border-width": 5,
-            "border-color": "#000"}},
-        {"selector": "node.focus", "style": {
-            "overlay-color": "#ffd400", "overlay-opacity": 0.45, "overlay-padding": 8}},
-        {"selector": "node.selected", "style": {
-            "overlay-color": "#1f77b4", "overlay-opacity": 0.3, "overlay-padding": 6}},
+        {
+            "selector": "node.impact-source",
+            "style": {
+                "background-color": IMPACT_COLOURS["source"],
+                "border-width": 5,
+                "border-color": "#000",
+            },
+        },
+        {
+            "selector": "node.focus",
+            "style": {"overlay-color": "#ffd400", "overlay-opacity": 0.45, "overlay-padding": 8},
+        },
+        {
+            "selector": "node.selected",
+            "style": {"overlay-color": "#1f77b4", "overlay-opacity": 0.3, "overlay-padding": 6},
+        },
     ]
     if edge_labels:
         style.append({"selector": "edge", "style": {"label": "data(label)"}})

@@ -13,9 +13,14 @@ def attach(current: Subgraph, part: Subgraph, at: str) -> Subgraph:
     """
     base = current.distances.get(at)
     extra = Subgraph(
-        part.assets, part.relations, (), False, None,
+        part.assets,
+        part.relations,
+        (),
+        False,
+        None,
         {k: base + d for k, d in part.distances.items()} if base is not None else {},
-        part.owners)
+        part.owners,
+    )
     merged = Subgraph.merge([current, extra])
     merged.roots = current.roots
     merged.truncated, merged.truncated_reason = current.truncated, current.truncated_reason
@@ -33,7 +38,7 @@ def keep_graph(sub: Subgraph, origin: Subgraph) -> Subgraph:
 
 
 def infer_direction(sub: Subgraph) -> str:
-    """"up", "down" or "both": which way the subgraph reaches from its roots."""
+    """ "up", "down" or "both": which way the subgraph reaches from its roots."""
     roots = set(sub.roots)
     up = any(e.source in roots for e in sub.relations)
     down = any(e.target in roots for e in sub.relations)

@@ -17,9 +17,13 @@ NODE_SEP = 48.0
 SWEEPS = 4
 
 
-def layered_positions(node_ids: Iterable[str], edges: Iterable[tuple[str, str]],
-                      rank_sep: float = RANK_SEP, node_sep: float = NODE_SEP,
-                      sweeps: int = SWEEPS) -> dict[str, tuple[float, float]]:
+def layered_positions(
+    node_ids: Iterable[str],
+    edges: Iterable[tuple[str, str]],
+    rank_sep: float = RANK_SEP,
+    node_sep: float = NODE_SEP,
+    sweeps: int = SWEEPS,
+) -> dict[str, tuple[float, float]]:
     """x, y per node: edges (source, target) point left to right, one column per layer."""
     order = list(dict.fromkeys(node_ids))
     known = set(order)
@@ -78,8 +82,7 @@ def _ranks(topo: list[str], succ: dict, pred: dict) -> dict[str, int]:
 
 def _sort_by_barycentre(column: list[str], neighbours: dict, layers: dict) -> None:
     # heights as drawn: every column is centred on y = 0
-    index = {v: i - (len(layer) - 1) / 2 for layer in layers.values()
-             for i, v in enumerate(layer)}
+    index = {v: i - (len(layer) - 1) / 2 for layer in layers.values() for i, v in enumerate(layer)}
     current = {v: index[v] for v in column}
 
     def key(v: str) -> float:

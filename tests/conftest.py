@@ -44,8 +44,9 @@ def graph_content(g: mlg.Graph) -> dict:
         "owners": g._rows("MATCH (o:Owner) RETURN o.* ORDER BY o.id"),
         "edges": g._rows(
             "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type, e.source, "
-            "e.first_seen, e.last_seen ORDER BY a.id, b.id, e.type"),
+            "e.first_seen, e.last_seen ORDER BY a.id, b.id, e.type"
+        ),
         "ownerships": g._rows(
-            "MATCH (a:Asset)-[r:OWNED_BY]->(o:Owner) RETURN a.id, o.id, r.role "
-            "ORDER BY a.id, o.id, r.role"),
+            "MATCH (a:Asset)-[r:OWNED_BY]->(o:Owner) RETURN a.id, o.id, r.role ORDER BY a.id, o.id, r.role"
+        ),
     }

@@ -10,6 +10,12 @@ mlg's public API, in a worker thread, and comes back as a message.
 
 from __future__ import annotations
 
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from mlg import Asset, Graph
+from mlg.subgraph import Subgraph
 from mlg.tui.labels import AssetRef
 from mlg.tui.screens.asset_view import AssetScreen
 from mlg.tui.screens.console import ConsoleScreen
@@ -20,12 +26,6 @@ from mlg.tui.screens.kind_filter import KindFilterScreen, Kinds
 from mlg.tui.screens.path import PathScreen
 from mlg.tui.screens.search import SearchScreen
 from mlg.tui.widgets.lineage_tree import LineageTree
-from textual.app import App
-from textual.binding import Binding
-from textual.screen import Screen
-
-from mlg import Asset, Graph
-from mlg.subgraph import Subgraph
 
 
 class ExploreApp(App[None]):
@@ -124,16 +124,25 @@ class ExploreApp(App[None]):
             return
         # Keys that belong to Textual's own widgets (Input, Tree), described here.
         opens = Binding("enter", "", "Open the highlighted asset")
-        self.push_screen(HelpScreen([
-            ("Everywhere", self.BINDINGS),
-            ("Asset view", AssetScreen.BINDINGS),
-            ("Lineage trees", LineageTree.BINDINGS),
-            ("Search", [Binding("enter", "", "Open the highlighted result"),
-                        *SearchScreen.BINDINGS]),
-            ("Impact and path screens", [opens, Binding("j,k", "", "Move down, up"),
-                                         *ImpactScreen.BINDINGS]),
-            ("Cypher console", [Binding("enter", "", "Run the query"),
-                                *ConsoleScreen.BINDINGS]),
-            ("Kind filter", [Binding("space", "", "Show or hide the highlighted kind"),
-                             *KindFilterScreen.BINDINGS]),
-        ]))
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("Everywhere", self.BINDINGS),
+                    ("Asset view", AssetScreen.BINDINGS),
+                    ("Lineage trees", LineageTree.BINDINGS),
+                    ("Search", [Binding("enter", "", "Open the highlighted result"), *SearchScreen.BINDINGS]),
+                    (
+                        "Impact and path screens",
+                        [opens, Binding("j,k", "", "Move down, up"), *ImpactScreen.BINDINGS],
+                    ),
+                    ("Cypher console", [Binding("enter", "", "Run the query"), *ConsoleScreen.BINDINGS]),
+                    (
+                        "Kind filter",
+                        [
+                            Binding("space", "", "Show or hide the highlighted kind"),
+                            *KindFilterScreen.BINDINGS,
+                        ],
+                    ),
+                ]
+            )
+        )

@@ -30,9 +30,15 @@ class AssetRef(Protocol):
     @property
     def version(self) -> str | None: ...
 
+
 ICONS = {
-    "dataset": "■", "feature": "◆", "model": "●", "evaluation": "✓",
-    "workflow": "↻", "service": "▲", "experiment": "★",
+    "dataset": "■",
+    "feature": "◆",
+    "model": "●",
+    "evaluation": "✓",
+    "workflow": "↻",
+    "service": "▲",
+    "experiment": "★",
 }
 
 
@@ -71,8 +77,7 @@ def path_steps(path: DependencyPath, assets: dict) -> list[tuple[Text, object]]:
     for i, asset_id in enumerate(path.assets):
         text = Text()
         if i:
-            text.append(relation_arrow(path.relations[i - 1], path.forward[i - 1]) + " ",
-                        style="dim")
+            text.append(relation_arrow(path.relations[i - 1], path.forward[i - 1]) + " ", style="dim")
         asset = assets.get(asset_id)
         text.append_text(asset_label(asset) if asset else Text(asset_id))
         steps.append((text, asset))

@@ -13,9 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from mlg.tui.app import ExploreApp
-
 import mlg
+from mlg.tui.app import ExploreApp
 
 ASSET = "model:recs.home_ranker@4"
 SIZE = (120, 40)

@@ -18,12 +18,21 @@ from mlg.schema import KINDS
 @click.option("--owner", metavar="OWNER", help="Only assets this owner (id or name) owns.")
 @click.option("--tag", metavar="TAG", help="Only assets with this tag.")
 @click.option("--domain", metavar="DOMAIN", help="Only assets of this domain.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True,
-              help="At most this many hits.")
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="At most this many hits."
+)
 @format_option("table", "json", "csv")
 @click.pass_context
-def search(ctx: click.Context, text: str, kind: str | None, owner: str | None, tag: str | None,
-           domain: str | None, limit: int, fmt: str) -> None:
+def search(
+    ctx: click.Context,
+    text: str,
+    kind: str | None,
+    owner: str | None,
+    tag: str | None,
+    domain: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
     """Find assets by id, name, description or tag, best matches first.
 
     Ranking: exact id or name, then names starting with TEXT, then full-text hits
@@ -33,10 +42,10 @@ def search(ctx: click.Context, text: str, kind: str | None, owner: str | None, t
     from mlg.search import hits_to_pandas
 
     if not text.strip() and not (kind or owner or tag or domain):
-        raise click.UsageError("give TEXT to search for, or a filter (--kind, --owner, --tag, "
-                               "--domain) to list assets")
-    hits = open_graph(ctx).search(text, kind=kind, owner=owner, tag=tag, domain=domain,
-                                  limit=limit)
+        raise click.UsageError(
+            "give TEXT to search for, or a filter (--kind, --owner, --tag, --domain) to list assets"
+        )
+    hits = open_graph(ctx).search(text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit)
     if fmt == "json":
         print_json([h.to_dict() for h in hits])
     elif fmt == "csv":
@@ -64,8 +73,13 @@ def uses(ctx: click.Context, asset: str, fmt: str) -> None:
 
 
 @click.command()
-@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
-              help="How many datasets and features to rank.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="How many datasets and features to rank.",
+)
 @format_option("table", "json")
 @click.pass_context
 def report(ctx: click.Context, top: int, fmt: str) -> None:
@@ -80,14 +94,17 @@ def report(ctx: click.Context, top: int, fmt: str) -> None:
 
 @click.command()
 @click.argument("cypher")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind $NAME (repeatable). VALUE is read as JSON when it parses, "
-                   "else as a string.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind $NAME (repeatable). VALUE is read as JSON when it parses, else as a string.",
+)
 @click.option("--write", is_flag=True, help="Allow the query to change the graph.")
 @format_option("table", "json", "csv")
 @click.pass_context
-def query(ctx: click.Context, cypher: str, params: tuple[str, ...], write: bool,
-          fmt: str) -> None:
+def query(ctx: click.Context, cypher: str, params: tuple[str, ...], write: bool, fmt: str) -> None:
     """Run one Cypher statement; read-only unless --write.
 
     Example: mlg query 'MATCH (a:Asset) WHERE a.kind = $k RETURN a.id LIMIT 5' --param k=model
@@ -134,8 +151,7 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value)
-                         and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
@@ -149,8 +165,12 @@ def _csv(frame) -> str:
     frame = frame.copy()
     for name in frame.columns:
         if frame[name].dtype == object:
-            frame[name] = [json.dumps(_plain(v), ensure_ascii=False, default=str)
-                           if isinstance(v, list | tuple | dict) else v for v in frame[name]]
+            frame[name] = [
+                json.dumps(_plain(v), ensure_ascii=False, default=str)
+                if isinstance(v, list | tuple | dict)
+                else v
+                for v in frame[name]
+            ]
     return frame.to_csv(index=False)
 
 
@@ -162,8 +182,12 @@ def _table(*columns: str):
 
     table = Table(show_edge=False, pad_edge=False)
     for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column in ("kind", "match"),
-                         justify="right" if column in ("score", "n") else "left")
+        table.add_column(
+            column,
+            overflow="fold",
+            no_wrap=column in ("kind", "match"),
+            justify="right" if column in ("score", "n") else "left",
+        )
     return table
 
 
@@ -172,14 +196,18 @@ def _print_hits(hits, text: str) -> None:
 
     out = console()
     if not hits:
-        out.print(f"no asset matches {escape(text)!r}" if text.strip()
-                  else "no asset matches these filters")
+        out.print(f"no asset matches {escape(text)!r}" if text.strip() else "no asset matches these filters")
         return
     table = _table("match", "kind", "id", "name", "tags")
     for h in hits:
         a = h.asset
-        table.add_row(h.match, f"[{kind_style(a.kind)}]{a.kind}[/]", escape(a.id),
-                      escape(a.name), escape(", ".join(a.tags)))
+        table.add_row(
+            h.match,
+            f"[{kind_style(a.kind)}]{a.kind}[/]",
+            escape(a.id),
+            escape(a.name),
+            escape(", ".join(a.tags)),
+        )
     out.print(table)
     out.print(f"[dim]{len(hits)} hit{'s' * (len(hits) != 1)}[/]")
 
@@ -189,19 +217,26 @@ def _print_consumers(result) -> None:
 
     out = console()
     a = result.asset
-    out.print(f"[bold]who uses[/] [{kind_style(a.kind)}]{a.kind}[/] [bold]{escape(a.name)}[/] "
-              f"({escape(a.id)}): {len(result.direct)} direct, "
-              f"{result.downstream_total} downstream in all")
+    out.print(
+        f"[bold]who uses[/] [{kind_style(a.kind)}]{a.kind}[/] [bold]{escape(a.name)}[/] "
+        f"({escape(a.id)}): {len(result.direct)} direct, "
+        f"{result.downstream_total} downstream in all"
+    )
     if result.direct:
         table = _table("relation", "kind", "id", "owners")
         for c in result.direct:
-            table.add_row(c.relation, f"[{kind_style(c.asset.kind)}]{c.asset.kind}[/]",
-                          escape(c.asset.id),
-                          escape(", ".join(o.id for o in c.owners)) or "[yellow]none[/]")
+            table.add_row(
+                c.relation,
+                f"[{kind_style(c.asset.kind)}]{c.asset.kind}[/]",
+                escape(c.asset.id),
+                escape(", ".join(o.id for o in c.owners)) or "[yellow]none[/]",
+            )
         out.print(table)
     if result.downstream_by_kind:
-        out.print("downstream by kind: " + ", ".join(
-            f"[{kind_style(k)}]{k}[/] {n}" for k, n in result.downstream_by_kind.items()))
+        out.print(
+            "downstream by kind: "
+            + ", ".join(f"[{kind_style(k)}]{k}[/] {n}" for k, n in result.downstream_by_kind.items())
+        )
     if result.truncated:
         out.print("[yellow]truncated: lineage deeper than the depth limit was not counted[/]")
 
@@ -210,39 +245,55 @@ def _print_report(result) -> None:
     from rich.markup import escape
 
     out = console()
-    for title, rows in (("most reused datasets", result.datasets),
-                        ("most reused features", result.features)):
+    for title, rows in (("most reused datasets", result.datasets), ("most reused features", result.features)):
         out.print(f"[bold]{title}[/] (by direct consumers)")
         if not rows:
             out.print("  none")
             continue
         table = _table("id", "direct", "downstream", "models", "services")
         for r in rows:
-            table.add_row(escape(r.asset.id), str(r.direct_consumers), str(r.downstream),
-                          str(r.models_downstream), str(r.services_downstream))
+            table.add_row(
+                escape(r.asset.id),
+                str(r.direct_consumers),
+                str(r.downstream),
+                str(r.models_downstream),
+                str(r.services_downstream),
+            )
         out.print(table)
-    out.print(f"\n[bold]assets without an owner[/]: {result.unowned_total}"
-              + (" (" + ", ".join(f"{k} {n}" for k, n in result.unowned_by_kind.items()) + ")"
-                 if result.unowned_total else ""))
+    out.print(
+        f"\n[bold]assets without an owner[/]: {result.unowned_total}"
+        + (
+            " (" + ", ".join(f"{k} {n}" for k, n in result.unowned_by_kind.items()) + ")"
+            if result.unowned_total
+            else ""
+        )
+    )
     for asset in result.unowned[:20]:
         out.print(f"  [{kind_style(asset.kind)}]{asset.kind}[/] {escape(asset.id)}")
     if len(result.unowned) > 20 or result.unowned_truncated:
-        out.print(f"  … and {result.unowned_total - min(20, len(result.unowned))} more "
-                  "(--format json lists them)")
-    out.print(f"\n[bold]deprecated assets still feeding services or tier-1 models[/]: "
-              f"{len(result.deprecated_in_use)}")
+        out.print(
+            f"  … and {result.unowned_total - min(20, len(result.unowned))} more (--format json lists them)"
+        )
+    out.print(
+        f"\n[bold]deprecated assets still feeding services or tier-1 models[/]: "
+        f"{len(result.deprecated_in_use)}"
+    )
     for dep in result.deprecated_in_use:
-        out.print(f"  [reverse red] DEPRECATED [/] {escape(dep.asset.id)} → "
-                  f"{dep.services} service(s), {dep.tier1_models} tier-1 model(s)")
+        out.print(
+            f"  [reverse red] DEPRECATED [/] {escape(dep.asset.id)} → "
+            f"{dep.services} service(s), {dep.tier1_models} tier-1 model(s)"
+        )
         for use in dep.reaches[:5]:
             route = " → ".join(use.path.assets[1:]) if use.path else use.asset.id
             out.print(f"      {escape(route)}")
         if len(dep.reaches) > 5:
             out.print(f"      … {len(dep.reaches) - 5} more")
     if result.deprecated_capped:
-        out.print(f"[yellow]{result.deprecated_consumed} deprecated assets are still used; "
-                  f"the {len(result.deprecated_in_use)} shown come from the most used "
-                  "ones followed[/]")
+        out.print(
+            f"[yellow]{result.deprecated_consumed} deprecated assets are still used; "
+            f"the {len(result.deprecated_in_use)} shown come from the most used "
+            "ones followed[/]"
+        )
     if result.paths_capped:
         out.print("[yellow]some paths were not spelled out (too many); counts are complete[/]")
 

@@ -14,9 +14,11 @@ from mlg.store import resolve_path
 
 @click.command()
 @click.argument("asset", required=False)
-@click.option("--demo", is_flag=True,
-              help="Explore the bundled sample estate in a temporary graph, deleted on exit "
-                   "(--db is not touched).")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Explore the bundled sample estate in a temporary graph, deleted on exit (--db is not touched).",
+)
 @click.pass_context
 def explore(ctx: click.Context, asset: str | None, demo: bool) -> None:
     """Walk the lifecycle graph from the keyboard: search, lineage, impact, paths, Cypher.
@@ -39,8 +41,10 @@ def explore(ctx: click.Context, asset: str | None, demo: bool) -> None:
         return
     path = resolve_path(ctx.find_root().obj.get("db"))
     if not path.exists():
-        raise MlgError(f"no graph at {path}. Load one with `mlg sample` (the sample estate) "
-                       "or `mlg ingest PATH`, or try `mlg explore --demo`.")
+        raise MlgError(
+            f"no graph at {path}. Load one with `mlg sample` (the sample estate) "
+            "or `mlg ingest PATH`, or try `mlg explore --demo`."
+        )
     with mlg.open(path, read_only=True) as graph:
         ExploreApp(graph, asset).run()
 

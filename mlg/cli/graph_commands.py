@@ -39,16 +39,22 @@ def sample(ctx: click.Context, fmt: str) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--format", "formats", multiple=True, metavar="FORMAT",
-              type=click.Choice(["auto", "manifest", "openlineage", "table", "json"]),
-              help="Input format: auto (default), manifest or openlineage; and/or output "
-                   "format: table (default) or json. Give it twice to set both.")
-@click.option("--skip-invalid", is_flag=True,
-              help="Leave out invalid OpenLineage events (and list them) instead of "
-                   "rejecting the whole ingest.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT",
+    type=click.Choice(["auto", "manifest", "openlineage", "table", "json"]),
+    help="Input format: auto (default), manifest or openlineage; and/or output "
+    "format: table (default) or json. Give it twice to set both.",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Leave out invalid OpenLineage events (and list them) instead of rejecting the whole ingest.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...],
-           skip_invalid: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], skip_invalid: bool) -> None:
     """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
     all or nothing. PATH is a file, a directory, or - for stdin."""
     from mlg.cli.lineage_commands import print_lineage_report, split_formats
@@ -57,8 +63,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...],
     graph = open_graph(ctx, write=True)
     update, close = progress_reporter()
     try:
-        report = graph.ingest(list(paths), progress=update, format=source,
-                              skip_invalid=skip_invalid)
+        report = graph.ingest(list(paths), progress=update, format=source, skip_invalid=skip_invalid)
     finally:
         close()
     _print_report(report, graph, fmt)
@@ -91,8 +96,9 @@ def show(ctx: click.Context, asset: str, fmt: str) -> None:
     detail = graph.detail(asset)
     runs = graph.runs(detail.asset.id, limit=10) if detail.asset.kind == "workflow" else None
     if fmt == "json":
-        print_json({**detail.to_dict(), **({"runs": [r.to_dict() for r in runs]}
-                                           if runs is not None else {})})
+        print_json(
+            {**detail.to_dict(), **({"runs": [r.to_dict() for r in runs]} if runs is not None else {})}
+        )
     else:
         _print_detail(detail)
         if runs:
@@ -112,9 +118,11 @@ def _print_report(report: IngestReport, graph, fmt: str) -> None:
         print_json({"path": str(graph.path), **report.to_dict()})
         return
     if not report.changed:
-        click.echo(f"nothing changed in {graph.path} "
-                   f"({report.assets_unchanged} assets, {report.relations_unchanged} relations "
-                   "already up to date)")
+        click.echo(
+            f"nothing changed in {graph.path} "
+            f"({report.assets_unchanged} assets, {report.relations_unchanged} relations "
+            "already up to date)"
+        )
         return
     click.echo(
         f"ingested into {graph.path}: "
@@ -129,11 +137,15 @@ def _print_stats(result: GraphStats) -> None:
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{result.path}[/]: {result.assets} assets, {result.relations} relations, "
-              f"{result.owners} owners ({result.unowned_assets} assets without an owner)")
+    out.print(
+        f"[bold]{result.path}[/]: {result.assets} assets, {result.relations} relations, "
+        f"{result.owners} owners ({result.unowned_assets} assets without an owner)"
+    )
     if not result.assets:
-        out.print("The graph is empty: `mlg sample` loads the sample estate, "
-                  "`mlg ingest PATH` loads your manifests.")
+        out.print(
+            "The graph is empty: `mlg sample` loads the sample estate, "
+            "`mlg ingest PATH` loads your manifests."
+        )
         return
     for title, counts, styled in (
         ("assets by kind", result.assets_by_kind, True),
@@ -154,33 +166,46 @@ def _print_detail(detail: AssetDetail) -> None:
 
     out = console()
     a = detail.asset
-    out.print(f"[bold {kind_style(a.kind)}]{a.kind}[/] [bold]{esc(a.name)}[/]"
-              + (f"  version {esc(a.version)}" if a.version else "")
-              + ("  [reverse red] DEPRECATED [/]" if a.deprecated else ""))
+    out.print(
+        f"[bold {kind_style(a.kind)}]{a.kind}[/] [bold]{esc(a.name)}[/]"
+        + (f"  version {esc(a.version)}" if a.version else "")
+        + ("  [reverse red] DEPRECATED [/]" if a.deprecated else "")
+    )
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim")
     fields.add_column()
     for label, value in (
-        ("id", a.id), ("namespace", a.namespace), ("family", a.family), ("domain", a.domain),
+        ("id", a.id),
+        ("namespace", a.namespace),
+        ("family", a.family),
+        ("domain", a.domain),
         ("tags", ", ".join(a.tags)),
-        ("owners", esc(", ".join(f"{o.name} ({o.kind}, {o.role})" for o in detail.owners))
-         or "[yellow]none[/]"),
+        (
+            "owners",
+            esc(", ".join(f"{o.name} ({o.kind}, {o.role})" for o in detail.owners)) or "[yellow]none[/]",
+        ),
         ("created", a.created_at and a.created_at.isoformat(sep=" ")),
         ("updated", a.updated_at and a.updated_at.isoformat(sep=" ")),
     ):
         if value:
             fields.add_row(label, value if label == "owners" else esc(str(value)))
     for key, value in a.props.items():
-        fields.add_row(esc(f"props.{key}"), esc(value if isinstance(value, str)
-                                                else json.dumps(value, ensure_ascii=False)))
+        fields.add_row(
+            esc(f"props.{key}"),
+            esc(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)),
+        )
     out.print(fields)
     if a.description:
         out.print(f"\n{esc(a.description.strip())}")
     if detail.siblings:
-        out.print("\n[bold]other versions[/]: " + ", ".join(
-            esc(s.id + (f" (v{s.version})" if s.version else "")) for s in detail.siblings))
-    for title, neighbours in (("upstream (depends on)", detail.upstream),
-                              ("downstream (depended on by)", detail.downstream)):
+        out.print(
+            "\n[bold]other versions[/]: "
+            + ", ".join(esc(s.id + (f" (v{s.version})" if s.version else "")) for s in detail.siblings)
+        )
+    for title, neighbours in (
+        ("upstream (depends on)", detail.upstream),
+        ("downstream (depended on by)", detail.downstream),
+    ):
         out.print(f"\n[bold]{title}[/]: {len(neighbours)}")
         if neighbours:
             table = Table(show_edge=False, show_header=False, pad_edge=False)
@@ -188,6 +213,5 @@ def _print_detail(detail: AssetDetail) -> None:
             table.add_column("kind", no_wrap=True)
             table.add_column("id", overflow="fold")
             for n in neighbours:
-                table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]",
-                              esc(n.asset.id))
+                table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]", esc(n.asset.id))
             out.print(table)

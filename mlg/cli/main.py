@@ -21,8 +21,13 @@ class MlgGroup(click.Group):
 
 
 @click.group(cls=MlgGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", envvar="MLG_DB", type=click.Path(dir_okay=False),
-              help="Graph file. Default: $MLG_DB, else graph.kuzu in the user data dir.")
+@click.option(
+    "--db",
+    "db",
+    envvar="MLG_DB",
+    type=click.Path(dir_okay=False),
+    help="Graph file. Default: $MLG_DB, else graph.kuzu in the user data dir.",
+)
 @click.version_option(package_name="mlg")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
@@ -41,8 +46,7 @@ def _register() -> None:
         query_commands,
     )
 
-    for module in (graph_commands, query_commands, explore_commands, lineage_commands,
-                   discovery_commands):
+    for module in (graph_commands, query_commands, explore_commands, lineage_commands, discovery_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -14,7 +14,11 @@ import click
 def format_option(*choices: str, default: str = "table") -> Callable:
     """`--format` with the given choices, declared once for every command."""
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
         help="table is for people; json (and csv) are stable for scripts.",
     )
 
@@ -46,8 +50,13 @@ def err_console():
 def kind_style(kind: str) -> str:
     """One colour per asset kind, used by every table."""
     return {
-        "dataset": "cyan", "feature": "green", "model": "magenta", "evaluation": "yellow",
-        "workflow": "blue", "service": "red", "experiment": "bright_white",
+        "dataset": "cyan",
+        "feature": "green",
+        "model": "magenta",
+        "evaluation": "yellow",
+        "workflow": "blue",
+        "service": "red",
+        "experiment": "bright_white",
     }.get(kind, "white")
 
 
@@ -57,8 +66,14 @@ def progress_reporter():
         return None, lambda: None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=err_console(), transient=True)
+    bar = Progress(
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console(),
+        transient=True,
+    )
     bar.start()
     task = bar.add_task("reading", total=None)
 

@@ -10,36 +10,64 @@ from mlg.cli.context import open_graph
 from mlg.cli.output import format_option, kind_style, print_json
 from mlg.schema import KINDS, RELATION_TYPES
 
-_TITLES = {"up": ("upstream of", "what it depends on"),
-           "down": ("downstream of", "what depends on it")}
+_TITLES = {"up": ("upstream of", "what it depends on"), "down": ("downstream of", "what depends on it")}
 
 
 def _lineage_options(func: Callable) -> Callable:
     """ASSET, direction, --depth and --kind: shared by `lineage` and `export`."""
-    for option in reversed((
-        click.argument("asset"),
-        click.option("--up", "direction", flag_value="up", default=True,
-                     help="What ASSET depends on (the default)."),
-        click.option("--down", "direction", flag_value="down", help="What depends on ASSET."),
-        click.option("--both", "direction", flag_value="both", help="Upstream and downstream."),
-        click.option("--depth", type=click.IntRange(min=1), default=None, metavar="N",
-                     help="Stop after N hops (default: all of it)."),
-        click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
-                     help="Keep only assets of this kind (repeatable); hops through other "
-                          "kinds become indirect edges."),
-    )):
+    for option in reversed(
+        (
+            click.argument("asset"),
+            click.option(
+                "--up",
+                "direction",
+                flag_value="up",
+                default=True,
+                help="What ASSET depends on (the default).",
+            ),
+            click.option("--down", "direction", flag_value="down", help="What depends on ASSET."),
+            click.option("--both", "direction", flag_value="both", help="Upstream and downstream."),
+            click.option(
+                "--depth",
+                type=click.IntRange(min=1),
+                default=None,
+                metavar="N",
+                help="Stop after N hops (default: all of it).",
+            ),
+            click.option(
+                "--kind",
+                "kinds",
+                multiple=True,
+                type=click.Choice(KINDS),
+                help="Keep only assets of this kind (repeatable); hops through other "
+                "kinds become indirect edges.",
+            ),
+        )
+    ):
         func = option(func)
     return func
 
 
 @click.command()
 @_lineage_options
-@click.option("--type", "types", multiple=True, type=click.Choice(RELATION_TYPES),
-              help="Follow only this relation type (repeatable).")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(RELATION_TYPES),
+    help="Follow only this relation type (repeatable).",
+)
 @format_option("table", "json", "csv")
 @click.pass_context
-def lineage(ctx: click.Context, asset: str, direction: str, depth: int | None,
-            kinds: tuple[str, ...], types: tuple[str, ...], fmt: str) -> None:
+def lineage(
+    ctx: click.Context,
+    asset: str,
+    direction: str,
+    depth: int | None,
+    kinds: tuple[str, ...],
+    types: tuple[str, ...],
+    fmt: str,
+) -> None:
     """Everything ASSET depends on (--up), what depends on it (--down), or both.
 
     json prints the subgraph (nodes, edges, truncated); csv prints the nodes table
@@ -82,8 +110,13 @@ def impact(ctx: click.Context, asset: str, fmt: str) -> None:
 @click.command("path")
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
-@click.option("--max-paths", type=click.IntRange(min=1), default=5, show_default=True,
-              help="At most this many shortest paths.")
+@click.option(
+    "--max-paths",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="At most this many shortest paths.",
+)
 @format_option("table", "json")
 @click.pass_context
 def path_command(ctx: click.Context, source: str, target: str, max_paths: int, fmt: str) -> None:
@@ -101,20 +134,41 @@ def path_command(ctx: click.Context, source: str, target: str, max_paths: int, f
 
 @click.command()
 @_lineage_options
-@click.option("--out", "out_dir", required=True, type=click.Path(), metavar="DIR",
-              help="Folder to write into (created if missing).")
-@click.option("--format", "fmt", type=click.Choice(("csv", "parquet", "json")), default="csv",
-              show_default=True, help="csv/parquet: nodes and edges files; json: subgraph.json.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(),
+    metavar="DIR",
+    help="Folder to write into (created if missing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "parquet", "json")),
+    default="csv",
+    show_default=True,
+    help="csv/parquet: nodes and edges files; json: subgraph.json.",
+)
 @click.pass_context
-def export(ctx: click.Context, asset: str, direction: str, depth: int | None,
-           kinds: tuple[str, ...], out_dir: str, fmt: str) -> None:
+def export(
+    ctx: click.Context,
+    asset: str,
+    direction: str,
+    depth: int | None,
+    kinds: tuple[str, ...],
+    out_dir: str,
+    fmt: str,
+) -> None:
     """Write the lineage of ASSET to files (columns in the README)."""
     from mlg.export import write_subgraph
 
     sub = open_graph(ctx).lineage(asset, direction, depth, kinds or None)
     files = write_subgraph(sub, out_dir, fmt)
-    click.echo(f"wrote {len(sub.assets)} assets and {len(sub.relations)} edges to {out_dir}: "
-               + ", ".join(f.name for f in files))
+    click.echo(
+        f"wrote {len(sub.assets)} assets and {len(sub.relations)} edges to {out_dir}: "
+        + ", ".join(f.name for f in files)
+    )
     if sub.truncated:
         click.echo(f"note: the lineage was cut: {sub.truncated_reason}")
 
@@ -165,8 +219,10 @@ def _print_lineage(sub, side: str) -> None:
     root = sub.asset(sub.roots[0])
     where, what = _TITLES[side]
     count = len(sub.assets) - 1
-    out.print(f"[bold]{where}[/] {_styled(root)} [bold]{escape(root.name)}[/] ({escape(root.id)})"
-              f" — {what}: {count} asset{'s' * (count != 1)}")
+    out.print(
+        f"[bold]{where}[/] {_styled(root)} [bold]{escape(root.name)}[/] ({escape(root.id)})"
+        f" — {what}: {count} asset{'s' * (count != 1)}"
+    )
     if count:
         # "via": the asset (and relation) one step nearer the root that reaches this one
         dist = sub.distances
@@ -189,14 +245,19 @@ def _print_lineage(sub, side: str) -> None:
                 continue
             if last is not None and hops != last:
                 table.add_section()
-            table.add_row(str(hops) if hops != last else "", _styled(a), _label(a),
-                          escape(via.get(a.id, "")),
-                          escape(", ".join(o.id for o in sub.owners.get(a.id, ()))))
+            table.add_row(
+                str(hops) if hops != last else "",
+                _styled(a),
+                _label(a),
+                escape(via.get(a.id, "")),
+                escape(", ".join(o.id for o in sub.owners.get(a.id, ()))),
+            )
             last = hops
         out.print(table)
     if sub.truncated:
-        out.print(f"[yellow]truncated: {escape(sub.truncated_reason or 'cut')}[/]"
-                  " (raise --depth to see further)")
+        out.print(
+            f"[yellow]truncated: {escape(sub.truncated_reason or 'cut')}[/] (raise --depth to see further)"
+        )
 
 
 def _print_impact(result) -> None:
@@ -207,8 +268,10 @@ def _print_impact(result) -> None:
     out = console()
     a = result.asset
     n = len(result.affected)
-    out.print(f"Changing {_styled(a)} [bold]{escape(a.name)}[/] ({escape(a.id)}) affects "
-              f"[bold]{n}[/] asset{'s' * (n != 1)}")
+    out.print(
+        f"Changing {_styled(a)} [bold]{escape(a.name)}[/] ({escape(a.id)}) affects "
+        f"[bold]{n}[/] asset{'s' * (n != 1)}"
+    )
     if result.truncated:
         out.print(f"[yellow]truncated: {escape(result.truncated_reason or 'cut')}[/]")
     if not n:
@@ -223,13 +286,19 @@ def _print_impact(result) -> None:
         table = _asset_table("hops", "asset", "via", "owners")
         for item in items:
             via = f"{item.path.assets[-2]} ({item.path.relations[-1]})" if item.path else "…"
-            table.add_row(str(item.distance), _label(item.asset), escape(via),
-                          escape(", ".join(o.id for o in item.owners)))
+            table.add_row(
+                str(item.distance),
+                _label(item.asset),
+                escape(via),
+                escape(", ".join(o.id for o in item.owners)),
+            )
         out.print(table)
     if result.paths_capped:
         out.print("[dim]… marks assets whose path was left out (too many assets)[/]")
-    out.print(f"\n[bold]teams to notify[/] ({len(result.teams)})"
-              + ("" if result.teams else ": [yellow]none of the affected assets has a team[/]"))
+    out.print(
+        f"\n[bold]teams to notify[/] ({len(result.teams)})"
+        + ("" if result.teams else ": [yellow]none of the affected assets has a team[/]")
+    )
     for t in result.teams:
         out.print(f"  {escape(t.owner.name)} ({escape(t.owner.id)}): {_count(t.assets)}")
     if result.people:
@@ -237,8 +306,10 @@ def _print_impact(result) -> None:
         for p in result.people:
             contact = f" <{p.owner.email}>" if p.owner.email else f" ({p.owner.id})"
             out.print(f"  {escape(p.owner.name + contact)}: {_count(p.assets)}")
-    for title, items in (("production services reached", result.services),
-                         ("experiments reached", result.experiments)):
+    for title, items in (
+        ("production services reached", result.services),
+        ("experiments reached", result.experiments),
+    ):
         out.print(f"[bold]{title}[/] ({len(items)})")
         if items:
             grid = Table.grid()
@@ -266,12 +337,13 @@ def _print_path(result) -> None:
         "same": f"{a} and {b} are the same asset.",
         "up": f"{a} depends on {b}",
         "down": f"{b} depends on {a}",
-        "undirected": f"neither depends on the other; {a} and {b} are connected "
-                      "(edges followed both ways)",
+        "undirected": f"neither depends on the other; {a} and {b} are connected (edges followed both ways)",
     }[result.direction]
     if result.direction != "same":
-        headline += f": {result.hops} hop{'s' * (result.hops != 1)}, " \
-                    f"{len(result.paths)}{'+' if result.capped else ''} shortest path{plural}"
+        headline += (
+            f": {result.hops} hop{'s' * (result.hops != 1)}, "
+            f"{len(result.paths)}{'+' if result.capped else ''} shortest path{plural}"
+        )
     out.print(headline)
     if result.direction != "same":
         out.print("[dim](arrows point from the dependent to what it depends on)[/]")

@@ -13,7 +13,14 @@ def column_lineage(graph: Graph, dataset: str, column: str | None = None) -> lis
     {column, input_dataset, input_column, transformations}."""
     asset = graph.resolve(dataset)
     lineage = asset.props.get("column_lineage") or {}
-    return [{"column": name, "input_dataset": source["dataset"], "input_column": source["field"],
-             "transformations": source.get("transformations", [])}
-            for name, sources in sorted(lineage.items()) if column in (None, name)
-            for source in sources]
+    return [
+        {
+            "column": name,
+            "input_dataset": source["dataset"],
+            "input_column": source["field"],
+            "transformations": source.get("transformations", []),
+        }
+        for name, sources in sorted(lineage.items())
+        if column in (None, name)
+        for source in sources
+    ]

@@ -62,9 +62,12 @@ def looks_like_event(value: Any) -> bool:
         return False
     if value.keys() & {"assets", "owners", "relations"}:
         return False
-    return ("eventType" in value or {"run", "job"} <= value.keys()
-            or {"producer", "schemaURL"} <= value.keys()
-            or ("eventTime" in value and bool(value.keys() & {"run", "job", "dataset"})))
+    return (
+        "eventType" in value
+        or {"run", "job"} <= value.keys()
+        or {"producer", "schemaURL"} <= value.keys()
+        or ("eventTime" in value and bool(value.keys() & {"run", "job", "dataset"}))
+    )
 
 
 def parse_event(raw: Any, location: Location) -> LineageEvent | list[Problem]:
@@ -79,8 +82,11 @@ def parse_event(raw: Any, location: Location) -> LineageEvent | list[Problem]:
     producer = checker.text(raw, "producer")
     schema_url = checker.text(raw, "schemaURL")
     if kind is None:
-        checker.add(None, "is not an OpenLineage event: it has no run, job or dataset "
-                    "(a RunEvent needs run and job, a JobEvent job, a DatasetEvent dataset)")
+        checker.add(
+            None,
+            "is not an OpenLineage event: it has no run, job or dataset "
+            "(a RunEvent needs run and job, a JobEvent job, a DatasetEvent dataset)",
+        )
         return checker.problems
     event_type = None
     if "eventType" in raw and raw["eventType"] is not None and kind == RUN_EVENT:
@@ -88,8 +94,7 @@ def parse_event(raw: Any, location: Location) -> LineageEvent | list[Problem]:
         if isinstance(value, str) and value.upper() in EVENT_TYPES:
             event_type = value.upper()
         else:
-            checker.add("eventType", f"must be one of {', '.join(EVENT_TYPES)}, "
-                        f"got {_short(value)}")
+            checker.add("eventType", f"must be one of {', '.join(EVENT_TYPES)}, got {_short(value)}")
     run_id, run_facets = None, {}
     if kind == RUN_EVENT:
         run = checker.mapping(raw, "run", required=True)
@@ -116,10 +121,20 @@ def parse_event(raw: Any, location: Location) -> LineageEvent | list[Problem]:
     if checker.problems:
         return checker.problems
     return LineageEvent(
-        kind=kind, event_time=event_time, producer=producer, schema_url=schema_url,
-        location=location, event_type=event_type, run_id=run_id, run_facets=run_facets,
-        job_namespace=job_namespace, job_name=job_name, job_facets=job_facets,
-        inputs=inputs, outputs=outputs, dataset=dataset,
+        kind=kind,
+        event_time=event_time,
+        producer=producer,
+        schema_url=schema_url,
+        location=location,
+        event_type=event_type,
+        run_id=run_id,
+        run_facets=run_facets,
+        job_namespace=job_namespace,
+        job_name=job_name,
+        job_facets=job_facets,
+        inputs=inputs,
+        outputs=outputs,
+        dataset=dataset,
     )
 
 
@@ -177,38 +192,44 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(self, fld: str | None, message: str) -> None:
-        self.problems.append(Problem(self.location.file, self.location.record, self.record_id,
-                                     fld, message))
+        self.problems.append(Problem(self.location.file, self.location.record, self.record_id, fld, message))
 
     def text(self, obj: dict[str, Any], key: str, prefix: str = "") -> str | None:
         value = obj.get(key)
         if isinstance(value, str) and value.strip():
             return value
-        self.add(prefix + key, "is required" if key not in obj
-                 else f"expected a non-empty string, got {_short(value)}")
+        self.add(
+            prefix + key,
+            "is required" if key not in obj else f"expected a non-empty string, got {_short(value)}",
+        )
         return None
 
     def timestamp(self, obj: dict[str, Any], key: str) -> datetime | None:
         value = obj.get(key)
         if not isinstance(value, str):
-            self.add(key, "is required" if key not in obj
-                     else f"expected an ISO-8601 timestamp string, got {_short(value)}")
+            self.add(
+                key,
+                "is required"
+                if key not in obj
+                else f"expected an ISO-8601 timestamp string, got {_short(value)}",
+            )
             return None
         parsed = parse_timestamp(value)
         if parsed is None:
-            self.add(key, f"{value!r} is not an ISO-8601 timestamp "
-                     "(e.g. 2024-05-01T12:00:00.000Z)")
+            self.add(key, f"{value!r} is not an ISO-8601 timestamp (e.g. 2024-05-01T12:00:00.000Z)")
         return parsed
 
-    def mapping(self, obj: dict[str, Any], key: str, prefix: str = "",
-                required: bool = False) -> dict[str, Any] | None:
+    def mapping(
+        self, obj: dict[str, Any], key: str, prefix: str = "", required: bool = False
+    ) -> dict[str, Any] | None:
         value = obj.get(key)
         if isinstance(value, dict):
             return value
         if value is None and not required:
             return None
-        self.add(prefix + key, "is required" if key not in obj
-                 else f"expected an object, got {_type_name(value)}")
+        self.add(
+            prefix + key, "is required" if key not in obj else f"expected an object, got {_type_name(value)}"
+        )
         return None
 
     def facets(self, obj: dict[str, Any], where: str, key: str = "facets") -> dict[str, Any]:
@@ -220,8 +241,11 @@ class _Checker:
             return {}
         # a facet that is not an object carries nothing we can use; a deleted one
         # ({"_deleted": true}) says the facet no longer applies
-        return {name: facet for name, facet in value.items()
-                if isinstance(facet, dict) and not facet.get("_deleted")}
+        return {
+            name: facet
+            for name, facet in value.items()
+            if isinstance(facet, dict) and not facet.get("_deleted")
+        }
 
     def datasets(self, raw: dict[str, Any], key: str, io_key: str) -> tuple[DatasetRef, ...]:
         value = raw.get(key)
@@ -253,8 +277,13 @@ class _Checker:
 
 def _type_name(value: object) -> str:
     return {
-        dict: "an object", list: "a list", str: "a string", int: "an integer",
-        float: "a number", bool: "a boolean", type(None): "null",
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        type(None): "null",
     }.get(type(value), type(value).__name__)
 
 

@@ -42,29 +42,49 @@ class LineageIngestReport(IngestReport):
         return data
 
 
-def ingest_sources(graph: Graph, paths: Iterable[str | os.PathLike[str]], fmt: str = "auto",
-                   skip_invalid: bool = False, progress=None) -> IngestReport:
+def ingest_sources(
+    graph: Graph,
+    paths: Iterable[str | os.PathLike[str]],
+    fmt: str = "auto",
+    skip_invalid: bool = False,
+    progress=None,
+) -> IngestReport:
     """Read files, directories or "-" (stdin) and ingest manifests and events together."""
     found = read_inputs(paths, fmt)
     if not found.events and not found.problems:
         return graph.ingest_batch(found.manifests, progress=progress)
-    return ingest_events(graph, found.events, skip_invalid=skip_invalid,
-                         manifests=found.manifests, read_problems=found.problems,
-                         files=found.files, progress=progress)
+    return ingest_events(
+        graph,
+        found.events,
+        skip_invalid=skip_invalid,
+        manifests=found.manifests,
+        read_problems=found.problems,
+        files=found.files,
+        progress=progress,
+    )
 
 
-def ingest_events(graph: Graph, events: Iterable[Any], *, skip_invalid: bool = False,
-                  manifests: Batch | None = None, read_problems: Iterable[Problem] = (),
-                  files: Iterable[str] = (), source: str = "<python>",
-                  progress=None) -> LineageIngestReport:
+def ingest_events(
+    graph: Graph,
+    events: Iterable[Any],
+    *,
+    skip_invalid: bool = False,
+    manifests: Batch | None = None,
+    read_problems: Iterable[Problem] = (),
+    files: Iterable[str] = (),
+    source: str = "<python>",
+    progress=None,
+) -> LineageIngestReport:
     """Validate, map and write OpenLineage events (dicts, or (dict, Location) pairs).
 
     Invalid events reject the whole call (IngestError naming each one's file and
     index) unless `skip_invalid`, which leaves them out and lists them in the report.
     """
     graph._require_writable()
-    located = [item if isinstance(item, tuple) else (item, Location(source, f"events[{i}]"))
-               for i, item in enumerate(events)]
+    located = [
+        item if isinstance(item, tuple) else (item, Location(source, f"events[{i}]"))
+        for i, item in enumerate(events)
+    ]
     problems: list[Problem] = list(read_problems)
     parsed: list[LineageEvent] = []
     if progress:
@@ -83,8 +103,10 @@ def ingest_events(graph: Graph, events: Iterable[Any], *, skip_invalid: bool = F
         mapped = map_events(parsed, AssetIndex(graph, manifests))
         batch = Batch(files=list(manifests.files) if manifests and manifests.files else files)
         if manifests is not None:
-            batch.assets = [(mapped.manifest_assets.get(r.get("id"), r)
-                             if isinstance(r, dict) else r, loc) for r, loc in manifests.assets]
+            batch.assets = [
+                (mapped.manifest_assets.get(r.get("id"), r) if isinstance(r, dict) else r, loc)
+                for r, loc in manifests.assets
+            ]
             batch.owners, batch.relations = list(manifests.owners), list(manifests.relations)
             batch.read_problems = list(manifests.read_problems)
         mapped.batch.files = []
@@ -100,8 +122,13 @@ def ingest_events(graph: Graph, events: Iterable[Any], *, skip_invalid: bool = F
             continue
         base = {f.name: getattr(report, f.name) for f in fields(IngestReport)}
         base["files"] = tuple(dict.fromkeys([*report.files, *files]))
-        return LineageIngestReport(**base, events=len(parsed), skipped=tuple(skipped),
-                                   runs_added=mapped.runs_added, runs_updated=mapped.runs_updated)
+        return LineageIngestReport(
+            **base,
+            events=len(parsed),
+            skipped=tuple(skipped),
+            runs_added=mapped.runs_added,
+            runs_updated=mapped.runs_updated,
+        )
     raise IngestError(skipped[:MAX_PROBLEMS], len(skipped))
 
 

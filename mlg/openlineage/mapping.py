@@ -89,10 +89,10 @@ class AssetIndex:
         self.empty = graph is None or graph._count("MATCH (a:Asset) RETURN count(*)") == 0
         self.pending: dict[str, dict[str, Any]] = {}
         self.pending_owners: dict[str, dict[str, Any]] = {}
-        for record, _ in (pending.assets if pending else ()):
+        for record, _ in pending.assets if pending else ():
             if isinstance(record, dict) and isinstance(record.get("id"), str):
                 self.pending.setdefault(record["id"], record)
-        for record, _ in (pending.owners if pending else ()):
+        for record, _ in pending.owners if pending else ():
             if isinstance(record, dict) and isinstance(record.get("id"), str):
                 self.pending_owners.setdefault(record["id"], record)
         self._by_name: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -115,23 +115,32 @@ class AssetIndex:
             ns, name = record.get("namespace"), record.get("name", asset_id)
             if isinstance(ns, str) and isinstance(name, str):
                 self._by_name.setdefault((ns, name), []).append(
-                    {"id": asset_id, "kind": record.get("kind"), "version": _text(record.get("version")),
-                     "created_at": None, "pending": True})
+                    {
+                        "id": asset_id,
+                        "kind": record.get("kind"),
+                        "version": _text(record.get("version")),
+                        "created_at": None,
+                        "pending": True,
+                    }
+                )
         if self.empty or not keys:
             return
         names = sorted({name for _, name in keys})
         rows = self.graph._rows(
             "MATCH (a:Asset) WHERE a.name IN $names RETURN a.id AS id, a.kind AS kind, "
             "a.namespace AS namespace, a.name AS name, a.version AS version, "
-            "a.created_at AS created_at", {"names": names})
+            "a.created_at AS created_at",
+            {"names": names},
+        )
         for row in rows:
             key = (row.pop("namespace"), row.pop("name"))
             if key in keys and row["id"] not in self.pending:
                 self._by_name.setdefault(key, []).append({**row, "pending": False})
         self.aliases.update(existing_aliases(self.graph, {dataset_id(*k) for k in keys}))
 
-    def find(self, namespace: str, name: str, kinds: tuple[str, ...],
-             version: str | None = None) -> str | None:
+    def find(
+        self, namespace: str, name: str, kinds: tuple[str, ...], version: str | None = None
+    ) -> str | None:
         """The id of the existing asset of one of `kinds` named namespace/name, if any."""
         found = [c for c in self._by_name.get((namespace, name), ()) if c["kind"] in kinds]
         if not found:
@@ -146,8 +155,8 @@ class AssetIndex:
 
     def add_name(self, namespace: str, name: str, asset_id: str, kind: str) -> None:
         self._by_name.setdefault((namespace, name), []).append(
-            {"id": asset_id, "kind": kind, "version": None, "created_at": datetime.max,
-             "pending": True})
+            {"id": asset_id, "kind": kind, "version": None, "created_at": datetime.max, "pending": True}
+        )
 
     def rows(self, ids: set[str]) -> dict[str, dict[str, Any]]:
         """The graph's rows of the assets among `ids` (props decoded)."""
@@ -155,18 +164,23 @@ class AssetIndex:
         if self.empty or not ids:
             return {}
         columns = ", ".join(f"a.{n} AS {n}" for n, _ in ASSET_COLUMNS)
-        rows = self.graph._rows(f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {columns}",
-                                {"ids": _ids_table(ids)})
-        return {r["id"]: {**r, "props": json.loads(r["props"] or "{}"),
-                          "tags": list(r["tags"] or ())} for r in rows}
+        rows = self.graph._rows(
+            f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {columns}", {"ids": _ids_table(ids)}
+        )
+        return {
+            r["id"]: {**r, "props": json.loads(r["props"] or "{}"), "tags": list(r["tags"] or ())}
+            for r in rows
+        }
 
     def ownerships(self, ids: set[str]) -> dict[str, list[tuple[str, str]]]:
         ids = {i for i in ids if i not in self.pending}
         if self.empty or not ids:
             return {}
-        rows = self.graph._rows("LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-                                "RETURN id, w.id AS owner, o.role AS role ORDER BY owner, role",
-                                {"ids": _ids_table(ids)})
+        rows = self.graph._rows(
+            "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
+            "RETURN id, w.id AS owner, o.role AS role ORDER BY owner, role",
+            {"ids": _ids_table(ids)},
+        )
         owned: dict[str, list[tuple[str, str]]] = {}
         for r in rows:
             owned.setdefault(r["id"], []).append((r["owner"], r["role"]))
@@ -175,9 +189,13 @@ class AssetIndex:
     def owners(self) -> list[dict[str, Any]]:
         """Every known owner: few enough to match OpenLineage owner names in Python."""
         if self._owners is None:
-            self._owners = [] if self.graph is None else self.graph._rows(
-                "MATCH (o:Owner) RETURN o.id AS id, o.kind AS kind, o.name AS name, "
-                "o.email AS email")
+            self._owners = (
+                []
+                if self.graph is None
+                else self.graph._rows(
+                    "MATCH (o:Owner) RETURN o.id AS id, o.kind AS kind, o.name AS name, o.email AS email"
+                )
+            )
             self._owners += [r for r in self.pending_owners.values()]
         return self._owners
 
@@ -185,17 +203,20 @@ class AssetIndex:
         if self.empty or not ids:
             return {}
         io = existing_io(self.graph, ids)
-        return {run_id: stored_run(row, io.get(run_id))
-                for run_id, row in existing_runs(self.graph, ids).items()}
+        return {
+            run_id: stored_run(row, io.get(run_id)) for run_id, row in existing_runs(self.graph, ids).items()
+        }
 
     def reverse_edges(self, pairs: set[tuple[str, str]], rtype: str) -> set[tuple[str, str]]:
         """The (a, b) among `pairs` with an edge b -rtype-> a in the graph."""
         if self.empty or not pairs:
             return set()
         table = pa.table({"src": [b for _, b in pairs], "dst": [a for a, _ in pairs]})
-        rows = self.graph._rows("LOAD FROM $pairs MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->"
-                                "(b:Asset {id: dst}) WHERE e.type = $rtype RETURN src, dst",
-                                {"pairs": table, "rtype": rtype})
+        rows = self.graph._rows(
+            "LOAD FROM $pairs MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->"
+            "(b:Asset {id: dst}) WHERE e.type = $rtype RETURN src, dst",
+            {"pairs": table, "rtype": rtype},
+        )
         return {(r["dst"], r["src"]) for r in rows}
 
 
@@ -243,8 +264,11 @@ class _Builder:
         for dataset in outputs:
             self._edge(dataset, workflow, "produced_by", event)
         if event.kind == RUN_EVENT:
-            io_facets = {asset: ref.io_facets for asset, ref in
-                         zip(inputs + outputs, event.inputs + event.outputs) if ref.io_facets}
+            io_facets = {
+                asset: ref.io_facets
+                for asset, ref in zip(inputs + outputs, event.inputs + event.outputs)
+                if ref.io_facets
+            }
             row = run_from_event(event, workflow, inputs, outputs, io_facets)
             previous = self.runs.get(event.run_id)
             if previous is None:
@@ -259,8 +283,11 @@ class _Builder:
         facets = event.job_facets
         self._common_facets(draft, facets, event)
         job_type = facets.get("jobType", {})
-        for key, prop in (("jobType", "job_type"), ("integration", "integration"),
-                          ("processingType", "processing_type")):
+        for key, prop in (
+            ("jobType", "job_type"),
+            ("integration", "integration"),
+            ("processingType", "processing_type"),
+        ):
             if isinstance(job_type.get(key), str):
                 draft.props[prop] = job_type[key]
         location = facets.get("sourceCodeLocation", {})
@@ -284,9 +311,16 @@ class _Builder:
         identifiers = _identifiers(ref)
         # an asset that already has one of the names wins; else a TABLE symlink (the
         # warehouse name) is the canonical name, else the name the event used
-        asset_id = next(filter(None, (self._named(ns, name, version) or
-                                      self.index.aliases.get(dataset_id(ns, name))
-                                      for ns, name in identifiers)), None)
+        asset_id = next(
+            filter(
+                None,
+                (
+                    self._named(ns, name, version) or self.index.aliases.get(dataset_id(ns, name))
+                    for ns, name in identifiers
+                ),
+            ),
+            None,
+        )
         ns, name = identifiers[0]
         if asset_id is None:
             tables = sorted(k for k, t in zip(identifiers[1:], _symlink_types(ref)) if t == "TABLE")
@@ -313,11 +347,12 @@ class _Builder:
         source = facets.get("dataSource", {})
         if isinstance(source.get("uri") or source.get("name"), str):
             draft.props["datasource"] = source.get("uri") or source.get("name")
-        for facet, key, prop in (("storage", "storageLayer", "storage_layer"),
-                                 ("storage", "fileFormat", "file_format"),
-                                 ("datasetType", "datasetType", "dataset_type"),
-                                 ("lifecycleStateChange", "lifecycleStateChange",
-                                  "lifecycle_state")):
+        for facet, key, prop in (
+            ("storage", "storageLayer", "storage_layer"),
+            ("storage", "fileFormat", "file_format"),
+            ("datasetType", "datasetType", "dataset_type"),
+            ("lifecycleStateChange", "lifecycleStateChange", "lifecycle_state"),
+        ):
             value = facets.get(facet, {}).get(key)
             if isinstance(value, str):
                 draft.props[prop] = value
@@ -327,11 +362,15 @@ class _Builder:
         """The asset whose own namespace and name these are (not an alias)."""
         own_id = dataset_id(ns, name)
         return self.index.find(ns, name, DATASET_KINDS, version) or (
-            own_id if own_id in self.drafts else None)
+            own_id if own_id in self.drafts else None
+        )
 
     def _resolve(self, ns: str, name: str) -> str:
-        return (self._named(ns, name, None) or self.index.aliases.get(dataset_id(ns, name))
-                or dataset_id(ns, name))
+        return (
+            self._named(ns, name, None)
+            or self.index.aliases.get(dataset_id(ns, name))
+            or dataset_id(ns, name)
+        )
 
     def _draft(self, asset_id: str, kind: str, ns: str, name: str, event: LineageEvent) -> _Draft:
         draft = self.drafts.get(asset_id)
@@ -347,8 +386,7 @@ class _Builder:
         owners = facets.get("ownership", {}).get("owners")
         if isinstance(owners, list):
             for owner in owners:
-                if isinstance(owner, dict) and isinstance(owner.get("name"), str) \
-                        and owner["name"].strip():
+                if isinstance(owner, dict) and isinstance(owner.get("name"), str) and owner["name"].strip():
                     self._owner(draft, owner, event.location)
         tags = facets.get("tags", {}).get("tags")
         if isinstance(tags, list):
@@ -384,7 +422,8 @@ class _Builder:
         for o in known:
             email = (o.get("email") or "").lower()
             if lowered in (email, (o.get("name") or "").lower()) or (
-                    "@" not in lowered and email.split("@")[0] == lowered and o.get("kind") == kind):
+                "@" not in lowered and email.split("@")[0] == lowered and o.get("kind") == kind
+            ):
                 return o["id"]
         if raw not in self.new_owners:
             record = {"id": raw, "kind": kind, "name": bare}
@@ -402,8 +441,10 @@ class _Builder:
                 continue
             kept = []
             for item in inputs:
-                if not (isinstance(item, dict) and all(isinstance(item.get(k), str)
-                                                       for k in ("namespace", "name", "field"))):
+                if not (
+                    isinstance(item, dict)
+                    and all(isinstance(item.get(k), str) for k in ("namespace", "name", "field"))
+                ):
                     continue
                 source = self._resolve(item["namespace"], item["name"])
                 entry: dict[str, Any] = {"dataset": source, "field": item["field"]}
@@ -411,7 +452,9 @@ class _Builder:
                 if isinstance(transformations, list) and transformations:
                     entry["transformations"] = [
                         {k: t[k] for k in ("type", "subtype", "description", "masking") if k in t}
-                        for t in transformations if isinstance(t, dict)]
+                        for t in transformations
+                        if isinstance(t, dict)
+                    ]
                 elif isinstance(spec.get("transformationType"), str):
                     entry["transformations"] = [{"type": spec["transformationType"]}]
                 kept.append(entry)
@@ -421,10 +464,12 @@ class _Builder:
     def _edge(self, src: str, dst: str, rtype: str, event: LineageEvent) -> None:
         edge = self.edges.get((src, dst, rtype))
         if edge is None:
-            self.edges[(src, dst, rtype)] = {"first_seen": event.event_time,
-                                             "last_seen": event.event_time,
-                                             "producer": event.producer,
-                                             "location": event.location}
+            self.edges[(src, dst, rtype)] = {
+                "first_seen": event.event_time,
+                "last_seen": event.event_time,
+                "producer": event.producer,
+                "location": event.location,
+            }
             return
         edge["first_seen"] = min(edge["first_seen"], event.event_time)
         if event.event_time >= edge["last_seen"]:
@@ -448,11 +493,17 @@ class _Builder:
                 record = {k: v for k, v in rows[draft.id].items() if k != "updated_at"}
                 if record["created_at"] is not None and draft.first_seen < record["created_at"]:
                     record["created_at"] = draft.first_seen  # seen earlier than known
-                batch.assets.append((_overlay(record, draft, "graph", owned.get(draft.id, [])),
-                                     draft.location))
+                batch.assets.append(
+                    (_overlay(record, draft, "graph", owned.get(draft.id, [])), draft.location)
+                )
             else:
-                record = {"id": draft.id, "kind": draft.kind, "name": draft.name,
-                          "namespace": draft.namespace, "created_at": draft.first_seen}
+                record = {
+                    "id": draft.id,
+                    "kind": draft.kind,
+                    "name": draft.name,
+                    "namespace": draft.namespace,
+                    "created_at": draft.first_seen,
+                }
                 batch.assets.append((_overlay(record, draft, "new"), draft.location))
         for record, location in self.new_owners.values():
             batch.owners.append((record, location))
@@ -467,8 +518,12 @@ class _Builder:
                 mapped.runs_added += 1
             else:
                 mapped.runs_updated += 1
-            batch.runs.append(({**merged, "inputs": sorted(merged["inputs"]),
-                                "outputs": sorted(merged["outputs"])}, location))
+            batch.runs.append(
+                (
+                    {**merged, "inputs": sorted(merged["inputs"]), "outputs": sorted(merged["outputs"])},
+                    location,
+                )
+            )
         for alias, (asset_id, location) in self.aliases.items():
             batch.aliases.append(({"id": alias, "asset": asset_id}, location))
         return mapped
@@ -481,14 +536,24 @@ class _Builder:
         for (src, dst, rtype), edge in self.edges.items():
             if rtype == "reads" and (src, dst) in skip:
                 continue
-            batch.relations.append(({"from": src, "to": dst, "type": rtype,
-                                     "source": SOURCE_PREFIX + edge["producer"],
-                                     "first_seen": edge["first_seen"],
-                                     "last_seen": edge["last_seen"]}, edge["location"]))
+            batch.relations.append(
+                (
+                    {
+                        "from": src,
+                        "to": dst,
+                        "type": rtype,
+                        "source": SOURCE_PREFIX + edge["producer"],
+                        "first_seen": edge["first_seen"],
+                        "last_seen": edge["last_seen"],
+                    },
+                    edge["location"],
+                )
+            )
 
 
-def _overlay(record: dict[str, Any], draft: _Draft, origin: str,
-             owners: list[tuple[str, str]] = ()) -> dict[str, Any]:
+def _overlay(
+    record: dict[str, Any], draft: _Draft, origin: str, owners: list[tuple[str, str]] = ()
+) -> dict[str, Any]:
     """`record` (an asset "new" from the events, as the "graph" holds it, or a "manifest"
     record of the same ingest) with what the events say laid over it. A manifest
     record's fields of the wrong shape are left as they are for validation to report."""
@@ -507,20 +572,24 @@ def _overlay(record: dict[str, Any], draft: _Draft, origin: str,
             props["dataset_version"] = draft.dataset_version
             # the version column follows the dataset's own version, unless a manifest
             # gave the asset a version of its own
-            if origin == "new" or record.get("version") is None or (
-                    origin == "graph" and record["version"] == previous_version):
+            if (
+                origin == "new"
+                or record.get("version") is None
+                or (origin == "graph" and record["version"] == previous_version)
+            ):
                 record["version"] = draft.dataset_version
         if props or "props" in record:
             record["props"] = props
     if draft.owners and isinstance(record.get("owners", []), list | type(None)):
-        current = [{"id": o, "role": r} for o, r in owners] if origin == "graph" else \
-            list(record.get("owners") or [])
-        have = {o if isinstance(o, str) else o.get("id") if isinstance(o, dict) else None
-                for o in current}
+        current = (
+            [{"id": o, "role": r} for o, r in owners]
+            if origin == "graph"
+            else list(record.get("owners") or [])
+        )
+        have = {o if isinstance(o, str) else o.get("id") if isinstance(o, dict) else None for o in current}
         for owner_id, role in draft.owners:
             if owner_id not in have:
-                current.append(owner_id if role == DEFAULT_OWNER_ROLE
-                               else {"id": owner_id, "role": role})
+                current.append(owner_id if role == DEFAULT_OWNER_ROLE else {"id": owner_id, "role": role})
                 have.add(owner_id)
         record["owners"] = current
     return record
@@ -549,8 +618,15 @@ def _symlinks(ref: DatasetRef) -> list[dict[str, Any]]:
     idents = ref.facets.get("symlinks", {}).get("identifiers")
     if not isinstance(idents, list):
         return []
-    return [i for i in idents if isinstance(i, dict) and isinstance(i.get("namespace"), str)
-            and isinstance(i.get("name"), str) and i["namespace"] and i["name"]]
+    return [
+        i
+        for i in idents
+        if isinstance(i, dict)
+        and isinstance(i.get("namespace"), str)
+        and isinstance(i.get("name"), str)
+        and i["namespace"]
+        and i["name"]
+    ]
 
 
 def _symlink_types(ref: DatasetRef) -> list[str]:
@@ -571,16 +647,18 @@ def _column_inputs(ref: DatasetRef) -> set[tuple[str, str]]:
     if isinstance(fields, dict):
         for spec in fields.values():
             for item in (spec.get("inputFields") or []) if isinstance(spec, dict) else []:
-                if isinstance(item, dict) and isinstance(item.get("namespace"), str) \
-                        and isinstance(item.get("name"), str):
+                if (
+                    isinstance(item, dict)
+                    and isinstance(item.get("namespace"), str)
+                    and isinstance(item.get("name"), str)
+                ):
                     keys.add((item["namespace"], item["name"]))
     return keys
 
 
 def _parent_job(event: LineageEvent) -> tuple[str, str] | None:
     job = event.run_facets.get("parent", {}).get("job")
-    if isinstance(job, dict) and isinstance(job.get("namespace"), str) \
-            and isinstance(job.get("name"), str):
+    if isinstance(job, dict) and isinstance(job.get("namespace"), str) and isinstance(job.get("name"), str):
         return job["namespace"], job["name"]
     return None
 
@@ -605,8 +683,7 @@ def _tag(tag: Any) -> str | None:
     key, value = tag["key"].strip(), tag.get("value")
     if not key:
         return None
-    if value is None or value is True or (isinstance(value, str)
-                                          and value.strip().lower() in ("", "true")):
+    if value is None or value is True or (isinstance(value, str) and value.strip().lower() in ("", "true")):
         return key
     return f"{key}:{value}"
 

@@ -51,8 +51,9 @@ def read_inputs(paths: Iterable[str | os.PathLike[str]], fmt: str = "auto") -> I
 
 def _sources(paths: Iterable[str | os.PathLike[str]], fmt: str):
     """(name, text or None) for each input file; text is read later for real files."""
-    suffixes = {"manifest": (*MANIFEST_SUFFIXES, ".json"),
-                "openlineage": (".json", *NDJSON_SUFFIXES)}.get(fmt, INPUT_SUFFIXES)
+    suffixes = {"manifest": (*MANIFEST_SUFFIXES, ".json"), "openlineage": (".json", *NDJSON_SUFFIXES)}.get(
+        fmt, INPUT_SUFFIXES
+    )
     missing: list[Problem] = []
     found: list[tuple[str, str | None]] = []
     for raw in paths:
@@ -61,12 +62,17 @@ def _sources(paths: Iterable[str | os.PathLike[str]], fmt: str):
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in suffixes)
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
             if not files:
-                missing.append(Problem(str(path), "directory", None, None,
-                                       "holds no " + ", ".join(suffixes[:-1])
-                                       + f" or {suffixes[-1]} file"))
+                missing.append(
+                    Problem(
+                        str(path),
+                        "directory",
+                        None,
+                        None,
+                        "holds no " + ", ".join(suffixes[:-1]) + f" or {suffixes[-1]} file",
+                    )
+                )
             found.extend((str(p), None) for p in files)
         elif path.is_file():
             found.append((str(path), None))
@@ -97,8 +103,9 @@ def _read_one(found: Input, name: str, text: str | None, fmt: str) -> None:
             found.manifests.extend(_manifest(name, text))
             return
     if events is None:
-        found.problems.append(Problem(name, "file", None, None,
-                                      f"is not JSON, a JSON array or NDJSON: {error}"))
+        found.problems.append(
+            Problem(name, "file", None, None, f"is not JSON, a JSON array or NDJSON: {error}")
+        )
         return
     found.events.extend((event, Location(name, where)) for event, where in events)
 

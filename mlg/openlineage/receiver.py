@@ -44,10 +44,19 @@ def default_spool(graph_path: Path) -> Path:
 class LineageReceiver:
     """The HTTP server, the spool and the applier; `start()`/`stop()`, or `serve()`."""
 
-    def __init__(self, graph_path: str | Path, *, host: str = "127.0.0.1", port: int = 5000,
-                 api_key: str | None = None, spool_dir: str | Path | None = None,
-                 batch_size: int = 500, linger: float = 0.25, retry_seconds: float = 1.0,
-                 log: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        graph_path: str | Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 5000,
+        api_key: str | None = None,
+        spool_dir: str | Path | None = None,
+        batch_size: int = 500,
+        linger: float = 0.25,
+        retry_seconds: float = 1.0,
+        log: Callable[[str], None] | None = None,
+    ):
         self.graph_path = Path(graph_path)
         self.spool = Spool(spool_dir or default_spool(self.graph_path))
         self.host, self.port = host, port
@@ -72,8 +81,7 @@ class LineageReceiver:
             self._server = _Server((self.host, self.port), _Handler, self)
         except OSError as exc:
             self.spool.release()
-            raise MlgError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") \
-                from None
+            raise MlgError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
         self.port = self._server.server_address[1]
         self._threads = [
             threading.Thread(target=self._server.serve_forever, name="mlg-http", daemon=True),
@@ -102,8 +110,11 @@ class LineageReceiver:
     def serve(self, announce: Callable[[str], None] = print) -> None:
         """Run until SIGINT or SIGTERM."""
         self.start()
-        announce(f"listening on {self.url} (graph {self.graph_path}, spool {self.spool.directory}"
-                 + (", API key required" if self.api_key else "") + ")")
+        announce(
+            f"listening on {self.url} (graph {self.graph_path}, spool {self.spool.directory}"
+            + (", API key required" if self.api_key else "")
+            + ")"
+        )
         if self.log is _silent:
             self.log = announce
         stop = threading.Event()
@@ -117,10 +128,15 @@ class LineageReceiver:
             self.stop()
 
     def status(self) -> dict[str, Any]:
-        return {"pending": self.spool.count(), "applied": self.applied,
-                "rejected": self.spool.rejected_count(), "state": self.state,
-                "last_error": self.last_error, "graph": str(self.graph_path),
-                "spool": str(self.spool.directory)}
+        return {
+            "pending": self.spool.count(),
+            "applied": self.applied,
+            "rejected": self.spool.rejected_count(),
+            "state": self.state,
+            "last_error": self.last_error,
+            "graph": str(self.graph_path),
+            "spool": str(self.spool.directory),
+        }
 
     def wait_until_applied(self, timeout: float = 60.0) -> bool:
         """True once the spool is empty (for tests and benchmarks)."""
@@ -144,9 +160,10 @@ class LineageReceiver:
             return 400, {"error": "send one OpenLineage event per request, not a list"}
         result = parse_event(event, Location("<request>", "event"))
         if isinstance(result, list):
-            return 400, {"error": "invalid OpenLineage event; nothing was stored",
-                         "problems": [f"{p.field}: {p.message}" if p.field else p.message
-                                      for p in result]}
+            return 400, {
+                "error": "invalid OpenLineage event; nothing was stored",
+                "problems": [f"{p.field}: {p.message}" if p.field else p.message for p in result],
+            }
         try:
             name = self.spool.put(body)
         except OSError as exc:
@@ -179,8 +196,9 @@ class LineageReceiver:
         events, unreadable = [], []
         for name in names:
             try:
-                events.append((json.loads(self.spool.read(name)),
-                               Location(str(self.spool.path(name)), "event")))
+                events.append(
+                    (json.loads(self.spool.read(name)), Location(str(self.spool.path(name)), "event"))
+                )
             except (OSError, ValueError) as exc:
                 unreadable.append(name)
                 self.spool.reject(name, f"cannot be read as JSON: {exc}")
@@ -190,8 +208,10 @@ class LineageReceiver:
                 report = ingest_events(graph, events, skip_invalid=True)
         except GraphLocked:
             if self.state != "waiting for the graph":
-                self.log(f"graph {self.graph_path} is in use by another process; "
-                         f"{self.spool.count()} event(s) wait in the spool")
+                self.log(
+                    f"graph {self.graph_path} is in use by another process; "
+                    f"{self.spool.count()} event(s) wait in the spool"
+                )
             self.state = "waiting for the graph"
             return False
         except (GraphError, MlgError) as exc:
@@ -217,8 +237,7 @@ class LineageReceiver:
         self.state = "applying"
         self.last_error = None
         if reasons:
-            self.log(f"rejected {len(reasons)} event(s) the graph refused; see "
-                     f"{self.spool.rejected}")
+            self.log(f"rejected {len(reasons)} event(s) the graph refused; see {self.spool.rejected}")
         return True
 
 
@@ -298,11 +317,11 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         given = self.headers.get("Authorization") or ""
         scheme, _, token = given.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(),
-                                                                  key.encode())
+        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), key.encode())
 
-    def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None,
-              close: bool = False) -> None:
+    def _send(
+        self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None, close: bool = False
+    ) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

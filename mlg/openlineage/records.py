@@ -28,10 +28,8 @@ if TYPE_CHECKING:
 
 AddProblem = Callable[[Location, "str | None", "str | None", str], None]
 
-RUN_SCHEMA = pa.schema([(n, pa.timestamp("us") if t == "TIMESTAMP" else pa.string())
-                        for n, t in RUN_COLUMNS])
-LINK_SCHEMA = pa.schema([("run", pa.string()), ("asset", pa.string()),
-                         ("direction", pa.string())])
+RUN_SCHEMA = pa.schema([(n, pa.timestamp("us") if t == "TIMESTAMP" else pa.string()) for n, t in RUN_COLUMNS])
+LINK_SCHEMA = pa.schema([("run", pa.string()), ("asset", pa.string()), ("direction", pa.string())])
 ALIAS_SCHEMA = pa.schema([("id", pa.string()), ("asset", pa.string())])
 
 _RUN_CREATE = ", ".join(f"{n}: {n}" for n, _ in RUN_COLUMNS)
@@ -51,8 +49,12 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
         if row["id"] in plan.runs:
             if plan.runs[row["id"]] != row:
                 first = run_locs[row["id"]]
-                add(loc, row["id"], None, "run given twice with different content: conflicts "
-                    f"with {first.file}: {first.record}")
+                add(
+                    loc,
+                    row["id"],
+                    None,
+                    f"run given twice with different content: conflicts with {first.file}: {first.record}",
+                )
             continue
         plan.runs[row["id"]] = row
         run_locs[row["id"]] = loc
@@ -61,16 +63,23 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
             refs.extend((asset, loc, row["id"], key, None) for asset in row[key])
     alias_locs: dict[str, Location] = {}
     for record, loc in batch.aliases:
-        if not (isinstance(record, dict) and set(record) == {"id", "asset"}
-                and all(isinstance(record[k], str) and record[k] for k in ("id", "asset"))):
+        if not (
+            isinstance(record, dict)
+            and set(record) == {"id", "asset"}
+            and all(isinstance(record[k], str) and record[k] for k in ("id", "asset"))
+        ):
             add(loc, None, None, "an alias must be a mapping {id, asset} of two non-empty strings")
             continue
         alias, asset = record["id"], record["asset"]
         previous = plan.aliases.get(alias)
         if previous is not None and previous != asset:
             first = alias_locs[alias]
-            add(loc, alias, "asset", f"names {asset!r}, but {first.file}: {first.record} "
-                f"made it a name of {previous!r}")
+            add(
+                loc,
+                alias,
+                "asset",
+                f"names {asset!r}, but {first.file}: {first.record} made it a name of {previous!r}",
+            )
             continue
         if alias in plan.assets:
             add(loc, alias, "id", f"is the id of an asset, so it cannot also name {asset!r}")
@@ -82,17 +91,29 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
     kinds = lookup.asset_kinds(wanted) if wanted else {}
     for alias, asset in plan.aliases.items():
         if alias in kinds:
-            add(alias_locs[alias], alias, "id",
-                f"is the id of an asset in the graph, so it cannot also name {asset!r}")
+            add(
+                alias_locs[alias],
+                alias,
+                "id",
+                f"is the id of an asset in the graph, so it cannot also name {asset!r}",
+            )
     for asset_id, loc, record_id, fld, allowed in refs:
         row = plan.assets.get(asset_id)
         kind = row["kind"] if row is not None else kinds.get(asset_id)
         if kind is None:
-            add(loc, record_id, fld, f"refers to asset {asset_id!r}, which is neither in this "
-                "input nor in the graph")
+            add(
+                loc,
+                record_id,
+                fld,
+                f"refers to asset {asset_id!r}, which is neither in this input nor in the graph",
+            )
         elif allowed is not None and kind not in allowed:
-            add(loc, record_id, fld, f"refers to {asset_id!r}, a {kind}; expected a "
-                + " or ".join(sorted(allowed)))
+            add(
+                loc,
+                record_id,
+                fld,
+                f"refers to {asset_id!r}, a {kind}; expected a " + " or ".join(sorted(allowed)),
+            )
 
 
 def _run_row(record: Any, loc: Location, add: AddProblem) -> dict[str, Any] | None:
@@ -165,29 +186,64 @@ def record_steps(graph: Graph, plan: Plan, empty: bool) -> list[tuple[str, str, 
             links.append({"run": run_id, "asset": row["workflow"], "direction": None})
         elif any(old[n] != values[n] for n in columns if n not in ("id", "workflow")):
             changed_rows.append(values)
-    steps.append(("runs", f"LOAD FROM $rows CREATE (:Run {{{_RUN_CREATE}}})",
-                  pa.Table.from_pylist(new_rows, schema=RUN_SCHEMA)))
-    steps.append(("runs", f"LOAD FROM $rows MATCH (r:Run {{id: id}}) SET {_RUN_SET}",
-                  pa.Table.from_pylist(changed_rows, schema=RUN_SCHEMA)))
-    steps.append(("runs", "LOAD FROM $rows MATCH (r:Run {id: run}) MATCH (a:Asset {id: asset}) "
-                  "CREATE (r)-[:RUN_OF]->(a)", pa.Table.from_pylist(links, schema=LINK_SCHEMA)))
+    steps.append(
+        (
+            "runs",
+            f"LOAD FROM $rows CREATE (:Run {{{_RUN_CREATE}}})",
+            pa.Table.from_pylist(new_rows, schema=RUN_SCHEMA),
+        )
+    )
+    steps.append(
+        (
+            "runs",
+            f"LOAD FROM $rows MATCH (r:Run {{id: id}}) SET {_RUN_SET}",
+            pa.Table.from_pylist(changed_rows, schema=RUN_SCHEMA),
+        )
+    )
+    steps.append(
+        (
+            "runs",
+            "LOAD FROM $rows MATCH (r:Run {id: run}) MATCH (a:Asset {id: asset}) CREATE (r)-[:RUN_OF]->(a)",
+            pa.Table.from_pylist(links, schema=LINK_SCHEMA),
+        )
+    )
 
     old_io = set() if empty else _existing_io(graph, plan.runs.keys())
-    io = [{"run": run_id, "asset": asset, "direction": direction}
-          for run_id, row in plan.runs.items() for key, direction in _IO_KEYS
-          for asset in row[key] if (run_id, asset, direction) not in old_io]
-    steps.append(("runs", "LOAD FROM $rows MATCH (r:Run {id: run}) MATCH (a:Asset {id: asset}) "
-                  "CREATE (r)-[:RUN_IO {direction: direction}]->(a)",
-                  pa.Table.from_pylist(io, schema=LINK_SCHEMA)))
+    io = [
+        {"run": run_id, "asset": asset, "direction": direction}
+        for run_id, row in plan.runs.items()
+        for key, direction in _IO_KEYS
+        for asset in row[key]
+        if (run_id, asset, direction) not in old_io
+    ]
+    steps.append(
+        (
+            "runs",
+            "LOAD FROM $rows MATCH (r:Run {id: run}) MATCH (a:Asset {id: asset}) "
+            "CREATE (r)-[:RUN_IO {direction: direction}]->(a)",
+            pa.Table.from_pylist(io, schema=LINK_SCHEMA),
+        )
+    )
 
     old_aliases = {} if empty else existing_aliases(graph, plan.aliases.keys())
     new_aliases = [{"id": a, "asset": t} for a, t in plan.aliases.items() if a not in old_aliases]
-    moved = [{"id": a, "asset": t} for a, t in plan.aliases.items()
-             if a in old_aliases and old_aliases[a] != t]
-    steps.append(("aliases", "LOAD FROM $rows CREATE (:AssetAlias {id: id, asset: asset})",
-                  pa.Table.from_pylist(new_aliases, schema=ALIAS_SCHEMA)))
-    steps.append(("aliases", "LOAD FROM $rows MATCH (x:AssetAlias {id: id}) SET x.asset = asset",
-                  pa.Table.from_pylist(moved, schema=ALIAS_SCHEMA)))
+    moved = [
+        {"id": a, "asset": t} for a, t in plan.aliases.items() if a in old_aliases and old_aliases[a] != t
+    ]
+    steps.append(
+        (
+            "aliases",
+            "LOAD FROM $rows CREATE (:AssetAlias {id: id, asset: asset})",
+            pa.Table.from_pylist(new_aliases, schema=ALIAS_SCHEMA),
+        )
+    )
+    steps.append(
+        (
+            "aliases",
+            "LOAD FROM $rows MATCH (x:AssetAlias {id: id}) SET x.asset = asset",
+            pa.Table.from_pylist(moved, schema=ALIAS_SCHEMA),
+        )
+    )
     return steps
 
 
@@ -196,8 +252,10 @@ def existing_runs(graph: Graph, ids) -> dict[str, dict[str, Any]]:
     ids = list(ids)
     if not ids:
         return {}
-    rows = graph._arrow(f"LOAD FROM $ids MATCH (r:Run {{id: id}}) RETURN {_RUN_RETURN}",
-                        {"ids": pa.table({"id": pa.array(ids, pa.string())})})
+    rows = graph._arrow(
+        f"LOAD FROM $ids MATCH (r:Run {{id: id}}) RETURN {_RUN_RETURN}",
+        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+    )
     return {row["id"]: row for row in rows.to_pylist()}
 
 
@@ -214,9 +272,11 @@ def _existing_io(graph: Graph, ids) -> set[tuple[str, str, str]]:
     ids = list(ids)
     if not ids:
         return set()
-    rows = graph._arrow("LOAD FROM $ids MATCH (r:Run {id: id})-[l:RUN_IO]->(a:Asset) "
-                        "RETURN id, a.id AS asset, l.direction AS direction",
-                        {"ids": pa.table({"id": pa.array(ids, pa.string())})})
+    rows = graph._arrow(
+        "LOAD FROM $ids MATCH (r:Run {id: id})-[l:RUN_IO]->(a:Asset) "
+        "RETURN id, a.id AS asset, l.direction AS direction",
+        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+    )
     return {(r["id"], r["asset"], r["direction"]) for r in rows.to_pylist()}
 
 
@@ -225,6 +285,8 @@ def existing_aliases(graph: Graph, ids) -> dict[str, str]:
     ids = list(ids)
     if not ids:
         return {}
-    rows = graph._arrow("LOAD FROM $ids MATCH (x:AssetAlias {id: id}) RETURN id, x.asset AS asset",
-                        {"ids": pa.table({"id": pa.array(ids, pa.string())})})
+    rows = graph._arrow(
+        "LOAD FROM $ids MATCH (x:AssetAlias {id: id}) RETURN id, x.asset AS asset",
+        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+    )
     return {r["id"]: r["asset"] for r in rows.to_pylist()}

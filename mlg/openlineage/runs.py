@@ -67,13 +67,18 @@ class Run:
             return [{"id": a.id, "kind": a.kind, "name": a.name} for a in assets]
 
         return {
-            "id": self.id, "workflow": self.workflow, "state": self.state,
-            "started_at": _iso(self.started_at), "ended_at": _iso(self.ended_at),
+            "id": self.id,
+            "workflow": self.workflow,
+            "state": self.state,
+            "started_at": _iso(self.started_at),
+            "ended_at": _iso(self.ended_at),
             "last_event_at": _iso(self.last_event_at),
-            "duration_seconds": (self.duration.total_seconds()
-                                 if self.duration is not None else None),
-            "error": self.error, "producer": self.producer, "facets": self.facets,
-            "inputs": brief(self.inputs), "outputs": brief(self.outputs),
+            "duration_seconds": (self.duration.total_seconds() if self.duration is not None else None),
+            "error": self.error,
+            "producer": self.producer,
+            "facets": self.facets,
+            "inputs": brief(self.inputs),
+            "outputs": brief(self.outputs),
         }
 
 
@@ -83,20 +88,26 @@ def recent_runs(graph: Graph, workflow_ref: str, limit: int = 20) -> list[Run]:
     rows = graph._rows(
         f"MATCH (r:Run)-[:RUN_OF]->(w:Asset {{id: $id}}) RETURN {_RUN_RETURN} "
         "ORDER BY coalesce(r.started_at, r.last_event_at) DESC, r.id DESC LIMIT $limit",
-        {"id": workflow.id, "limit": max(0, int(limit))})
+        {"id": workflow.id, "limit": max(0, int(limit))},
+    )
     if not rows:
         return []
     io = graph._rows(
         f"LOAD FROM $ids MATCH (r:Run {{id: id}})-[l:RUN_IO]->(a:Asset) "
         f"RETURN id AS run, l.direction AS direction, {_ASSET_RETURN} ORDER BY a.id",
-        {"ids": pa.table({"id": pa.array([r["id"] for r in rows], pa.string())})})
+        {"ids": pa.table({"id": pa.array([r["id"] for r in rows], pa.string())})},
+    )
     linked: dict[tuple[str, str], list[Asset]] = {}
     for row in io:
         linked.setdefault((row.pop("run"), row.pop("direction")), []).append(Asset.from_row(row))
-    return [Run(**{**row, "facets": _public_facets(row["facets"])},
-                inputs=tuple(linked.get((row["id"], "input"), ())),
-                outputs=tuple(linked.get((row["id"], "output"), ())))
-            for row in rows]
+    return [
+        Run(
+            **{**row, "facets": _public_facets(row["facets"])},
+            inputs=tuple(linked.get((row["id"], "input"), ())),
+            outputs=tuple(linked.get((row["id"], "output"), ())),
+        )
+        for row in rows
+    ]
 
 
 def _public_facets(text: str | None) -> dict[str, Any]:
@@ -104,7 +115,7 @@ def _public_facets(text: str | None) -> dict[str, Any]:
     stored = json.loads(text or "{}")
     stored.pop(TIMES, None)
     facets = {k: v for k, v in stored.items() if not k.startswith(IO_PREFIX)}
-    io = {k[len(IO_PREFIX):]: v for k, v in stored.items() if k.startswith(IO_PREFIX)}
+    io = {k[len(IO_PREFIX) :]: v for k, v in stored.items() if k.startswith(IO_PREFIX)}
     if io:
         facets["io"] = io
     return facets
@@ -113,23 +124,35 @@ def _public_facets(text: str | None) -> dict[str, Any]:
 # -- merging -------------------------------------------------------------------------------
 
 
-def run_from_event(event: LineageEvent, workflow: str, inputs: list[str],
-                   outputs: list[str], io_facets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def run_from_event(
+    event: LineageEvent,
+    workflow: str,
+    inputs: list[str],
+    outputs: list[str],
+    io_facets: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
     """The run record one RunEvent describes on its own."""
     state = event.event_type or "OTHER"
     error = event.run_facets.get("errorMessage", {}).get("message")
-    facets = {name: _capped(value) for name, value in event.run_facets.items()
-              if name != TIMES and not name.startswith(IO_PREFIX)}
+    facets = {
+        name: _capped(value)
+        for name, value in event.run_facets.items()
+        if name != TIMES and not name.startswith(IO_PREFIX)
+    }
     facets.update((IO_PREFIX + asset, _capped(value)) for asset, value in io_facets.items())
     facets[TIMES] = dict.fromkeys(facets, event.event_time.isoformat())
     return {
-        "id": event.run_id, "workflow": workflow, "state": state,
+        "id": event.run_id,
+        "workflow": workflow,
+        "state": state,
         "started_at": event.event_time,
         "ended_at": event.event_time if state in TERMINAL_STATES else None,
         "last_event_at": event.event_time,
         "error": error if isinstance(error, str) else None,
-        "producer": event.producer, "facets": facets,
-        "inputs": set(inputs), "outputs": set(outputs),
+        "producer": event.producer,
+        "facets": facets,
+        "inputs": set(inputs),
+        "outputs": set(outputs),
     }
 
 
@@ -156,9 +179,12 @@ def merge_runs(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 
 def stored_run(row: dict[str, Any], io: dict[str, set[str]] | None) -> dict[str, Any]:
     """A run as the graph holds it (see mlg.openlineage.records), in merge form."""
-    return {**row, "facets": json.loads(row["facets"] or "{}"),
-            "inputs": set((io or {}).get("inputs", ())),
-            "outputs": set((io or {}).get("outputs", ()))}
+    return {
+        **row,
+        "facets": json.loads(row["facets"] or "{}"),
+        "inputs": set((io or {}).get("inputs", ())),
+        "outputs": set((io or {}).get("outputs", ())),
+    }
 
 
 def _precedence(row: dict[str, Any]) -> tuple:
@@ -179,8 +205,11 @@ def _merge_facets(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     times: dict[str, str] = {}
     for name in (a.keys() | b.keys()) - {TIMES}:
-        candidates = [(times.get(name, ""), json.dumps(facets[name], sort_keys=True), facets[name])
-                      for facets, times in ((a, times_a), (b, times_b)) if name in facets]
+        candidates = [
+            (times.get(name, ""), json.dumps(facets[name], sort_keys=True), facets[name])
+            for facets, times in ((a, times_a), (b, times_b))
+            if name in facets
+        ]
         time, _, value = max(candidates, key=lambda c: c[:2])
         merged[name], times[name] = value, time
     merged[TIMES] = times

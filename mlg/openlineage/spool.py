@@ -42,8 +42,10 @@ class Spool:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise MlgError(f"spool {self.directory} is in use by another mlg serve-lineage; "
-                           "stop it first or give this one another --spool") from None
+            raise MlgError(
+                f"spool {self.directory} is in use by another mlg serve-lineage; "
+                "stop it first or give this one another --spool"
+            ) from None
         self._lock_file = fd
         for stale in self.tmp.iterdir():  # half-written files of a crashed receiver
             stale.unlink(missing_ok=True)

@@ -16,16 +16,38 @@ from tests.conftest import graph_content
 MANIFEST = {
     "owners": [{"id": "team-home", "kind": "team", "name": "Home Experience"}],
     "assets": [
-        {"id": "dataset:raw", "kind": "dataset", "name": "raw", "tags": ["deprecated"],
-         "description": "Raw page views.", "owners": ["team-home"]},
-        {"id": "dataset:home", "kind": "dataset", "name": "home", "domain": "web",
-         "description": "Page views, cleaned.", "derived_from": ["dataset:raw"],
-         "owners": ["team-home"]},
-        {"id": "model:home_ranker@1", "kind": "model", "name": "home_ranker",
-         "tags": ["tier-1"], "description": "Orders the rows of the start page.",
-         "trained_on": ["dataset:home"], "owners": ["team-home"]},
-        {"id": "service:homepage-api", "kind": "service", "name": "homepage-api",
-         "serves": ["model:home_ranker@1"]},
+        {
+            "id": "dataset:raw",
+            "kind": "dataset",
+            "name": "raw",
+            "tags": ["deprecated"],
+            "description": "Raw page views.",
+            "owners": ["team-home"],
+        },
+        {
+            "id": "dataset:home",
+            "kind": "dataset",
+            "name": "home",
+            "domain": "web",
+            "description": "Page views, cleaned.",
+            "derived_from": ["dataset:raw"],
+            "owners": ["team-home"],
+        },
+        {
+            "id": "model:home_ranker@1",
+            "kind": "model",
+            "name": "home_ranker",
+            "tags": ["tier-1"],
+            "description": "Orders the rows of the start page.",
+            "trained_on": ["dataset:home"],
+            "owners": ["team-home"],
+        },
+        {
+            "id": "service:homepage-api",
+            "kind": "service",
+            "name": "homepage-api",
+            "serves": ["model:home_ranker@1"],
+        },
     ],
 }
 
@@ -52,23 +74,26 @@ def test_search_table_json_csv(run):
 
     hits = json.loads(run("search", "home", "--format", "json").output)
     assert [(h["id"], h["match"]) for h in hits] == [
-        ("dataset:home", "exact"), ("model:home_ranker@1", "prefix"),
-        ("service:homepage-api", "prefix")]
+        ("dataset:home", "exact"),
+        ("model:home_ranker@1", "prefix"),
+        ("service:homepage-api", "prefix"),
+    ]
     assert set(hits[0]) >= {"id", "kind", "name", "tags", "match", "score"}
 
     rows = list(csv.DictReader(io.StringIO(run("search", "rank", "--format", "csv").output)))
     assert [(r["id"], r["match"], r["tags"]) for r in rows] == [
-        ("model:home_ranker@1", "contains", '["tier-1"]')]
+        ("model:home_ranker@1", "contains", '["tier-1"]')
+    ]
 
 
 def test_search_filters_and_listing(run):
-    hits = json.loads(run("search", "--owner", "home experience", "--kind", "dataset",
-                          "--format", "json").output)
+    hits = json.loads(
+        run("search", "--owner", "home experience", "--kind", "dataset", "--format", "json").output
+    )
     assert [h["id"] for h in hits] == ["dataset:home", "dataset:raw"]
     hits = json.loads(run("search", "page", "--tag", "tier-1", "--format", "json").output)
     assert [h["id"] for h in hits] == ["model:home_ranker@1"]
-    hits = json.loads(run("search", "home", "--domain", "web", "--limit", "1",
-                          "--format", "json").output)
+    hits = json.loads(run("search", "home", "--domain", "web", "--limit", "1", "--format", "json").output)
     assert [h["id"] for h in hits] == ["dataset:home"]
 
 
@@ -100,8 +125,15 @@ def test_uses(run):
     assert [d["id"] for d in data["direct"]] == ["dataset:home"]
     assert data["downstream_by_kind"] == {"dataset": 1, "model": 1, "service": 1}
     rows = list(csv.DictReader(io.StringIO(run("uses", "raw", "--format", "csv").output)))
-    assert rows == [{"id": "dataset:home", "kind": "dataset", "name": "home",
-                     "relation": "derived_from", "owners": '["team-home"]'}]
+    assert rows == [
+        {
+            "id": "dataset:home",
+            "kind": "dataset",
+            "name": "home",
+            "relation": "derived_from",
+            "owners": '["team-home"]',
+        }
+    ]
     missing = run("uses", "nope")
     assert missing.exit_code == 1 and "no asset" in missing.output
 
@@ -120,19 +152,37 @@ def test_report(run):
 
 
 def test_query_read(run):
-    result = run("query", "MATCH (a:Asset) WHERE a.kind = $k RETURN a.id AS id, a.tags AS tags",
-                 "--param", "k=model")
+    result = run(
+        "query", "MATCH (a:Asset) WHERE a.kind = $k RETURN a.id AS id, a.tags AS tags", "--param", "k=model"
+    )
     assert result.exit_code == 0, result.output
     assert "model:home_ranker@1" in result.output and "1 row" in result.output
-    data = json.loads(run("query", "RETURN $n AS n, $l AS l, $s AS s, $t AS t", "--param", "n=3",
-                          "--param", "l=[1, 2]", "--param", "s=hello world", "--param",
-                          "t=true", "--format", "json").output)
+    data = json.loads(
+        run(
+            "query",
+            "RETURN $n AS n, $l AS l, $s AS s, $t AS t",
+            "--param",
+            "n=3",
+            "--param",
+            "l=[1, 2]",
+            "--param",
+            "s=hello world",
+            "--param",
+            "t=true",
+            "--format",
+            "json",
+        ).output
+    )
     assert data == [{"n": 3, "l": [1, 2], "s": "hello world", "t": True}]
-    out = run("query", "MATCH (a:Asset) RETURN a.id AS id, a.created_at AS c ORDER BY id LIMIT 1",
-              "--format", "csv").output
+    out = run(
+        "query", "MATCH (a:Asset) RETURN a.id AS id, a.created_at AS c ORDER BY id LIMIT 1", "--format", "csv"
+    ).output
     assert out.splitlines()[0] == "id,c" and out.splitlines()[1].startswith("dataset:home,")
-    node = json.loads(run("query", "MATCH (a:Asset {id: $i}) RETURN a", "--param",
-                          "i=dataset:raw", "--format", "json").output)
+    node = json.loads(
+        run(
+            "query", "MATCH (a:Asset {id: $i}) RETURN a", "--param", "i=dataset:raw", "--format", "json"
+        ).output
+    )
     assert node[0]["a"]["tags"] == ["deprecated"]
 
 
@@ -145,8 +195,15 @@ def test_query_is_read_only_unless_write(run, db_path):
     assert "Traceback" not in bad.output
     wrong = run("query", "RETURN 1", "--param", "novalue")
     assert wrong.exit_code == 2 and "NAME=VALUE" in wrong.output
-    wrote = run("query", "MATCH (a:Asset {id: $i}) SET a.description = $d RETURN a.id AS id",
-                "--param", "i=dataset:raw", "--param", "d=Kayak rentals", "--write")
+    wrote = run(
+        "query",
+        "MATCH (a:Asset {id: $i}) SET a.description = $d RETURN a.id AS id",
+        "--param",
+        "i=dataset:raw",
+        "--param",
+        "d=Kayak rentals",
+        "--write",
+    )
     assert wrote.exit_code == 0, wrote.output
     found = json.loads(run("search", "kayaks", "--format", "json").output)
     assert [h["id"] for h in found] == ["dataset:raw"]

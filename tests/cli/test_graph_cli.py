@@ -60,10 +60,14 @@ def test_sample_then_stats(run):
 
 def test_show_by_id_and_by_name(run, sample_graph, sample_db):
     rows = sample_graph._rows(
-        "MATCH (a:Asset) WHERE a.kind = 'model' RETURN a.id AS id, a.name AS name ORDER BY a.id")
+        "MATCH (a:Asset) WHERE a.kind = 'model' RETURN a.id AS id, a.name AS name ORDER BY a.id"
+    )
     names = [r["name"] for r in rows]
-    unique = next(r for r in rows if names.count(r["name"]) == 1) if any(
-        names.count(n) == 1 for n in names) else None
+    unique = (
+        next(r for r in rows if names.count(r["name"]) == 1)
+        if any(names.count(n) == 1 for n in names)
+        else None
+    )
     target = rows[0]["id"]
     out = run("show", target, db=str(sample_db))
     assert out.exit_code == 0
@@ -75,8 +79,7 @@ def test_show_by_id_and_by_name(run, sample_graph, sample_db):
     assert [d["id"] for d in data["downstream"]] == [n.asset.id for n in detail.downstream]
     assert {o["id"] for o in data["owners"]} == {o.id for o in detail.owners}
     if unique:
-        by_name = json.loads(run("show", unique["name"], "--format", "json",
-                                 db=str(sample_db)).output)
+        by_name = json.loads(run("show", unique["name"], "--format", "json", db=str(sample_db)).output)
         assert by_name["id"] == unique["id"]
 
 
@@ -90,13 +93,14 @@ def test_show_every_sample_asset_works(sample_graph, sample_db):
 
 def test_show_ambiguous_name_lists_candidates(run, db_path, tmp_path):
     manifest = tmp_path / "m.yaml"
-    manifest.write_text("assets:\n  - {id: 'model:r@1', kind: model, name: ranker}\n"
-                        "  - {id: 'model:r@2', kind: model, name: ranker}\n")
+    manifest.write_text(
+        "assets:\n  - {id: 'model:r@1', kind: model, name: ranker}\n"
+        "  - {id: 'model:r@2', kind: model, name: ranker}\n"
+    )
     assert run("ingest", str(manifest)).exit_code == 0
     result = run("show", "ranker")
     assert result.exit_code == 1
-    assert result.output == ("error: 'ranker' names 2 assets; use one of these ids: "
-                             "model:r@1, model:r@2\n")
+    assert result.output == ("error: 'ranker' names 2 assets; use one of these ids: model:r@1, model:r@2\n")
 
 
 def test_show_unknown_asset_suggests(run, tmp_path):
@@ -145,7 +149,8 @@ def test_show_prints_user_text_literally(run, tmp_path):
     manifest = tmp_path / "m.yaml"
     manifest.write_text(
         "assets:\n  - id: 'model:smile:x'\n    kind: model\n    name: 'weird [/] [bold]name'\n"
-        "    description: 'uses [red]markup[/red] :ab:'\n")
+        "    description: 'uses [red]markup[/red] :ab:'\n"
+    )
     assert run("ingest", str(manifest)).exit_code == 0
     result = run("show", "model:smile:x")
     assert result.exit_code == 0, result.output

@@ -36,11 +36,15 @@ INGESTER = textwrap.dedent("""
 def test_kill_during_large_ingest(tmp_path, delay):
     path = tmp_path / "graph.kuzu"
     with mlg.open(path) as g:
-        g.ingest_batch(mlg.batch.Batch.from_records(
-            assets=[{"id": "old0", "kind": "dataset"}, {"id": "old1", "kind": "dataset"}]))
+        g.ingest_batch(
+            mlg.batch.Batch.from_records(
+                assets=[{"id": "old0", "kind": "dataset"}, {"id": "old1", "kind": "dataset"}]
+            )
+        )
     n = 60_000
-    proc = subprocess.Popen([sys.executable, "-c", INGESTER, str(path), str(n)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", INGESTER, str(path), str(n)], stdout=subprocess.PIPE, text=True
+    )
     # wait until the write phase has begun, then kill without warning
     for line in proc.stdout:
         if line.startswith("writing"):

@@ -12,11 +12,22 @@ from mlg.search import has_index
 from tests.conftest import graph_content
 
 ASSETS = [
-    {"id": "dataset:plays", "kind": "dataset", "name": "plays", "tags": ["pii", "tier-1"],
-     "description": "Playback events.", "props": {"rows": 12},
-     "created_at": "2024-01-02T03:04:05Z"},
-    {"id": "model:ranker@1", "kind": "model", "name": "ranker", "version": "1",
-     "trained_on": ["dataset:plays"]},
+    {
+        "id": "dataset:plays",
+        "kind": "dataset",
+        "name": "plays",
+        "tags": ["pii", "tier-1"],
+        "description": "Playback events.",
+        "props": {"rows": 12},
+        "created_at": "2024-01-02T03:04:05Z",
+    },
+    {
+        "id": "model:ranker@1",
+        "kind": "model",
+        "name": "ranker",
+        "version": "1",
+        "trained_on": ["dataset:plays"],
+    },
 ]
 
 
@@ -30,7 +41,9 @@ def test_result_is_a_dataframe_with_sane_dtypes(estate):
     frame = estate.query(
         "MATCH (a:Asset) WHERE a.kind = $kind RETURN a.id AS id, a.tags AS tags, "
         "a.created_at AS created, size(a.name) AS n, 1.5 AS f, a.version IS NULL AS no_version, "
-        "a.version AS version", {"kind": "dataset"})
+        "a.version AS version",
+        {"kind": "dataset"},
+    )
     assert list(frame.columns) == ["id", "tags", "created", "n", "f", "no_version", "version"]
     assert frame["id"].dtype == "str" and frame["n"].dtype == "Int64"
     assert frame["f"].dtype == "float64" and frame["no_version"].dtype == "bool"
@@ -50,8 +63,7 @@ def test_nodes_and_relationships_come_as_dicts(estate):
 
 
 def test_empty_result_keeps_its_columns(estate):
-    frame = estate.query("MATCH (a:Asset) WHERE a.id = $id RETURN a.id AS id, a.kind AS kind",
-                         {"id": "nope"})
+    frame = estate.query("MATCH (a:Asset) WHERE a.id = $id RETURN a.id AS id, a.kind AS kind", {"id": "nope"})
     assert frame.empty and list(frame.columns) == ["id", "kind"]
 
 
@@ -62,32 +74,35 @@ def test_parameters_are_values_never_cypher(estate):
     assert frame.empty and graph_content(estate) == before
 
 
-@pytest.mark.parametrize("cypher", [
-    "CREATE (:Asset {id: 'x', kind: 'dataset', name: 'x'})",
-    "cReAtE (:Asset {id: 'x'})",
-    "/* harmless? */ MERGE (a:Asset {id: 'x'})",
-    "// a comment\nMATCH (a:Asset) SET a.name = 'gone'",
-    "MATCH (a:Asset) DETACH DELETE a",
-    "MATCH (a:Asset) WITH a LIMIT 1 REMOVE a.description",
-    "UNWIND [1, 2] AS i CREATE (:Asset {id: 'u' + string(i)})",
-    "MATCH (a:Asset) RETURN a.id; MATCH (a:Asset) DETACH DELETE a",
-    "MATCH (a:Asset) RETURN '; CREATE (:Asset {id: \"s\"})' AS s; CREATE (:Asset {id: 'z'})",
-    "DROP TABLE Asset",
-    "ALTER TABLE Asset ADD extra STRING",
-    "CREATE NODE TABLE Hack(id STRING, PRIMARY KEY (id))",
-    "COPY Asset FROM '/nonexistent.csv'",
-    "INSTALL json",
-    "LOAD EXTENSION json",
-    "CALL CREATE_FTS_INDEX('Asset', 'other', ['name'])",
-    "CALL DROP_FTS_INDEX('Asset', 'asset_text')",
-    "BEGIN TRANSACTION",
-    "COMMIT",
-    "ROLLBACK",
-    "CHECKPOINT",
-    "ATTACH '/tmp/other.kuzu' AS other (dbtype kuzu)",
-    "PROFILE CREATE (:Asset {id: 'p'})",
-    "  /* x */ // y\n  eXpLaIn   CREATE (:Asset {id: 'e'})",
-])
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "CREATE (:Asset {id: 'x', kind: 'dataset', name: 'x'})",
+        "cReAtE (:Asset {id: 'x'})",
+        "/* harmless? */ MERGE (a:Asset {id: 'x'})",
+        "// a comment\nMATCH (a:Asset) SET a.name = 'gone'",
+        "MATCH (a:Asset) DETACH DELETE a",
+        "MATCH (a:Asset) WITH a LIMIT 1 REMOVE a.description",
+        "UNWIND [1, 2] AS i CREATE (:Asset {id: 'u' + string(i)})",
+        "MATCH (a:Asset) RETURN a.id; MATCH (a:Asset) DETACH DELETE a",
+        "MATCH (a:Asset) RETURN '; CREATE (:Asset {id: \"s\"})' AS s; CREATE (:Asset {id: 'z'})",
+        "DROP TABLE Asset",
+        "ALTER TABLE Asset ADD extra STRING",
+        "CREATE NODE TABLE Hack(id STRING, PRIMARY KEY (id))",
+        "COPY Asset FROM '/nonexistent.csv'",
+        "INSTALL json",
+        "LOAD EXTENSION json",
+        "CALL CREATE_FTS_INDEX('Asset', 'other', ['name'])",
+        "CALL DROP_FTS_INDEX('Asset', 'asset_text')",
+        "BEGIN TRANSACTION",
+        "COMMIT",
+        "ROLLBACK",
+        "CHECKPOINT",
+        "ATTACH '/tmp/other.kuzu' AS other (dbtype kuzu)",
+        "PROFILE CREATE (:Asset {id: 'p'})",
+        "  /* x */ // y\n  eXpLaIn   CREATE (:Asset {id: 'e'})",
+    ],
+)
 def test_writes_are_refused_unless_asked(estate, cypher):
     before = graph_content(estate)
     with pytest.raises(mlg.MlgError) as info:
@@ -96,7 +111,8 @@ def test_writes_are_refused_unless_asked(estate, cypher):
     assert graph_content(estate) == before
     assert has_index(estate)
     assert len(estate.query("CALL show_tables() RETURN *")) == len(
-        estate._rows("CALL show_tables() RETURN *"))
+        estate._rows("CALL show_tables() RETURN *")
+    )
 
 
 def test_writes_are_refused_with_a_hint(estate):
@@ -115,8 +131,9 @@ def test_files_are_not_written_by_read_queries(estate, tmp_path):
 
 def test_settings_stay_on_the_query_connection(graph):
     chain = [{"id": "dataset:c0", "kind": "dataset", "name": "c0"}] + [
-        {"id": f"dataset:c{i}", "kind": "dataset", "name": f"c{i}",
-         "derived_from": [f"dataset:c{i - 1}"]} for i in range(1, 40)]
+        {"id": f"dataset:c{i}", "kind": "dataset", "name": f"c{i}", "derived_from": [f"dataset:c{i - 1}"]}
+        for i in range(1, 40)
+    ]
     graph.ingest_batch(Batch.from_records(assets=chain))
     graph.query("CALL var_length_extend_max_depth=3")
     assert len(graph.upstream("dataset:c39").assets) == 40
@@ -133,9 +150,12 @@ def test_syntax_errors_are_kuzus_message(estate):
 
 
 def test_write_when_asked(estate):
-    frame = estate.query("CREATE (a:Asset {id: $id, kind: 'dataset', name: 'new', "
-                         "description: $d, tags: []}) RETURN a.id AS id",
-                         {"id": "dataset:new", "d": "Kayak rentals."}, write=True)
+    frame = estate.query(
+        "CREATE (a:Asset {id: $id, kind: 'dataset', name: 'new', "
+        "description: $d, tags: []}) RETURN a.id AS id",
+        {"id": "dataset:new", "d": "Kayak rentals."},
+        write=True,
+    )
     assert frame["id"].tolist() == ["dataset:new"]
     assert estate.get("dataset:new").description == "Kayak rentals."
     # the full-text index was rebuilt around the write

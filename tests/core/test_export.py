@@ -23,20 +23,33 @@ SERVICE_LINEAGE = [
     ("workflow:train", "model:base"),
     ("model:base", "dataset:events"),
 ]
-TEXT_COLUMNS = ("id", "kind", "name", "namespace", "family", "version", "description",
-                "domain", "props")
+TEXT_COLUMNS = ("id", "kind", "name", "namespace", "family", "version", "description", "domain", "props")
 
 
 @pytest.fixture
 def estate(graph):
     build(graph, SERVICE_LINEAGE, owners={"model:ranker": ["team-recs", "ana"]})
     # awkward text survives the round trips: commas, quotes, newlines, "NA", unicode
-    graph.ingest_batch(Batch.from_records(assets=[{
-        "id": "model:ranker", "kind": "model", "name": 'ranker, "v3"', "namespace": "NA",
-        "version": "3", "description": "line one\nline two, with comma", "domain": "récos",
-        "tags": ["tier-1", "deprecated"], "props": {"auc": 0.71, "layers": [1, 2]},
-        "owners": ["team-recs", "ana"], "created_at": "2024-01-02T03:04:05.123456Z",
-        "updated_at": "2024-02-03T04:05:06Z"}]))
+    graph.ingest_batch(
+        Batch.from_records(
+            assets=[
+                {
+                    "id": "model:ranker",
+                    "kind": "model",
+                    "name": 'ranker, "v3"',
+                    "namespace": "NA",
+                    "version": "3",
+                    "description": "line one\nline two, with comma",
+                    "domain": "récos",
+                    "tags": ["tier-1", "deprecated"],
+                    "props": {"auc": 0.71, "layers": [1, 2]},
+                    "owners": ["team-recs", "ana"],
+                    "created_at": "2024-01-02T03:04:05.123456Z",
+                    "updated_at": "2024-02-03T04:05:06Z",
+                }
+            ]
+        )
+    )
     return graph
 
 
@@ -44,9 +57,18 @@ def _plain(frame: pd.DataFrame) -> list[dict]:
     """Rows with list-like cells as lists and missing values as None, for comparisons."""
     rows = []
     for row in frame.to_dict("records"):
-        rows.append({k: (list(v) if hasattr(v, "__len__") and not isinstance(v, str)
-                         else None if v is None or v is pd.NA or v != v else v)
-                     for k, v in row.items()})
+        rows.append(
+            {
+                k: (
+                    list(v)
+                    if hasattr(v, "__len__") and not isinstance(v, str)
+                    else None
+                    if v is None or v is pd.NA or v != v
+                    else v
+                )
+                for k, v in row.items()
+            }
+        )
     return rows
 
 
@@ -90,9 +112,11 @@ def test_kind_filter_exports_indirect_edges_that_keep_models_connected(estate, t
     nodes, edges = read_frames(tmp_path)
     assert sorted(nodes["id"]) == ["model:base", "model:ranker", "service:api"]
     got = {(r.source, r.target, r.type, r.indirect, r.hops) for r in edges.itertuples()}
-    assert got == {("service:api", "model:ranker", "serves", False, 1),
-                   # ranker -produced_by-> workflow:train -reads-> base
-                   ("model:ranker", "model:base", "indirect", True, 2)}
+    assert got == {
+        ("service:api", "model:ranker", "serves", False, 1),
+        # ranker -produced_by-> workflow:train -reads-> base
+        ("model:ranker", "model:base", "indirect", True, 2),
+    }
 
 
 def test_depth_truncation_is_exported(graph, tmp_path):

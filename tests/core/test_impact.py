@@ -15,13 +15,20 @@ from mlg.impact import impact
 
 # relation type implied by the kinds at both ends, so tests can list bare pairs
 _DEFAULT_TYPE = {
-    ("dataset", "dataset"): "derived_from", ("feature", "feature"): "derived_from",
-    ("feature", "dataset"): "computed_from", ("model", "dataset"): "trained_on",
-    ("model", "feature"): "uses_feature", ("model", "model"): "based_on",
-    ("evaluation", "model"): "evaluates", ("evaluation", "dataset"): "evaluated_on",
-    ("service", "model"): "serves", ("service", "service"): "calls",
-    ("experiment", "model"): "tests", ("experiment", "service"): "tests",
-    ("workflow", "dataset"): "reads", ("workflow", "feature"): "reads",
+    ("dataset", "dataset"): "derived_from",
+    ("feature", "feature"): "derived_from",
+    ("feature", "dataset"): "computed_from",
+    ("model", "dataset"): "trained_on",
+    ("model", "feature"): "uses_feature",
+    ("model", "model"): "based_on",
+    ("evaluation", "model"): "evaluates",
+    ("evaluation", "dataset"): "evaluated_on",
+    ("service", "model"): "serves",
+    ("service", "service"): "calls",
+    ("experiment", "model"): "tests",
+    ("experiment", "service"): "tests",
+    ("workflow", "dataset"): "reads",
+    ("workflow", "feature"): "reads",
     ("workflow", "model"): "reads",
 }
 
@@ -33,16 +40,36 @@ def build(graph: mlg.Graph, edges, owners=None, extra=()) -> mlg.Graph:
     owners = owners or {}
     ids = list(dict.fromkeys([v for e in edges for v in e[:2]] + list(extra) + list(owners)))
     people = sorted({o for os in owners.values() for o in os})
-    graph.ingest_batch(Batch.from_records(
-        assets=[{"id": i, "kind": i.split(":")[0], "name": i.split(":")[1],
-                 **({"owners": owners[i]} if i in owners else {})} for i in ids],
-        owners=[{"id": o, "kind": "team" if o.startswith("team-") else "person",
-                 "name": o.replace("-", " ").title(), "email": f"{o}@example.com"}
-                for o in people],
-        relations=[{"from": e[0], "to": e[1],
-                    "type": e[2] if len(e) > 2 else
-                    _DEFAULT_TYPE[(e[0].split(":")[0], e[1].split(":")[0])]} for e in edges],
-    ))
+    graph.ingest_batch(
+        Batch.from_records(
+            assets=[
+                {
+                    "id": i,
+                    "kind": i.split(":")[0],
+                    "name": i.split(":")[1],
+                    **({"owners": owners[i]} if i in owners else {}),
+                }
+                for i in ids
+            ],
+            owners=[
+                {
+                    "id": o,
+                    "kind": "team" if o.startswith("team-") else "person",
+                    "name": o.replace("-", " ").title(),
+                    "email": f"{o}@example.com",
+                }
+                for o in people
+            ],
+            relations=[
+                {
+                    "from": e[0],
+                    "to": e[1],
+                    "type": e[2] if len(e) > 2 else _DEFAULT_TYPE[(e[0].split(":")[0], e[1].split(":")[0])],
+                }
+                for e in edges
+            ],
+        )
+    )
     return graph
 
 
@@ -54,17 +81,22 @@ def chain(n: int) -> list[tuple[str, str]]:
 # raw <- a, b <- joined <- model:ranker <- service:home <- experiment:ab
 #                                       <- evaluation:offline (also evaluated_on joined)
 DIAMOND = [
-    ("dataset:a", "dataset:raw"), ("dataset:b", "dataset:raw"),
-    ("dataset:joined", "dataset:a"), ("dataset:joined", "dataset:b"),
+    ("dataset:a", "dataset:raw"),
+    ("dataset:b", "dataset:raw"),
+    ("dataset:joined", "dataset:a"),
+    ("dataset:joined", "dataset:b"),
     ("model:ranker", "dataset:joined"),
     ("service:home", "model:ranker"),
     ("experiment:ab", "service:home"),
-    ("evaluation:offline", "model:ranker"), ("evaluation:offline", "dataset:joined"),
+    ("evaluation:offline", "model:ranker"),
+    ("evaluation:offline", "dataset:joined"),
 ]
 OWNERS = {
     "dataset:raw": ["team-data"],
-    "dataset:a": ["team-data", "ana"], "dataset:b": ["team-data"],
-    "model:ranker": ["team-recs", "bo"], "service:home": ["team-recs"],
+    "dataset:a": ["team-data", "ana"],
+    "dataset:b": ["team-data"],
+    "model:ranker": ["team-recs", "bo"],
+    "service:home": ["team-recs"],
     "experiment:ab": ["team-growth"],
 }
 
@@ -82,20 +114,32 @@ def test_diamond_affected_assets_distances_and_paths(diamond):
         "dataset:a": (1, ("dataset:raw", "dataset:a"), ("derived_from",)),
         "dataset:b": (1, ("dataset:raw", "dataset:b"), ("derived_from",)),
         # two shortest paths through the diamond: the BFS takes the smaller id (a)
-        "dataset:joined": (2, ("dataset:raw", "dataset:a", "dataset:joined"),
-                           ("derived_from", "derived_from")),
-        "model:ranker": (3, ("dataset:raw", "dataset:a", "dataset:joined", "model:ranker"),
-                         ("derived_from", "derived_from", "trained_on")),
+        "dataset:joined": (
+            2,
+            ("dataset:raw", "dataset:a", "dataset:joined"),
+            ("derived_from", "derived_from"),
+        ),
+        "model:ranker": (
+            3,
+            ("dataset:raw", "dataset:a", "dataset:joined", "model:ranker"),
+            ("derived_from", "derived_from", "trained_on"),
+        ),
         # evaluated_on joined (3 hops) is shorter than evaluates ranker (4)
-        "evaluation:offline": (3, ("dataset:raw", "dataset:a", "dataset:joined",
-                                   "evaluation:offline"),
-                               ("derived_from", "derived_from", "evaluated_on")),
-        "service:home": (4, ("dataset:raw", "dataset:a", "dataset:joined", "model:ranker",
-                             "service:home"),
-                         ("derived_from", "derived_from", "trained_on", "serves")),
-        "experiment:ab": (5, ("dataset:raw", "dataset:a", "dataset:joined", "model:ranker",
-                              "service:home", "experiment:ab"),
-                          ("derived_from", "derived_from", "trained_on", "serves", "tests")),
+        "evaluation:offline": (
+            3,
+            ("dataset:raw", "dataset:a", "dataset:joined", "evaluation:offline"),
+            ("derived_from", "derived_from", "evaluated_on"),
+        ),
+        "service:home": (
+            4,
+            ("dataset:raw", "dataset:a", "dataset:joined", "model:ranker", "service:home"),
+            ("derived_from", "derived_from", "trained_on", "serves"),
+        ),
+        "experiment:ab": (
+            5,
+            ("dataset:raw", "dataset:a", "dataset:joined", "model:ranker", "service:home", "experiment:ab"),
+            ("derived_from", "derived_from", "trained_on", "serves", "tests"),
+        ),
     }
     # nearest first; every edge on an impact path points back towards the changed asset
     assert [a.distance for a in result.affected] == sorted(a.distance for a in result.affected)
@@ -106,13 +150,18 @@ def test_diamond_affected_assets_distances_and_paths(diamond):
 def test_grouped_by_kind_with_services_and_experiments(diamond):
     result = diamond.impact("dataset:raw")
     groups = {k: [a.asset.id for a in v] for k, v in result.by_kind().items()}
-    assert groups == {"dataset": ["dataset:a", "dataset:b", "dataset:joined"],
-                      "evaluation": ["evaluation:offline"], "model": ["model:ranker"],
-                      "service": ["service:home"], "experiment": ["experiment:ab"]}
+    assert groups == {
+        "dataset": ["dataset:a", "dataset:b", "dataset:joined"],
+        "evaluation": ["evaluation:offline"],
+        "model": ["model:ranker"],
+        "service": ["service:home"],
+        "experiment": ["experiment:ab"],
+    }
     assert [s.asset.id for s in result.services] == ["service:home"]
     assert result.services[0].path.text() == (
         "dataset:raw <-derived_from- dataset:a <-derived_from- dataset:joined "
-        "<-trained_on- model:ranker <-serves- service:home")
+        "<-trained_on- model:ranker <-serves- service:home"
+    )
     assert [e.asset.id for e in result.experiments] == ["experiment:ab"]
 
 
@@ -120,7 +169,12 @@ def test_owners_to_notify_teams_first_with_counts(diamond):
     result = diamond.impact("dataset:raw")
     # the changed asset's own owners are not "affected"; teams by count, then people
     assert [(n.owner.id, len(n.assets)) for n in result.notify] == [
-        ("team-data", 2), ("team-recs", 2), ("team-growth", 1), ("ana", 1), ("bo", 1)]
+        ("team-data", 2),
+        ("team-recs", 2),
+        ("team-growth", 1),
+        ("ana", 1),
+        ("bo", 1),
+    ]
     assert [n.owner.id for n in result.teams] == ["team-data", "team-recs", "team-growth"]
     assert [n.owner.id for n in result.people] == ["ana", "bo"]
     assert result.teams[1].assets == ("model:ranker", "service:home")
@@ -136,34 +190,45 @@ def test_to_dict_shape(diamond):
     assert list(data["affected"]) == ["evaluation", "model", "service", "experiment"]
     service = data["services"][0]
     assert service["id"] == "service:home" and service["distance"] == 2
-    assert service["path"] == {"assets": ["dataset:joined", "model:ranker", "service:home"],
-                               "relations": ["trained_on", "serves"], "forward": [False, False],
-                               "hops": 2}
+    assert service["path"] == {
+        "assets": ["dataset:joined", "model:ranker", "service:home"],
+        "relations": ["trained_on", "serves"],
+        "forward": [False, False],
+        "hops": 2,
+    }
     assert data["notify"]["teams"][0] == {
-        "id": "team-recs", "kind": "team", "name": "Team Recs", "email": "team-recs@example.com",
-        "affected": 2, "assets": ["model:ranker", "service:home"]}
+        "id": "team-recs",
+        "kind": "team",
+        "name": "Team Recs",
+        "email": "team-recs@example.com",
+        "affected": 2,
+        "assets": ["model:ranker", "service:home"],
+    }
     assert data["notify"]["people"][0]["id"] == "bo"
     assert data["truncated"] is False
 
 
 def test_to_frame_one_row_per_affected_asset(diamond):
     frame = diamond.impact("dataset:raw").to_frame()
-    assert list(frame.columns) == ["id", "kind", "name", "distance", "path", "relations",
-                                   "owners"]
+    assert list(frame.columns) == ["id", "kind", "name", "distance", "path", "relations", "owners"]
     assert len(frame) == 7
     assert str(frame["id"].dtype) == "str" and str(frame["name"].dtype) == "str"
     assert frame["distance"].dtype == pd.Int64Dtype()
     row = frame.set_index("id").loc["service:home"]
     assert row["distance"] == 4 and row["name"] == "home"
-    assert list(row["path"]) == ["dataset:raw", "dataset:a", "dataset:joined", "model:ranker",
-                                 "service:home"]
+    assert list(row["path"]) == ["dataset:raw", "dataset:a", "dataset:joined", "model:ranker", "service:home"]
     assert list(row["owners"]) == ["team-recs"]
 
 
 def test_subgraph_holds_the_closure(diamond):
     sub = diamond.impact("dataset:joined").subgraph
-    assert set(sub.ids) == {"dataset:joined", "model:ranker", "evaluation:offline",
-                            "service:home", "experiment:ab"}
+    assert set(sub.ids) == {
+        "dataset:joined",
+        "model:ranker",
+        "evaluation:offline",
+        "service:home",
+        "experiment:ab",
+    }
     assert sub.roots == ("dataset:joined",)
     assert len(sub.relations) == 5
 

@@ -18,19 +18,37 @@ FULL = {
     ],
     "assets": [
         {
-            "id": "dataset:plays", "kind": "dataset", "name": "plays",
-            "namespace": "s3://raw", "family": "plays", "version": "2024.06",
-            "description": "Raw playback events.\nLate APAC data.", "domain": "recommendations",
-            "tags": ["pii", "tier-1"], "props": {"format": "parquet", "rows": 12, "nested": {"a": [1, 2]}},
+            "id": "dataset:plays",
+            "kind": "dataset",
+            "name": "plays",
+            "namespace": "s3://raw",
+            "family": "plays",
+            "version": "2024.06",
+            "description": "Raw playback events.\nLate APAC data.",
+            "domain": "recommendations",
+            "tags": ["pii", "tier-1"],
+            "props": {"format": "parquet", "rows": 12, "nested": {"a": [1, 2]}},
             "owners": ["team-recs", {"id": "ana", "role": "steward"}],
-            "created_at": "2024-01-02T03:04:05Z", "updated_at": "2024-02-03T04:05:06+01:00",
+            "created_at": "2024-01-02T03:04:05Z",
+            "updated_at": "2024-02-03T04:05:06+01:00",
         },
-        {"id": "model:ranker@1", "kind": "model", "name": "ranker", "version": 1,
-         "trained_on": ["dataset:plays"]},
+        {
+            "id": "model:ranker@1",
+            "kind": "model",
+            "name": "ranker",
+            "version": 1,
+            "trained_on": ["dataset:plays"],
+        },
     ],
     "relations": [
-        {"from": "model:ranker@1", "to": "workflow:train", "type": "produced_by",
-         "source": "airflow", "first_seen": "2024-03-01T00:00:00Z", "last_seen": "2024-03-02T00:00:00"},
+        {
+            "from": "model:ranker@1",
+            "to": "workflow:train",
+            "type": "produced_by",
+            "source": "airflow",
+            "first_seen": "2024-03-01T00:00:00Z",
+            "last_seen": "2024-03-02T00:00:00",
+        },
     ],
 }
 WORKFLOW = {"assets": [{"id": "workflow:train", "kind": "workflow"}]}
@@ -43,8 +61,7 @@ def write(tmp_path, name, document, fmt="yaml"):
 
 
 def test_round_trip_of_every_field(graph, tmp_path):
-    report = graph.ingest([write(tmp_path, "full.yaml", FULL),
-                           write(tmp_path, "wf.json", WORKFLOW, "json")])
+    report = graph.ingest([write(tmp_path, "full.yaml", FULL), write(tmp_path, "wf.json", WORKFLOW, "json")])
     assert (report.assets_added, report.relations_added, report.owners_added) == (3, 2, 2)
     plays = graph.get("dataset:plays")
     assert plays.kind == "dataset" and plays.name == "plays" and plays.namespace == "s3://raw"
@@ -55,14 +72,17 @@ def test_round_trip_of_every_field(graph, tmp_path):
     assert plays.created_at == datetime(2024, 1, 2, 3, 4, 5)
     assert plays.updated_at == datetime(2024, 2, 3, 3, 5, 6)  # converted to UTC
     owners = {(o.id, o.kind, o.name, o.email, o.role) for o in graph.owners("dataset:plays")}
-    assert owners == {("team-recs", "team", "Recs", "recs@streamly.example", "owner"),
-                      ("ana", "person", "Ana Lima", "ana@streamly.example", "steward")}
+    assert owners == {
+        ("team-recs", "team", "Recs", "recs@streamly.example", "owner"),
+        ("ana", "person", "Ana Lima", "ana@streamly.example", "steward"),
+    }
     ranker = graph.get("model:ranker@1")
     assert ranker.version == "1" and ranker.family == "ranker"  # family defaults to the name
     edges = graph_content(graph)["edges"]
     assert {(e["a.id"], e["b.id"], e["e.type"]) for e in edges} == {
         ("model:ranker@1", "dataset:plays", "trained_on"),
-        ("model:ranker@1", "workflow:train", "produced_by")}
+        ("model:ranker@1", "workflow:train", "produced_by"),
+    }
     produced = next(e for e in edges if e["e.type"] == "produced_by")
     assert produced["e.source"] == "airflow"
     assert produced["e.first_seen"] == datetime(2024, 3, 1)
@@ -84,9 +104,18 @@ def test_same_input_twice_leaves_graph_identical(graph, tmp_path):
 def test_changed_asset_is_updated_and_owners_replaced(graph, tmp_path):
     graph.ingest([write(tmp_path, "full.yaml", FULL), write(tmp_path, "wf.yaml", WORKFLOW)])
     created = graph.get("model:ranker@1").created_at
-    changed = {"assets": [{"id": "model:ranker@1", "kind": "model", "name": "ranker",
-                           "version": "1", "description": "now documented",
-                           "owners": [{"id": "ana", "role": "oncall"}]}]}
+    changed = {
+        "assets": [
+            {
+                "id": "model:ranker@1",
+                "kind": "model",
+                "name": "ranker",
+                "version": "1",
+                "description": "now documented",
+                "owners": [{"id": "ana", "role": "oncall"}],
+            }
+        ]
+    }
     report = graph.ingest(write(tmp_path, "change.yaml", changed))
     assert (report.assets_added, report.assets_updated) == (0, 1)
     ranker = graph.get("model:ranker@1")
@@ -94,11 +123,19 @@ def test_changed_asset_is_updated_and_owners_replaced(graph, tmp_path):
     assert ranker.created_at == created
     assert [(o.id, o.role) for o in graph.owners("model:ranker@1")] == [("ana", "oncall")]
     # relations given before are kept: ingest adds, it does not remove
-    assert {n.asset.id for n in graph.neighbours("model:ranker@1")} == {
-        "dataset:plays", "workflow:train"}
-    again = {"assets": [{"id": "model:ranker@1", "kind": "model", "name": "ranker",
-                         "version": "1", "description": "now documented",
-                         "owners": ["team-recs"]}]}
+    assert {n.asset.id for n in graph.neighbours("model:ranker@1")} == {"dataset:plays", "workflow:train"}
+    again = {
+        "assets": [
+            {
+                "id": "model:ranker@1",
+                "kind": "model",
+                "name": "ranker",
+                "version": "1",
+                "description": "now documented",
+                "owners": ["team-recs"],
+            }
+        ]
+    }
     graph.ingest(write(tmp_path, "again.yaml", again))
     assert [(o.id, o.role) for o in graph.owners("model:ranker@1")] == [("team-recs", "owner")]
 
@@ -113,8 +150,17 @@ def test_relations_to_assets_already_in_the_graph(graph, tmp_path):
 
 def test_edge_timestamps_widen_on_reingest(graph, tmp_path):
     graph.ingest([write(tmp_path, "full.yaml", FULL), write(tmp_path, "wf.yaml", WORKFLOW)])
-    seen = {"relations": [{"from": "model:ranker@1", "to": "workflow:train", "type": "produced_by",
-                           "first_seen": "2024-02-01T00:00:00", "last_seen": "2024-02-15T00:00:00"}]}
+    seen = {
+        "relations": [
+            {
+                "from": "model:ranker@1",
+                "to": "workflow:train",
+                "type": "produced_by",
+                "first_seen": "2024-02-01T00:00:00",
+                "last_seen": "2024-02-15T00:00:00",
+            }
+        ]
+    }
     report = graph.ingest(write(tmp_path, "seen.yaml", seen))
     assert report.relations_updated == 1
     edge = next(e for e in graph_content(graph)["edges"] if e["e.type"] == "produced_by")
@@ -133,8 +179,9 @@ def test_directory_ingest_reads_yaml_and_json_recursively(graph, tmp_path):
 def test_bad_record_at_end_of_large_file_leaves_graph_unchanged(graph, tmp_path):
     graph.ingest([write(tmp_path, "full.yaml", FULL), write(tmp_path, "wf.yaml", WORKFLOW)])
     before = graph_content(graph)
-    assets = [{"id": f"dataset:bulk{i}", "kind": "dataset", "derived_from": ["dataset:plays"]}
-              for i in range(9_999)]
+    assets = [
+        {"id": f"dataset:bulk{i}", "kind": "dataset", "derived_from": ["dataset:plays"]} for i in range(9_999)
+    ]
     assets.append({"id": "dataset:bad", "kind": "dataset", "tags": "pii"})
     path = write(tmp_path, "big.json", {"assets": assets}, "json")
     with pytest.raises(mlg.IngestError) as caught:

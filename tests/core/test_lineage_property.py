@@ -53,9 +53,12 @@ def test_lineage_impact_and_path_agree_with_networkx(case):
     g.add_edges_from((_id(a), _id(b)) for a, b in edges)
     root, other = _id(x), _id(y)
     with tempfile.TemporaryDirectory() as folder, mlg.open(Path(folder) / "g.kuzu") as graph:
-        graph.ingest_batch(Batch.from_records(
-            assets=[{"id": v, "kind": "dataset"} for v in g.nodes],
-            relations=[{"from": a, "to": b, "type": "derived_from"} for a, b in g.edges]))
+        graph.ingest_batch(
+            Batch.from_records(
+                assets=[{"id": v, "kind": "dataset"} for v in g.nodes],
+                relations=[{"from": a, "to": b, "type": "derived_from"} for a, b in g.edges],
+            )
+        )
 
         up = graph.upstream(root)
         assert set(up.ids) == nx.descendants(g, root) | {root} and not up.truncated

@@ -14,12 +14,22 @@ ESTATE = {
     "assets": [
         {"id": "d:raw", "kind": "dataset", "name": "raw"},
         {"id": "w:etl", "kind": "workflow", "name": "etl", "reads": ["d:raw"]},
-        {"id": "d:clean", "kind": "dataset", "name": "clean",
-         "derived_from": ["d:raw"], "produced_by": ["w:etl"]},
+        {
+            "id": "d:clean",
+            "kind": "dataset",
+            "name": "clean",
+            "derived_from": ["d:raw"],
+            "produced_by": ["w:etl"],
+        },
         {"id": "f:one", "kind": "feature", "name": "one", "computed_from": ["d:clean"]},
         {"id": "f:two", "kind": "feature", "name": "two", "computed_from": ["d:clean"]},
-        {"id": "m:rank", "kind": "model", "name": "rank",
-         "trained_on": ["d:clean"], "uses_feature": ["f:one", "f:two"]},
+        {
+            "id": "m:rank",
+            "kind": "model",
+            "name": "rank",
+            "trained_on": ["d:clean"],
+            "uses_feature": ["f:one", "f:two"],
+        },
         {"id": "s:api", "kind": "service", "name": "api", "serves": ["m:rank"]},
     ],
 }
@@ -38,10 +48,12 @@ def test_upstream_level_counts_each_childs_own_dependencies(small):
     assert level.asset.id == "m:rank"
     got = [(n.id, n.type, n.count) for n in level.neighbours]
     # ordered by relation type, then kind, then name
-    assert got == [("d:clean", "trained_on", 2), ("f:one", "uses_feature", 1),
-                   ("f:two", "uses_feature", 1)]
+    assert got == [("d:clean", "trained_on", 2), ("f:one", "uses_feature", 1), ("f:two", "uses_feature", 1)]
     assert [(n.kind, n.name, n.version) for n in level.neighbours] == [
-        ("dataset", "clean", None), ("feature", "one", None), ("feature", "two", None)]
+        ("dataset", "clean", None),
+        ("feature", "one", None),
+        ("feature", "two", None),
+    ]
     assert level.total == level.matching == 3
     assert not level.truncated and level.hidden == 0
 
@@ -49,8 +61,7 @@ def test_upstream_level_counts_each_childs_own_dependencies(small):
 def test_downstream_level_counts_dependents(small):
     level = neighbours_with_counts(small, "d:clean", "down")
     got = {(n.id, n.type): n.count for n in level.neighbours}
-    assert got == {("f:one", "computed_from"): 1, ("f:two", "computed_from"): 1,
-                   ("m:rank", "trained_on"): 1}
+    assert got == {("f:one", "computed_from"): 1, ("f:two", "computed_from"): 1, ("m:rank", "trained_on"): 1}
     leaf = neighbours_with_counts(small, "s:api", "down")
     assert leaf.neighbours == () and leaf.total == 0 and not leaf.truncated
 

@@ -24,23 +24,29 @@ def test_upstream_paths_through_a_diamond(diamond):
     ]
     assert result.paths[0].relations == ("trained_on", "derived_from", "derived_from")
     assert result.paths[0].forward == (True, True, True)
-    assert result.paths[0].text() == ("model:ranker -trained_on-> dataset:joined "
-                                      "-derived_from-> dataset:a -derived_from-> dataset:raw")
+    assert result.paths[0].text() == (
+        "model:ranker -trained_on-> dataset:joined -derived_from-> dataset:a -derived_from-> dataset:raw"
+    )
 
 
 def test_subgraph_holds_the_path_assets_and_edges_only(diamond):
     sub = diamond.path_between("model:ranker", "dataset:raw").subgraph
-    assert sub.ids == ["model:ranker", "dataset:joined", "dataset:a", "dataset:raw",
-                       "dataset:b"]
+    assert sub.ids == ["model:ranker", "dataset:joined", "dataset:a", "dataset:raw", "dataset:b"]
     assert {(e.source, e.target, e.type) for e in sub.relations} == {
         ("model:ranker", "dataset:joined", "trained_on"),
         ("dataset:joined", "dataset:a", "derived_from"),
         ("dataset:joined", "dataset:b", "derived_from"),
         ("dataset:a", "dataset:raw", "derived_from"),
-        ("dataset:b", "dataset:raw", "derived_from")}
+        ("dataset:b", "dataset:raw", "derived_from"),
+    }
     assert sub.roots == ("model:ranker", "dataset:raw")
-    assert sub.distances == {"model:ranker": 0, "dataset:joined": 1, "dataset:a": 2,
-                             "dataset:b": 2, "dataset:raw": 3}
+    assert sub.distances == {
+        "model:ranker": 0,
+        "dataset:joined": 1,
+        "dataset:a": 2,
+        "dataset:b": 2,
+        "dataset:raw": 3,
+    }
     assert sub.asset("dataset:a").kind == "dataset"
 
 
@@ -59,8 +65,11 @@ def test_undirected_connection_says_so(diamond):
     # the evaluation and the service both depend on the model; neither on the other
     result = diamond.path_between("evaluation:offline", "service:home")
     assert result.found and not result.directed and result.direction == "undirected"
-    assert result.paths == [DependencyPath(("evaluation:offline", "model:ranker", "service:home"),
-                                           ("evaluates", "serves"), (True, False))]
+    assert result.paths == [
+        DependencyPath(
+            ("evaluation:offline", "model:ranker", "service:home"), ("evaluates", "serves"), (True, False)
+        )
+    ]
     assert result.to_dict()["directed"] is False
 
 
@@ -91,8 +100,7 @@ def ladder(rungs: int) -> list[tuple[str, str]]:
     edges = []
     for i in range(rungs):
         for side in ("l", "r"):
-            edges += [(f"dataset:s{i}{side}", f"dataset:s{i}"),
-                      (f"dataset:s{i + 1}", f"dataset:s{i}{side}")]
+            edges += [(f"dataset:s{i}{side}", f"dataset:s{i}"), (f"dataset:s{i + 1}", f"dataset:s{i}{side}")]
     return edges
 
 
@@ -111,14 +119,26 @@ def test_many_shortest_paths_are_capped_not_enumerated(graph):
 def test_to_dict(diamond):
     data = diamond.path_between("model:ranker", "dataset:joined").to_dict()
     assert data == {
-        "source": "model:ranker", "target": "dataset:joined", "found": True,
-        "directed": True, "direction": "up", "hops": 1, "capped": False,
-        "paths": [{"assets": ["model:ranker", "dataset:joined"], "relations": ["trained_on"],
-                   "forward": [True], "hops": 1}],
+        "source": "model:ranker",
+        "target": "dataset:joined",
+        "found": True,
+        "directed": True,
+        "direction": "up",
+        "hops": 1,
+        "capped": False,
+        "paths": [
+            {
+                "assets": ["model:ranker", "dataset:joined"],
+                "relations": ["trained_on"],
+                "forward": [True],
+                "hops": 1,
+            }
+        ],
         "subgraph": data["subgraph"],
     }
     assert data["subgraph"]["edges"] == [
-        {"source": "model:ranker", "target": "dataset:joined", "type": "trained_on"}]
+        {"source": "model:ranker", "target": "dataset:joined", "type": "trained_on"}
+    ]
 
 
 def test_errors(diamond):

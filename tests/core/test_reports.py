@@ -7,25 +7,53 @@ import pytest
 import mlg
 from mlg.batch import Batch
 
-OWNERS = [{"id": "team-data", "kind": "team", "name": "Data"},
-          {"id": "team-ml", "kind": "team", "name": "ML"}]
+OWNERS = [
+    {"id": "team-data", "kind": "team", "name": "Data"},
+    {"id": "team-ml", "kind": "team", "name": "ML"},
+]
 #   raw (deprecated) <- clean <- f, m1 (tier-1), m2 ;  f <- m1 ;  m1 <- svc ;  m2 <- ev
 #   other <- m2
 ASSETS = [
-    {"id": "dataset:raw", "kind": "dataset", "name": "raw", "tags": ["deprecated"],
-     "owners": ["team-data"]},
-    {"id": "dataset:clean", "kind": "dataset", "name": "clean", "owners": ["team-data"],
-     "derived_from": ["dataset:raw"]},
+    {"id": "dataset:raw", "kind": "dataset", "name": "raw", "tags": ["deprecated"], "owners": ["team-data"]},
+    {
+        "id": "dataset:clean",
+        "kind": "dataset",
+        "name": "clean",
+        "owners": ["team-data"],
+        "derived_from": ["dataset:raw"],
+    },
     {"id": "dataset:other", "kind": "dataset", "name": "other"},
-    {"id": "feature:f", "kind": "feature", "name": "f", "owners": ["team-ml"],
-     "computed_from": ["dataset:clean"]},
-    {"id": "model:m1", "kind": "model", "name": "m1", "tags": ["tier-1"], "owners": ["team-ml"],
-     "trained_on": ["dataset:clean"], "uses_feature": ["feature:f"]},
-    {"id": "model:m2", "kind": "model", "name": "m2", "owners": ["team-ml"],
-     "trained_on": ["dataset:clean", "dataset:other"]},
+    {
+        "id": "feature:f",
+        "kind": "feature",
+        "name": "f",
+        "owners": ["team-ml"],
+        "computed_from": ["dataset:clean"],
+    },
+    {
+        "id": "model:m1",
+        "kind": "model",
+        "name": "m1",
+        "tags": ["tier-1"],
+        "owners": ["team-ml"],
+        "trained_on": ["dataset:clean"],
+        "uses_feature": ["feature:f"],
+    },
+    {
+        "id": "model:m2",
+        "kind": "model",
+        "name": "m2",
+        "owners": ["team-ml"],
+        "trained_on": ["dataset:clean", "dataset:other"],
+    },
     {"id": "service:svc", "kind": "service", "name": "svc", "serves": ["model:m1"]},
-    {"id": "evaluation:ev", "kind": "evaluation", "name": "ev", "owners": ["team-ml"],
-     "evaluates": ["model:m2"]},
+    {
+        "id": "evaluation:ev",
+        "kind": "evaluation",
+        "name": "ev",
+        "owners": ["team-ml"],
+        "evaluates": ["model:m2"],
+    },
 ]
 
 
@@ -39,14 +67,23 @@ def test_consumers_direct_and_downstream_by_kind(estate):
     result = estate.consumers("raw")  # a name works as well as an id
     assert result.asset.id == "dataset:raw"
     assert [(c.asset.id, c.relation, [o.id for o in c.owners]) for c in result.direct] == [
-        ("dataset:clean", "derived_from", ["team-data"])]
-    assert result.downstream_by_kind == {"dataset": 1, "evaluation": 1, "feature": 1,
-                                         "model": 2, "service": 1}
+        ("dataset:clean", "derived_from", ["team-data"])
+    ]
+    assert result.downstream_by_kind == {
+        "dataset": 1,
+        "evaluation": 1,
+        "feature": 1,
+        "model": 2,
+        "service": 1,
+    }
     assert result.downstream_total == 6 and not result.truncated
 
     clean = estate.consumers("dataset:clean")
     assert sorted((c.asset.id, c.relation) for c in clean.direct) == [
-        ("feature:f", "computed_from"), ("model:m1", "trained_on"), ("model:m2", "trained_on")]
+        ("feature:f", "computed_from"),
+        ("model:m1", "trained_on"),
+        ("model:m2", "trained_on"),
+    ]
     assert clean.downstream_total == 5
     assert estate.consumers("service:svc").downstream_total == 0
 
@@ -70,14 +107,17 @@ def test_consumers_of_unknown_asset(estate):
 
 def test_reuse_report(estate):
     report = estate.reuse_report()
-    assert [(r.asset.id, r.direct_consumers, r.downstream, r.models_downstream,
-             r.services_downstream) for r in report.datasets] == [
+    assert [
+        (r.asset.id, r.direct_consumers, r.downstream, r.models_downstream, r.services_downstream)
+        for r in report.datasets
+    ] == [
         ("dataset:clean", 3, 5, 2, 1),
         ("dataset:other", 1, 2, 1, 0),
         ("dataset:raw", 1, 6, 2, 1),
     ]
-    assert [(r.asset.id, r.direct_consumers, r.models_downstream) for r in report.features] \
-        == [("feature:f", 1, 1)]
+    assert [(r.asset.id, r.direct_consumers, r.models_downstream) for r in report.features] == [
+        ("feature:f", 1, 1)
+    ]
     assert [a.id for a in report.unowned] == ["dataset:other", "service:svc"]
     assert report.unowned_by_kind == {"dataset": 1, "service": 1}
     assert report.unowned_total == 2 and not report.unowned_truncated
@@ -162,11 +202,14 @@ def test_sample_estate(sample_graph):
 def test_only_the_most_used_deprecated_assets_are_followed(estate, monkeypatch):
     import mlg.reports
 
-    estate.ingest_batch(Batch.from_records(assets=[
-        dict(ASSETS[1], tags=["deprecated"]),  # clean: 3 direct consumers, raw: 1
-    ]))
-    assert {d.asset.id for d in estate.reuse_report().deprecated_in_use} == {
-        "dataset:raw", "dataset:clean"}
+    estate.ingest_batch(
+        Batch.from_records(
+            assets=[
+                dict(ASSETS[1], tags=["deprecated"]),  # clean: 3 direct consumers, raw: 1
+            ]
+        )
+    )
+    assert {d.asset.id for d in estate.reuse_report().deprecated_in_use} == {"dataset:raw", "dataset:clean"}
     monkeypatch.setattr(mlg.reports, "DEPRECATED_FOLLOWED", 1)
     report = estate.reuse_report()
     assert [d.asset.id for d in report.deprecated_in_use] == ["dataset:clean"]

@@ -82,8 +82,9 @@ HOLDER = textwrap.dedent("""
 def held(db_path):
     """The graph at db_path, held open for writing by another process."""
     mlg.open(db_path).close()
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         yield db_path
@@ -102,8 +103,9 @@ def test_graph_held_by_another_process_gives_a_clear_message(held):
 
 
 def test_cli_reports_lock_without_traceback(held):
-    done = subprocess.run([sys.executable, "-m", "mlg", "--db", str(held), "stats"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "mlg", "--db", str(held), "stats"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1
     assert done.stderr.startswith(f"error: graph at {held} is in use")
     assert "Traceback" not in done.stderr

@@ -52,35 +52,46 @@ def test_missing_kind_and_id(loaded, tmp_path):
 
 
 def test_unknown_relation_type(loaded, tmp_path):
-    msg = reject(loaded, tmp_path,
-                 "relations:\n  - {from: model:ranker, to: dataset:plays, type: trained_with}\n")
-    assert ("relations[0] (id 'model:ranker -trained_with-> dataset:plays'), field 'type': "
-            "unknown relation type 'trained_with'") in msg
+    msg = reject(
+        loaded, tmp_path, "relations:\n  - {from: model:ranker, to: dataset:plays, type: trained_with}\n"
+    )
+    assert (
+        "relations[0] (id 'model:ranker -trained_with-> dataset:plays'), field 'type': "
+        "unknown relation type 'trained_with'"
+    ) in msg
 
 
 def test_unknown_inline_field_suggests_the_relation(loaded, tmp_path):
-    msg = reject(loaded, tmp_path,
-                 "assets:\n  - {id: m2, kind: model, trainedon: [dataset:plays]}\n")
+    msg = reject(loaded, tmp_path, "assets:\n  - {id: m2, kind: model, trainedon: [dataset:plays]}\n")
     assert "assets[0] (id 'm2'), field 'trainedon': unknown field (did you mean 'trained_on'?)" in msg
 
 
 def test_relation_between_kinds_the_type_does_not_allow(loaded, tmp_path):
-    msg = reject(loaded, tmp_path,
-                 "assets:\n  - {id: svc, kind: service, trained_on: [dataset:plays]}\n")
-    assert ("assets[0] (id 'svc'), field 'trained_on[0]': a trained_on relation cannot go from a "
-            "service ('svc') to a dataset ('dataset:plays'); trained_on allows model→dataset") in msg
+    msg = reject(loaded, tmp_path, "assets:\n  - {id: svc, kind: service, trained_on: [dataset:plays]}\n")
+    assert (
+        "assets[0] (id 'svc'), field 'trained_on[0]': a trained_on relation cannot go from a "
+        "service ('svc') to a dataset ('dataset:plays'); trained_on allows model→dataset"
+    ) in msg
 
 
 def test_reference_to_unknown_asset_and_owner(loaded, tmp_path):
-    msg = reject(loaded, tmp_path,
-                 "assets:\n  - {id: m2, kind: model, trained_on: [dataset:nope], owners: [ghosts]}\n"
-                 "relations:\n  - {from: nowhere, to: dataset:plays, type: derived_from}\n")
-    assert ("assets[0] (id 'm2'), field 'trained_on[0]': refers to asset 'dataset:nope', which is "
-            "neither in this input nor in the graph") in msg
-    assert ("assets[0] (id 'm2'), field 'owners[0]': refers to owner 'ghosts', which is neither "
-            "in this input nor in the graph") in msg
-    assert ("relations[0] (id 'nowhere -derived_from-> dataset:plays'), field 'from': refers to "
-            "asset 'nowhere'") in msg
+    msg = reject(
+        loaded,
+        tmp_path,
+        "assets:\n  - {id: m2, kind: model, trained_on: [dataset:nope], owners: [ghosts]}\n"
+        "relations:\n  - {from: nowhere, to: dataset:plays, type: derived_from}\n",
+    )
+    assert (
+        "assets[0] (id 'm2'), field 'trained_on[0]': refers to asset 'dataset:nope', which is "
+        "neither in this input nor in the graph"
+    ) in msg
+    assert (
+        "assets[0] (id 'm2'), field 'owners[0]': refers to owner 'ghosts', which is neither "
+        "in this input nor in the graph"
+    ) in msg
+    assert (
+        "relations[0] (id 'nowhere -derived_from-> dataset:plays'), field 'from': refers to asset 'nowhere'"
+    ) in msg
 
 
 def test_references_to_the_graph_are_accepted(loaded, tmp_path):
@@ -90,11 +101,15 @@ def test_references_to_the_graph_are_accepted(loaded, tmp_path):
 
 
 def test_same_id_twice_with_conflicting_content(loaded, tmp_path):
-    msg = reject(loaded, tmp_path,
-                 "assets:\n  - {id: d9, kind: dataset, domain: ads}\n"
-                 "  - {id: d9, kind: dataset, domain: search}\n")
-    assert ("assets[1] (id 'd9'), field 'domain': asset id given twice with different content: "
-            f"conflicts with {tmp_path / 'bad.yaml'}: assets[0] (differs in domain)") in msg
+    msg = reject(
+        loaded,
+        tmp_path,
+        "assets:\n  - {id: d9, kind: dataset, domain: ads}\n  - {id: d9, kind: dataset, domain: search}\n",
+    )
+    assert (
+        "assets[1] (id 'd9'), field 'domain': asset id given twice with different content: "
+        f"conflicts with {tmp_path / 'bad.yaml'}: assets[0] (differs in domain)"
+    ) in msg
 
 
 def test_same_id_twice_identical_is_fine(loaded, tmp_path):
@@ -108,21 +123,27 @@ def test_conflict_across_files(loaded, tmp_path):
     a.write_text("owners:\n  - {id: bob, kind: person, name: Bob}\n")
     b = tmp_path / "b.yaml"
     b.write_text("owners:\n  - {id: bob, kind: person, name: Robert}\n")
-    with pytest.raises(mlg.IngestError, match=rf"{b}: owners\[0\] \(id 'bob'\), field 'name': "
-                       rf"owner id given twice with different content: conflicts with {a}"):
+    with pytest.raises(
+        mlg.IngestError,
+        match=rf"{b}: owners\[0\] \(id 'bob'\), field 'name': "
+        rf"owner id given twice with different content: conflicts with {a}",
+    ):
         loaded.ingest([a, b])
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("tags", "pii", "field 'tags': expected a list of strings, got a string 'pii'"),
-    ("tags", ["ok", 3], "field 'tags[1]': expected a non-empty string, got an integer 3"),
-    ("description", 42, "field 'description': expected a string, got an integer 42"),
-    ("props", ["a"], "field 'props': expected a mapping, got a list"),
-    ("created_at", "last tuesday", "field 'created_at': 'last tuesday' is not an ISO-8601 timestamp"),
-    ("owners", "team-recs", "field 'owners': expected a list of owner ids or {id, role} mappings"),
-    ("trained_on", "dataset:plays", "field 'trained_on': expected a list of strings"),
-    ("version", [1], "field 'version': expected a string, got a list"),
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("tags", "pii", "field 'tags': expected a list of strings, got a string 'pii'"),
+        ("tags", ["ok", 3], "field 'tags[1]': expected a non-empty string, got an integer 3"),
+        ("description", 42, "field 'description': expected a string, got an integer 42"),
+        ("props", ["a"], "field 'props': expected a mapping, got a list"),
+        ("created_at", "last tuesday", "field 'created_at': 'last tuesday' is not an ISO-8601 timestamp"),
+        ("owners", "team-recs", "field 'owners': expected a list of owner ids or {id, role} mappings"),
+        ("trained_on", "dataset:plays", "field 'trained_on': expected a list of strings"),
+        ("version", [1], "field 'version': expected a string, got a list"),
+    ],
+)
 def test_wrong_value_types(loaded, tmp_path, field, value, expected):
     doc = {"assets": [{"id": "m3", "kind": "model", field: value}]}
     msg = reject(loaded, tmp_path, yaml.safe_dump(doc))
@@ -130,10 +151,13 @@ def test_wrong_value_types(loaded, tmp_path, field, value, expected):
 
 
 def test_cycle_within_the_input(loaded, tmp_path):
-    msg = reject(loaded, tmp_path,
-                 "assets:\n  - {id: a, kind: dataset, derived_from: [b]}\n"
-                 "  - {id: b, kind: dataset, derived_from: [c]}\n"
-                 "  - {id: c, kind: dataset, derived_from: [a]}\n")
+    msg = reject(
+        loaded,
+        tmp_path,
+        "assets:\n  - {id: a, kind: dataset, derived_from: [b]}\n"
+        "  - {id: b, kind: dataset, derived_from: [c]}\n"
+        "  - {id: c, kind: dataset, derived_from: [a]}\n",
+    )
     assert "closes a lineage cycle:" in msg
     assert any(cycle in msg for cycle in ("a → b → c → a", "b → c → a → b", "c → a → b → c"))
 
@@ -142,10 +166,11 @@ def test_cycle_through_the_graph(loaded, tmp_path):
     path = tmp_path / "m.yaml"
     path.write_text("assets:\n  - {id: d2, kind: dataset, derived_from: [dataset:plays]}\n")
     loaded.ingest(path)
-    msg = reject(loaded, tmp_path,
-                 "relations:\n  - {from: dataset:plays, to: d2, type: derived_from}\n")
-    assert ("relations[0] (id 'dataset:plays -derived_from-> d2'), field 'to': this derived_from "
-            "relation closes a lineage cycle: ") in msg
+    msg = reject(loaded, tmp_path, "relations:\n  - {from: dataset:plays, to: d2, type: derived_from}\n")
+    assert (
+        "relations[0] (id 'dataset:plays -derived_from-> d2'), field 'to': this derived_from "
+        "relation closes a lineage cycle: "
+    ) in msg
 
 
 def test_self_dependency(loaded, tmp_path):

@@ -19,13 +19,13 @@ def asset(asset_id: str, **fields) -> Asset:
     return Asset(asset_id, kind, name, **fields)
 
 
-def subgraph(edges: list[tuple[str, str, str]], roots: tuple[str, ...], *, extra=(),
-             unowned=(), **fields) -> Subgraph:
+def subgraph(
+    edges: list[tuple[str, str, str]], roots: tuple[str, ...], *, extra=(), unowned=(), **fields
+) -> Subgraph:
     """Assets named `kind:name` from (dependent, dependency, type) edges; every asset owned
     by TEAM except `unowned`; hops from the first root along the edges, either way."""
     ids = list(dict.fromkeys([roots[0], *[v for e in edges for v in e[:2]], *extra]))
-    assets = [asset(i, tags=("deprecated",) if i in fields.get("deprecated", ()) else ())
-              for i in ids]
+    assets = [asset(i, tags=("deprecated",) if i in fields.get("deprecated", ()) else ()) for i in ids]
     distances = {roots[0]: 0}
     frontier = [roots[0]]
     while frontier:
@@ -38,8 +38,15 @@ def subgraph(edges: list[tuple[str, str, str]], roots: tuple[str, ...], *, extra
                         nxt.append(b)
         frontier = nxt
     owners = {i: (TEAM,) for i in ids if i not in unowned}
-    return Subgraph(assets, [Edge(s, t, ty) for s, t, ty in edges], roots,
-                    fields.get("truncated", False), fields.get("reason"), distances, owners)
+    return Subgraph(
+        assets,
+        [Edge(s, t, ty) for s, t, ty in edges],
+        roots,
+        fields.get("truncated", False),
+        fields.get("reason"),
+        distances,
+        owners,
+    )
 
 
 def star(n: int, direction: str = "up") -> Subgraph:
@@ -53,6 +60,5 @@ def star(n: int, direction: str = "up") -> Subgraph:
 
 def tree(n: int, fanout: int = 3) -> Subgraph:
     """`n` datasets in a tree: d{i} is derived from its `fanout` children (upstream)."""
-    edges = [(f"dataset:d{(i - 1) // fanout:04d}", f"dataset:d{i:04d}", "derived_from")
-             for i in range(1, n)]
+    edges = [(f"dataset:d{(i - 1) // fanout:04d}", f"dataset:d{i:04d}", "derived_from") for i in range(1, n)]
     return subgraph(edges, ("dataset:d0000",))

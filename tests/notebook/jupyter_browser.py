@@ -25,25 +25,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
-                 "--disable-component-update", "--disable-gpu",
-                 "--disable-dev-shm-usage"]  # containers often have a tiny /dev/shm
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+]  # containers often have a tiny /dev/shm
 SERVER_START_S = 90
 KERNEL_IDLE_S = 120
 SETTINGS = {
     # every cell rendered, none virtualised away, so every diagram stays in the DOM
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
     # no news or update pop-ups (and no network)
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                    "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 
 
 def find_chromium() -> str | None:
     """$MLG_CHROMIUM when set (only it), else Debian's chromium, else one on PATH."""
     chosen = os.environ.get("MLG_CHROMIUM")
-    candidates = [chosen] if chosen else [*CHROMIUM_CANDIDATES, shutil.which("chromium"),
-                                          shutil.which("chromium-browser")]
+    candidates = (
+        [chosen]
+        if chosen
+        else [*CHROMIUM_CANDIDATES, shutil.which("chromium"), shutil.which("chromium-browser")]
+    )
     for path in candidates:
         if path and Path(path).is_file() and os.access(path, os.X_OK):
             return path
@@ -64,8 +70,9 @@ class JupyterServer:
     log: Path
 
     def api(self, method: str, path: str) -> object:
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -90,20 +97,34 @@ def jupyterlab(root: Path, home: Path):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
     port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(dirs["config"]),
-           "JUPYTER_DATA_DIR": str(dirs["data"]), "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
-           "JUPYTER_PLATFORM_DIRS": "1", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               f"--LabApp.user_settings_dir={dirs['settings']}",
-               f"--LabApp.workspaces_dir={dirs['ws']}"]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(dirs["config"]),
+        "JUPYTER_DATA_DIR": str(dirs["data"]),
+        "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={dirs['settings']}",
+        f"--LabApp.workspaces_dir={dirs['ws']}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI containers run as root
     log = home / "jupyterlab.log"
     with log.open("w") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   cwd=root, start_new_session=True)
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root, start_new_session=True
+        )
     server = JupyterServer(f"http://127.0.0.1:{port}", token, process, log)
     try:
         _wait_for_server(server)
@@ -116,8 +137,7 @@ def _wait_for_server(server: JupyterServer) -> None:
     deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited ({server.process.returncode}):\n"
-                               f"{server.log_tail()}")
+            raise RuntimeError(f"JupyterLab exited ({server.process.returncode}):\n{server.log_tail()}")
         try:
             server.api("GET", "/api/status")
             return
@@ -195,9 +215,11 @@ def wait_for_kernel_idle(page, server: JupyterServer, notebook: str) -> None:
         sessions = server.api("GET", "/api/sessions")
         kernel = next((s["kernel"] for s in sessions if s.get("path") == notebook), None)
         state = kernel and kernel.get("execution_state")
-        dom = page.evaluate("() => { const e = document.querySelector('.jp-NotebookPanel:not("
-                            ".lm-mod-hidden) .jp-Notebook-ExecutionIndicator');"
-                            " return e && e.dataset.status; }")
+        dom = page.evaluate(
+            "() => { const e = document.querySelector('.jp-NotebookPanel:not("
+            ".lm-mod-hidden) .jp-Notebook-ExecutionIndicator');"
+            " return e && e.dataset.status; }"
+        )
         steady = steady + 1 if state == "idle" and dom == "idle" else 0
         if steady >= 3:
             return
@@ -245,5 +267,4 @@ def zoom_to(page, canvas, node_id: str, size: float = 24.0) -> dict:
 
 
 def cell_output_text(page, index: int) -> str:
-    return page.locator(CELLS).nth(index).locator(
-        ".jp-OutputArea").inner_text()
+    return page.locator(CELLS).nth(index).locator(".jp-OutputArea").inner_text()

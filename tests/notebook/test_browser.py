@@ -28,8 +28,11 @@ DRAW_S = 180
 
 if not REQUIRED:
     if CHROMIUM is None:
-        pytest.skip("no Chromium found (apt-get install chromium, or set MLG_CHROMIUM); "
-                    "MLG_REQUIRE_BROWSER=1 makes this a failure", allow_module_level=True)
+        pytest.skip(
+            "no Chromium found (apt-get install chromium, or set MLG_CHROMIUM); "
+            "MLG_REQUIRE_BROWSER=1 makes this a failure",
+            allow_module_level=True,
+        )
     pytest.importorskip("playwright", reason="playwright is in the test extra")
 
 TIMING_SETUP = '''\
@@ -49,13 +52,17 @@ def synthetic(n):
              for i in range(1, n) for p in {(i - 1) // 3, (i - 1) // 2, i // 7}}
     return Subgraph(assets, sorted(edges, key=lambda e: (e.source, e.target)), ("a0",))
 '''
-TIMING_CELL = '''\
+TIMING_CELL = """\
 started = time.perf_counter()
 diagram_{name} = LineageDiagram(None, synthetic({n}){cap})
 print(f"{n} assets: widget built in {{(time.perf_counter() - started) * 1000:.0f}} ms")
-diagram_{name}'''
-TIMED = [("100", 100, ", cap=100"), ("300", 300, ", cap=300"), ("1000", 1000, ", cap=1000"),
-         ("1000_capped", 1000, "")]
+diagram_{name}"""
+TIMED = [
+    ("100", 100, ", cap=100"),
+    ("300", 300, ", cap=300"),
+    ("1000", 1000, ", cap=1000"),
+    ("1000_capped", 1000, ""),
+]
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +72,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=jb.CHROMIUM_ARGS,
-                                     headless=True)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=jb.CHROMIUM_ARGS, headless=True)
         try:
             yield chromium
         finally:
@@ -77,11 +83,11 @@ def browser():
 def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab-root")
     shutil.copy(EXAMPLE, root / EXAMPLE.name)
-    timing = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TIMING_SETUP)] + [
-        nbformat.v4.new_code_cell(TIMING_CELL.format(name=name, n=n, cap=cap))
-        for name, n, cap in TIMED])
-    timing.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
+    timing = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(TIMING_SETUP)]
+        + [nbformat.v4.new_code_cell(TIMING_CELL.format(name=name, n=n, cap=cap)) for name, n, cap in TIMED]
+    )
+    timing.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(timing, root / "timing.ipynb")
     with jb.jupyterlab(root, tmp_path_factory.mktemp("lab-home")) as server:
         yield server
@@ -100,9 +106,11 @@ def open_notebook(browser, lab, name: str):
 
 def diagram_state(diagram) -> dict:
     canvas = diagram.locator(".mlg-cytoscape")
-    return {"banner": diagram.locator(".mlg-banner").inner_text(),
-            "count": canvas.evaluate(jb.NODE_COUNT_JS),
-            "painted": canvas.evaluate(jb.PAINTED_JS)}
+    return {
+        "banner": diagram.locator(".mlg-banner").inner_text(),
+        "count": canvas.evaluate(jb.NODE_COUNT_JS),
+        "painted": canvas.evaluate(jb.PAINTED_JS),
+    }
 
 
 def wait_drawn(page, diagram, timeout_s: float = DRAW_S) -> dict:
@@ -113,8 +121,11 @@ def wait_drawn(page, diagram, timeout_s: float = DRAW_S) -> dict:
         if diagram.locator(".mlg-banner").count() and diagram.locator(".mlg-cytoscape").count():
             state = diagram_state(diagram)
             count = state["count"]
-            if (count and count["nodes"] == jb.expected_nodes(state["banner"])
-                    and max(state["painted"], default=0) > 0):
+            if (
+                count
+                and count["nodes"] == jb.expected_nodes(state["banner"])
+                and max(state["painted"], default=0) > 0
+            ):
                 return state
         page.wait_for_timeout(50)
     raise AssertionError(f"diagram not drawn in {timeout_s} s: {state}")
@@ -125,8 +136,9 @@ def test_the_example_notebook_draws_diagrams_and_clicks_reach_python(browser, la
     try:
         jb.run_all_cells(page)
         last = page.locator(jb.CELLS).count() - 1
-        page.locator(jb.CELLS).nth(last).locator(".jp-OutputArea").filter(
-            has_text="selected:").wait_for(timeout=RUN_ALL_S * 1000)
+        page.locator(jb.CELLS).nth(last).locator(".jp-OutputArea").filter(has_text="selected:").wait_for(
+            timeout=RUN_ALL_S * 1000
+        )
         outputs = page.locator(f"{jb.NOTEBOOK} .jp-OutputArea").all_inner_texts()
         assert not [o for o in outputs if "Traceback" in o or "Error displaying widget" in o]
 
@@ -153,7 +165,8 @@ def test_the_example_notebook_draws_diagrams_and_clicks_reach_python(browser, la
         # ... and a kernel variable changed: run the last cell again
         jb.run_cell(page, last)
         page.locator(jb.CELLS).nth(last).locator(".jp-OutputArea").filter(
-            has_text=f"selected: {target}").wait_for(timeout=60_000)
+            has_text=f"selected: {target}"
+        ).wait_for(timeout=60_000)
 
         # a real double click expands the asset in place, fetched from the graph
         before = diagram_state(first)["count"]["nodes"]
@@ -164,8 +177,9 @@ def test_the_example_notebook_draws_diagrams_and_clicks_reach_python(browser, la
             status.filter(has_text="expanded model:recs.home_ranker@3").wait_for(timeout=30_000)
         except Exception as exc:
             page.screenshot(path=str(lab.log.parent / "dblclick.png"))
-            raise AssertionError(f"no expand after a double click; status: "
-                                 f"{status.all_inner_texts()}") from exc
+            raise AssertionError(
+                f"no expand after a double click; status: {status.all_inner_texts()}"
+            ) from exc
         after = wait_drawn(page, first)
         assert after["count"]["nodes"] >= before
         assert not errors, errors
@@ -177,8 +191,9 @@ def test_drawing_times_for_100_300_and_1000_nodes(browser, lab, capsys):
     page, errors = open_notebook(browser, lab, "timing.ipynb")
     try:
         jb.run_cell(page, 0)
-        page.locator(jb.CELLS).nth(0).locator(".jp-InputPrompt").filter(
-            has_text="[1]").wait_for(timeout=60_000)
+        page.locator(jb.CELLS).nth(0).locator(".jp-InputPrompt").filter(has_text="[1]").wait_for(
+            timeout=60_000
+        )
         report = []
         for index, (name, n, _cap) in enumerate(TIMED, start=1):
             started = time.perf_counter()
@@ -189,9 +204,11 @@ def test_drawing_times_for_100_300_and_1000_nodes(browser, lab, capsys):
             state = wait_drawn(page, diagram)
             seconds = time.perf_counter() - started
             built = jb.cell_output_text(page, index).splitlines()[0]
-            report.append(f"{name:>12}: {state['count']['nodes']:>5} nodes "
-                          f"{state['count']['edges']:>5} edges drawn in {seconds:6.2f} s "
-                          f"({built})")
+            report.append(
+                f"{name:>12}: {state['count']['nodes']:>5} nodes "
+                f"{state['count']['edges']:>5} edges drawn in {seconds:6.2f} s "
+                f"({built})"
+            )
             if "capped" not in name:
                 assert state["count"]["nodes"] == n
         with capsys.disabled():  # the figures are the point: shown even under -q

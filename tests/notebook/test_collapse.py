@@ -6,9 +6,9 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from mlg.notebook import collapse
 from mlg.notebook.collapse import DETACHED, SpanningTree, fold, initial_shown
-
 from mlg.subgraph import Subgraph
 from tests.notebook.builders import star, subgraph, tree
 

@@ -7,10 +7,10 @@ import pickle
 import time
 
 import pytest
-from mlg.notebook import LineageDiagram
-from mlg.notebook.diagram import DOUBLE_CLICK_S
 
 from mlg.errors import MlgError
+from mlg.notebook import LineageDiagram
+from mlg.notebook.diagram import DOUBLE_CLICK_S
 from mlg.subgraph import NODE_COLUMNS, Subgraph
 from tests.notebook.builders import DEPRECATED, HUB, RANKER, star
 
@@ -35,7 +35,6 @@ def test_the_diagram_draws_every_asset_and_edge_of_a_small_subgraph(sample_graph
     assert "root" in classes(diagram, RANKER)
     assert f"<b>{len(sub)}</b> assets" in diagram.banner.value
     assert "mlg-cut" not in diagram.banner.value
-
 
 
 def test_small_diagrams_use_dagre_big_ones_layers_computed_in_python(sample_graph):
@@ -185,8 +184,7 @@ def test_direction_depth_and_kinds_query_the_graph_again(sample_graph):
 def test_relation_labels_toggle_restyles_the_canvas(sample_graph):
     diagram = LineageDiagram(sample_graph, sample_graph.upstream(RANKER, depth=1))
     diagram.toolbar.relations.value = True
-    edge_styles = [s["style"] for s in diagram.view.widget.cytoscape_style
-                   if s["selector"] == "edge"]
+    edge_styles = [s["style"] for s in diagram.view.widget.cytoscape_style if s["selector"] == "edge"]
     assert {"label": "data(label)"} in edge_styles
 
 
@@ -224,6 +222,7 @@ def test_hovering_an_edge_names_its_relation(sample_graph):
     data = dict(diagram.view._edges[edge_id].data)
     # the message the front end sends on a Cytoscape.js "mouseover" of an edge
     diagram.view.widget._handle_custom_msg(
-        {"event": "mouseover", "widget": "edge", "data": {"group": "edges", "data": data}}, [])
+        {"event": "mouseover", "widget": "edge", "data": {"group": "edges", "data": data}}, []
+    )
     assert "<b>trained_on</b>" in diagram.status.value
     assert RANKER in diagram.status.value

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import pytest
+
 from mlg.notebook import elements as el
 from mlg.notebook.collapse import SpanningTree, fold, initial_shown
 from mlg.notebook.panel import asset_panel_html, impact_html, subgraph_table_html
-
 from mlg.schema import KINDS
 from mlg.subgraph import Edge
 from tests.notebook.builders import DEPRECATED, RANKER, UNOWNED, star, subgraph
 
 SMALL = subgraph(
-    [("model:ranker", "dataset:clicks", "trained_on"),
-     ("model:ranker", "feature:ctr", "uses_feature"),
-     ("feature:ctr", "dataset:clicks", "computed_from"),
-     ("dataset:clicks", "dataset:old_clicks", "derived_from")],
-    ("model:ranker",), unowned=("feature:ctr",), deprecated=("dataset:old_clicks",))
+    [
+        ("model:ranker", "dataset:clicks", "trained_on"),
+        ("model:ranker", "feature:ctr", "uses_feature"),
+        ("feature:ctr", "dataset:clicks", "computed_from"),
+        ("dataset:clicks", "dataset:old_clicks", "derived_from"),
+    ],
+    ("model:ranker",),
+    unowned=("feature:ctr",),
+    deprecated=("dataset:old_clicks",),
+)
 
 
 def by_id(items):
@@ -53,8 +58,7 @@ def test_edges_are_drawn_in_the_direction_data_flows_with_their_relation():
 def test_only_edges_between_shown_assets_are_drawn():
     shown = {"model:ranker", "feature:ctr"}
     edges = el.edge_elements(SMALL, shown)
-    assert [(e["data"]["source"], e["data"]["target"]) for e in edges] == [
-        ("feature:ctr", "model:ranker")]
+    assert [(e["data"]["source"], e["data"]["target"]) for e in edges] == [("feature:ctr", "model:ranker")]
 
 
 def test_diagram_elements_of_a_sample_lineage_are_consistent(sample_graph):
@@ -62,8 +66,7 @@ def test_diagram_elements_of_a_sample_lineage_are_consistent(sample_graph):
     out = el.diagram_elements(sub)
     node_ids = {n["data"]["id"] for n in out["nodes"]}
     assert node_ids == set(sub.ids) and len(out["edges"]) == len(sub.relations)
-    assert all(e["data"]["source"] in node_ids and e["data"]["target"] in node_ids
-               for e in out["edges"])
+    assert all(e["data"]["source"] in node_ids and e["data"]["target"] in node_ids for e in out["edges"])
     assert len({e["data"]["id"] for e in out["edges"]}) == len(out["edges"])
     roots = [n for n in out["nodes"] if "root" in n["classes"].split()]
     assert [n["data"]["id"] for n in roots] == [RANKER]
@@ -94,34 +97,47 @@ def test_more_nodes_sit_on_the_side_the_hidden_assets_are():
 
 
 def test_impact_marks_colour_by_distance():
-    marks = el.ImpactMarks("dataset:old_clicks", {"dataset:clicks": 1, "model:ranker": 2,
-                                                  "feature:ctr": 2})
-    classes = {n["data"]["id"]: n["classes"].split()[-1]
-               for n in el.node_elements(SMALL, impact=marks)}
-    assert classes == {"dataset:old_clicks": "impact-source", "dataset:clicks": "impact-near",
-                       "model:ranker": "impact-far", "feature:ctr": "impact-far"}
+    marks = el.ImpactMarks("dataset:old_clicks", {"dataset:clicks": 1, "model:ranker": 2, "feature:ctr": 2})
+    classes = {n["data"]["id"]: n["classes"].split()[-1] for n in el.node_elements(SMALL, impact=marks)}
+    assert classes == {
+        "dataset:old_clicks": "impact-source",
+        "dataset:clicks": "impact-near",
+        "model:ranker": "impact-far",
+        "feature:ctr": "impact-far",
+    }
 
 
 def test_the_cut_note_says_what_was_left_out():
     assert el.cut_note(SMALL) is None
-    cut = subgraph([("model:a", "dataset:b", "trained_on")], ("model:a",), truncated=True,
-                   reason="depth 1 reached; more lies beyond")
+    cut = subgraph(
+        [("model:a", "dataset:b", "trained_on")],
+        ("model:a",),
+        truncated=True,
+        reason="depth 1 reached; more lies beyond",
+    )
     assert el.cut_note(cut) == "the query was cut: depth 1 reached; more lies beyond"
     sub = star(400)
     t = SpanningTree.of(sub)
     shown, groups = fold(t, initial_shown(t, cap=300, fanout=25))
     assert el.cut_note(sub, shown, groups) == (
-        "showing 26 of 401 assets; 375 folded into 1 \u201c+N more\u201d node "
-        "(click one to show more)")
+        "showing 26 of 401 assets; 375 folded into 1 \u201c+N more\u201d node (click one to show more)"
+    )
 
 
 def test_stylesheet_gives_every_kind_its_own_colour_and_shape():
     style = {s["selector"]: s["style"] for s in el.stylesheet()}
-    looks = [(style[f"node.kind-{k}"]["background-color"], style[f"node.kind-{k}"]["shape"])
-             for k in KINDS]
+    looks = [(style[f"node.kind-{k}"]["background-color"], style[f"node.kind-{k}"]["shape"]) for k in KINDS]
     assert len({c for c, _ in looks}) == len({s for _, s in looks}) == len(KINDS)
-    for marked in ("node.root", "node.deprecated", "node.unowned", "node.more",
-                   "node.impact-source", "node.impact-near", "node.impact-far", "node.focus"):
+    for marked in (
+        "node.root",
+        "node.deprecated",
+        "node.unowned",
+        "node.more",
+        "node.impact-source",
+        "node.impact-near",
+        "node.impact-far",
+        "node.focus",
+    ):
         assert marked in style
     assert "label" not in style["edge"]
 
@@ -140,8 +156,14 @@ def test_the_legend_names_every_kind_and_mark():
 @pytest.mark.parametrize("asset_id", [RANKER, DEPRECATED, UNOWNED])
 def test_the_side_panel_shows_properties_owners_and_tags(sample_graph, asset_id):
     detail = sample_graph.detail(asset_id)
-    html = asset_panel_html(detail.asset, detail.owners, distance=0, is_root=True,
-                            upstream=len(detail.upstream), downstream=len(detail.downstream))
+    html = asset_panel_html(
+        detail.asset,
+        detail.owners,
+        distance=0,
+        is_root=True,
+        upstream=len(detail.upstream),
+        downstream=len(detail.downstream),
+    )
     assert f"data-asset-id='{asset_id}'" in html
     for owner in detail.owners:
         assert owner.name in html
@@ -159,8 +181,9 @@ def test_the_impact_summary_lists_the_teams_to_notify(sample_graph):
 
 
 def test_the_fallback_table_escapes_and_says_when_cut():
-    sub = subgraph([("model:<b>", "dataset:x", "trained_on")], ("model:<b>",), truncated=True,
-                   reason="depth 1 reached")
+    sub = subgraph(
+        [("model:<b>", "dataset:x", "trained_on")], ("model:<b>",), truncated=True, reason="depth 1 reached"
+    )
     html = subgraph_table_html(sub)
     assert "<b>model:&lt;b&gt;</b>" in html and "Cut: depth 1 reached" in html
     assert "2 assets (1 model, 1 dataset), 1 edges" in html

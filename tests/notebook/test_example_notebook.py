@@ -18,8 +18,9 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 def executed(tmp_path_factory):
     nb = nbformat.read(EXAMPLE, as_version=4)
     path = tmp_path_factory.mktemp("tour")
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(path)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path)}}
+    ).execute()
     return nb
 
 

@@ -16,8 +16,7 @@ def test_a_chain_runs_left_to_right_on_one_line():
 def test_every_edge_points_right_and_columns_are_centred():
     rng = random.Random(7)
     ids = [f"n{i}" for i in range(300)]
-    edges = [(f"n{j}", f"n{i}") for i in range(1, 300)
-             for j in rng.sample(range(i), min(i, 2))]
+    edges = [(f"n{j}", f"n{i}") for i in range(1, 300) for j in rng.sample(range(i), min(i, 2))]
     pos = layered_positions(ids, edges)
     assert set(pos) == set(ids)
     assert all(pos[s][0] < pos[t][0] for s, t in edges)

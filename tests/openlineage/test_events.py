@@ -32,65 +32,105 @@ def test_full_event_parses_with_all_its_facets(full_event):
     assert event.event_time == datetime(2024, 5, 1, 12, 30, 0, 123456)
     assert event.run_id == "0190b1a0-3c52-7c1e-9d1e-6b3f2f1f0a11"
     assert (event.job_namespace, event.job_name) == ("airflow", "etl.load_orders")
-    assert set(event.job_facets) == {"documentation", "ownership", "jobType", "sql",
-                                     "sourceCodeLocation", "tags"}
+    assert set(event.job_facets) == {
+        "documentation",
+        "ownership",
+        "jobType",
+        "sql",
+        "sourceCodeLocation",
+        "tags",
+    }
     assert [d.name for d in event.inputs] == ["shop.public.raw_orders"]
     assert event.inputs[0].io_facets["dataQualityMetrics"]["rowCount"] == 1200
     assert event.outputs[0].facets["version"]["datasetVersion"] == "42"
 
 
 def test_minimal_event_needs_only_the_required_fields():
-    event = parse_event({"eventTime": "2024-05-01T12:00:00Z", "producer": "p", "schemaURL": "s",
-                         "run": {"runId": "r1"}, "job": {"namespace": "n", "name": "j"}}, HERE)
+    event = parse_event(
+        {
+            "eventTime": "2024-05-01T12:00:00Z",
+            "producer": "p",
+            "schemaURL": "s",
+            "run": {"runId": "r1"},
+            "job": {"namespace": "n", "name": "j"},
+        },
+        HERE,
+    )
     assert event.kind == RUN_EVENT
     assert event.event_type is None and event.inputs == () and event.run_facets == {}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2024-05-01T12:00:00.123456789Z", datetime(2024, 5, 1, 12, 0, 0, 123456)),  # nanoseconds
-    ("2024-05-01T12:00:00", datetime(2024, 5, 1, 12, 0)),  # no zone: taken as UTC
-    ("2024-05-01T14:00:00+02:00", datetime(2024, 5, 1, 12, 0)),
-    ("2024-05-01T07:00:00.5-05:00", datetime(2024, 5, 1, 12, 0, 0, 500000)),
-    ("2024-05-01 12:00:00Z", datetime(2024, 5, 1, 12, 0)),
-    ("yesterday", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024-05-01T12:00:00.123456789Z", datetime(2024, 5, 1, 12, 0, 0, 123456)),  # nanoseconds
+        ("2024-05-01T12:00:00", datetime(2024, 5, 1, 12, 0)),  # no zone: taken as UTC
+        ("2024-05-01T14:00:00+02:00", datetime(2024, 5, 1, 12, 0)),
+        ("2024-05-01T07:00:00.5-05:00", datetime(2024, 5, 1, 12, 0, 0, 500000)),
+        ("2024-05-01 12:00:00Z", datetime(2024, 5, 1, 12, 0)),
+        ("yesterday", None),
+    ],
+)
 def test_timestamps(text, expected):
     assert parse_timestamp(text) == expected
 
 
 def test_facets_without_producer_or_schema_url_are_kept():
-    raw = run_event(outputs=[{"namespace": "s3://b", "name": "x",
-                              "facets": {"documentation": {"description": "no metadata"}}}])
+    raw = run_event(
+        outputs=[
+            {"namespace": "s3://b", "name": "x", "facets": {"documentation": {"description": "no metadata"}}}
+        ]
+    )
     event = parse_event(raw, HERE)
     assert event.outputs[0].facets["documentation"] == {"description": "no metadata"}
 
 
 def test_deleted_and_malformed_facets_are_ignored_not_fatal():
-    raw = run_event(outputs=[{"namespace": "s3://b", "name": "x", "facets": {
-        "documentation": {"_deleted": True}, "schema": "not an object"}}])
+    raw = run_event(
+        outputs=[
+            {
+                "namespace": "s3://b",
+                "name": "x",
+                "facets": {"documentation": {"_deleted": True}, "schema": "not an object"},
+            }
+        ]
+    )
     event = parse_event(raw, HERE)
     assert event.outputs[0].facets == {}
 
 
 def test_dataset_event_of_spec_2():
-    event = parse_event({"eventTime": "2024-05-01T12:00:00Z", "producer": AIRFLOW,
-                         "schemaURL": SPEC + "DatasetEvent",
-                         "dataset": {"namespace": "s3://b", "name": "x", "facets": {}}}, HERE)
+    event = parse_event(
+        {
+            "eventTime": "2024-05-01T12:00:00Z",
+            "producer": AIRFLOW,
+            "schemaURL": SPEC + "DatasetEvent",
+            "dataset": {"namespace": "s3://b", "name": "x", "facets": {}},
+        },
+        HERE,
+    )
     assert event.kind == DATASET_EVENT and event.dataset.name == "x" and event.run_id is None
 
 
 def test_job_event_of_spec_2():
-    event = parse_event({"eventTime": "2024-05-01T12:00:00Z", "producer": AIRFLOW,
-                         "schemaURL": SPEC + "JobEvent",
-                         "job": {"namespace": "flink", "name": "stream"},
-                         "inputs": [{"namespace": "kafka://k", "name": "in"}]}, HERE)
+    event = parse_event(
+        {
+            "eventTime": "2024-05-01T12:00:00Z",
+            "producer": AIRFLOW,
+            "schemaURL": SPEC + "JobEvent",
+            "job": {"namespace": "flink", "name": "stream"},
+            "inputs": [{"namespace": "kafka://k", "name": "in"}],
+        },
+        HERE,
+    )
     assert event.kind == JOB_EVENT and event.run_id is None
     assert [d.name for d in event.inputs] == ["in"]
 
 
 def test_unicode_names():
-    event = parse_event(run_event(job="étl.données_👩‍🔬", outputs=[
-        {"namespace": "s3://bücher", "name": "目录/表"}]), HERE)
+    event = parse_event(
+        run_event(job="étl.données_👩‍🔬", outputs=[{"namespace": "s3://bücher", "name": "目录/表"}]), HERE
+    )
     assert event.job_name == "étl.données_👩‍🔬" and event.outputs[0].name == "目录/表"
 
 
@@ -120,8 +160,7 @@ def test_problem_names_file_index_and_run():
     raw = run_event(run="run-7")
     del raw["producer"]
     result = parse_event(raw, HERE)
-    assert str(result[0]) == ("events.ndjson: events[3] (line 4) (id 'run-7'), "
-                              "field 'producer': is required")
+    assert str(result[0]) == ("events.ndjson: events[3] (line 4) (id 'run-7'), field 'producer': is required")
 
 
 def test_not_an_event():

@@ -21,15 +21,22 @@ def run(db_path):
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None):  # noqa: A002
-        return runner.invoke(main, ["--db", str(db_path), *args], input=input,
-                             catch_exceptions=False)
+        return runner.invoke(main, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
 
     return invoke
 
 
 def events_of(n: int) -> list[dict]:
-    return [run_event("COMPLETE", f"2024-05-0{i + 1}T00:00:00Z", run=f"r{i}", job=f"job{i}",
-                      outputs=[dataset("s3://b", f"t{i}")]) for i in range(n)]
+    return [
+        run_event(
+            "COMPLETE",
+            f"2024-05-0{i + 1}T00:00:00Z",
+            run=f"r{i}",
+            job=f"job{i}",
+            outputs=[dataset("s3://b", f"t{i}")],
+        )
+        for i in range(n)
+    ]
 
 
 @pytest.mark.parametrize("shape", ["ndjson", "array", "one-per-file", "stdin"])
@@ -84,8 +91,7 @@ def test_a_bad_event_names_its_file_and_index_and_nothing_is_written(run, tmp_pa
     assert "Traceback" not in result.output
     assert result.output.startswith("error: ingest rejected, nothing was written (2 problems):")
     assert f"{path}: events[2] (line 3) (id 'job2'), field 'run.runId': is required" in result.output
-    assert f"{path}: events[3] (line 4) (id 'r3'), field 'eventTime': 'not a time' is not" \
-        in result.output
+    assert f"{path}: events[3] (line 4) (id 'r3'), field 'eventTime': 'not a time' is not" in result.output
     with mlg.open(db_path, read_only=True) as g:
         assert g.stats().assets == 0
 
@@ -107,9 +113,12 @@ def test_skip_invalid_reports_and_continues(run, tmp_path, db_path):
 
 def test_skip_invalid_also_skips_events_the_graph_refuses(run, tmp_path, db_path):
     # job a reads x and writes y; job b reads y and writes x: the second closes a cycle
-    events = [run_event(job="a", inputs=[dataset("s", "x")], outputs=[dataset("s", "y")]),
-              run_event(job="b", time="2024-05-02T00:00:00Z", inputs=[dataset("s", "y")],
-                        outputs=[dataset("s", "x")])]
+    events = [
+        run_event(job="a", inputs=[dataset("s", "x")], outputs=[dataset("s", "y")]),
+        run_event(
+            job="b", time="2024-05-02T00:00:00Z", inputs=[dataset("s", "y")], outputs=[dataset("s", "x")]
+        ),
+    ]
     path = write_ndjson(tmp_path / "events.ndjson", events)
     refused = run("ingest", str(path))
     assert refused.exit_code == 1 and "closes a lineage cycle" in refused.output
@@ -119,10 +128,16 @@ def test_skip_invalid_also_skips_events_the_graph_refuses(run, tmp_path, db_path
 
 
 def test_show_lists_a_workflows_recent_runs(run, tmp_path):
-    events = [run_event("START", "2024-05-01T00:00:00Z", run="r-1", job="etl",
-                        inputs=[dataset("s3://b", "in")]),
-              run_event("FAIL", "2024-05-01T00:02:30Z", run="r-1", job="etl", run_facets={
-                  "errorMessage": {"message": "disk [full]", "programmingLanguage": "python"}})]
+    events = [
+        run_event("START", "2024-05-01T00:00:00Z", run="r-1", job="etl", inputs=[dataset("s3://b", "in")]),
+        run_event(
+            "FAIL",
+            "2024-05-01T00:02:30Z",
+            run="r-1",
+            job="etl",
+            run_facets={"errorMessage": {"message": "disk [full]", "programmingLanguage": "python"}},
+        ),
+    ]
     run("ingest", str(write_ndjson(tmp_path / "e.ndjson", events)))
     shown = run("show", "etl")
     assert shown.exit_code == 0
@@ -167,17 +182,19 @@ def test_sample_stream_lands_on_the_sample_estate(run, db_path):
         # the new pipeline hangs off the estate's datasets and owners
         alerts = g.detail("workflow:airflow://prod-airflow/airflow.qoe_regression_alerts")
         assert [n.asset.id for n in alerts.upstream] == ["dataset:core.qoe_sessions"]
-        assert {o.id for o in g.owners("dataset:postgres://ops-db.streamly.example:5432/"
-                                       "ops.public.qoe_regressions")} == {
-            "team-ml-serving-sre", "tomasz.wisniewski"}
+        assert {
+            o.id
+            for o in g.owners("dataset:postgres://ops-db.streamly.example:5432/ops.public.qoe_regressions")
+        } == {"team-ml-serving-sre", "tomasz.wisniewski"}
         flink = g.lineage("workflow:flink://prod-streaming/flink.playback_anomaly_detector", "up")
         assert "dataset:raw.playback_events" in flink.ids
         after = {a.id for a in g.lineage("dataset:raw.playback_events", "down").assets}
         assert before < after
         playback = g.get("dataset:core.playback_sessions")
         assert playback.description and "session" in playback.description.lower()
-        assert playback.props["column_lineage"]["watch_seconds"][0]["dataset"] == \
-            "dataset:staging.heartbeats_1m"
+        assert (
+            playback.props["column_lineage"]["watch_seconds"][0]["dataset"] == "dataset:staging.heartbeats_1m"
+        )
 
 
 def test_sample_stream_is_up_to_date():
@@ -185,7 +202,8 @@ def test_sample_stream_is_up_to_date():
     import sys
 
     stream = (SAMPLE_EVENTS / "streamly_events.ndjson").read_text(encoding="utf-8")
-    done = subprocess.run([sys.executable, str(SAMPLE_EVENTS / "build_events.py")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(SAMPLE_EVENTS / "build_events.py")], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert Path(SAMPLE_EVENTS / "streamly_events.ndjson").read_text(encoding="utf-8") == stream

@@ -47,8 +47,9 @@ def receiver(db_path):
 
 
 def post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -68,28 +69,68 @@ def test_openlineage_python_client_over_http(receiver, db_path):
     from openlineage.client.transport.http import HttpConfig, HttpTransport
 
     rx = receiver(api_key="s3cret")
-    transport = HttpTransport(HttpConfig.from_dict({
-        "url": f"http://127.0.0.1:{rx.port}", "endpoint": "api/v1/lineage",
-        "auth": {"type": "api_key", "apiKey": "s3cret"}, "compression": "gzip", "timeout": 10}))
+    transport = HttpTransport(
+        HttpConfig.from_dict(
+            {
+                "url": f"http://127.0.0.1:{rx.port}",
+                "endpoint": "api/v1/lineage",
+                "auth": {"type": "api_key", "apiKey": "s3cret"},
+                "compression": "gzip",
+                "timeout": 10,
+            }
+        )
+    )
     client = OpenLineageClient(transport=transport)
-    job = Job(namespace="airflow://prod", name="orders.load", facets={
-        "documentation": documentation_job.DocumentationJobFacet(description="Loads orders.")})
-    inputs = [InputDataset(namespace="postgres://db:5432", name="shop.public.orders", facets={
-        "schema": schema_dataset.SchemaDatasetFacet(fields=[
-            schema_dataset.SchemaDatasetFacetFields(name="id", type="bigint")])})]
-    outputs = [OutputDataset(namespace="s3://lake", name="orders", facets={
-        "ownership": ownership_dataset.OwnershipDatasetFacet(owners=[
-            ownership_dataset.Owner(name="team:sales-data", type="MAINTAINER")])})]
+    job = Job(
+        namespace="airflow://prod",
+        name="orders.load",
+        facets={"documentation": documentation_job.DocumentationJobFacet(description="Loads orders.")},
+    )
+    inputs = [
+        InputDataset(
+            namespace="postgres://db:5432",
+            name="shop.public.orders",
+            facets={
+                "schema": schema_dataset.SchemaDatasetFacet(
+                    fields=[schema_dataset.SchemaDatasetFacetFields(name="id", type="bigint")]
+                )
+            },
+        )
+    ]
+    outputs = [
+        OutputDataset(
+            namespace="s3://lake",
+            name="orders",
+            facets={
+                "ownership": ownership_dataset.OwnershipDatasetFacet(
+                    owners=[ownership_dataset.Owner(name="team:sales-data", type="MAINTAINER")]
+                )
+            },
+        )
+    ]
     run_ids = [str(uuid.uuid4()), str(uuid.uuid4())]
     for run_id, end in zip(run_ids, (RunState.COMPLETE, RunState.FAIL)):
         for state in (RunState.START, end):
-            facets = {"errorMessage": error_message_run.ErrorMessageRunFacet(
-                message="connection reset", programmingLanguage="python")} \
-                if state == RunState.FAIL else {}
-            client.emit(RunEvent(eventType=state, eventTime=datetime.now(UTC).isoformat(),
-                                 run=Run(runId=run_id, facets=facets), job=job,
-                                 producer="https://example.com/etl", inputs=inputs,
-                                 outputs=outputs))
+            facets = (
+                {
+                    "errorMessage": error_message_run.ErrorMessageRunFacet(
+                        message="connection reset", programmingLanguage="python"
+                    )
+                }
+                if state == RunState.FAIL
+                else {}
+            )
+            client.emit(
+                RunEvent(
+                    eventType=state,
+                    eventTime=datetime.now(UTC).isoformat(),
+                    run=Run(runId=run_id, facets=facets),
+                    job=job,
+                    producer="https://example.com/etl",
+                    inputs=inputs,
+                    outputs=outputs,
+                )
+            )
     assert rx.wait_until_applied(timeout=60), rx.status()
     assert rx.status()["applied"] == 4
     rx.stop()
@@ -124,9 +165,12 @@ def test_invalid_events_get_4xx_and_nothing_is_kept(receiver, db_path):
     transport = HttpTransport(HttpConfig.from_dict({"url": f"http://127.0.0.1:{rx.port}"}))
 
     with pytest.raises(HTTPError) as caught:
-        transport.session.post(rx.url, data=json.dumps(dict(run_event(), eventType="DONE")),
-                               headers={"Content-Type": "application/json"},
-                               timeout=10).raise_for_status()
+        transport.session.post(
+            rx.url,
+            data=json.dumps(dict(run_event(), eventType="DONE")),
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        ).raise_for_status()
     assert caught.value.response.status_code == 400
     assert "eventType" in caught.value.response.json()["problems"][0]
 
@@ -144,14 +188,16 @@ def test_api_key_is_required_when_set(receiver):
 
 def test_keeps_accepting_while_another_process_holds_the_graph(receiver, db_path):
     mlg.open(db_path).close()
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         rx = receiver()
         for i in range(5):
-            status, _ = post(rx.url, json.dumps(run_event(run=f"r{i}", outputs=[
-                dataset("s3://b", f"t{i}")])).encode())
+            status, _ = post(
+                rx.url, json.dumps(run_event(run=f"r{i}", outputs=[dataset("s3://b", f"t{i}")])).encode()
+            )
             assert status == 201
         deadline = time.monotonic() + 30
         while rx.status()["state"] != "waiting for the graph" and time.monotonic() < deadline:
@@ -170,16 +216,22 @@ def test_no_acknowledged_event_is_lost_to_kill_9(db_path, tmp_path):
     """Accept events while nothing can be applied, kill -9 the receiver, restart it: every
     event it answered 201 to ends up in the graph."""
     mlg.open(db_path).close()
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     server = None
     try:
         assert holder.stdout.readline().strip() == "holding"
         server, url = _serve(db_path)
         accepted = []
         for i in range(20):
-            event = run_event("COMPLETE", f"2024-05-01T12:{i:02d}:00Z", run=f"run-{i}",
-                              job=f"job{i % 3}", outputs=[dataset("s3://b", f"t{i}")])
+            event = run_event(
+                "COMPLETE",
+                f"2024-05-01T12:{i:02d}:00Z",
+                run=f"run-{i}",
+                job=f"job{i % 3}",
+                outputs=[dataset("s3://b", f"t{i}")],
+            )
             status, _ = post(url, json.dumps(event).encode())
             assert status == 201
             accepted.append(f"run-{i}")
@@ -214,8 +266,22 @@ def test_no_acknowledged_event_is_lost_to_kill_9(db_path, tmp_path):
 def _serve(db_path):
     """`mlg serve-lineage` in its own process on a free loopback port."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "mlg", "--db", str(db_path), "serve-lineage", "--host",
-         "127.0.0.1", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "mlg",
+            "--db",
+            str(db_path),
+            "serve-lineage",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     line = server.stdout.readline()
     assert line.startswith("listening on http://127.0.0.1:"), line
     return server, line.split()[2]

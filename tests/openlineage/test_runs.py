@@ -18,14 +18,27 @@ WF = "workflow:airflow/etl.daily"
 
 def lifecycle(run: str = "r1", fail: bool = False) -> list[dict]:
     ins, outs = [dataset("s3://b", "in")], [dataset("s3://b", "out")]
-    end = run_event("FAIL" if fail else "COMPLETE", "2024-05-01T12:20:00Z", run=run,
-                    inputs=ins, run_facets={"errorMessage": facet(
-                        "ErrorMessageRunFacet", message="division by zero",
-                        programmingLanguage="python")} if fail else {})
+    end = run_event(
+        "FAIL" if fail else "COMPLETE",
+        "2024-05-01T12:20:00Z",
+        run=run,
+        inputs=ins,
+        run_facets={
+            "errorMessage": facet(
+                "ErrorMessageRunFacet", message="division by zero", programmingLanguage="python"
+            )
+        }
+        if fail
+        else {},
+    )
     return [
-        run_event("START", "2024-05-01T12:00:00.000000001Z", run=run, inputs=ins,
-                  run_facets={"nominalTime": facet("NominalTimeRunFacet",
-                                                   nominalStartTime="2024-05-01T12:00:00Z")}),
+        run_event(
+            "START",
+            "2024-05-01T12:00:00.000000001Z",
+            run=run,
+            inputs=ins,
+            run_facets={"nominalTime": facet("NominalTimeRunFacet", nominalStartTime="2024-05-01T12:00:00Z")},
+        ),
         run_event("RUNNING", "2024-05-01T12:10:00Z", run=run, inputs=ins, outputs=outs),
         end,
     ]
@@ -66,8 +79,7 @@ def test_runs_are_listed_newest_first_with_limit(graph):
     events.append(run_event("START", "2024-05-06T00:00:00Z", run="r6"))
     ingest_events(graph, events)
     runs = graph.runs("etl.daily", limit=3)  # a name resolves like everywhere else
-    assert [(r.id, r.state) for r in runs] == [("r6", "START"), ("r5", "COMPLETE"),
-                                               ("r4", "COMPLETE")]
+    assert [(r.id, r.state) for r in runs] == [("r6", "START"), ("r5", "COMPLETE"), ("r4", "COMPLETE")]
     assert runs[0].ended_at is None and runs[0].duration is None
     assert runs[1].to_dict()["duration_seconds"] == 0.0
 
@@ -80,23 +92,39 @@ def test_runs_of_a_workflow_without_runs(graph):
 def test_merge_is_commutative():
     def row(state, t, **extra):
         at = datetime(2024, 5, 1, t)
-        return {"id": "r", "workflow": "w", "state": state, "started_at": at,
-                "ended_at": at if state in ("COMPLETE", "FAIL", "ABORT") else None,
-                "last_event_at": at, "error": extra.get("error"), "producer": f"p{t}",
-                "facets": {**extra.get("facets", {}),
-                           "_times": dict.fromkeys(extra.get("facets", {}), at.isoformat())},
-                "inputs": set(extra.get("inputs", ())),
-                "outputs": set()}
+        return {
+            "id": "r",
+            "workflow": "w",
+            "state": state,
+            "started_at": at,
+            "ended_at": at if state in ("COMPLETE", "FAIL", "ABORT") else None,
+            "last_event_at": at,
+            "error": extra.get("error"),
+            "producer": f"p{t}",
+            "facets": {
+                **extra.get("facets", {}),
+                "_times": dict.fromkeys(extra.get("facets", {}), at.isoformat()),
+            },
+            "inputs": set(extra.get("inputs", ())),
+            "outputs": set(),
+        }
 
-    rows = [row("START", 1, facets={"a": 3}, inputs=["x"]), row("RUNNING", 2, facets={"a": 2}),
-            row("ABORT", 3), row("COMPLETE", 3), row("FAIL", 4, error="boom"), row("OTHER", 5)]
+    rows = [
+        row("START", 1, facets={"a": 3}, inputs=["x"]),
+        row("RUNNING", 2, facets={"a": 2}),
+        row("ABORT", 3),
+        row("COMPLETE", 3),
+        row("FAIL", 4, error="boom"),
+        row("OTHER", 5),
+    ]
     results = set()
     for perm in itertools.permutations(rows):
         merged = perm[0]
         for r in perm[1:]:
             merged = merge_runs(merged, r)
-        results.add(json.dumps(merged, default=lambda v: sorted(v) if isinstance(v, set) else str(v),
-                               sort_keys=True))
+        results.add(
+            json.dumps(merged, default=lambda v: sorted(v) if isinstance(v, set) else str(v), sort_keys=True)
+        )
     assert len(results) == 1
     merged = json.loads(results.pop())
     assert (merged["state"], merged["error"]) == ("FAIL", "boom")

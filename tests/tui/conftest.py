@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from mlg.tui.app import ExploreApp
-from mlg.tui.widgets.versions import SETTLE_SECONDS as VERSIONS_DELAY
-from mlg.tui.widgets.versions import VersionList
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 import mlg
+from mlg.tui.app import ExploreApp
+from mlg.tui.widgets.versions import SETTLE_SECONDS as VERSIONS_DELAY
+from mlg.tui.widgets.versions import VersionList
 
 SIZE = (120, 40)
 # Landmarks of the sample estate (see sample_data/build_estate.py).

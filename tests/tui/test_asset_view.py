@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from mlg.tui.widgets import lineage_tree
 from textual.widgets import OptionList, Static
 
+from mlg.tui.widgets import lineage_tree
 from tests.tui.conftest import RANKER, SIZE, press, settle, shown
 
 pytestmark = pytest.mark.anyio
@@ -26,13 +26,15 @@ async def test_start_asset_fills_panel_and_both_trees(make_app, sample_graph):
         assert RANKER in panel and "recommendations" in panel and "tier-1" in panel
         assert "Recs Ranking (team, owner)" in panel  # owners, from the panel's worker
         versions = screen.query_one("#versions", OptionList)
-        assert [versions.get_option_at_index(i).id for i in range(versions.option_count)] == \
-            ids(sample_graph.siblings(RANKER))
+        assert [versions.get_option_at_index(i).id for i in range(versions.option_count)] == ids(
+            sample_graph.siblings(RANKER)
+        )
 
         for tree, direction in ((screen.upstream, "up"), (screen.downstream, "down")):
             assert tree.root_asset.id == RANKER
-            assert ids(tree.child_assets()) == ids(n.asset for n in
-                                                   sample_graph.neighbours(RANKER, direction))
+            assert ids(tree.child_assets()) == ids(
+                n.asset for n in sample_graph.neighbours(RANKER, direction)
+            )
 
 
 async def test_each_child_shows_relation_kind_and_count_before_opening(make_app, sample_graph):
@@ -74,8 +76,7 @@ async def test_move_and_expand_loads_one_level(make_app, sample_graph, monkeypat
         assert [str(c.label) for c in node.children] == ["loading…"]
         release.set()
         await settle(pilot)
-        assert ids(tree.child_assets(node)) == ids(n.asset for n in
-                                                   sample_graph.neighbours(first.id, "up"))
+        assert ids(tree.child_assets(node)) == ids(n.asset for n in sample_graph.neighbours(first.id, "up"))
         # down, k back up, right expands the next sibling
         await press(pilot, "down", "k")
         assert tree.cursor_node is node
@@ -90,8 +91,7 @@ async def test_enter_and_l_recentre_and_backspace_and_h_go_back(make_app, sample
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.asset_screen
-        dataset = next(n.asset for n in sample_graph.neighbours(RANKER, "up")
-                       if n.type == "trained_on")
+        dataset = next(n.asset for n in sample_graph.neighbours(RANKER, "up") if n.type == "trained_on")
         # walk to the trained_on child, then Enter
         while screen.upstream.cursor_node.data.asset.id != dataset.id:
             await pilot.press("j")
@@ -99,7 +99,8 @@ async def test_enter_and_l_recentre_and_backspace_and_h_go_back(make_app, sample
         assert screen.current.id == dataset.id
         assert screen.upstream.root_asset.id == dataset.id
         assert ids(screen.upstream.child_assets()) == ids(
-            n.asset for n in sample_graph.neighbours(dataset.id, "up"))
+            n.asset for n in sample_graph.neighbours(dataset.id, "up")
+        )
         assert RANKER in ids(screen.downstream.child_assets())
         assert dataset.id in shown(screen.query_one("#asset-properties", Static))
 
@@ -152,8 +153,7 @@ async def test_kind_filter_hides_other_kinds_and_says_so(make_app, sample_graph)
         await press(pilot, "escape")
         assert app.kinds == ("feature",)
         tree = app.asset_screen.upstream
-        features = [n.asset.id for n in sample_graph.neighbours(RANKER, "up")
-                    if n.asset.kind == "feature"]
+        features = [n.asset.id for n in sample_graph.neighbours(RANKER, "up") if n.asset.kind == "feature"]
         assert ids(tree.child_assets()) == features
         hidden = len(sample_graph.neighbours(RANKER, "up")) - len(features)
         assert f"{hidden} hidden by the kind filter" in str(tree.root.children[-1].label)

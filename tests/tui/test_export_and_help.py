@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from mlg.tui.screens.export import ExportScreen
-from mlg.tui.screens.help import HelpScreen
 from textual.widgets import Input, Static
 
 from mlg.export import read_frames
+from mlg.tui.screens.export import ExportScreen
+from mlg.tui.screens.help import HelpScreen
 from tests.tui.conftest import HUB, RANKER, SIZE, press, settle, shown
 
 pytestmark = pytest.mark.anyio
@@ -18,8 +18,7 @@ async def type_folder(pilot, folder) -> None:
     await pilot.press(*str(folder))
 
 
-async def test_export_of_the_lineage_to_csv_says_where_it_wrote(make_app, sample_graph,
-                                                                 tmp_path):
+async def test_export_of_the_lineage_to_csv_says_where_it_wrote(make_app, sample_graph, tmp_path):
     expected = sample_graph.lineage(RANKER, "both")
     app = make_app(RANKER)
     async with app.run_test(size=SIZE) as pilot:
@@ -27,8 +26,7 @@ async def test_export_of_the_lineage_to_csv_says_where_it_wrote(make_app, sample
         await press(pilot, "e")
         screen = app.screen
         assert isinstance(screen, ExportScreen)
-        assert screen.query_one("#export-path", Input).value == \
-            "mlg-export/model-recs.home_ranker-4"
+        assert screen.query_one("#export-path", Input).value == "mlg-export/model-recs.home_ranker-4"
         assert "lineage of model:recs.home_ranker@4" in shown(screen.query_one("#export-what"))
         await type_folder(pilot, tmp_path / "out")
         await press(pilot, "enter")
@@ -53,8 +51,7 @@ async def test_export_of_the_impact_to_parquet(make_app, sample_graph, tmp_path)
         await press(pilot, "tab")
         await type_folder(pilot, tmp_path / "impact")
         await press(pilot, "enter")
-        assert "wrote nodes.parquet, edges.parquet" in shown(
-            app.screen.query_one("#export-status", Static))
+        assert "wrote nodes.parquet, edges.parquet" in shown(app.screen.query_one("#export-status", Static))
         nodes, _ = read_frames(tmp_path / "impact")
         assert set(nodes["id"]) == set(expected.ids)
 
@@ -93,5 +90,14 @@ async def test_footer_shows_the_main_keys(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         shown_keys = {b.binding.description for b in app.active_bindings.values() if b.binding.show}
-        assert {"Search", "Impact", "Path to…", "Export", "Cypher", "Help", "Back",
-                "Quit", "Kinds"} <= shown_keys
+        assert {
+            "Search",
+            "Impact",
+            "Path to…",
+            "Export",
+            "Cypher",
+            "Help",
+            "Back",
+            "Quit",
+            "Kinds",
+        } <= shown_keys

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from mlg.tui.screens.impact import ImpactScreen
 from textual.widgets import DataTable, Static, Tree
 
+from mlg.tui.screens.impact import ImpactScreen
 from tests.tui.conftest import HUB, SIZE, press, settle, shown
 
 pytestmark = pytest.mark.anyio
@@ -34,7 +34,7 @@ async def test_impact_groups_by_kind_names_teams_and_paths(make_app, sample_grap
 
         teams = screen.query_one("#impact-teams", DataTable)
         names = [teams.get_row_at(i)[0] for i in range(teams.row_count)]
-        assert names[:len(expected.teams)] == [t.owner.name for t in expected.teams]
+        assert names[: len(expected.teams)] == [t.owner.name for t in expected.teams]
 
         paths = screen.query_one("#impact-paths", Tree)
         reached = expected.services + expected.experiments

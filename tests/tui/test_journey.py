@@ -5,10 +5,10 @@ to tell, run a Cypher query, export what is in view."""
 from __future__ import annotations
 
 import pytest
-from mlg.tui.screens.impact import ImpactScreen
 from textual.widgets import DataTable, OptionList, Static
 
 from mlg.export import read_frames
+from mlg.tui.screens.impact import ImpactScreen
 from tests.tui.conftest import HUB, RANKER, SIZE, press, settle, shown
 
 pytestmark = pytest.mark.anyio
@@ -31,8 +31,7 @@ async def test_a_new_users_session(make_app, sample_graph, tmp_path):
         # re-centring each time, until the asset depends on nothing
         walked = [RANKER]
         while screen.upstream.root.data.children:
-            node = next((c for c in screen.upstream.root.children
-                         if c.data and c.data.children), None)
+            node = next((c for c in screen.upstream.root.children if c.data and c.data.children), None)
             if node is None:  # only leaves left: step onto one, it is a source
                 node = screen.upstream.root.children[0]
             screen.upstream.move_cursor(node)

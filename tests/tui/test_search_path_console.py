@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import DataTable, Input, OptionList, Static, Tree
+
 from mlg.tui.screens.console import ConsoleScreen
 from mlg.tui.screens.path import PathScreen
 from mlg.tui.screens.search import SearchScreen
-from textual.widgets import DataTable, Input, OptionList, Static, Tree
-
 from tests.tui.conftest import GATEWAY, RANKER, RAW_IMPRESSIONS, SIZE, press, settle, shown
 
 pytestmark = pytest.mark.anyio
@@ -127,8 +127,7 @@ async def test_console_runs_a_read_only_query_into_a_table(make_app, sample_grap
         await press(pilot, "enter")
         table = screen.query_one("#console-results", DataTable)
         assert [str(c.label) for c in table.columns.values()] == ["kind", "n"]
-        rows = {table.get_row_at(i)[0]: int(table.get_row_at(i)[1])
-                for i in range(table.row_count)}
+        rows = {table.get_row_at(i)[0]: int(table.get_row_at(i)[1]) for i in range(table.row_count)}
         assert rows == sample_graph.stats().assets_by_kind
         assert "7 rows" in shown(screen.query_one("#console-status", Static))
 
@@ -167,9 +166,9 @@ async def test_console_cuts_long_results_and_says_so(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "colon")
-        app.screen.query_one("#console-input", Input).value = \
-            "UNWIND range(1, 600) AS i RETURN i"
+        app.screen.query_one("#console-input", Input).value = "UNWIND range(1, 600) AS i RETURN i"
         await press(pilot, "enter")
         assert app.screen.query_one("#console-results", DataTable).row_count == 500
         assert "cut: showing the first 500 of 600 rows" in shown(
-            app.screen.query_one("#console-status", Static))
+            app.screen.query_one("#console-status", Static)
+        )

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mlg.tui.app import ExploreApp
 from textual.widgets import Static
 
 import mlg
 from mlg.cli.main import main
+from mlg.tui.app import ExploreApp
 from tests.tui.conftest import SIZE, press, settle, shown
 
 
@@ -62,10 +62,16 @@ def test_locked_graph_is_a_clear_message(tmp_path):
     path = tmp_path / "busy.kuzu"
     mlg.open(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, mlg; g = mlg.open(sys.argv[1]); print('ready', flush=True); "
-         "sys.stdin.read()", str(path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, mlg; g = mlg.open(sys.argv[1]); print('ready', flush=True); sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         result = run_cli("--db", str(path), "explore")
@@ -81,8 +87,12 @@ def test_demo_explores_a_temporary_sample_graph_read_only(monkeypatch):
     seen: dict = {}
 
     def run(app: ExploreApp) -> None:  # instead of taking over the terminal
-        seen.update(path=Path(app.graph.path), read_only=app.graph.read_only,
-                    assets=app.graph.stats().assets, start=app.start_asset)
+        seen.update(
+            path=Path(app.graph.path),
+            read_only=app.graph.read_only,
+            assets=app.graph.stats().assets,
+            start=app.start_asset,
+        )
 
     monkeypatch.setattr(ExploreApp, "run", run)
     result = run_cli("explore", "--demo", "model:recs.home_ranker@4")
@@ -94,8 +104,7 @@ def test_demo_explores_a_temporary_sample_graph_read_only(monkeypatch):
 
 def test_explore_opens_the_graph_read_only(monkeypatch, sample_db):
     seen: dict = {}
-    monkeypatch.setattr(ExploreApp, "run",
-                        lambda app: seen.update(read_only=app.graph.read_only))
+    monkeypatch.setattr(ExploreApp, "run", lambda app: seen.update(read_only=app.graph.read_only))
     result = run_cli("--db", str(sample_db), "explore")
     assert result.exit_code == 0, result.output
     assert seen == {"read_only": True}

@@ -10,11 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mlg.tui.labels import AssetRef, asset_label
-from mlg.tui.widgets.asset_panel import AssetPanel
-from mlg.tui.widgets.lineage_tree import LineageTree
-from mlg.tui.widgets.versions import VersionList
-from mlg.tui.widgets.welcome import Welcome
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -28,6 +23,11 @@ from textual.worker import get_current_worker
 
 from mlg import Asset, Graph, MlgError, Owner
 from mlg.neighbours import NeighbourLevel, neighbours_with_counts
+from mlg.tui.labels import AssetRef, asset_label
+from mlg.tui.widgets.asset_panel import AssetPanel
+from mlg.tui.widgets.lineage_tree import LineageTree
+from mlg.tui.widgets.versions import VersionList
+from mlg.tui.widgets.welcome import Welcome
 
 # Draw "loading…" only when the view has not arrived by then (no flicker when it is fast).
 LOADING_AFTER = 0.12
@@ -48,9 +48,14 @@ class AssetScreen(Screen[None]):
     class ViewLoaded(Message):
         """Everything the view shows of one asset, fetched by one worker."""
 
-        def __init__(self, asset: AssetRef, upstream: NeighbourLevel | None = None,
-                     downstream: NeighbourLevel | None = None, owners: list[Owner] | None = None,
-                     error: str | None = None) -> None:
+        def __init__(
+            self,
+            asset: AssetRef,
+            upstream: NeighbourLevel | None = None,
+            downstream: NeighbourLevel | None = None,
+            owners: list[Owner] | None = None,
+            error: str | None = None,
+        ) -> None:
             self.asset = asset
             self.upstream = upstream
             self.downstream = downstream
@@ -146,8 +151,7 @@ class AssetScreen(Screen[None]):
     def _load_view(self, asset: AssetRef, kinds: Sequence[str] | None) -> None:
         try:
             up = neighbours_with_counts(self.graph, asset.id, "up", kinds, self.upstream.limit)
-            down = neighbours_with_counts(self.graph, asset.id, "down", kinds,
-                                          self.downstream.limit)
+            down = neighbours_with_counts(self.graph, asset.id, "down", kinds, self.downstream.limit)
             owners = self.graph.owners(asset.id)
         except MlgError as exc:
             self.post_message(self.ViewLoaded(asset, error=str(exc)))

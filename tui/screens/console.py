@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mlg.tui.labels import counted
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from mlg import Graph, MlgError
+from mlg.tui.labels import counted
 
 if TYPE_CHECKING:
     import pandas
@@ -34,8 +34,9 @@ class ConsoleScreen(Screen[None]):
     ]
 
     class Ran(Message):
-        def __init__(self, cypher: str, frame: pandas.DataFrame | None, seconds: float,
-                     error: str | None = None) -> None:
+        def __init__(
+            self, cypher: str, frame: pandas.DataFrame | None, seconds: float, error: str | None = None
+        ) -> None:
             self.cypher = cypher
             self.frame = frame
             self.seconds = seconds
@@ -50,10 +51,14 @@ class ConsoleScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="a read-only Cypher query · Enter runs it · ↑ ↓ earlier queries "
-                                "· Esc goes back", id="console-input")
-        yield Static(Text("The graph is open read-only: queries that write are refused.",
-                          style="dim italic"), id="console-status")
+        yield Input(
+            placeholder="a read-only Cypher query · Enter runs it · ↑ ↓ earlier queries · Esc goes back",
+            id="console-input",
+        )
+        yield Static(
+            Text("The graph is open read-only: queries that write are refused.", style="dim italic"),
+            id="console-status",
+        )
         yield DataTable(id="console-results", zebra_stripes=True)
         yield Footer()
 
@@ -113,12 +118,15 @@ class ConsoleScreen(Screen[None]):
 
 def _cell(value: object) -> str:
     # None, NaN, pandas' NA and NaT all read as an empty cell (NA cannot be compared).
-    missing = (value is None or type(value).__name__ in ("NAType", "NaTType")
-               or (isinstance(value, float) and value != value))
+    missing = (
+        value is None
+        or type(value).__name__ in ("NAType", "NaTType")
+        or (isinstance(value, float) and value != value)
+    )
     if missing:
         text = ""
     elif isinstance(value, list | tuple):
         text = "[" + ", ".join(_cell(v) for v in value) + "]"
     else:
         text = str(value)
-    return text if len(text) <= CELL_WIDTH else text[:CELL_WIDTH - 1] + "…"
+    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"

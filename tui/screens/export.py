@@ -34,8 +34,9 @@ class ExportScreen(ModalScreen[list[Path] | None]):
     BINDINGS = [Binding("escape", "close", "Close")]
 
     class Written(Message):
-        def __init__(self, files: list[Path] | None, subgraph: Subgraph | None = None,
-                     error: str | None = None) -> None:
+        def __init__(
+            self, files: list[Path] | None, subgraph: Subgraph | None = None, error: str | None = None
+        ) -> None:
             self.files = files
             self.subgraph = subgraph
             self.error = error
@@ -51,17 +52,20 @@ class ExportScreen(ModalScreen[list[Path] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box") as box:
             box.border_title = "Export"
-            yield Static(Text.assemble("Export the ", (self.what, "bold"),
-                                       " as nodes and edges files."), id="export-what")
+            yield Static(
+                Text.assemble("Export the ", (self.what, "bold"), " as nodes and edges files."),
+                id="export-what",
+            )
             yield Static("Format", classes="field-label")
             with RadioSet(id="export-format"):
                 yield RadioButton("CSV", value=True)
                 yield RadioButton("Parquet")
             yield Static("Folder (created if missing)", classes="field-label")
-            yield Input(default_folder(self.slug_of), placeholder="folder to write into",
-                        id="export-path")
-            yield Static(Text("Enter writes · ↑↓ on the format, Tab to the folder · Esc "
-                              "closes", style="dim italic"), id="export-status")
+            yield Input(default_folder(self.slug_of), placeholder="folder to write into", id="export-path")
+            yield Static(
+                Text("Enter writes · ↑↓ on the format, Tab to the folder · Esc closes", style="dim italic"),
+                id="export-status",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
@@ -99,8 +103,12 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         folder = message.files[0].parent.resolve()
         names = ", ".join(f.name for f in message.files)
         status = Text.assemble(
-            ("wrote ", "green"), (names, "bold"), " to ", (str(folder), "bold"),
-            f" ({len(sub.assets):,} assets, {len(sub.relations):,} relations) · Esc closes")
+            ("wrote ", "green"),
+            (names, "bold"),
+            " to ",
+            (str(folder), "bold"),
+            f" ({len(sub.assets):,} assets, {len(sub.relations):,} relations) · Esc closes",
+        )
         if sub.truncated:
             status.append(f"\ncut: {sub.truncated_reason}", style="yellow")
         self._status(status)

@@ -7,16 +7,6 @@ on any asset leaves the screen centred on that asset.
 
 from __future__ import annotations
 
-from mlg.tui.labels import (
-    ICONS,
-    AssetRef,
-    asset_label,
-    asset_title,
-    counted,
-    kind_badge,
-    path_steps,
-)
-from mlg.tui.widgets.nav_tree import NavTree
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -30,6 +20,16 @@ from mlg import Asset, Graph, MlgError
 from mlg.cli.output import kind_style
 from mlg.impact import REACHED_KINDS, AffectedAsset, Impact
 from mlg.schema import KINDS
+from mlg.tui.labels import (
+    ICONS,
+    AssetRef,
+    asset_label,
+    asset_title,
+    counted,
+    kind_badge,
+    path_steps,
+)
+from mlg.tui.widgets.nav_tree import NavTree
 
 # Enough to read on a screen; the rest is counted, and exported with `e`.
 SHOWN_PER_KIND = 100
@@ -94,7 +94,8 @@ class ImpactScreen(Screen[Asset | None]):
         self.query_one("#impact-body").loading = False
         if message.impact is None:
             self.query_one("#impact-summary", Static).update(
-                Text(f"could not compute the impact: {message.error}", style="red"))
+                Text(f"could not compute the impact: {message.error}", style="red")
+            )
             return
         self.impact = impact = message.impact
         self._assets = {a.id: a for a in impact.subgraph.assets}
@@ -113,8 +114,7 @@ class ImpactScreen(Screen[Asset | None]):
             text.append(" affects nothing: no asset depends on it.")
             return text
         text.append(f" affects {counted(n, 'asset')}: ")
-        text.append(", ".join(f"{len(items):,} {kind}" for kind, items in
-                              sorted(impact.by_kind().items())))
+        text.append(", ".join(f"{len(items):,} {kind}" for kind, items in sorted(impact.by_kind().items())))
         text.append(f" · {counted(len(impact.teams), 'team')} to notify")
         if impact.truncated:
             text.append(f"\ncut: {impact.truncated_reason}", style="yellow")
@@ -136,8 +136,13 @@ class ImpactScreen(Screen[Asset | None]):
             for item in items[:SHOWN_PER_KIND]:
                 node.add_leaf(self._affected_label(item), item.asset)
             if len(items) > SHOWN_PER_KIND:
-                node.add_leaf(Text(f"… cut: {SHOWN_PER_KIND} of {len(items):,} shown "
-                                   "(nearest first); e exports them all", style="yellow"))
+                node.add_leaf(
+                    Text(
+                        f"… cut: {SHOWN_PER_KIND} of {len(items):,} shown "
+                        "(nearest first); e exports them all",
+                        style="yellow",
+                    )
+                )
         if not groups:
             tree.root.add_leaf(Text("nothing depends on this asset", style="dim italic"))
         tree.root.expand()
@@ -161,13 +166,17 @@ class ImpactScreen(Screen[Asset | None]):
         table.add_columns("owner", "affected", "kind", "email")
         for entry in impact.teams + impact.people:
             owner = entry.owner
-            table.add_row(owner.name, Text(f"{len(entry.assets):,}", justify="right"), owner.kind,
-                          owner.email or "")
+            table.add_row(
+                owner.name, Text(f"{len(entry.assets):,}", justify="right"), owner.kind, owner.email or ""
+            )
         unowned = sum(1 for a in impact.affected if not a.owners)
         if unowned:
-            table.add_row(Text("nobody", style="yellow"),
-                          Text(f"{unowned:,}", justify="right", style="yellow"), "",
-                          "unowned: find who uses them")
+            table.add_row(
+                Text("nobody", style="yellow"),
+                Text(f"{unowned:,}", justify="right", style="yellow"),
+                "",
+                "unowned: find who uses them",
+            )
 
     def _fill_paths(self, impact: Impact) -> None:
         tree = self.query_one("#impact-paths", Tree)
@@ -183,11 +192,9 @@ class ImpactScreen(Screen[Asset | None]):
             for step in path_steps(item.path, self._assets):
                 node.add_leaf(*step)
         if len(reached) > SHOWN_PATHS:
-            tree.root.add_leaf(Text(f"… cut: {SHOWN_PATHS} of {len(reached):,} shown",
-                                    style="yellow"))
+            tree.root.add_leaf(Text(f"… cut: {SHOWN_PATHS} of {len(reached):,} shown", style="yellow"))
         if not reached:
-            tree.root.add_leaf(Text("no production service or experiment is affected",
-                                    style="dim italic"))
+            tree.root.add_leaf(Text("no production service or experiment is affected", style="dim italic"))
         tree.root.expand()
         tree.cursor_line = 0
 
@@ -202,5 +209,4 @@ class ImpactScreen(Screen[Asset | None]):
         if self.impact is None:
             self.notify("The impact is still being computed.", severity="warning")
             return
-        self.app.export_subgraph(self.impact.subgraph, f"impact of {self.asset.id}",
-                                 self.asset.id)
+        self.app.export_subgraph(self.impact.subgraph, f"impact of {self.asset.id}", self.asset.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from mlg.tui.labels import kind_badge
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +11,7 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from mlg.schema import KINDS
+from mlg.tui.labels import kind_badge
 
 # The screen returns the kinds to keep, None for every kind.
 Kinds = tuple[str, ...] | None
@@ -33,10 +33,10 @@ class KindFilterScreen(ModalScreen[Kinds]):
         with Vertical(id="kind-filter-box") as box:
             box.border_title = "Kinds to show"
             yield SelectionList[str](
-                *(Selection(kind_badge(k), k, self.kinds is None or k in self.kinds)
-                  for k in KINDS), id="kind-list")
-            yield Static(Text("space toggles · a: every kind · Esc or f applies",
-                              style="dim italic"))
+                *(Selection(kind_badge(k), k, self.kinds is None or k in self.kinds) for k in KINDS),
+                id="kind-list",
+            )
+            yield Static(Text("space toggles · a: every kind · Esc or f applies", style="dim italic"))
 
     def on_mount(self) -> None:
         kinds = self.query_one("#kind-list", SelectionList)
@@ -48,8 +48,7 @@ class KindFilterScreen(ModalScreen[Kinds]):
         if not chosen:
             self.notify("Keep at least one kind.", severity="warning")
             return
-        self.dismiss(None if set(chosen) == set(KINDS) else
-                     tuple(k for k in KINDS if k in chosen))
+        self.dismiss(None if set(chosen) == set(KINDS) else tuple(k for k in KINDS if k in chosen))
 
     def action_every_kind(self) -> None:
         self.query_one("#kind-list", SelectionList).select_all()

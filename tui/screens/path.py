@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from mlg.tui.labels import AssetRef, asset_label, counted, path_steps
-from mlg.tui.widgets.nav_tree import NavTree
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,6 +12,8 @@ from textual.widgets import Footer, Header, Static, Tree
 
 from mlg import Asset, Graph, MlgError
 from mlg.paths import PathResult
+from mlg.tui.labels import AssetRef, asset_label, counted, path_steps
+from mlg.tui.widgets.nav_tree import NavTree
 
 _DIRECTIONS = {
     "up": "depends on",
@@ -87,11 +87,11 @@ class PathScreen(Screen[Asset | None]):
             for step in path_steps(path, assets):
                 node.add_leaf(*step)
         if result.capped:
-            tree.root.add_leaf(Text(f"… cut: only the first {len(result.paths)} shortest "
-                                    "paths are shown", style="yellow"))
+            tree.root.add_leaf(
+                Text(f"… cut: only the first {len(result.paths)} shortest paths are shown", style="yellow")
+            )
         if not result.found:
-            tree.root.add_leaf(Text("no path: these assets are not connected",
-                                    style="dim italic"))
+            tree.root.add_leaf(Text("no path: these assets are not connected", style="dim italic"))
         tree.root.expand()
         tree.cursor_line = 0
 
@@ -117,6 +117,6 @@ class PathScreen(Screen[Asset | None]):
         if self.result is None:
             self.notify("The path is still being looked for.", severity="warning")
             return
-        self.app.export_subgraph(self.result.subgraph,
-                                 f"path {self.source.id} → {self.target.id}", self.source.id)
-
+        self.app.export_subgraph(
+            self.result.subgraph, f"path {self.source.id} → {self.target.id}", self.source.id
+        )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlg.tui.labels import asset_label, counted
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +24,7 @@ from textual.worker import get_current_worker
 from mlg import Asset, Graph, MlgError, Owner
 from mlg.lineage import owners_of
 from mlg.search import MATCHES
+from mlg.tui.labels import asset_label, counted
 
 LIMIT = 50
 
@@ -54,8 +54,7 @@ class SearchScreen(ModalScreen[Asset | None]):
             self.error = error
             super().__init__()
 
-    def __init__(self, graph: Graph, kinds: Sequence[str] | None = None,
-                 title: str = "Search") -> None:
+    def __init__(self, graph: Graph, kinds: Sequence[str] | None = None, title: str = "Search") -> None:
         super().__init__(id="search-screen")
         self.graph = graph
         self.kinds = kinds
@@ -65,9 +64,11 @@ class SearchScreen(ModalScreen[Asset | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box") as box:
             box.border_title = self.heading
-            yield Input(placeholder="part of a name, an id, a tag, a word of the description — "
-                                    "Enter opens, Esc closes",
-                        id="search-input")
+            yield Input(
+                placeholder="part of a name, an id, a tag, a word of the description — "
+                "Enter opens, Esc closes",
+                id="search-input",
+            )
             yield Static(self._hint(), id="search-status")
             yield OptionList(id="search-results")
 
@@ -116,8 +117,7 @@ class SearchScreen(ModalScreen[Asset | None]):
         if not hits:
             status.update(Text(f"no asset matches {message.text!r}", style="yellow"))
         elif len(message.hits) > LIMIT:
-            status.update(Text(f"cut: showing the best {LIMIT} matches; type more to narrow",
-                               style="yellow"))
+            status.update(Text(f"cut: showing the best {LIMIT} matches; type more to narrow", style="yellow"))
         else:
             n = len(hits)
             status.update(Text(counted(n, "match", "matches"), style="dim"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from mlg.tui.labels import AssetRef, asset_label
-from mlg.tui.widgets.versions import VersionList
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -12,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from mlg import Asset, Graph, Owner
+from mlg.tui.labels import AssetRef, asset_label
+from mlg.tui.widgets.versions import VersionList
 
 
 class AssetPanel(VerticalScroll):
@@ -34,8 +34,9 @@ class AssetPanel(VerticalScroll):
 
     def show_loading(self, ref: AssetRef) -> None:
         self._new_asset(ref)
-        self.query_one("#asset-properties", Static).update(Group(
-            asset_label(ref, bold=True), Text(), Text("loading…", style="dim italic")))
+        self.query_one("#asset-properties", Static).update(
+            Group(asset_label(ref, bold=True), Text(), Text("loading…", style="dim italic"))
+        )
 
     def show_details(self, asset: Asset, owners: list[Owner]) -> None:
         if self.ref is None or self.ref.id != asset.id:
@@ -47,7 +48,8 @@ class AssetPanel(VerticalScroll):
     def show_error(self, ref: AssetRef, error: str) -> None:
         self._new_asset(ref)
         self.query_one("#asset-properties", Static).update(
-            Text(f"could not load {ref.id}: {error}", style="red"))
+            Text(f"could not load {ref.id}: {error}", style="red")
+        )
 
     def _new_asset(self, ref: AssetRef) -> None:
         self.ref = ref
@@ -68,12 +70,15 @@ class AssetPanel(VerticalScroll):
         if not owners:
             owner_text = Text("none: nobody to ask about it", style="yellow")
         else:
-            owner_text = Text("\n".join(f"{o.name} ({o.kind}, {o.role or 'owner'})"
-                                        for o in owners))
+            owner_text = Text("\n".join(f"{o.name} ({o.kind}, {o.role or 'owner'})" for o in owners))
         for label, value in (
-            ("id", asset.id), ("version", asset.version), ("family", asset.family),
-            ("domain", asset.domain), ("namespace", asset.namespace),
-            ("tags", ", ".join(asset.tags)), ("owners", owner_text),
+            ("id", asset.id),
+            ("version", asset.version),
+            ("family", asset.family),
+            ("domain", asset.domain),
+            ("namespace", asset.namespace),
+            ("tags", ", ".join(asset.tags)),
+            ("owners", owner_text),
             ("created", asset.created_at and f"{asset.created_at:%Y-%m-%d}"),
             ("updated", asset.updated_at and f"{asset.updated_at:%Y-%m-%d}"),
         ):
@@ -86,8 +91,10 @@ class AssetPanel(VerticalScroll):
         if asset.props:
             # Own lines, not grid rows: a long key would squeeze every value above.
             parts += [Text(), Text("Properties", style="bold")]
-            parts += [Text.assemble((f"{key} ", "dim"), _prop_text(value))
-                      for key, value in sorted(asset.props.items())]
+            parts += [
+                Text.assemble((f"{key} ", "dim"), _prop_text(value))
+                for key, value in sorted(asset.props.items())
+            ]
         self.query_one("#asset-properties", Static).update(Group(*parts))
 
 

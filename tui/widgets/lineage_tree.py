@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlg.tui.labels import AssetRef, asset_label, relation_arrow
-from mlg.tui.widgets.nav_tree import NavTree
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
@@ -23,6 +21,8 @@ from textual.worker import get_current_worker
 
 from mlg import Graph, MlgError
 from mlg.neighbours import NeighbourLevel, neighbours_with_counts
+from mlg.tui.labels import AssetRef, asset_label, relation_arrow
+from mlg.tui.widgets.nav_tree import NavTree
 
 TITLES = {"up": "Upstream · what it depends on", "down": "Downstream · what depends on it"}
 # Children shown per level: a tree panel shows ~15 lines, and on a 1M graph each
@@ -70,16 +70,18 @@ class LineageTree(NavTree[LineageNode | None]):
     class LevelLoaded(Message):
         """A worker fetched the children of one node (or failed to)."""
 
-        def __init__(self, generation: int, node_id: int, level: NeighbourLevel | None,
-                     error: str | None = None) -> None:
+        def __init__(
+            self, generation: int, node_id: int, level: NeighbourLevel | None, error: str | None = None
+        ) -> None:
             self.generation = generation
             self.node_id = node_id
             self.level = level
             self.error = error
             super().__init__()
 
-    def __init__(self, graph: Graph, direction: str, *, limit: int = LEVEL_LIMIT,
-                 id: str | None = None) -> None:
+    def __init__(
+        self, graph: Graph, direction: str, *, limit: int = LEVEL_LIMIT, id: str | None = None
+    ) -> None:
         super().__init__(Text("…", style="dim"), None, id=id)
         self.graph = graph
         self.direction = direction
@@ -125,8 +127,7 @@ class LineageTree(NavTree[LineageNode | None]):
     @work(thread=True, group="lineage-level")
     def _load(self, generation: int, node_id: int, asset_id: str) -> None:
         try:
-            level = neighbours_with_counts(self.graph, asset_id, self.direction, self.kinds,
-                                           self.limit)
+            level = neighbours_with_counts(self.graph, asset_id, self.direction, self.kinds, self.limit)
         except MlgError as exc:
             self.post_message(self.LevelLoaded(generation, node_id, None, str(exc)))
             return
@@ -140,8 +141,7 @@ class LineageTree(NavTree[LineageNode | None]):
         try:
             # Tree.clear() makes a new root without registering it, so get_node_by_id
             # would hand back the first root ever made: the root is looked up directly.
-            node = (self.root if message.node_id == self.root.id
-                    else self.get_node_by_id(message.node_id))
+            node = self.root if message.node_id == self.root.id else self.get_node_by_id(message.node_id)
         except UnknownNodeID:
             return
         node.remove_children()
@@ -161,14 +161,24 @@ class LineageTree(NavTree[LineageNode | None]):
             child = LineageNode(n, n.type, n.count)
             node.add(self._label(child), child, allow_expand=n.count > 0)
         if level.truncated:
-            node.add_leaf(Text(f"… cut: {len(level.neighbours)} of {level.matching:,} shown "
-                               "(f filters by kind, e exports them all)", style="yellow"))
+            node.add_leaf(
+                Text(
+                    f"… cut: {len(level.neighbours)} of {level.matching:,} shown "
+                    "(f filters by kind, e exports them all)",
+                    style="yellow",
+                )
+            )
         if level.hidden:
-            node.add_leaf(Text(f"{level.hidden} hidden by the kind filter (f)",
-                               style="dim italic"))
+            node.add_leaf(Text(f"{level.hidden} hidden by the kind filter (f)", style="dim italic"))
         if node is self.root and not level.total:
-            node.add_leaf(Text("nothing upstream: a source" if self.direction == "up"
-                               else "nothing downstream: no dependents", style="dim italic"))
+            node.add_leaf(
+                Text(
+                    "nothing upstream: a source"
+                    if self.direction == "up"
+                    else "nothing downstream: no dependents",
+                    style="dim italic",
+                )
+            )
 
     def _root_label(self, asset: AssetRef, total: int) -> Text:
         label = asset_label(asset, bold=True)

@@ -29,8 +29,7 @@ class VersionList(OptionList):
             super().__init__()
 
     class Loaded(Message):
-        def __init__(self, asset_id: str, siblings: list[Asset] | None,
-                     error: str | None = None) -> None:
+        def __init__(self, asset_id: str, siblings: list[Asset] | None, error: str | None = None) -> None:
             self.asset_id = asset_id
             self.siblings = siblings
             self.error = error

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from mlg.tui.labels import kind_badge
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -12,6 +11,7 @@ from textual.widgets import Static
 
 from mlg import Graph, GraphStats, MlgError
 from mlg.schema import KINDS
+from mlg.tui.labels import kind_badge
 
 EMPTY_HELP = (
     "This graph has no assets yet. Load some, then run mlg explore again:\n\n"
@@ -63,9 +63,16 @@ class Welcome(Static):
         by_kind = stats.assets_by_kind
         for kind in sorted(by_kind, key=lambda k: KINDS.index(k) if k in KINDS else len(KINDS)):
             counts.add_row(kind_badge(kind), f"{by_kind[kind]:,}")
-        head = Text(f"{stats.assets:,} assets · {stats.relations:,} relations · "
-                    f"{stats.owners:,} owners", style="bold")
+        head = Text(
+            f"{stats.assets:,} assets · {stats.relations:,} relations · {stats.owners:,} owners", style="bold"
+        )
         hint = Text.assemble(
-            "Press ", ("/", "bold"), " to find an asset by name, then walk its lineage.\n",
-            ("?", "bold"), " lists every key; ", ("q", "bold"), " quits.")
+            "Press ",
+            ("/", "bold"),
+            " to find an asset by name, then walk its lineage.\n",
+            ("?", "bold"),
+            " lists every key; ",
+            ("q", "bold"),
+            " quits.",
+        )
         return Group(head, Text(), counts, Text(), hint)
