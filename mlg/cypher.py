@@ -67,6 +67,8 @@ def query(
     """
     import kuzu
 
+    from mlg.lineage import MAX_DEPTH
+
     if not isinstance(cypher, str) or not cypher.strip():
         raise CypherError(
             "the query is empty; write one Cypher statement, e.g. "
@@ -78,6 +80,8 @@ def query(
     else:
         _refuse_non_reads(cypher)
     conn = kuzu.Connection(graph._handle.database)
+    # Like every other connection: user Cypher must not be cut at Kuzu's 30 hops (DESIGN §3).
+    conn.execute(f"CALL var_length_extend_max_depth={MAX_DEPTH}").close()
     try:
         prepared = kuzu.PreparedStatement(conn, cypher, params)
         if not prepared.is_success():

@@ -139,6 +139,19 @@ def test_settings_stay_on_the_query_connection(graph):
     assert len(graph.upstream("dataset:c39").assets) == 40
 
 
+def test_user_cypher_is_not_cut_at_kuzus_30_hops(graph):
+    chain = [{"id": "dataset:c0", "kind": "dataset", "name": "c0"}] + [
+        {"id": f"dataset:c{i}", "kind": "dataset", "name": f"c{i}", "derived_from": [f"dataset:c{i - 1}"]}
+        for i in range(1, 45)
+    ]
+    graph.ingest_batch(Batch.from_records(assets=chain))
+    frame = graph.query(
+        "MATCH (a:Asset {id: 'dataset:c44'})-[:DEPENDS_ON* SHORTEST]->(b:Asset) RETURN b.id AS id"
+    )
+    assert len(frame) == 44
+    assert "dataset:c0" in set(frame["id"])
+
+
 def test_syntax_errors_are_kuzus_message(estate):
     with pytest.raises(CypherError, match="Parser exception") as info:
         estate.query("MATCH (a:Asset RETURN a")
