@@ -35,6 +35,24 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = {"db": db}
 
 
+def _db_after_command(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    # `mlg stats --db X` means the same as `mlg --db X stats`; given in both places, the
+    # one after the command wins, as the nearer one does in git and docker.
+    if value is not None:
+        ctx.find_root().obj["db"] = value
+
+
+def db_option() -> click.Option:
+    return click.Option(
+        ["--db"],
+        type=click.Path(dir_okay=False),
+        expose_value=False,
+        is_eager=True,
+        callback=_db_after_command,
+        help="Graph file (also accepted before the command).",
+    )
+
+
 def _register() -> None:
     # One module per group of commands, each exporting COMMANDS. Imports inside the
     # modules stay lazy so that `mlg --help` loads no UI toolkit.
@@ -48,6 +66,8 @@ def _register() -> None:
 
     for module in (graph_commands, query_commands, explore_commands, lineage_commands, discovery_commands):
         for command in module.COMMANDS:
+            if not any(param.name == "db" for param in command.params):
+                command.params.append(db_option())
             main.add_command(command)
 
 

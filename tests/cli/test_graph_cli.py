@@ -31,6 +31,20 @@ def test_init_creates_an_empty_graph(run, db_path):
     assert "0 assets" in stats.output and "mlg sample" in stats.output
 
 
+def test_db_after_the_command(tmp_path, monkeypatch):
+    monkeypatch.delenv("MLG_DB", raising=False)
+    path, other = tmp_path / "after.kuzu", tmp_path / "before.kuzu"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "--db", str(path)]).exit_code == 0
+    assert path.exists()
+    result = runner.invoke(main, ["--db", str(other), "stats", "--db", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["assets"] == 0
+    assert not other.exists()  # the one after the command wins
+    for command in main.commands.values():
+        assert any(p.name == "db" for p in command.params), f"mlg {command.name} takes no --db"
+
+
 def test_db_from_environment(tmp_path, monkeypatch):
     path = tmp_path / "env.kuzu"
     monkeypatch.setenv("MLG_DB", str(path))
