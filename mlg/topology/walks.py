@@ -119,7 +119,67 @@ def shortest_path(
     mask = topology.type_mask(types)
     ahead = topology.rows(direction)
     behind = topology.rows("down" if direction == "up" else "up")
-    n = topology.n
+    found = _small_search(ahead, behind, mask, start, end)
+    if found is not _TOO_BIG:
+        return found
+    return _array_search(ahead, behind, mask, start, end, topology.n)
+
+
+# A search that stays near the path (a chain, a narrow lineage) is cheaper in plain Python
+# dicts (~1 us a level) than in numpy, whose fixed cost per level (~30 us) and per-walk
+# arrays of n entries dominate there; past this many visited nodes it starts again in numpy.
+SMALL_SEARCH_NODES = 4_096
+_TOO_BIG = object()
+
+
+def _small_search(ahead: Rows, behind: Rows, mask, start: int, end: int):
+    sides = (ahead, behind)
+    parent: tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]] = ({start: (-1, 0)}, {end: (-1, 0)})
+    distance: tuple[dict[int, int], dict[int, int]] = ({start: 0}, {end: 0})
+    frontier = [[start], [end]]
+    allowed = None if mask is None else mask.tolist()
+    while frontier[0] and frontier[1]:
+        side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
+        rows, mine, theirs = sides[side], distance[side], distance[1 - side]
+        hop = mine[frontier[side][0]] + 1
+        reached: list[int] = []
+        best = None
+        for node in frontier[side]:
+            first, last = int(rows.pointers[node]), int(rows.pointers[node + 1])
+            for to, code in zip(rows.targets[first:last].tolist(), rows.types[first:last].tolist()):
+                if to in mine or (allowed is not None and not allowed[code]):
+                    continue
+                mine[to] = hop
+                parent[side][to] = (node, code)
+                reached.append(to)
+                if to in theirs and (best is None or theirs[to] < theirs[best]):
+                    best = to
+        if best is not None:
+            return _walk_back(parent, best, start, end)
+        if len(mine) + len(theirs) > SMALL_SEARCH_NODES:
+            return _TOO_BIG
+        frontier[side] = reached
+    return None
+
+
+def _walk_back(parent, middle: int, start: int, end: int) -> tuple[list[int], list[int]]:
+    nodes, codes = [middle], []
+    node = middle
+    while node != start:
+        node, code = parent[0][node]
+        nodes.append(node)
+        codes.append(code)
+    nodes.reverse()
+    codes.reverse()
+    node = middle
+    while node != end:
+        node, code = parent[1][node]
+        nodes.append(node)
+        codes.append(code)
+    return nodes, codes
+
+
+def _array_search(ahead: Rows, behind: Rows, mask, start: int, end: int, n: int):
     # parent[x] = the node x was reached from (-1: not reached); code[x] = that edge's type
     parent = [np.full(n, -1, dtype=NODE), np.full(n, -1, dtype=NODE)]
     code = [np.zeros(n, dtype=np.uint8), np.zeros(n, dtype=np.uint8)]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mlg.topology import Topology, closure, load_topology, save_topology, shortest_path
+from mlg.topology import Topology, closure, load_topology, save_topology, shortest_path, walks
 from mlg.topology.walks import edges_among
 
 TYPES = ("derived_from", "trained_on", "reads")
@@ -72,7 +72,7 @@ def test_closures_equal_networkx(shape, data):
 
 
 @given(graphs(), st.data())
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=200, deadline=None)
 def test_shortest_paths_equal_networkx(shape, data):
     n, edges = shape
     topology = _topology(n, edges)
@@ -81,7 +81,12 @@ def test_shortest_paths_equal_networkx(shape, data):
     types = data.draw(st.none() | st.lists(st.sampled_from(TYPES), min_size=1, unique=True))
     g = _networkx(n, edges, types)
     walk = g if direction == "up" else g.reverse(copy=False)
-    found = shortest_path(topology, start, end, direction, types=types)
+    small = data.draw(st.sampled_from([walks.SMALL_SEARCH_NODES, 0]))  # 0: numpy from the start
+    default, walks.SMALL_SEARCH_NODES = walks.SMALL_SEARCH_NODES, small
+    try:
+        found = shortest_path(topology, start, end, direction, types=types)
+    finally:
+        walks.SMALL_SEARCH_NODES = default
     if not nx.has_path(walk, start, end):
         assert found is None
         return
