@@ -43,10 +43,18 @@ def _register() -> None:
         explore_commands,
         graph_commands,
         lineage_commands,
+        mcp_commands,
         query_commands,
     )
 
-    for module in (graph_commands, query_commands, explore_commands, lineage_commands, discovery_commands):
+    for module in (
+        graph_commands,
+        query_commands,
+        explore_commands,
+        lineage_commands,
+        discovery_commands,
+        mcp_commands,
+    ):
         for command in module.COMMANDS:
             main.add_command(command)
 
