@@ -206,6 +206,8 @@ def register_tools(server: MCPServer, access: GraphAccess) -> None:
         def run() -> dict[str, Any]:
             with access.reading() as graph:
                 found = graph.resolve(workflow)
+                if found.kind != "workflow":
+                    raise MlgError(f"{found.id} is a {found.kind}; runs belong to workflows")
                 return answers.runs_answer(found, graph.runs(found.id, limit + 1), limit)
 
         return answer(run)
