@@ -11,6 +11,7 @@ Nothing here imports the MCP SDK: these are plain functions, tested on their own
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from mlg.subgraph import Subgraph
 
 DESCRIPTION_CHARS = 500  # a description longer than this is cut (and says so)
+PROPS_CHARS = 4_000  # props longer than this (as JSON) keep their short values only
+PROP_VALUE_CHARS = 300
 
 
 class Cuts:
@@ -81,13 +84,12 @@ def _description(text: str | None, cuts: Cuts) -> str | None:
 def search_answer(text: str | None, hits: Sequence[Any], limit: int) -> dict[str, Any]:
     """`hits` were asked for with `limit + 1`, so that a full page is known to be cut."""
     cuts = Cuts()
-    shown = cuts.take(hits, limit, "hits", "narrow the text, add filters or raise limit")
     if len(hits) > limit:
-        cuts.reasons[-1] = f"more than {limit} hits (narrow the text, add filters or raise limit)"
+        cuts.note(f"more than {limit} hits (narrow the text, add filters or raise limit)")
     return cuts.stamp(
         {
             "query": text,
-            "count": len(shown),
+            "count": min(len(hits), limit),
             "hits": [
                 {
                     **brief(h.asset),
@@ -95,7 +97,7 @@ def search_answer(text: str | None, hits: Sequence[Any], limit: int) -> dict[str
                     "tags": list(h.asset.tags),
                     "domain": h.asset.domain,
                 }
-                for h in shown
+                for h in hits[:limit]
             ],
         }
     )
@@ -114,7 +116,7 @@ def detail_answer(detail: AssetDetail, limit: int) -> dict[str, Any]:
         "tags": list(a.tags),
         "deprecated": a.deprecated,
         "description": _description(a.description, cuts),
-        "props": a.props,
+        "props": _props(a.props, cuts),
         "owners": [owner_brief(o) for o in detail.owners],
         "other_versions": [
             {"id": s.id, "version": s.version}
@@ -132,6 +134,19 @@ def detail_answer(detail: AssetDetail, limit: int) -> dict[str, Any]:
         ],
     }
     return cuts.stamp(answer)
+
+
+def _props(props: dict[str, Any], cuts: Cuts) -> dict[str, Any]:
+    """The asset's props; when long (column lineage of a wide table), long values are
+    replaced by a note saying how long they were."""
+    if len(json.dumps(props, default=str)) <= PROPS_CHARS:
+        return props
+    kept: dict[str, Any] = {}
+    for key, value in props.items():
+        size = len(json.dumps(value, default=str))
+        kept[key] = value if size <= PROP_VALUE_CHARS else f"<{size} characters of JSON left out>"
+    cuts.note("long props values left out (read them with query: MATCH (a:Asset {id: $id}) RETURN a.props)")
+    return kept
 
 
 # -- lineage, impact, paths ------------------------------------------------------------------
