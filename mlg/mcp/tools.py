@@ -43,6 +43,11 @@ def _limit(what: str) -> Any:
     ]
 
 
+SearchLimit = _limit("hits")
+ListLimit = _limit("items per list")
+RunsLimit = _limit("runs")
+RowsLimit = _limit("rows")
+
 _READ = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
 )
@@ -64,8 +69,6 @@ def answer(build: Callable[[], dict[str, Any]]) -> CallToolResult:
 
 def register_tools(server: MCPServer, access: GraphAccess) -> None:
     """Add the read tools to `server`, and `ingest` when `access` is writable."""
-    SearchLimit = _limit("hits")  # noqa: N806 - type aliases
-    ListLimit = _limit("items per list")  # noqa: N806
 
     @server.tool(annotations=_READ)
     def search(
@@ -198,7 +201,7 @@ def register_tools(server: MCPServer, access: GraphAccess) -> None:
     @server.tool(annotations=_READ)
     def runs(
         workflow: Annotated[str, Field(description="A workflow's id, or a name matching exactly one asset.")],
-        limit: _limit("runs") = 10,
+        limit: RunsLimit = 10,
     ) -> CallToolResult:
         """The latest runs of a workflow (from OpenLineage events), newest first: state,
         times, error, and the assets each run read and wrote."""
@@ -225,7 +228,7 @@ def register_tools(server: MCPServer, access: GraphAccess) -> None:
         params: Annotated[
             dict[str, Any] | None, Field(description="Values for $name parameters in the statement.")
         ] = None,
-        limit: _limit("rows") = 100,
+        limit: RowsLimit = 100,
     ) -> CallToolResult:
         """Run your own Cypher over the graph, read-only (writes are refused). Pass values as
         params, never inside the statement text."""
