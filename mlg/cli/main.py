@@ -61,10 +61,18 @@ def _register() -> None:
         explore_commands,
         graph_commands,
         lineage_commands,
+        mcp_commands,
         query_commands,
     )
 
-    for module in (graph_commands, query_commands, explore_commands, lineage_commands, discovery_commands):
+    for module in (
+        graph_commands,
+        query_commands,
+        explore_commands,
+        lineage_commands,
+        discovery_commands,
+        mcp_commands,
+    ):
         for command in module.COMMANDS:
             if not any(param.name == "db" for param in command.params):
                 command.params.append(db_option())
