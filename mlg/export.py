@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlg.errors import MlgError
-from mlg.subgraph import Subgraph, _frame
+from mlg.frames import string_dtype, to_pandas
+from mlg.subgraph import Subgraph
 
 if TYPE_CHECKING:
     import pandas
@@ -60,7 +61,7 @@ def write_subgraph(subgraph: Subgraph, out_dir: str | os.PathLike[str], fmt: str
 
                 pq.write_table(table, target)
             else:
-                frame_to_csv(_frame(table), target)
+                frame_to_csv(to_pandas(table), target)
             written.append(target)
         return written
     except OSError as exc:
@@ -97,7 +98,7 @@ def read_frames(directory: str | os.PathLike[str]) -> tuple[pandas.DataFrame, pa
 def _read_parquet(path: Path) -> pandas.DataFrame:
     import pyarrow.parquet as pq
 
-    return _frame(pq.read_table(path))
+    return to_pandas(pq.read_table(path))
 
 
 def read_csv(path: str | os.PathLike[str]) -> pandas.DataFrame:
@@ -120,5 +121,5 @@ def read_csv(path: str | os.PathLike[str]) -> pandas.DataFrame:
         elif name in _TIME_COLUMNS:
             frame[name] = pd.to_datetime(column).astype("datetime64[us]")
         else:
-            frame[name] = column.astype("str")
+            frame[name] = column.astype(string_dtype())
     return frame
