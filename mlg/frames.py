@@ -76,19 +76,16 @@ def _arrow_to_pandas(table: pyarrow.Table, mapped) -> pandas.DataFrame:
         return table.to_pandas(types_mapper=mapped, coerce_temporal_nanoseconds=False)
     # pyarrow 10-12 make every timestamp datetime64[ns] (and fail past 2262): take them as
     # Python datetimes, tz-aware ones as naive UTC (these versions mix up time zone
-    # objects), and give them back their own unit and zone. These versions also hand
-    # pandas a BlockManager (and pandas 3 its make_block), deprecated in pandas >= 2.2.
-    import warnings
-
+    # objects), and give them back their own unit and zone. (They also hand pandas a
+    # BlockManager: pandas warns with a DeprecationWarning, hidden by default; silencing
+    # it with catch_warnings would not be thread-safe, and the explorer converts in a
+    # worker thread.)
     stamps = [f for f in table.schema if pa.types.is_timestamp(f.type)]
     for f in stamps:
         if f.type.tz:
             i = table.schema.get_field_index(f.name)
             table = table.set_column(i, f.name, table.column(i).cast(pa.timestamp(f.type.unit)))
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Passing a BlockManager", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", message="make_block is deprecated", category=DeprecationWarning)
-        frame = table.to_pandas(types_mapper=mapped, timestamp_as_object=True)
+    frame = table.to_pandas(types_mapper=mapped, timestamp_as_object=True)
     for f in stamps:
         column = frame[f.name].astype(f"datetime64[{f.type.unit}]")
         frame[f.name] = column.dt.tz_localize("UTC").dt.tz_convert(f.type.tz) if f.type.tz else column
