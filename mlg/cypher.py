@@ -62,8 +62,9 @@ def query(
     """Run one Cypher statement with `params` bound as parameters; the result as a DataFrame.
 
     Read-only unless `write=True` (which a read-only Graph refuses with ReadOnlyGraph).
-    Columns: strings as pandas `str`, integers as nullable Int64, floats, booleans,
-    timestamps as datetime64; nodes, relationships and structs as dicts, lists as lists.
+    Columns (mlg.frames, the same under pandas 2 and 3): strings as the pandas string
+    dtype (`str`), integers as nullable Int64, floats, booleans, timestamps as datetime64
+    in their own unit; nodes, relationships, structs and maps as dicts, lists as lists.
     """
     import kuzu
 

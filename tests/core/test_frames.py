@@ -40,12 +40,19 @@ LIST_COLUMNS = ("tags", "owners", "path", "relations")
 @pytest.fixture
 def estate(graph):
     """A deprecated dataset feeding a tier-1 model and the service serving it; the model
-    has no namespace (a missing text value) and timestamps; the dataset is unowned."""
+    has no namespace (a missing text value) and timestamps; the dataset is unowned and
+    was made in the year 9999 (past what nanoseconds can hold)."""
     graph.ingest_batch(
         Batch.from_records(
             owners=[{"id": "team-recs", "kind": "team", "name": "Recs"}],
             assets=[
-                {"id": "dataset:events", "kind": "dataset", "name": "events", "tags": ["deprecated"]},
+                {
+                    "id": "dataset:events",
+                    "kind": "dataset",
+                    "name": "events",
+                    "tags": ["deprecated"],
+                    "created_at": "9999-12-31T00:00:00Z",  # beyond datetime64[ns]
+                },
                 {
                     "id": "feature:clicks",
                     "kind": "feature",
@@ -107,6 +114,7 @@ def test_subgraph_frames_have_the_documented_dtypes(estate):
     assert pd.isna(ranker["namespace"]) and ranker["version"] == "3"
     assert ranker["tags"] == ["tier-1"] and ranker["owners"] == ["team-recs"]
     assert ranker["created_at"] == pd.Timestamp("2024-01-02 03:04:05.123456")
+    assert nodes.set_index("id").loc["dataset:events", "created_at"] == pd.Timestamp("9999-12-31")
     assert nodes.set_index("id").loc["service:api", "distance"] == 0
 
 
@@ -131,7 +139,10 @@ def test_exports_read_back_with_the_documented_dtypes(estate, tmp_path, fmt):
     nodes, edges = read_frames(tmp_path)
     _check(nodes, NODE_DTYPES)
     _check(edges, EDGE_DTYPES)
-    assert pd.isna(nodes.set_index("id").loc["model:ranker", "namespace"])
+    expected_nodes, expected_edges = estate.upstream("service:api").to_pandas()
+    pd.testing.assert_frame_equal(nodes, expected_nodes)
+    pd.testing.assert_frame_equal(edges, expected_edges)
+    assert nodes.set_index("id").loc["dataset:events", "created_at"] == pd.Timestamp("9999-12-31")
 
 
 def test_impact_frame(estate):
