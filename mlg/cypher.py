@@ -62,8 +62,9 @@ def query(
     """Run one Cypher statement with `params` bound as parameters; the result as a DataFrame.
 
     Read-only unless `write=True` (which a read-only Graph refuses with ReadOnlyGraph).
-    Columns: strings as pandas `str`, integers as nullable Int64, floats, booleans,
-    timestamps as datetime64; nodes, relationships and structs as dicts, lists as lists.
+    Columns (mlg.frames, the same under pandas 2 and 3): strings as the pandas string
+    dtype (`str`), integers as nullable Int64, floats, booleans, timestamps as datetime64
+    in their own unit; nodes, relationships, structs and maps as dicts, lists as lists.
     """
     import kuzu
 
@@ -153,39 +154,7 @@ def _refuse_non_reads(cypher: str) -> None:
 
 
 def to_frame(table) -> pandas.DataFrame:
-    """An Arrow result as a DataFrame with sane dtypes (see `query`)."""
-    import pandas as pd
-    import pyarrow as pa
+    """An Arrow result as a DataFrame with sane dtypes (see `query` and mlg.frames)."""
+    from mlg.frames import to_pandas
 
-    mapping = {
-        pa.int64(): pd.Int64Dtype(),
-        pa.int32(): pd.Int64Dtype(),
-        pa.int16(): pd.Int64Dtype(),
-        pa.int8(): pd.Int64Dtype(),
-        pa.uint64(): pd.Int64Dtype(),
-        pa.uint32(): pd.Int64Dtype(),
-    }
-    frame = table.to_pandas(types_mapper=mapping.get, maps_as_pydicts="strict")
-    for field in table.schema:
-        kind = field.type
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-            frame[field.name] = frame[field.name].astype("str")
-        elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
-            frame[field.name] = [
-                None if v is None else _plain(v) for v in table.column(field.name).to_pylist()
-            ]
-        elif pa.types.is_struct(kind):
-            frame[field.name] = [
-                None if v is None else _plain(v) for v in table.column(field.name).to_pylist()
-            ]
-    return frame
-
-
-def _plain(value: Any) -> Any:
-    """Kuzu's internal ids ({'offset': .., 'table': ..}) stay; everything becomes plain
-    Python: dicts and lists all the way down."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+    return to_pandas(table)

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlg.errors import MlgError
-from mlg.subgraph import Subgraph, _frame
+from mlg.frames import to_pandas
+from mlg.subgraph import Subgraph
 
 if TYPE_CHECKING:
     import pandas
@@ -60,7 +61,7 @@ def write_subgraph(subgraph: Subgraph, out_dir: str | os.PathLike[str], fmt: str
 
                 pq.write_table(table, target)
             else:
-                frame_to_csv(_frame(table), target)
+                frame_to_csv(to_pandas(table), target)
             written.append(target)
         return written
     except OSError as exc:
@@ -97,28 +98,36 @@ def read_frames(directory: str | os.PathLike[str]) -> tuple[pandas.DataFrame, pa
 def _read_parquet(path: Path) -> pandas.DataFrame:
     import pyarrow.parquet as pq
 
-    return _frame(pq.read_table(path))
+    return to_pandas(pq.read_table(path))
 
 
 def read_csv(path: str | os.PathLike[str]) -> pandas.DataFrame:
-    """One csv written by mlg, with its columns typed back (str, Int64, bool, datetime64[us])."""
-    import pandas as pd
+    """One csv written by mlg, with its columns typed back (str, Int64, bool, datetime64[us],
+    lists): parsed into an Arrow table, then converted as every frame is (mlg.frames)."""
+    import datetime as dt
 
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    for name in frame.columns:
-        column = frame[name]
+    import pandas as pd
+    import pyarrow as pa
+
+    text = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    columns = {}
+    for name in text.columns:
+        values = [v if isinstance(v, str) else None for v in text[name]]
         if name in _LIST_COLUMNS:
-            frame[name] = pd.Series(
-                [json.loads(v) if isinstance(v, str) else None for v in column],
-                index=frame.index,
-                dtype=object,
-            )
+            columns[name] = pa.array([_maybe(json.loads, v) for v in values], pa.list_(pa.string()))
         elif name in _INT_COLUMNS:
-            frame[name] = pd.to_numeric(column).astype("Int64")
+            columns[name] = pa.array([_maybe(int, v) for v in values], pa.int64())
         elif name in _BOOL_COLUMNS:
-            frame[name] = column.map({"True": True, "False": False}).astype(bool)
+            columns[name] = pa.array([v == "True" for v in values], pa.bool_())
         elif name in _TIME_COLUMNS:
-            frame[name] = pd.to_datetime(column).astype("datetime64[us]")
+            # Python parses the text: pandas 2 would refuse years past 2262 (nanoseconds)
+            columns[name] = pa.array(
+                [_maybe(dt.datetime.fromisoformat, v) for v in values], pa.timestamp("us")
+            )
         else:
-            frame[name] = column.astype("str")
-    return frame
+            columns[name] = pa.array(values, pa.string())
+    return to_pandas(pa.table(columns) if columns else pa.table({}))
+
+
+def _maybe(parse, value: str | None):
+    return None if value is None else parse(value)

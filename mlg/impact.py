@@ -122,8 +122,9 @@ class Impact:
     def to_frame(self) -> pandas.DataFrame:
         """One row per affected asset: id, kind, name (str), distance (Int64), path and
         relations (lists of str, from the changed asset), owners (list of owner ids)."""
-        import pandas as pd
         import pyarrow as pa
+
+        from mlg.frames import to_pandas
 
         rows = self.affected
         strings = pa.list_(pa.string())
@@ -138,10 +139,7 @@ class Impact:
                 "owners": pa.array([[o.id for o in a.owners] for a in rows], strings),
             }
         )
-        frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-        for name in ("id", "kind", "name"):
-            frame[name] = frame[name].astype("str")
-        return frame
+        return to_pandas(table)
 
 
 def impact(graph: Graph, ref: str, max_paths: int | None = 10_000) -> Impact:

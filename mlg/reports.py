@@ -83,7 +83,7 @@ class Consumers:
         """The direct consumers: id, kind, name, relation (str), owners (list of ids)."""
         return _frame(
             [c.to_dict() for c in self.direct],
-            {"id": "str", "kind": "str", "name": "str", "relation": "str", "owners": None},
+            {"id": "str", "kind": "str", "name": "str", "relation": "str", "owners": "list[str]"},
         )
 
 
@@ -244,7 +244,7 @@ class ReuseReport:
                 "name": "str",
                 "tier_1": "bool",
                 "hops": "Int64",
-                "path": None,
+                "path": "list[str]",
             },
         )
 
@@ -371,12 +371,8 @@ def _assets(graph: Graph, ids) -> dict[str, Asset]:
     return {r["id"]: Asset.from_row(r) for r in rows}
 
 
-def _frame(rows: list[dict[str, Any]], columns: dict[str, str | None]) -> pandas.DataFrame:
-    """A DataFrame of `rows` with these columns and dtypes (None: Python objects)."""
-    import pandas as pd
+def _frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pandas.DataFrame:
+    """A DataFrame of `rows` with these columns and dtypes (see mlg.frames.from_rows)."""
+    from mlg.frames import from_rows
 
-    frame = pd.DataFrame(rows, columns=list(columns))
-    for name, dtype in columns.items():
-        if dtype is not None:
-            frame[name] = frame[name].astype(dtype)
-    return frame
+    return from_rows(rows, columns)

@@ -95,16 +95,11 @@ class SearchHit:
 def hits_to_pandas(hits: list[SearchHit]) -> pandas.DataFrame:
     """One row per hit: id, kind, name, domain, description, match (str), tags (list),
     score (float64)."""
-    import pandas as pd
+    from mlg.frames import from_rows
 
-    frame = pd.DataFrame(
-        [h.to_dict() for h in hits],
-        columns=["id", "kind", "name", "domain", "tags", "description", "match", "score"],
-    )
-    for column in ("id", "kind", "name", "domain", "description", "match"):
-        frame[column] = frame[column].astype("str")
-    frame["score"] = frame["score"].astype("float64")
-    return frame
+    text = ("id", "kind", "name", "domain")
+    columns = {**dict.fromkeys(text, "str"), "tags": "list[str]", "description": "str", "match": "str"}
+    return from_rows([h.to_dict() for h in hits], {**columns, "score": "float64"})
 
 
 def search(

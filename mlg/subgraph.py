@@ -181,9 +181,12 @@ class Subgraph:
         return nodes, edges
 
     def to_pandas(self) -> tuple[pandas.DataFrame, pandas.DataFrame]:
-        """(nodes, edges) DataFrames: str columns, Int64 distance/hops, datetime64[us]."""
+        """(nodes, edges) DataFrames with the columns and dtypes of the module docstring
+        (text as the pandas string dtype, under pandas 2 as under 3; see mlg.frames)."""
+        from mlg.frames import to_pandas
+
         nodes, edges = self.to_arrow()
-        return _frame(nodes), _frame(edges)
+        return to_pandas(nodes), to_pandas(edges)
 
     @property
     def nodes(self) -> pandas.DataFrame:
@@ -243,14 +246,3 @@ class Subgraph:
             distances,
             owners,
         )
-
-
-def _frame(table: pyarrow.Table) -> pandas.DataFrame:
-    import pandas as pd
-    import pyarrow as pa
-
-    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    for name in table.column_names:
-        if pa.types.is_string(table.schema.field(name).type):
-            frame[name] = frame[name].astype("str")
-    return frame

@@ -8,6 +8,7 @@ import pytest
 import mlg
 from mlg.batch import Batch
 from mlg.cypher import CypherError
+from mlg.frames import string_dtype
 from mlg.search import has_index
 from tests.conftest import graph_content
 
@@ -45,7 +46,7 @@ def test_result_is_a_dataframe_with_sane_dtypes(estate):
         {"kind": "dataset"},
     )
     assert list(frame.columns) == ["id", "tags", "created", "n", "f", "no_version", "version"]
-    assert frame["id"].dtype == "str" and frame["n"].dtype == "Int64"
+    assert frame["id"].dtype == string_dtype() and frame["n"].dtype == "Int64"
     assert frame["f"].dtype == "float64" and frame["no_version"].dtype == "bool"
     assert str(frame["created"].dtype).startswith("datetime64")
     row = frame.iloc[0]

@@ -10,6 +10,7 @@ import pytest
 import mlg
 from mlg.batch import Batch
 from mlg.export import read_frames, write_subgraph
+from mlg.frames import string_dtype
 from mlg.subgraph import EDGE_COLUMNS, NODE_COLUMNS
 from tests.core.test_impact import build, chain
 
@@ -75,9 +76,9 @@ def _plain(frame: pd.DataFrame) -> list[dict]:
 def _check_dtypes(nodes: pd.DataFrame, edges: pd.DataFrame) -> None:
     assert tuple(nodes.columns) == NODE_COLUMNS and tuple(edges.columns) == EDGE_COLUMNS
     for name in TEXT_COLUMNS:
-        assert str(nodes[name].dtype) == "str", name
+        assert nodes[name].dtype == string_dtype(), name
     for name in ("source", "target", "type"):
-        assert str(edges[name].dtype) == "str", name
+        assert edges[name].dtype == string_dtype(), name
     assert nodes["distance"].dtype == pd.Int64Dtype() and edges["hops"].dtype == pd.Int64Dtype()
     for frame, name in ((nodes, "is_root"), (nodes, "deprecated"), (edges, "indirect")):
         assert frame[name].dtype == bool, name

@@ -11,6 +11,7 @@ import pytest
 
 import mlg
 from mlg.batch import Batch
+from mlg.frames import string_dtype
 from mlg.impact import impact
 
 # relation type implied by the kinds at both ends, so tests can list bare pairs
@@ -212,7 +213,7 @@ def test_to_frame_one_row_per_affected_asset(diamond):
     frame = diamond.impact("dataset:raw").to_frame()
     assert list(frame.columns) == ["id", "kind", "name", "distance", "path", "relations", "owners"]
     assert len(frame) == 7
-    assert str(frame["id"].dtype) == "str" and str(frame["name"].dtype) == "str"
+    assert frame["id"].dtype == string_dtype() and frame["name"].dtype == string_dtype()
     assert frame["distance"].dtype == pd.Int64Dtype()
     row = frame.set_index("id").loc["service:home"]
     assert row["distance"] == 4 and row["name"] == "home"

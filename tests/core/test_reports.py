@@ -6,6 +6,7 @@ import pytest
 
 import mlg
 from mlg.batch import Batch
+from mlg.frames import string_dtype
 
 OWNERS = [
     {"id": "team-data", "kind": "team", "name": "Data"},
@@ -95,7 +96,7 @@ def test_consumers_conversions(estate):
     assert {d["id"] for d in data["direct"]} == {"feature:f", "model:m1", "model:m2"}
     frame = result.to_pandas()
     assert list(frame.columns) == ["id", "kind", "name", "relation", "owners"]
-    assert frame["id"].dtype == "str" and frame["owners"].tolist()[0] == ["team-ml"]
+    assert frame["id"].dtype == string_dtype() and frame["owners"].tolist()[0] == ["team-ml"]
     empty = estate.consumers("service:svc").to_pandas()
     assert empty.empty and list(empty.columns) == list(frame.columns)
 
