@@ -35,8 +35,10 @@ EDGE_SCHEMA = pa.schema(
 )
 OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
 
-_ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id")
-_ASSET_CREATE = ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS)
+# Every asset written carries the write's generation (mlg/generation.py), bound as $gen.
+_ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id") + ", a.gen = $gen"
+_ASSET_CREATE = ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS) + ", gen: $gen"
+ID_SCHEMA = pa.schema([("id", pa.string())])
 
 
 class KuzuLookup(GraphLookup):
@@ -213,33 +215,59 @@ def write_plan(
         )
     )
 
+    # What the search index shows of an asset includes its owners' names: an asset
+    # whose owners changed, or whose owner was renamed, is written again for the index.
+    touched = sorted({r["asset"] for r in drop + add})
+    steps.append(
+        (
+            "owners",
+            "LOAD FROM $rows MATCH (a:Asset {id: id}) SET a.gen = $gen",
+            _table([{"id": i} for i in touched], ID_SCHEMA),
+        )
+    )
+    renamed = [{"id": r["id"]} for r in changed_owners if r["name"] != existing_owners[r["id"]]["name"]]
+    steps.append(
+        (
+            "owners",
+            "LOAD FROM $rows MATCH (a:Asset)-[:OWNED_BY]->(o:Owner {id: id}) SET a.gen = $gen",
+            _table(renamed, ID_SCHEMA),
+        )
+    )
+
     if plan.runs or plan.aliases:
         from mlg.openlineage.records import record_steps
 
         steps.extend(record_steps(graph, plan, lookup.empty))
 
     work = [s for s in steps if s[2].num_rows]
-    # Kuzu 0.11.3 corrupts its full-text index on multi-row writes: the index is
-    # dropped while assets are written and built again after (see mlg/search.py).
-    from mlg.search import text_index_suspended
+    if work:
+        _run_transaction(graph, work, progress)
+        # The index follows the assets this write stamped. Never fails the ingest: the
+        # data is committed, and a stale index is brought up to date by the next search.
+        from mlg.search.index import refresh_after_write
 
-    with text_index_suspended(graph, bool(new_rows or changed_rows), progress):
-        if work:
-            _run_transaction(graph, work, progress)
+        refresh_after_write(graph, progress)
     return IngestReport(**report, files=tuple(plan.files))
 
 
 def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
+    from mlg.generation import BUMP_STATEMENT, next_generation
+
     conn = graph._connection()
     total = sum(rows.num_rows for _, _, rows in steps)
     done = 0
     conn.execute("BEGIN TRANSACTION")
     try:
+        generation = next_generation(conn)
         for what, statement, rows in steps:
             if progress:
                 progress(f"writing {what}", done, total)
-            conn.execute(statement, {"rows": rows})
+            params: dict[str, Any] = {"rows": rows}
+            if "$gen" in statement:
+                params["gen"] = generation
+            conn.execute(statement, params)
             done += rows.num_rows
+        conn.execute(BUMP_STATEMENT, {"generation": str(generation)})
         if progress:
             progress("committing", done, total)
         conn.execute("COMMIT")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2  # 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
+# 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
+# 3: Asset.gen, the generation that last wrote each asset (mlg/generation.py); no Kuzu FTS index
+SCHEMA_VERSION = 3
 
 KINDS: tuple[str, ...] = (
     "dataset",
@@ -53,6 +55,8 @@ ASSET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("created_at", "TIMESTAMP"),
     ("updated_at", "TIMESTAMP"),
 )
+# Not one of ASSET_COLUMNS: bookkeeping for the derived indexes, never part of an Asset.
+ASSET_GENERATION = ("gen", "INT64")
 OWNER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "STRING"),
     ("kind", "STRING"),
@@ -91,7 +95,7 @@ def _columns(cols: tuple[tuple[str, str], ...], key: str | None = "id") -> str:
 
 DDL: tuple[str, ...] = (
     "CREATE NODE TABLE MlgMeta(key STRING, value STRING, PRIMARY KEY (key))",
-    f"CREATE NODE TABLE Asset({_columns(ASSET_COLUMNS)})",
+    f"CREATE NODE TABLE Asset({_columns(ASSET_COLUMNS + (ASSET_GENERATION,))})",
     f"CREATE NODE TABLE Owner({_columns(OWNER_COLUMNS)})",
     f"CREATE REL TABLE DEPENDS_ON(FROM Asset TO Asset, {_columns(EDGE_COLUMNS, None)})",
     "CREATE REL TABLE OWNED_BY(FROM Asset TO Owner, role STRING)",
@@ -102,6 +106,12 @@ DDL: tuple[str, ...] = (
     # have had on its own, asset the id of the asset it names.
     "CREATE NODE TABLE AssetAlias(id STRING, asset STRING, PRIMARY KEY (id))",
 )
+
+# schema version -> the statements that bring a graph of that version to the next one
+# (mlg.store runs them in place on the first read-write open).
+UPGRADES: dict[int, tuple[str, ...]] = {
+    2: ("ALTER TABLE Asset ADD gen INT64 DEFAULT 0",),
+}
 
 # Tables every mlg graph has; a Kuzu file without MlgMeta is not an mlg graph.
 META_TABLE = "MlgMeta"

@@ -1,0 +1,260 @@
+"""Answering a query from the search index, tier by tier (see mlg/search/__init__.py).
+
+Each tier is one FTS5 expression over the index; its matches come back in rank
+order (mlg/search/documents.py), so a tier reads only as many rows as the limit
+still needs — plus the rest of the last bucket, which makes the cut exact — and
+the tiers after it run only while the limit is not reached. A typed version
+("home ranker v4") is a preference inside every tier: the assets of that version
+are read first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mlg.search.documents import SLOT_BITS, order_key
+from mlg.search.index import SearchIndex
+from mlg.search.text import facet, fold, split_version, terms
+from mlg.search.typos import corrections
+
+TIERS = ("exact", "prefix", "words", "owner", "text", "typo")
+# Typos are looked for in names first, so "acount takeover" finds the model named so
+# before the datasets whose description says it.
+_COLUMNS = "rank, id, kind, name, namespace, family, version, description, domain, tags, props, " + (
+    "created_at, updated_at, owners, name_key, version_norm, version_rank"
+)
+_EXACT = (
+    f"SELECT {_COLUMNS} FROM asset WHERE id_key = :q OR tail_key = :q OR name_key = :q "
+    "OR short_key = :q OR versioned_key = :q OR name_key = :rest OR short_key = :rest OR tail_key = :rest"
+)
+_EXACT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters as FTS5 facet terms (mlg.search.text.facet), and as plain values for
+    the exact tier, which reads the asset table."""
+
+    kinds: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    tag: str | None = None
+    domain: str | None = None
+
+    def expression(self) -> str:
+        parts = []
+        if self.kinds:
+            parts.append(_any(facet("k", k) for k in self.kinds))
+        if self.owners:
+            parts.append(_any(facet("o", o) for o in self.owners))
+        if self.tag is not None:
+            parts.append(_quoted(facet("t", self.tag)))
+        if self.domain is not None:
+            parts.append(_quoted(facet("d", self.domain)))
+        return "facets : (" + " AND ".join(parts) + ")" if parts else ""
+
+    def keep(self, row: sqlite3.Row) -> bool:
+        import json
+
+        if self.kinds and row["kind"] not in self.kinds:
+            return False
+        if self.domain is not None and row["domain"] != self.domain:
+            return False
+        if self.tag is not None and self.tag not in json.loads(row["tags"] or "[]"):
+            return False
+        return not self.owners or bool(set(self.owners) & set(json.loads(row["owners"] or "[]")))
+
+
+@dataclass
+class Found:
+    """Hits so far: rank -> (tier, preferred version?, row)."""
+
+    limit: int
+    # rank -> (step, tier, preferred version missed, row); step orders, tier names
+    hits: dict[int, tuple[int, int, int, sqlite3.Row]] = field(default_factory=dict)
+
+    def full(self) -> bool:
+        return len(self.hits) > self.limit
+
+    def add(self, step: int, tier: int, version_miss: int, rows: list[sqlite3.Row]) -> None:
+        for row in rows:
+            if row["rank"] not in self.hits:
+                self.hits[row["rank"]] = (step, tier, version_miss, row)
+
+    def ordered(self) -> list[tuple[int, sqlite3.Row]]:
+        def key(item: tuple[int, int, int, sqlite3.Row]) -> tuple:
+            step, _, miss, r = item
+            return (step, miss, *order_key(r["rank"], r["name_key"], r["version_rank"], r["id"]))
+
+        return [(tier, row) for _, tier, _, row in sorted(self.hits.values(), key=key)]
+
+
+def run(index: SearchIndex, text: str, filters: Filters, limit: int) -> tuple[list[tuple[int, sqlite3.Row]], bool]:
+    """The best `limit` hits as (tier, row), and whether more matched."""
+    conn = index.conn
+    found = Found(limit)
+    rest, version = split_version(text)
+    words = terms(rest)
+    folded = fold(text)
+    _exact(conn, found, folded, fold(rest) if version else folded, version, filters)
+    for step, (tier, expression) in enumerate(plan(index, text, filters), start=1):
+        if found.full():
+            break
+        _tier(conn, found, step, tier, expression, version)
+    hits = found.ordered()
+    return hits[:limit], len(hits) > limit
+
+
+def plan(index: SearchIndex, text: str, filters: Filters) -> list[tuple[int, str]]:
+    """The steps after the exact tier, in order, as (tier, FTS5 expression with the
+    filters)."""
+    rest, _ = split_version(text)
+    words = terms(rest)
+    if not words:
+        return []
+    narrowing = filters.expression()
+    steps: list[tuple[int, str]] = []
+
+    def add(tier: str, expression: str) -> None:
+        steps.append((TIERS.index(tier), f"({expression}) AND {narrowing}" if narrowing else expression))
+
+    add("prefix", "name : " + _quoted(" ".join(words)) + " *")
+    every = " AND ".join(_quoted(w) + " *" for w in words)
+    if len(words) > 1:
+        add("words", f"name : ({every})")
+    owners = owners_named(index, rest)
+    if owners:
+        add("owner", "facets : " + _any(facet("o", o) for o in owners))
+    add("text", f"{{name body}} : ({every})")
+    fixes = corrections(index, words)
+    if fixes:
+        alternatives = " AND ".join(
+            "(" + " OR ".join([_quoted(w) + " *", *(_quoted(f) for f in fixes.get(w, ()))]) + ")" for w in words
+        )
+        add("typo", f"name : ({alternatives})")
+        add("typo", f"{{name body}} : ({alternatives})")
+    return steps
+
+
+def widest(index: SearchIndex, text: str, filters: Filters) -> str | None:
+    """One expression matching everything the tiers after `exact` match (for counting)."""
+    steps = plan(index, text, filters)
+    if not steps:
+        return None
+    return " OR ".join(f"({expression})" for _, expression in steps)
+
+
+def owners_named(index: SearchIndex, text: str) -> list[str]:
+    """Owners whose id or name is exactly `text` (ignoring case and accents)."""
+    rows = index.conn.execute(
+        "SELECT id FROM owner WHERE id = ? OR name_key = ? ORDER BY id", (text.strip(), fold(text.strip()))
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _exact(
+    conn: sqlite3.Connection, found: Found, folded: str, rest: str, version: str | None, filters: Filters
+) -> None:
+    rows = conn.execute(_EXACT + f" LIMIT {_EXACT_CAP}", {"q": folded, "rest": rest}).fetchall()
+    kept = [r for r in rows if filters.keep(r)]
+    found.add(0, 0, 0, [r for r in kept if version is None or r["version_norm"] == version])
+    found.add(0, 0, 1, kept)
+
+
+def _tier(
+    conn: sqlite3.Connection, found: Found, step: int, tier: int, expression: str, version: str | None
+) -> None:
+    if version is not None:
+        _fetch(conn, found, step, tier, 0, f"({expression}) AND facets : {_quoted(facet('v', version))}")
+    _fetch(conn, found, step, tier, 1 if version is not None else 0, expression)
+
+
+def _fetch(
+    conn: sqlite3.Connection, found: Found, step: int, tier: int, version_miss: int, expression: str
+) -> None:
+    """The first matches of `expression` in rank order, enough to fill the limit with
+    assets not found yet, and the rest of the last one's bucket."""
+    wanted = found.limit + 1 - len(found.hits)
+    if wanted <= 0:
+        return
+    n = wanted + len(found.hits)
+    ranks = [
+        r[0]
+        for r in conn.execute(
+            "SELECT rowid FROM asset_text WHERE asset_text MATCH ? ORDER BY rowid LIMIT ?", (expression, n)
+        )
+    ]
+    if len(ranks) == n:
+        last = ranks[-1]
+        end = ((last >> SLOT_BITS) + 1) << SLOT_BITS
+        ranks += [
+            r[0]
+            for r in conn.execute(
+                "SELECT rowid FROM asset_text WHERE asset_text MATCH ? AND rowid > ? AND rowid < ? ORDER BY rowid",
+                (expression, last, end),
+            )
+        ]
+    new = [r for r in ranks if r not in found.hits]
+    if not new:
+        return
+    found.add(step, tier, version_miss, rows_of(conn, new))
+
+
+def rows_of(conn: sqlite3.Connection, ranks: Sequence[int]) -> list[sqlite3.Row]:
+    rows: list[sqlite3.Row] = []
+    for start in range(0, len(ranks), 900):  # SQLite's bound on parameters
+        chunk = ranks[start : start + 900]
+        rows += conn.execute(
+            f"SELECT {_COLUMNS} FROM asset WHERE rank IN ({', '.join('?' * len(chunk))})", chunk
+        ).fetchall()
+    return rows
+
+
+def listing(index: SearchIndex, filters: Filters, limit: int) -> tuple[list[sqlite3.Row], int]:
+    """Without text: the assets the filters keep, by name; and how many there are."""
+    conn = index.conn
+    narrowing = filters.expression()
+    if not narrowing:
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM asset ORDER BY name_key, id LIMIT ?", (limit,)).fetchall()
+        return rows, conn.execute("SELECT count(*) FROM asset").fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM asset WHERE rank IN (SELECT rowid FROM asset_text WHERE asset_text MATCH ?) "
+        "ORDER BY name_key, id LIMIT ?",
+        (narrowing, limit),
+    ).fetchall()
+    total = conn.execute("SELECT count(*) FROM asset_text WHERE asset_text MATCH ?", (narrowing,)).fetchone()[0]
+    return rows, total
+
+
+def count(index: SearchIndex, text: str, filters: Filters) -> int:
+    """How many assets the query matches in all, across the tiers."""
+    conn = index.conn
+    rest, version = split_version(text)
+    folded = fold(text)
+    exact = {
+        r["rank"]
+        for r in conn.execute(_EXACT, {"q": folded, "rest": fold(rest) if version else folded}).fetchall()
+        if filters.keep(r)
+    }
+    expression = widest(index, text, filters)
+    if expression is None:
+        return len(exact)
+    matched = conn.execute("SELECT count(*) FROM asset_text WHERE asset_text MATCH ?", (expression,)).fetchone()[0]
+    ranks = sorted(exact)
+    for start in range(0, len(ranks), 900):  # exact hits the other tiers do not match
+        chunk = ranks[start : start + 900]
+        inside = conn.execute(
+            f"SELECT count(*) FROM asset_text WHERE asset_text MATCH ? AND rowid IN ({', '.join('?' * len(chunk))})",
+            (expression, *chunk),
+        ).fetchone()[0]
+        matched += len(chunk) - inside
+    return matched
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _any(items) -> str:
+    return "(" + " OR ".join(_quoted(i) for i in items) + ")"
