@@ -69,9 +69,7 @@ def state(graph: Graph) -> GraphState:
 
 def next_generation(conn) -> int:
     """Inside a write transaction: the generation this write creates."""
-    rows = conn.execute(
-        f"MATCH (m:{META_TABLE} {{key: '{GENERATION_KEY}'}}) RETURN m.value"
-    ).get_all()
+    rows = conn.execute(f"MATCH (m:{META_TABLE} {{key: '{GENERATION_KEY}'}}) RETURN m.value").get_all()
     return int(rows[0][0]) + 1 if rows else 1
 
 

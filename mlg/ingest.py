@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from mlg.errors import MlgError
 from mlg.model import IngestReport
-from mlg.schema import ASSET_COLUMNS, EDGE_COLUMNS
+from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, EDGE_COLUMNS
 from mlg.validation import GraphLookup, Plan
 
 if TYPE_CHECKING:
@@ -104,13 +104,17 @@ def write_plan(
         assets_unchanged=len(plan.assets) - len(new_rows) - len(changed_rows),
     )
     steps.append(
-        ("assets", f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})", _table(new_rows, ASSET_SCHEMA))
+        (
+            "assets",
+            f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})",
+            _table(new_rows, ASSET_SCHEMA, "Asset"),
+        )
     )
     steps.append(
         (
             "assets",
             f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}",
-            _table(changed_rows, ASSET_SCHEMA),
+            _table(changed_rows, ASSET_SCHEMA, "Asset"),
         )
     )
 
@@ -123,14 +127,14 @@ def write_plan(
         (
             "owners",
             "LOAD FROM $rows CREATE (:Owner {id: id, kind: kind, name: name, email: email})",
-            _table(new_owners, OWNER_SCHEMA),
+            _table(new_owners, OWNER_SCHEMA, "Owner"),
         )
     )
     steps.append(
         (
             "owners",
             "LOAD FROM $rows MATCH (o:Owner {id: id}) SET o.kind = kind, o.name = name, o.email = email",
-            _table(changed_owners, OWNER_SCHEMA),
+            _table(changed_owners, OWNER_SCHEMA, "Owner"),
         )
     )
 
@@ -283,9 +287,21 @@ def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
         progress("done", total, total)
 
 
-def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+def _table(rows: list[dict[str, Any]], schema: pa.Schema, label: str | None = None) -> pa.Table:
     # Column by column: several times faster than pa.Table.from_pylist on large inputs.
-    return pa.table([pa.array([row[f.name] for row in rows], f.type) for f in schema], schema=schema)
+    blank = BLANK_FOR_NULL.get(label, ())  # never a NULL into these (schema.BLANK_FOR_NULL)
+    return pa.table(
+        [
+            pa.array(
+                [("" if row[f.name] is None else row[f.name]) for row in rows]
+                if f.name in blank
+                else [row[f.name] for row in rows],
+                f.type,
+            )
+            for f in schema
+        ],
+        schema=schema,
+    )
 
 
 def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -> dict[str, dict]:
@@ -297,7 +313,13 @@ def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -
         f"LOAD FROM $ids MATCH (n:{label} {{id: id}}) RETURN {columns}",
         {"ids": pa.table({"id": pa.array(ids, pa.string())})},
     )
-    return {row["id"]: row for row in table.to_pylist()}
+    blank = BLANK_FOR_NULL.get(label, ())
+    rows = table.to_pylist()
+    for row in rows:
+        for name in blank:
+            if row.get(name) == "":
+                row[name] = None
+    return {row["id"]: row for row in rows}
 
 
 def _existing_edges(graph: Graph, keys: Iterable[tuple[str, str, str]]) -> dict:

@@ -55,6 +55,17 @@ ASSET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("created_at", "TIMESTAMP"),
     ("updated_at", "TIMESTAMP"),
 )
+# Optional text that mlg writes as "" instead of NULL, and reads back as None.
+# Kuzu 0.11.3 corrupts a STRING column when a NULL is inserted after an update wrote
+# a value into it: every later read of the column segfaults (an update of one asset's
+# description, then a new asset without one — the crash of issue 9, which the old
+# full-text index was merely the first to read). "" never reaches the graph as a
+# value: validation drops blank text.
+BLANK_FOR_NULL: dict[str, tuple[str, ...]] = {
+    "Asset": ("namespace", "family", "version", "description", "domain", "props"),
+    "Owner": ("email",),
+}
+
 # Not one of ASSET_COLUMNS: bookkeeping for the derived indexes, never part of an Asset.
 ASSET_GENERATION = ("gen", "INT64")
 OWNER_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -159,7 +159,10 @@ def _upgrade(conn: kuzu.Connection, path: Path, version: int) -> None:
             for statement in UPGRADES[step]:
                 conn.execute(statement)
         # every asset is new to the indexes: generation 1, an untracked write
-        for key, value in {**initial_meta(generation=1, untracked=1), "schema_version": str(SCHEMA_VERSION)}.items():
+        for key, value in {
+            **initial_meta(generation=1, untracked=1),
+            "schema_version": str(SCHEMA_VERSION),
+        }.items():
             conn.execute(f"MERGE (m:{META_TABLE} {{key: $k}}) SET m.value = $v", {"k": key, "v": value})
         conn.execute("COMMIT")
     except RuntimeError as exc:

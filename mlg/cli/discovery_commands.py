@@ -48,7 +48,9 @@ def search(
         raise click.UsageError(
             "give TEXT to search for, or a filter (--kind, --owner, --tag, --domain) to list assets"
         )
-    hits = open_graph(ctx).search(text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit, count=True)
+    hits = open_graph(ctx).search(
+        text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit, count=True
+    )
     if fmt == "json":
         print_json(hits.to_dict())
     elif fmt == "csv":

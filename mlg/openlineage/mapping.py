@@ -167,8 +167,14 @@ class AssetIndex:
         rows = self.graph._rows(
             f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {columns}", {"ids": _ids_table(ids)}
         )
+        blank = ("namespace", "family", "version", "description", "domain")  # schema.BLANK_FOR_NULL
         return {
-            r["id"]: {**r, "props": json.loads(r["props"] or "{}"), "tags": list(r["tags"] or ())}
+            r["id"]: {
+                **r,
+                **{n: r[n] or None for n in blank},
+                "props": json.loads(r["props"] or "{}"),
+                "tags": list(r["tags"] or ()),
+            }
             for r in rows
         }
 

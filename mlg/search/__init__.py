@@ -35,7 +35,7 @@ from mlg.model import Asset
 from mlg.schema import KINDS
 from mlg.search import query
 from mlg.search.documents import asset_row
-from mlg.search.index import index_for
+from mlg.search.index import SearchIndex, index_for
 from mlg.search.text import fold
 
 if TYPE_CHECKING:
@@ -108,6 +108,7 @@ def search(
     domain: str | None = None,
     limit: int = 50,
     count: bool = False,
+    index: SearchIndex | None = None,
 ) -> SearchResults:
     """Assets matching `text`, best first (the tiers are in the module docstring).
 
@@ -115,6 +116,8 @@ def search(
     case) owning the asset; `tag` among its tags; `domain`. Empty `text` lists the
     assets the filters keep, by name (match "listed"). When `limit` cuts the hits,
     the result says so (`truncated`); `count=True` also counts every match (`total`).
+    `index` answers from that index as it is (the graph's own, brought up to date,
+    otherwise).
     """
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
         raise MlgError(f"limit must be a whole number between 1 and {MAX_LIMIT}, not {limit!r}")
@@ -123,7 +126,8 @@ def search(
         if k not in KINDS:
             raise MlgError(f"unknown kind {k!r}; expected one of {', '.join(KINDS)}")
     text = (text or "").strip()
-    index = index_for(graph)
+    if index is None:
+        index = index_for(graph)
     with index.lock:
         owners = _owner_ids(index, owner) if owner else ()
         filters = query.Filters(kinds=kinds, owners=owners, tag=tag or None, domain=domain or None)

@@ -90,7 +90,9 @@ class Found:
         return [(tier, row) for _, tier, _, row in sorted(self.hits.values(), key=key)]
 
 
-def run(index: SearchIndex, text: str, filters: Filters, limit: int) -> tuple[list[tuple[int, sqlite3.Row]], bool]:
+def run(
+    index: SearchIndex, text: str, filters: Filters, limit: int
+) -> tuple[list[tuple[int, sqlite3.Row]], bool]:
     """The best `limit` hits as (tier, row), and whether more matched."""
     conn = index.conn
     found = Found(limit)
@@ -130,7 +132,8 @@ def plan(index: SearchIndex, text: str, filters: Filters) -> list[tuple[int, str
     fixes = corrections(index, words)
     if fixes:
         alternatives = " AND ".join(
-            "(" + " OR ".join([_quoted(w) + " *", *(_quoted(f) for f in fixes.get(w, ()))]) + ")" for w in words
+            "(" + " OR ".join([_quoted(w) + " *", *(_quoted(f) for f in fixes.get(w, ()))]) + ")"
+            for w in words
         )
         add("typo", f"name : ({alternatives})")
         add("typo", f"{{name body}} : ({alternatives})")
@@ -216,14 +219,18 @@ def listing(index: SearchIndex, filters: Filters, limit: int) -> tuple[list[sqli
     conn = index.conn
     narrowing = filters.expression()
     if not narrowing:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM asset ORDER BY name_key, id LIMIT ?", (limit,)).fetchall()
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM asset ORDER BY name_key, id LIMIT ?", (limit,)
+        ).fetchall()
         return rows, conn.execute("SELECT count(*) FROM asset").fetchone()[0]
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM asset WHERE rank IN (SELECT rowid FROM asset_text WHERE asset_text MATCH ?) "
         "ORDER BY name_key, id LIMIT ?",
         (narrowing, limit),
     ).fetchall()
-    total = conn.execute("SELECT count(*) FROM asset_text WHERE asset_text MATCH ?", (narrowing,)).fetchone()[0]
+    total = conn.execute("SELECT count(*) FROM asset_text WHERE asset_text MATCH ?", (narrowing,)).fetchone()[
+        0
+    ]
     return rows, total
 
 
@@ -240,7 +247,9 @@ def count(index: SearchIndex, text: str, filters: Filters) -> int:
     expression = widest(index, text, filters)
     if expression is None:
         return len(exact)
-    matched = conn.execute("SELECT count(*) FROM asset_text WHERE asset_text MATCH ?", (expression,)).fetchone()[0]
+    matched = conn.execute(
+        "SELECT count(*) FROM asset_text WHERE asset_text MATCH ?", (expression,)
+    ).fetchone()[0]
     ranks = sorted(exact)
     for start in range(0, len(ranks), 900):  # exact hits the other tiers do not match
         chunk = ranks[start : start + 900]

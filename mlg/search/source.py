@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from mlg.schema import ASSET_COLUMNS
 
 if TYPE_CHECKING:
@@ -21,7 +24,9 @@ def assets(graph: Graph, since: int | None) -> list[dict[str, Any]]:
     """Every asset (`since` None), or those written by a generation after `since`."""
     if since is None:
         return graph._arrow(f"MATCH (a:Asset) RETURN {_RETURN}").to_pylist()
-    return graph._arrow(f"MATCH (a:Asset) WHERE a.gen > $since RETURN {_RETURN}", {"since": since}).to_pylist()
+    return graph._arrow(
+        f"MATCH (a:Asset) WHERE a.gen > $since RETURN {_RETURN}", {"since": since}
+    ).to_pylist()
 
 
 def ownerships(graph: Graph, since: int | None) -> dict[str, list[tuple[str, str]]]:
