@@ -169,7 +169,9 @@ def _tier(
     conn: sqlite3.Connection, found: Found, step: int, tier: int, expression: str, version: str | None
 ) -> None:
     if version is not None:
-        _fetch(conn, found, step, tier, 0, f"({expression}) AND facets : {_quoted(facet('v', version))}")
+        # of that version, or named for it ("exp-2024-047-ranker-v4-apac")
+        preferred = f"facets : {_quoted(facet('v', version))} OR name : {_quoted('v' + version)}"
+        _fetch(conn, found, step, tier, 0, f"({expression}) AND ({preferred})")
     _fetch(conn, found, step, tier, 1 if version is not None else 0, expression)
 
 
