@@ -8,7 +8,7 @@ and baked into its row number (`rank`): FTS5 hands back matches in row-number or
 and a query stops after the first few instead of sorting every match.
 
 A rank is `bucket << SLOT_BITS | slot`. The bucket holds the order's leading keys
-(kind group, newest or not, name length, the name's first characters); assets that
+(kind group, newest or not, name length, a checksum of the name); assets that
 share a bucket are told apart by the exact key (`order_key`) once fetched, and a
 query always reads a bucket to its end, so the cut it makes is exact. The slot only
 makes the number unique: it depends on the order assets were indexed in, which is
@@ -19,6 +19,7 @@ one rebuilt from scratch give the same answers.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,32 +31,26 @@ from mlg.search.text import facet, fold, normal_version, short_name, terms, vers
 # record what happened to them.
 PRIMARY_KINDS = frozenset({"model", "dataset", "feature", "service"})
 SLOT_BITS = 20
-_NAME_CHARS = 6  # 38 symbols each: 32 bits; with 2 + 7 + 20, a rank fits in 61
+_CHECKSUM_BITS = 32  # with 2 + 7 + 20, a rank fits in 61 bits
 _LENGTH_BITS = 7
 
 
-def _char_code(c: str) -> int:
-    if "0" <= c <= "9":
-        return 2 + ord(c) - 48
-    if "a" <= c <= "z":
-        return 12 + ord(c) - 97
-    return 1
-
-
 def bucket(kind: str, latest: bool, name_key: str) -> int:
-    """The leading keys of the order, as one number (smaller comes first). Names are
-    compared by their own part: "recs.home_ranker" is as short as "home_ranker"."""
-    own = short_name(name_key)
+    """The leading keys of the order, as one number (smaller comes first): kind group,
+    newest or not, the length of the name's own part ("recs.home_ranker" is as short
+    as "home_ranker"), then a checksum of the name. The checksum keeps buckets to one
+    name (all the versions of one family at most): a query completes the bucket it
+    stops in, and a bucket of thousands of same-length names cost seconds at 1M
+    assets. Among names of one length the order is that of the checksum: arbitrary,
+    but the same in every index of the same assets."""
     value = (0 if kind in PRIMARY_KINDS else 2) + (0 if latest else 1)
-    value = value << _LENGTH_BITS | min(len(own), 2**_LENGTH_BITS - 1)
-    for i in range(_NAME_CHARS):
-        value = value * 38 + (_char_code(own[i]) if i < len(own) else 0)
-    return value
+    value = value << _LENGTH_BITS | min(len(short_name(name_key)), 2**_LENGTH_BITS - 1)
+    return value << _CHECKSUM_BITS | zlib.crc32(name_key.encode())
 
 
 def order_key(rank: int, name_key: str, version_rank: int, asset_id: str) -> tuple:
     """The exact order of hits within a tier."""
-    return (rank >> SLOT_BITS, short_name(name_key), name_key, version_rank, asset_id)
+    return (rank >> SLOT_BITS, name_key, version_rank, asset_id)
 
 
 @dataclass
