@@ -39,6 +39,10 @@ OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("
 _ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id") + ", a.gen = $gen"
 _ASSET_CREATE = ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS) + ", gen: $gen"
 ID_SCHEMA = pa.schema([("id", pa.string())])
+# Up to this many ids are looked up one primary-key query each (~1 ms): Kuzu 0.11.3
+# plans `LOAD FROM $ids MATCH (n {id: id})` as a join over a scan of the whole table
+# (~1 s at 1M assets, whatever the number of ids), which a one-asset ingest cannot afford.
+FEW = 64
 
 
 class KuzuLookup(GraphLookup):
@@ -250,7 +254,10 @@ def write_plan(
         # data is committed, and a stale index is brought up to date by the next search.
         from mlg.search.index import refresh_after_write
 
-        refresh_after_write(graph, progress)
+        written = None if renamed else {r["id"] for r in new_rows + changed_rows} | set(touched)
+        refresh_after_write(
+            graph, progress, written=written, owners_changed=bool(new_owners or changed_owners)
+        )
     return IngestReport(**report, files=tuple(plan.files))
 
 
@@ -309,12 +316,18 @@ def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -
     if not ids:
         return {}
     columns = ", ".join(f"n.{f.name} AS {f.name}" for f in schema)
-    table = graph._arrow(
-        f"LOAD FROM $ids MATCH (n:{label} {{id: id}}) RETURN {columns}",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-    )
+    if len(ids) <= FEW:
+        rows = [
+            row
+            for i in ids
+            for row in graph._arrow(f"MATCH (n:{label} {{id: $id}}) RETURN {columns}", {"id": i}).to_pylist()
+        ]
+    else:
+        rows = graph._arrow(
+            f"LOAD FROM $ids MATCH (n:{label} {{id: id}}) RETURN {columns}",
+            {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+        ).to_pylist()
     blank = BLANK_FOR_NULL.get(label, ())
-    rows = table.to_pylist()
     for row in rows:
         for name in blank:
             if row.get(name) == "":
@@ -342,13 +355,23 @@ def _existing_ownerships(graph: Graph, asset_ids: Iterable[str]) -> dict[str, se
     ids = list(asset_ids)
     if not ids:
         return {}
-    rows = graph._arrow(
-        "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-        "RETURN id, w.id AS owner, o.role AS role",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-    )
+    if len(ids) <= FEW:
+        found = [
+            r
+            for i in ids
+            for r in graph._rows(
+                "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) RETURN a.id AS id, w.id AS owner, o.role AS role",
+                {"id": i},
+            )
+        ]
+    else:
+        found = graph._arrow(
+            "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
+            "RETURN id, w.id AS owner, o.role AS role",
+            {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+        ).to_pylist()
     owned: dict[str, set] = {}
-    for r in rows.to_pylist():
+    for r in found:
         owned.setdefault(r["id"], set()).add((r["owner"], r["role"]))
     return owned
 

@@ -137,7 +137,7 @@ class SearchIndex:
 # -- finding the index of a graph, current -----------------------------------------------
 
 
-def index_for(graph: Graph, progress: Progress | None = None) -> SearchIndex:
+def index_for(graph: Graph, progress: Progress | None = None, written: Written | None = None) -> SearchIndex:
     """The graph's search index, brought up to date first if the graph moved on."""
     handle = graph._handle
     with handle.lock:
@@ -145,7 +145,7 @@ def index_for(graph: Graph, progress: Progress | None = None) -> SearchIndex:
         if index is None:
             index = _open_index(graph)
             handle.derived["search"] = index
-    bring_up_to_date(graph, index, progress)
+    bring_up_to_date(graph, index, progress, written)
     return index
 
 
@@ -161,7 +161,9 @@ def _open_index(graph: Graph) -> SearchIndex:
         return SearchIndex(None)
 
 
-def bring_up_to_date(graph: Graph, index: SearchIndex, progress: Progress | None = None) -> None:
+def bring_up_to_date(
+    graph: Graph, index: SearchIndex, progress: Progress | None = None, written: Written | None = None
+) -> None:
     """Make `index` reflect the graph: nothing when current, else from the assets
     written since its generation, else a rebuild."""
     state = generations.state(graph)
@@ -182,7 +184,7 @@ def bring_up_to_date(graph: Graph, index: SearchIndex, progress: Progress | None
             index.reopen()  # another process may have brought it up to date, or replaced it
             if index.reflects(state):
                 return
-            if not _update(graph, index, state, progress):
+            if not _update(graph, index, state, progress, written):
                 _rebuild_file(graph, index, state, progress)
 
 
@@ -194,12 +196,20 @@ def rebuilt_in_memory(graph: Graph) -> SearchIndex:
     return index
 
 
-def refresh_after_write(graph: Graph, progress: Progress | None = None) -> None:
-    """After a committed write: bring the index along (from the assets the write
-    stamped). A failure here leaves the index stale, which the next search repairs;
-    it never fails the write, whose data is already in the graph."""
+def refresh_after_write(
+    graph: Graph,
+    progress: Progress | None = None,
+    *,
+    written: set[str] | None = None,
+    owners_changed: bool = True,
+) -> None:
+    """After a committed write: bring the index along. `written` names the assets the
+    write stamped (None: unknown); when the index reflected the generation just before
+    the write, those are read by id instead of scanning every asset's generation.
+    A failure here leaves the index stale, which the next search repairs; it never
+    fails the write, whose data is already in the graph."""
     try:
-        index_for(graph, progress)
+        index_for(graph, progress, Written(written, owners_changed) if written is not None else None)
     except (MlgError, OSError, sqlite3.Error, RuntimeError):
         pass
 
@@ -217,8 +227,20 @@ def _file_lock(path: Path) -> Iterator[None]:
 # -- incremental update -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Written:
+    """What the write that just committed changed: its assets, and whether owners."""
+
+    assets: set[str]
+    owners_changed: bool
+
+
 def _update(
-    graph: Graph, index: SearchIndex, state: generations.GraphState, progress: Progress | None
+    graph: Graph,
+    index: SearchIndex,
+    state: generations.GraphState,
+    progress: Progress | None,
+    written: Written | None = None,
 ) -> bool:
     """Apply the assets written since the index's generation; False when the index
     cannot be updated (another graph, an untracked write, too much changed)."""
@@ -228,19 +250,25 @@ def _update(
     since = int(meta["generation"])
     if since < state.untracked or since > state.generation:
         return False
-    changed = source.assets(graph, since)
+    # Just one write behind, and it says what it wrote: read those assets by id.
+    by_id = written is not None and since == state.generation - 1 and len(written.assets) <= source.FEW
+    if by_id:
+        changed = source.assets_by_id(graph, written.assets)
+    else:
+        changed = source.assets(graph, since)
     indexed = index.conn.execute("SELECT count(*) FROM asset").fetchone()[0]
     if len(changed) > 1000 and len(changed) > REBUILD_SHARE * indexed:
         return False
     if progress:
         progress("indexing for search", 0, len(changed))
-    owned = source.ownerships(graph, since)
+    owned = source.ownerships_by_id(graph, written.assets) if by_id else source.ownerships(graph, since)
     docs = [document(row, owned.get(row["id"], ())) for row in changed]
     conn = index.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
         _apply(conn, docs)
-        _write_owners(conn, source.owners(graph))
+        if not by_id or written.owners_changed:
+            _write_owners(conn, source.owners(graph))
         _write_meta(conn, state)
         conn.execute("COMMIT")
     except BaseException:

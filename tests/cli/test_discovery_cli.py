@@ -83,7 +83,9 @@ def test_search_table_json_csv(run):
     assert set(found["hits"][0]) >= {"id", "kind", "name", "tags", "match", "score"}
 
     rows = list(csv.DictReader(io.StringIO(run("search", "rank", "--format", "csv").output)))
-    assert [(r["id"], r["match"], r["tags"]) for r in rows] == [("model:home_ranker@1", "prefix", '["tier-1"]')]
+    assert [(r["id"], r["match"], r["tags"]) for r in rows] == [
+        ("model:home_ranker@1", "prefix", '["tier-1"]')
+    ]
 
 
 def test_a_search_cut_at_the_limit_says_so(run):
