@@ -38,7 +38,8 @@ def phrases(graph: mlg.Graph, n: int, seed: int) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     total = graph._count("MATCH (a:Asset) RETURN count(*)")
     picks = graph._rows(
-        "MATCH (a:Asset) WITH a, offset(id(a)) AS o WHERE o IN $offsets RETURN a.name AS name, a.description AS d",
+        "MATCH (a:Asset) WITH a, offset(id(a)) AS o WHERE o IN $offsets "
+        "RETURN a.name AS name, a.description AS d",
         {"offsets": rng.sample(range(total), min(total, n * 3))},
     )
     out: list[tuple[str, str]] = []

@@ -360,7 +360,8 @@ def _existing_ownerships(graph: Graph, asset_ids: Iterable[str]) -> dict[str, se
             r
             for i in ids
             for r in graph._rows(
-                "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) RETURN a.id AS id, w.id AS owner, o.role AS role",
+                "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) "
+                "RETURN a.id AS id, w.id AS owner, o.role AS role",
                 {"id": i},
             )
         ]

@@ -62,7 +62,10 @@ def search(
 
 
 def _cut_note(hits, limit: int) -> str:
-    return f"cut: showing {len(hits)} of {hits.total} matches (--limit {limit}); raise --limit or narrow the search"
+    return (
+        f"cut: showing {len(hits)} of {hits.total} matches (--limit {limit}); "
+        "raise --limit or narrow the search"
+    )
 
 
 @click.command()

@@ -30,6 +30,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]
 
-FORMAT = "1"  # of the index file; another value is rebuilt
+FORMAT = "2"  # of the index file; another value is rebuilt
 SUFFIX = ".search"
 # An update that changes more than this share of the assets rebuilds instead.
 REBUILD_SHARE = 0.5
@@ -57,9 +58,15 @@ _SCHEMA = (
         props TEXT, created_at TEXT, updated_at TEXT, owners TEXT,
         id_key TEXT, tail_key TEXT, name_key TEXT, short_key TEXT, versioned_key TEXT,
         family_key TEXT, version_norm TEXT, latest INTEGER NOT NULL, version_rank INTEGER NOT NULL)""",
-    # name, body and facets hold terms already cut by mlg.search.text: unicode61 keeps them whole
-    "CREATE VIRTUAL TABLE asset_text USING fts5(name, body, facets, "
+    # Terms already cut by mlg.search.text (unicode61 keeps them whole). Names and
+    # the rest apart: a name tier reads doclists of names only, not of every
+    # description and owner ("te*" in names would otherwise scan each asset whose
+    # owner is a "team"). Both carry the facets, so either applies the filters.
+    "CREATE VIRTUAL TABLE name_text USING fts5(name, facets, "
     "tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3')",
+    # the body repeats the name's words; no phrases are asked of it: column detail only
+    "CREATE VIRTUAL TABLE body_text USING fts5(body, facets, "
+    "tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3', detail = column)",
     "CREATE TABLE term(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE owner(id TEXT PRIMARY KEY, kind TEXT, name TEXT, name_key TEXT) WITHOUT ROWID",
 )
@@ -81,7 +88,8 @@ _ASSET_FIELDS = (
 _INSERT_ASSET = (
     f"INSERT INTO asset({', '.join(_ASSET_FIELDS)}) VALUES ({', '.join('?' * len(_ASSET_FIELDS))})"
 )
-_INSERT_TEXT = "INSERT INTO asset_text(rowid, name, body, facets) VALUES (?, ?, ?, ?)"
+_INSERT_NAME = "INSERT INTO name_text(rowid, name, facets) VALUES (?, ?, ?)"
+_INSERT_BODY = "INSERT INTO body_text(rowid, body, facets) VALUES (?, ?, ?)"
 
 
 def index_path(graph_path: Path) -> Path:
@@ -322,18 +330,22 @@ def _apply(conn: sqlite3.Connection, docs: list[Document]) -> None:
 
 
 def _remove(conn: sqlite3.Connection, rank: int) -> None:
-    name, body = conn.execute("SELECT name, body FROM asset_text WHERE rowid = ?", (rank,)).fetchone()
-    conn.execute("DELETE FROM asset_text WHERE rowid = ?", (rank,))
+    (body,) = conn.execute("SELECT body FROM body_text WHERE rowid = ?", (rank,)).fetchone()
+    conn.execute("DELETE FROM name_text WHERE rowid = ?", (rank,))
+    conn.execute("DELETE FROM body_text WHERE rowid = ?", (rank,))
     conn.execute("DELETE FROM asset WHERE rank = ?", (rank,))
-    _count_terms(conn, Counter(set(name.split()) | set(body.split())), -1)
+    _count_terms(conn, Counter(set(body.split())), -1)
 
 
 def _move(conn: sqlite3.Connection, rank: int, new_bucket: int, latest: bool, version_rank: int) -> None:
     """Give an asset the rank of its new place in the order (newest of its family or not)."""
     new_rank = _free_rank(conn, new_bucket)
-    texts = conn.execute("SELECT name, body, facets FROM asset_text WHERE rowid = ?", (rank,)).fetchone()
-    conn.execute("DELETE FROM asset_text WHERE rowid = ?", (rank,))
-    conn.execute(_INSERT_TEXT, (new_rank, *texts))
+    name = conn.execute("SELECT name, facets FROM name_text WHERE rowid = ?", (rank,)).fetchone()
+    body = conn.execute("SELECT body, facets FROM body_text WHERE rowid = ?", (rank,)).fetchone()
+    conn.execute("DELETE FROM name_text WHERE rowid = ?", (rank,))
+    conn.execute("DELETE FROM body_text WHERE rowid = ?", (rank,))
+    conn.execute(_INSERT_NAME, (new_rank, *name))
+    conn.execute(_INSERT_BODY, (new_rank, *body))
     conn.execute(
         "UPDATE asset SET rank = ?, latest = ?, version_rank = ? WHERE rank = ?",
         (new_rank, int(latest), version_rank, rank),
@@ -360,7 +372,8 @@ def _free_rank(conn: sqlite3.Connection, bucket_number: int) -> int:
 
 def _count_terms(conn: sqlite3.Connection, terms: Counter[str], sign: int) -> None:
     conn.executemany(
-        "INSERT INTO term(term, docs) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",
+        "INSERT INTO term(term, docs) VALUES (?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",
         ((t, sign * n) for t, n in terms.items()),
     )
     if sign < 0:
@@ -428,7 +441,8 @@ def _build(
         conn.execute(statement)
     _write_owners(conn, source.owners(graph))
     _write_meta(conn, state)
-    conn.execute("INSERT INTO asset_text(asset_text) VALUES ('optimize')")
+    conn.execute("INSERT INTO name_text(name_text) VALUES ('optimize')")
+    conn.execute("INSERT INTO body_text(body_text) VALUES ('optimize')")
     conn.execute("COMMIT")
 
 
@@ -481,7 +495,8 @@ def _insert(conn: sqlite3.Connection, docs: Iterable[Document]) -> None:
             for d in docs
         ),
     )
-    conn.executemany(_INSERT_TEXT, ((d.rank, d.name_terms, d.body_terms, d.facets) for d in docs))
+    conn.executemany(_INSERT_NAME, ((d.rank, d.name_terms, d.facets) for d in docs))
+    conn.executemany(_INSERT_BODY, ((d.rank, d.body_terms, d.facets) for d in docs))
 
 
 def _write_owners(conn: sqlite3.Connection, owners: list[tuple[str, str, str]]) -> None:

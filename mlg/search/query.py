@@ -97,53 +97,73 @@ def run(
     conn = index.conn
     found = Found(limit)
     rest, version = split_version(text)
-    words = terms(rest)
     folded = fold(text)
     _exact(conn, found, folded, fold(rest) if version else folded, version, filters)
-    for step, (tier, expression) in enumerate(plan(index, text, filters), start=1):
+    for step, (tier, table, expression) in enumerate(plan(index, text, filters), start=1):
         if found.full():
             break
-        _tier(conn, found, step, tier, expression, version)
+        _tier(conn, found, step, tier, table, expression, version)
     hits = found.ordered()
     return hits[:limit], len(hits) > limit
 
 
-def plan(index: SearchIndex, text: str, filters: Filters) -> list[tuple[int, str]]:
-    """The steps after the exact tier, in order, as (tier, FTS5 expression with the
-    filters)."""
+def plan(index: SearchIndex, text: str, filters: Filters) -> list[tuple[int, str, str]]:
+    """The steps after the exact tier, in order: (tier, FTS5 table, expression with
+    the filters). Name tiers ask `name_text`, the others `body_text` (which holds the
+    names' words too)."""
     rest, _ = split_version(text)
     words = terms(rest)
     if not words:
         return []
     narrowing = filters.expression()
-    steps: list[tuple[int, str]] = []
+    steps: list[tuple[int, str, str]] = []
 
-    def add(tier: str, expression: str) -> None:
-        steps.append((TIERS.index(tier), f"({expression}) AND {narrowing}" if narrowing else expression))
+    def add(tier: str, table: str, expression: str) -> None:
+        steps.append(
+            (TIERS.index(tier), table, f"({expression}) AND {narrowing}" if narrowing else expression)
+        )
 
-    add("prefix", "name : " + _quoted(" ".join(words)) + " *")
+    add("prefix", "name_text", "name : " + _quoted(" ".join(words)) + " *")
     # The last word may be unfinished: a prefix. So may the others be ("subscriber"
-    # finds "subscribers"), but a word the index holds is matched as it is: FTS5 reads
+    # finds "subscribers"), but a word the index holds is matched as it is. FTS5 reads
     # a term's matches lazily, while a prefix of 4+ letters merges every matching term
-    # first (tens of ms for common words at 1M assets).
+    # first (tens of ms for common words at 1M assets): such a prefix is spelled out
+    # as the index's words that start with it, when they are few.
     known = known_terms(index, words[:-1])
-    every = " AND ".join(_quoted(w) + ("" if w in known else " *") for w in words[:-1])
-    every = (every + " AND " if every else "") + _quoted(words[-1]) + " *"
+    every = [_quoted(w) if w in known else _prefix(index, w) for w in words[:-1]]
+    every = " AND ".join([*every, _prefix(index, words[-1])])
     if len(words) > 1:
-        add("words", f"name : ({every})")
+        add("words", "name_text", f"name : ({every})")
     owners = owners_named(index, rest)
     if owners:
-        add("owner", "facets : " + _any(facet("o", o) for o in owners))
-    add("text", f"{{name body}} : ({every})")
+        add("owner", "body_text", "facets : " + _any(facet("o", o) for o in owners))
+    add("text", "body_text", f"body : ({every})")
     fixes = corrections(index, words)
     if fixes:
         alternatives = " AND ".join(
-            "(" + " OR ".join([_quoted(w) + " *", *(_quoted(f) for f in fixes.get(w, ()))]) + ")"
+            "(" + " OR ".join([_prefix(index, w), *(_quoted(f) for f in fixes.get(w, ()))]) + ")"
             for w in words
         )
-        add("typo", f"name : ({alternatives})")
-        add("typo", f"{{name body}} : ({alternatives})")
+        add("typo", "name_text", f"name : ({alternatives})")
+        add("typo", "body_text", f"body : ({alternatives})")
     return steps
+
+
+_SPELLED_OUT = 32  # a prefix stands for at most this many words spelled out
+
+
+def _prefix(index: SearchIndex, word: str) -> str:
+    """`word` as an FTS5 prefix query: `"word" *`, or for a prefix of 4+ letters that
+    few words of the index start with, those words (the same matches, read lazily)."""
+    if len(word) <= 3:
+        return _quoted(word) + " *"  # the prefix indexes answer these directly
+    rows = index.conn.execute(
+        "SELECT term FROM term WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
+        (word, word + "\U0010ffff", _SPELLED_OUT + 1),
+    ).fetchall()
+    if not rows or len(rows) > _SPELLED_OUT:
+        return _quoted(word) + " *"
+    return "(" + " OR ".join(_quoted(r[0]) for r in rows) + ")"
 
 
 def known_terms(index: SearchIndex, words: list[str]) -> set[str]:
@@ -151,14 +171,6 @@ def known_terms(index: SearchIndex, words: list[str]) -> set[str]:
         return set()
     marks = ", ".join("?" * len(words))
     return {r[0] for r in index.conn.execute(f"SELECT term FROM term WHERE term IN ({marks})", words)}
-
-
-def widest(index: SearchIndex, text: str, filters: Filters) -> str | None:
-    """One expression matching everything the tiers after `exact` match (for counting)."""
-    steps = plan(index, text, filters)
-    if not steps:
-        return None
-    return " OR ".join(f"({expression})" for _, expression in steps)
 
 
 def owners_named(index: SearchIndex, text: str) -> list[str]:
@@ -179,17 +191,32 @@ def _exact(
 
 
 def _tier(
-    conn: sqlite3.Connection, found: Found, step: int, tier: int, expression: str, version: str | None
+    conn: sqlite3.Connection,
+    found: Found,
+    step: int,
+    tier: int,
+    table: str,
+    expression: str,
+    version: str | None,
 ) -> None:
     if version is not None:
         # of that version, or named for it ("exp-2024-047-ranker-v4-apac")
-        preferred = f"facets : {_quoted(facet('v', version))} OR name : {_quoted('v' + version)}"
-        _fetch(conn, found, step, tier, 0, f"({expression}) AND ({preferred})")
-    _fetch(conn, found, step, tier, 1 if version is not None else 0, expression)
+        preferred = f"facets : {_quoted(facet('v', version))}"
+        named = terms("v" + version)
+        if len(named) == 1:  # "v4", one term ("v2024.03" is two: a phrase, which body_text cannot ask)
+            preferred += f" OR {'name' if table == 'name_text' else 'body'} : {_quoted(named[0])}"
+        _fetch(conn, found, step, tier, table, 0, f"({expression}) AND ({preferred})")
+    _fetch(conn, found, step, tier, table, 1 if version is not None else 0, expression)
 
 
 def _fetch(
-    conn: sqlite3.Connection, found: Found, step: int, tier: int, version_miss: int, expression: str
+    conn: sqlite3.Connection,
+    found: Found,
+    step: int,
+    tier: int,
+    table: str,
+    version_miss: int,
+    expression: str,
 ) -> None:
     """The first matches of `expression` in rank order, enough to fill the limit with
     assets not found yet, and the rest of the last one's bucket."""
@@ -200,7 +227,7 @@ def _fetch(
     ranks = [
         r[0]
         for r in conn.execute(
-            "SELECT rowid FROM asset_text WHERE asset_text MATCH ? ORDER BY rowid LIMIT ?", (expression, n)
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid LIMIT ?", (expression, n)
         )
     ]
     if len(ranks) == n:
@@ -209,7 +236,7 @@ def _fetch(
         ranks += [
             r[0]
             for r in conn.execute(
-                "SELECT rowid FROM asset_text WHERE asset_text MATCH ? AND rowid > ? AND rowid < ? ORDER BY rowid",
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid > ? AND rowid < ? ORDER BY rowid",
                 (expression, last, end),
             )
         ]
@@ -239,13 +266,11 @@ def listing(index: SearchIndex, filters: Filters, limit: int) -> tuple[list[sqli
         ).fetchall()
         return rows, conn.execute("SELECT count(*) FROM asset").fetchone()[0]
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM asset WHERE rank IN (SELECT rowid FROM asset_text WHERE asset_text MATCH ?) "
+        f"SELECT {_COLUMNS} FROM asset WHERE rank IN (SELECT rowid FROM body_text WHERE body_text MATCH ?) "
         "ORDER BY name_key, id LIMIT ?",
         (narrowing, limit),
     ).fetchall()
-    total = conn.execute("SELECT count(*) FROM asset_text WHERE asset_text MATCH ?", (narrowing,)).fetchone()[
-        0
-    ]
+    total = conn.execute("SELECT count(*) FROM body_text WHERE body_text MATCH ?", (narrowing,)).fetchone()[0]
     return rows, total
 
 
@@ -259,17 +284,22 @@ def count(index: SearchIndex, text: str, filters: Filters) -> int:
         for r in conn.execute(_EXACT, {"q": folded, "rest": fold(rest) if version else folded}).fetchall()
         if filters.keep(r)
     }
-    expression = widest(index, text, filters)
-    if expression is None:
+    # the name tiers match a part of what the body tiers match (the body holds the names' words)
+    widest = [
+        f"({expression})" for _, table, expression in plan(index, text, filters) if table == "body_text"
+    ]
+    if not widest:
         return len(exact)
+    expression = " OR ".join(widest)
     matched = conn.execute(
-        "SELECT count(*) FROM asset_text WHERE asset_text MATCH ?", (expression,)
+        "SELECT count(*) FROM body_text WHERE body_text MATCH ?", (expression,)
     ).fetchone()[0]
     ranks = sorted(exact)
     for start in range(0, len(ranks), 900):  # exact hits the other tiers do not match
         chunk = ranks[start : start + 900]
+        marks = ", ".join("?" * len(chunk))
         inside = conn.execute(
-            f"SELECT count(*) FROM asset_text WHERE asset_text MATCH ? AND rowid IN ({', '.join('?' * len(chunk))})",
+            f"SELECT count(*) FROM body_text WHERE body_text MATCH ? AND rowid IN ({marks})",
             (expression, *chunk),
         ).fetchone()[0]
         matched += len(chunk) - inside

@@ -49,8 +49,8 @@ def content(index) -> dict:
     """Everything an index holds that may not depend on the order assets were indexed in."""
     conn = index.conn
     assets = conn.execute(
-        "SELECT a.*, t.name AS t_name, t.body AS t_body, t.facets AS t_facets FROM asset a "
-        "JOIN asset_text t ON t.rowid = a.rank ORDER BY a.id"
+        "SELECT a.*, n.name AS t_name, n.facets AS t_facets, b.body AS t_body, b.facets AS t_body_facets "
+        "FROM asset a JOIN name_text n ON n.rowid = a.rank JOIN body_text b ON b.rowid = a.rank ORDER BY a.id"
     ).fetchall()
     rows = []
     for row in assets:
@@ -61,7 +61,9 @@ def content(index) -> dict:
         "assets": rows,
         "terms": conn.execute("SELECT term, docs FROM term ORDER BY term").fetchall(),
         "owners": conn.execute("SELECT * FROM owner ORDER BY id").fetchall(),
-        "text rows": conn.execute("SELECT count(*) FROM asset_text").fetchone()[0],
+        "text rows": [
+            conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("name_text", "body_text")
+        ],
     }
 
 

@@ -128,7 +128,8 @@ def test_relevance_on_the_sample_estate(sample_graph, capsys):
     mrr = reciprocal / len(RELEVANCE)
     with capsys.disabled():
         print(
-            f"\nsearch relevance on the sample estate: {len(RELEVANCE)} queries, hit@1 {hit1:.3f}, MRR@10 {mrr:.3f}"
+            f"\nsearch relevance on the sample estate: {len(RELEVANCE)} queries, "
+            f"hit@1 {hit1:.3f}, MRR@10 {mrr:.3f}"
         )
         for miss in misses:
             print("  not first:", miss)
