@@ -297,18 +297,15 @@ def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
 def _table(rows: list[dict[str, Any]], schema: pa.Schema, label: str | None = None) -> pa.Table:
     # Column by column: several times faster than pa.Table.from_pylist on large inputs.
     blank = BLANK_FOR_NULL.get(label, ())  # never a NULL into these (schema.BLANK_FOR_NULL)
-    return pa.table(
-        [
-            pa.array(
-                [("" if row[f.name] is None else row[f.name]) for row in rows]
-                if f.name in blank
-                else [row[f.name] for row in rows],
-                f.type,
-            )
-            for f in schema
-        ],
-        schema=schema,
-    )
+    columns = []
+    for f in schema:
+        values = [row[f.name] for row in rows]
+        if f.name in blank:
+            values = ["" if v is None else v for v in values]
+        columns.append(
+            _timestamps(values, f.type) if pa.types.is_timestamp(f.type) else pa.array(values, f.type)
+        )
+    return pa.table(columns, schema=schema)
 
 
 def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -> dict[str, dict]:
