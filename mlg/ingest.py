@@ -302,9 +302,7 @@ def _table(rows: list[dict[str, Any]], schema: pa.Schema, label: str | None = No
         values = [row[f.name] for row in rows]
         if f.name in blank:
             values = ["" if v is None else v for v in values]
-        columns.append(
-            _timestamps(values, f.type) if pa.types.is_timestamp(f.type) else pa.array(values, f.type)
-        )
+        columns.append(pa.array(values, f.type))
     return pa.table(columns, schema=schema)
 
 
