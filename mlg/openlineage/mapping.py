@@ -133,7 +133,8 @@ class AssetIndex:
             {"names": names},
         )
         for row in rows:
-            key = (row.pop("namespace"), row.pop("name"))
+            row["version"] = row["version"] or None  # stored blank for NULL (schema.BLANK_FOR_NULL)
+            key = (row.pop("namespace") or None, row.pop("name"))
             if key in keys and row["id"] not in self.pending:
                 self._by_name.setdefault(key, []).append({**row, "pending": False})
         self.aliases.update(existing_aliases(self.graph, {dataset_id(*k) for k in keys}))

@@ -123,16 +123,25 @@ def plan(index: SearchIndex, text: str, filters: Filters) -> list[tuple[int, str
             (TIERS.index(tier), table, f"({expression}) AND {narrowing}" if narrowing else expression)
         )
 
-    add("prefix", "name_text", "name : " + _quoted(" ".join(words)) + " *")
+    # A name tier needs every word in some name: when one is in none (a word of the
+    # descriptions), it is skipped — FTS5 would read the other words' whole doclists
+    # to find no match (the slowest searches at 1M assets).
+    known = known_terms(index, words[:-1])
+    last = _in_names(index, words[-1], prefix=True)
+    exactly = [_in_names(index, w, prefix=False) for w in words[:-1]]  # the phrase wants these whole
+    if last and all(exactly):
+        add("prefix", "name_text", "name : " + _quoted(" ".join(words)) + " *")
+    in_names = last and all(
+        e or (w not in known and _in_names(index, w, prefix=True)) for w, e in zip(words, exactly)
+    )
     # The last word may be unfinished: a prefix. So may the others be ("subscriber"
     # finds "subscribers"), but a word the index holds is matched as it is. FTS5 reads
     # a term's matches lazily, while a prefix of 4+ letters merges every matching term
     # first (tens of ms for common words at 1M assets): such a prefix is spelled out
     # as the index's words that start with it, when they are few.
-    known = known_terms(index, words[:-1])
     every = [_quoted(w) if w in known else _prefix(index, w) for w in words[:-1]]
     every = " AND ".join([*every, _prefix(index, words[-1])])
-    if len(words) > 1:
+    if len(words) > 1 and in_names:
         add("words", "name_text", f"name : ({every})")
     owners = owners_named(index, rest)
     if owners:
@@ -147,6 +156,16 @@ def plan(index: SearchIndex, text: str, filters: Filters) -> list[tuple[int, str
         add("typo", "name_text", f"name : ({alternatives})")
         add("typo", "body_text", f"body : ({alternatives})")
     return steps
+
+
+def _in_names(index: SearchIndex, word: str, prefix: bool) -> bool:
+    """Whether some name holds `word` (or, for the last word, a word starting with it):
+    one look-up of the term in the name table's index."""
+    query = "name : " + (_prefix(index, word) if prefix else _quoted(word))
+    return (
+        index.conn.execute("SELECT 1 FROM name_text WHERE name_text MATCH ? LIMIT 1", (query,)).fetchone()
+        is not None
+    )
 
 
 _SPELLED_OUT = 32  # a prefix stands for at most this many words spelled out
