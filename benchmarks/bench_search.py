@@ -39,7 +39,7 @@ def phrases(graph: mlg.Graph, n: int, seed: int) -> list[tuple[str, str]]:
     total = graph._count("MATCH (a:Asset) RETURN count(*)")
     picks = graph._rows(
         "MATCH (a:Asset) WITH a, offset(id(a)) AS o WHERE o IN $offsets "
-        "RETURN a.name AS name, a.description AS d",
+        "RETURN a.name AS name, a.description AS d ORDER BY o",
         {"offsets": rng.sample(range(total), min(total, n * 3))},
     )
     out: list[tuple[str, str]] = []

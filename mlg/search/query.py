@@ -130,7 +130,9 @@ def plan(index: SearchIndex, text: str, filters: Filters) -> list[tuple[int, str
     last = _in_names(index, words[-1], prefix=True)
     exactly = [_in_names(index, w, prefix=False) for w in words[:-1]]  # the phrase wants these whole
     if last and all(exactly):
-        add("prefix", "name_text", "name : " + _quoted(" ".join(words)) + " *")
+        # one word: a prefix of a part, which the spelled-out form answers lazily
+        phrase = _prefix(index, words[0]) if len(words) == 1 else _quoted(" ".join(words)) + " *"
+        add("prefix", "name_text", f"name : {phrase}")
     in_names = last and all(
         e or (w not in known and _in_names(index, w, prefix=True)) for w, e in zip(words, exactly)
     )
