@@ -261,6 +261,20 @@ def write_plan(
     return IngestReport(**report, files=tuple(plan.files))
 
 
+# The by-id updates of write_plan, as one statement per row: what a few rows take
+# instead of `LOAD FROM $rows MATCH (n {id: id})`, which Kuzu plans as a join over the
+# whole table (see FEW).
+_BY_PRIMARY_KEY = {
+    f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}": "MATCH (a:Asset {id: $id}) SET "
+    + ", ".join(f"a.{n} = ${n}" for n, _ in ASSET_COLUMNS if n != "id")
+    + ", a.gen = $gen",
+    "LOAD FROM $rows MATCH (o:Owner {id: id}) SET o.kind = kind, o.name = name, o.email = email": (
+        "MATCH (o:Owner {id: $id}) SET o.kind = $kind, o.name = $name, o.email = $email"
+    ),
+    "LOAD FROM $rows MATCH (a:Asset {id: id}) SET a.gen = $gen": "MATCH (a:Asset {id: $id}) SET a.gen = $gen",
+}
+
+
 def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
     from mlg.generation import BUMP_STATEMENT, next_generation
 
@@ -273,10 +287,15 @@ def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
         for what, statement, rows in steps:
             if progress:
                 progress(f"writing {what}", done, total)
-            params: dict[str, Any] = {"rows": rows}
-            if "$gen" in statement:
-                params["gen"] = generation
-            conn.execute(statement, params)
+            one_by_one = _BY_PRIMARY_KEY.get(statement) if rows.num_rows <= FEW else None
+            if one_by_one:  # a few rows: primary-key statements, not a join over the table
+                for row in rows.to_pylist():
+                    conn.execute(one_by_one, {**row, "gen": generation} if "$gen" in one_by_one else row)
+            else:
+                params: dict[str, Any] = {"rows": rows}
+                if "$gen" in statement:
+                    params["gen"] = generation
+                conn.execute(statement, params)
             done += rows.num_rows
         conn.execute(BUMP_STATEMENT, {"generation": str(generation)})
         if progress:
