@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import mlg
+from mlg import generation
 from mlg.batch import Batch
 from mlg.cypher import CypherError
-from mlg import generation
 from tests.conftest import graph_content
 
 ASSETS = [
