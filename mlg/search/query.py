@@ -223,9 +223,10 @@ def _tier(
     if version is not None:
         # of that version, or named for it ("exp-2024-047-ranker-v4-apac")
         preferred = f"facets : {_quoted(facet('v', version))}"
-        named = terms("v" + version)
-        if len(named) == 1:  # "v4", one term ("v2024.03" is two: a phrase, which body_text cannot ask)
-            preferred += f" OR {'name' if table == 'name_text' else 'body'} : {_quoted(named[0])}"
+        column = "name" if table == "name_text" else "body"
+        for named in (terms("v" + version), terms(version)):  # "ranker-v4", "added in round 6"
+            if len(named) == 1:  # one term ("v2024.03" is two: a phrase, which body_text cannot ask)
+                preferred += f" OR {column} : {_quoted(named[0])}"
         _fetch(conn, found, step, tier, table, 0, f"({expression}) AND ({preferred})")
     _fetch(conn, found, step, tier, table, 1 if version is not None else 0, expression)
 
