@@ -88,12 +88,13 @@ def query(
         if not prepared.is_success():
             raise _refused(prepared.get_error_message())
         if write:
-            # A write may add or change assets, which Kuzu 0.11.3's full-text index does
-            # not survive when several rows change in one statement (mlg/search.py).
-            from mlg.search import text_index_suspended
+            # Any Cypher may change any asset: the derived indexes are told to rebuild
+            # (mlg/generation.py), before the write so that a crash during it cannot
+            # leave them looking current.
+            from mlg.generation import mark_untracked
 
-            with text_index_suspended(graph, assets_change=True):
-                return _frame_of(conn, prepared, params)
+            mark_untracked(graph)
+            return _frame_of(conn, prepared, params)
         conn.execute("BEGIN TRANSACTION READ ONLY").close()
         try:
             return _frame_of(conn, prepared, params)

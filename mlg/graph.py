@@ -251,17 +251,21 @@ class Graph:
     def search(
         self,
         text: str | None,
-        kind: str | None = None,
+        kind: str | Iterable[str] | None = None,
         owner: str | None = None,
         tag: str | None = None,
         domain: str | None = None,
         limit: int = 50,
-    ) -> list:
-        """Assets matching `text` (`mlg.search.SearchHit`), ranked exact, prefix, full text,
-        then name contains; filters by kind, owner (id or name), tag and domain."""
+        count: bool = False,
+    ):
+        """Assets matching `text` (`mlg.search.SearchResults`, a list of `SearchHit`),
+        ranked in tiers: exact id or name, name prefix, all words in the name, an
+        owner's name, full text, typos. Filters by kind(s), owner (id or name), tag and
+        domain; `truncated` says whether `limit` cut the hits, `total` (with `count=True`)
+        how many matched."""
         from mlg.search import search
 
-        return search(self, text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit)
+        return search(self, text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit, count=count)
 
     def consumers(self, asset: str):
         """Who uses `asset` (`mlg.reports.Consumers`): direct consumers with their owners,

@@ -8,6 +8,7 @@ defects listed in DESIGN §4.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ import pyarrow as pa
 
 from mlg.errors import MlgError
 from mlg.model import IngestReport
-from mlg.schema import ASSET_COLUMNS, EDGE_COLUMNS
+from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, EDGE_COLUMNS
 from mlg.validation import GraphLookup, Plan
 
 if TYPE_CHECKING:
@@ -35,8 +36,14 @@ EDGE_SCHEMA = pa.schema(
 )
 OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
 
-_ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id")
-_ASSET_CREATE = ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS)
+# Every asset written carries the write's generation (mlg/generation.py), bound as $gen.
+_ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id") + ", a.gen = $gen"
+_ASSET_CREATE = ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS) + ", gen: $gen"
+ID_SCHEMA = pa.schema([("id", pa.string())])
+# Up to this many ids are looked up one primary-key query each (~1 ms): Kuzu 0.11.3
+# plans `LOAD FROM $ids MATCH (n {id: id})` as a join over a scan of the whole table
+# (~1 s at 1M assets, whatever the number of ids), which a one-asset ingest cannot afford.
+FEW = 64
 
 
 class KuzuLookup(GraphLookup):
@@ -102,15 +109,29 @@ def write_plan(
         assets_unchanged=len(plan.assets) - len(new_rows) - len(changed_rows),
     )
     steps.append(
-        ("assets", f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})", _table(new_rows, ASSET_SCHEMA))
-    )
-    steps.append(
         (
             "assets",
-            f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}",
-            _table(changed_rows, ASSET_SCHEMA),
+            f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})",
+            _table(new_rows, ASSET_SCHEMA, "Asset"),
         )
     )
+    if len(changed_rows) <= FEW:
+        # A few updates: each sets only the columns that changed, by primary key. Kuzu
+        # rewrites every column a statement sets when it checkpoints (1 s at 1M assets
+        # for a whole row, against a join over the table plus that for LOAD FROM).
+        for row in changed_rows:
+            old = existing[row["id"]]
+            columns = [n for n, _ in ASSET_COLUMNS if n != "id" and _differs(old, row, n)] or ["updated_at"]
+            statement = "MATCH (a:Asset {id: $id}) SET " + ", ".join(f"a.{n} = ${n}" for n in columns)
+            steps.append(("assets", statement + ", a.gen = $gen", _table([row], ASSET_SCHEMA, "Asset")))
+    else:
+        steps.append(
+            (
+                "assets",
+                f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}",
+                _table(changed_rows, ASSET_SCHEMA, "Asset"),
+            )
+        )
 
     # owners
     existing_owners = {} if lookup.empty else _existing(graph, "Owner", plan.owners.keys(), OWNER_SCHEMA)
@@ -121,14 +142,14 @@ def write_plan(
         (
             "owners",
             "LOAD FROM $rows CREATE (:Owner {id: id, kind: kind, name: name, email: email})",
-            _table(new_owners, OWNER_SCHEMA),
+            _table(new_owners, OWNER_SCHEMA, "Owner"),
         )
     )
     steps.append(
         (
             "owners",
             "LOAD FROM $rows MATCH (o:Owner {id: id}) SET o.kind = kind, o.name = name, o.email = email",
-            _table(changed_owners, OWNER_SCHEMA),
+            _table(changed_owners, OWNER_SCHEMA, "Owner"),
         )
     )
 
@@ -213,33 +234,85 @@ def write_plan(
         )
     )
 
+    # What the search index shows of an asset includes its owners' names: an asset
+    # whose owners changed, or whose owner was renamed, is written again for the index.
+    touched = sorted({r["asset"] for r in drop + add})
+    steps.append(
+        (
+            "owners",
+            "LOAD FROM $rows MATCH (a:Asset {id: id}) SET a.gen = $gen",
+            _table([{"id": i} for i in touched], ID_SCHEMA),
+        )
+    )
+    renamed = [{"id": r["id"]} for r in changed_owners if r["name"] != existing_owners[r["id"]]["name"]]
+    steps.append(
+        (
+            "owners",
+            "LOAD FROM $rows MATCH (a:Asset)-[:OWNED_BY]->(o:Owner {id: id}) SET a.gen = $gen",
+            _table(renamed, ID_SCHEMA),
+        )
+    )
+
     if plan.runs or plan.aliases:
         from mlg.openlineage.records import record_steps
 
         steps.extend(record_steps(graph, plan, lookup.empty))
 
     work = [s for s in steps if s[2].num_rows]
-    # Kuzu 0.11.3 corrupts its full-text index on multi-row writes: the index is
-    # dropped while assets are written and built again after (see mlg/search.py).
-    from mlg.search import text_index_suspended
+    if work:
+        _run_transaction(graph, work, progress)
+        # The index follows the assets this write stamped. Never fails the ingest: the
+        # data is committed, and a stale index is brought up to date by the next search.
+        from mlg.search.index import refresh_after_write
 
-    with text_index_suspended(graph, bool(new_rows or changed_rows), progress):
-        if work:
-            _run_transaction(graph, work, progress)
+        written = None if renamed else {r["id"] for r in new_rows + changed_rows} | set(touched)
+        refresh_after_write(
+            graph, progress, written=written, owners_changed=bool(new_owners or changed_owners)
+        )
     return IngestReport(**report, files=tuple(plan.files))
 
 
+# The by-id updates of write_plan, as one statement per row: what a few rows take
+# instead of `LOAD FROM $rows MATCH (n {id: id})`, which Kuzu plans as a join over the
+# whole table (see FEW).
+_BY_PRIMARY_KEY = {
+    f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}": "MATCH (a:Asset {id: $id}) SET "
+    + ", ".join(f"a.{n} = ${n}" for n, _ in ASSET_COLUMNS if n != "id")
+    + ", a.gen = $gen",
+    "LOAD FROM $rows MATCH (o:Owner {id: id}) SET o.kind = kind, o.name = name, o.email = email": (
+        "MATCH (o:Owner {id: $id}) SET o.kind = $kind, o.name = $name, o.email = $email"
+    ),
+    "LOAD FROM $rows MATCH (a:Asset {id: id}) SET a.gen = $gen": "MATCH (a:Asset {id: $id}) SET a.gen = $gen",
+}
+
+
 def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
+    from mlg.generation import BUMP_STATEMENT, next_generation
+
     conn = graph._connection()
     total = sum(rows.num_rows for _, _, rows in steps)
     done = 0
     conn.execute("BEGIN TRANSACTION")
     try:
+        generation = next_generation(conn)
         for what, statement, rows in steps:
             if progress:
                 progress(f"writing {what}", done, total)
-            conn.execute(statement, {"rows": rows})
+            one_by_one = _BY_PRIMARY_KEY.get(statement) if rows.num_rows <= FEW else None
+            if "$rows" not in statement:  # a statement per row, its values as parameters
+                one_by_one = statement
+            if one_by_one:  # a few rows: primary-key statements, not a join over the table
+                used = set(re.findall(r"\$(\w+)", one_by_one))  # Kuzu refuses unused parameters
+                for row in rows.to_pylist():
+                    values = {**row, "gen": generation}
+                    conn.execute(one_by_one, {k: v for k, v in values.items() if k in used})
+            else:
+                params: dict[str, Any] = {"rows": rows}
+                if "$gen" in statement:
+                    params["gen"] = generation
+                conn.execute(statement, params)
             done += rows.num_rows
+        conn.execute(BUMP_STATEMENT, {"generation": str(generation)})
         if progress:
             progress("committing", done, total)
         conn.execute("COMMIT")
@@ -255,9 +328,16 @@ def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
         progress("done", total, total)
 
 
-def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+def _table(rows: list[dict[str, Any]], schema: pa.Schema, label: str | None = None) -> pa.Table:
     # Column by column: several times faster than pa.Table.from_pylist on large inputs.
-    return pa.table([pa.array([row[f.name] for row in rows], f.type) for f in schema], schema=schema)
+    blank = BLANK_FOR_NULL.get(label, ())  # never a NULL into these (schema.BLANK_FOR_NULL)
+    columns = []
+    for f in schema:
+        values = [row[f.name] for row in rows]
+        if f.name in blank:
+            values = ["" if v is None else v for v in values]
+        columns.append(pa.array(values, f.type))
+    return pa.table(columns, schema=schema)
 
 
 def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -> dict[str, dict]:
@@ -265,11 +345,23 @@ def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -
     if not ids:
         return {}
     columns = ", ".join(f"n.{f.name} AS {f.name}" for f in schema)
-    table = graph._arrow(
-        f"LOAD FROM $ids MATCH (n:{label} {{id: id}}) RETURN {columns}",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-    )
-    return {row["id"]: row for row in table.to_pylist()}
+    if len(ids) <= FEW:
+        rows = [
+            row
+            for i in ids
+            for row in graph._arrow(f"MATCH (n:{label} {{id: $id}}) RETURN {columns}", {"id": i}).to_pylist()
+        ]
+    else:
+        rows = graph._arrow(
+            f"LOAD FROM $ids MATCH (n:{label} {{id: id}}) RETURN {columns}",
+            {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+        ).to_pylist()
+    blank = BLANK_FOR_NULL.get(label, ())
+    for row in rows:
+        for name in blank:
+            if row.get(name) == "":
+                row[name] = None
+    return {row["id"]: row for row in rows}
 
 
 def _existing_edges(graph: Graph, keys: Iterable[tuple[str, str, str]]) -> dict:
@@ -292,15 +384,35 @@ def _existing_ownerships(graph: Graph, asset_ids: Iterable[str]) -> dict[str, se
     ids = list(asset_ids)
     if not ids:
         return {}
-    rows = graph._arrow(
-        "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-        "RETURN id, w.id AS owner, o.role AS role",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-    )
+    if len(ids) <= FEW:
+        found = [
+            r
+            for i in ids
+            for r in graph._rows(
+                "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) "
+                "RETURN a.id AS id, w.id AS owner, o.role AS role",
+                {"id": i},
+            )
+        ]
+    else:
+        found = graph._arrow(
+            "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
+            "RETURN id, w.id AS owner, o.role AS role",
+            {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+        ).to_pylist()
     owned: dict[str, set] = {}
-    for r in rows.to_pylist():
+    for r in found:
         owned.setdefault(r["id"], set()).add((r["owner"], r["role"]))
     return owned
+
+
+def _differs(old: dict[str, Any], row: dict[str, Any], name: str) -> bool:
+    """Whether an update changes column `name` (as `_asset_changed` compares them)."""
+    if name in ("created_at", "updated_at"):
+        return row[name] is not None and row[name] != old[name]
+    if name == "tags":
+        return tuple(row[name] or ()) != tuple(old[name] or ())
+    return row[name] != old[name]
 
 
 def _asset_changed(old: dict[str, Any], row: dict[str, Any]) -> bool:

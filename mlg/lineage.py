@@ -165,9 +165,10 @@ def _assets(table: pa.Table) -> list[Asset]:
         parsed = None
     if not isinstance(parsed, list) or len(parsed) != n:
         parsed = [json.loads(p) if p else {} for p in props]
-    cols = [
-        table.column(name).to_pylist()
-        for name in ("id", "kind", "name", "namespace", "family", "version", "description", "domain")
+    cols = [table.column(name).to_pylist() for name in ("id", "kind", "name")] + [
+        # stored blank for NULL (mlg.schema.BLANK_FOR_NULL)
+        [v or None for v in table.column(name).to_pylist()]
+        for name in ("namespace", "family", "version", "description", "domain")
     ]
     tags = [tuple(t) if t else () for t in table.column("tags").to_pylist()]
     return [

@@ -16,6 +16,10 @@ class Owner:
     email: str | None = None
     role: str | None = None  # set when the owner is seen through an asset
 
+    def __post_init__(self) -> None:
+        if self.email == "":  # stored blank for NULL (mlg.schema.BLANK_FOR_NULL)
+            object.__setattr__(self, "email", None)
+
     def to_dict(self) -> dict[str, Any]:
         data = {"id": self.id, "kind": self.kind, "name": self.name, "email": self.email}
         if self.role is not None:
@@ -45,15 +49,16 @@ class Asset:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Asset:
         props = row.get("props")
+        # `or None`: optional text is stored blank for NULL (mlg.schema.BLANK_FOR_NULL)
         return cls(
             id=row["id"],
             kind=row["kind"],
             name=row["name"],
-            namespace=row.get("namespace"),
-            family=row.get("family"),
-            version=row.get("version"),
-            description=row.get("description"),
-            domain=row.get("domain"),
+            namespace=row.get("namespace") or None,
+            family=row.get("family") or None,
+            version=row.get("version") or None,
+            description=row.get("description") or None,
+            domain=row.get("domain") or None,
             tags=tuple(row.get("tags") or ()),
             props=json.loads(props) if props else {},
             created_at=row.get("created_at"),

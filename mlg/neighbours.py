@@ -117,7 +117,10 @@ def neighbours_with_counts(
         else []
     )
     neighbours = sorted(
-        (CountedNeighbour(r["id"], r["kind"], r["name"], r["version"], r["type"], int(r["n"])) for r in rows),
+        (
+            CountedNeighbour(r["id"], r["kind"], r["name"], r["version"] or None, r["type"], int(r["n"]))
+            for r in rows
+        ),
         key=lambda n: (n.type, n.kind, n.name, n.id),
     )
     return NeighbourLevel(asset, direction, tuple(neighbours), total, matching, kind_filter)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2  # 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
+# 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
+# 3: Asset.gen, the generation that last wrote each asset (mlg/generation.py); no Kuzu FTS index
+SCHEMA_VERSION = 3
 
 KINDS: tuple[str, ...] = (
     "dataset",
@@ -53,6 +55,19 @@ ASSET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("created_at", "TIMESTAMP"),
     ("updated_at", "TIMESTAMP"),
 )
+# Optional text that mlg writes as "" instead of NULL, and reads back as None.
+# Kuzu 0.11.3 corrupts a STRING column when a NULL is inserted after an update wrote
+# a value into it: every later read of the column segfaults (an update of one asset's
+# description, then a new asset without one — the crash of issue 9, which the old
+# full-text index was merely the first to read). "" never reaches the graph as a
+# value: validation drops blank text.
+BLANK_FOR_NULL: dict[str, tuple[str, ...]] = {
+    "Asset": ("namespace", "family", "version", "description", "domain", "props"),
+    "Owner": ("email",),
+}
+
+# Not one of ASSET_COLUMNS: bookkeeping for the derived indexes, never part of an Asset.
+ASSET_GENERATION = ("gen", "INT64")
 OWNER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "STRING"),
     ("kind", "STRING"),
@@ -91,7 +106,7 @@ def _columns(cols: tuple[tuple[str, str], ...], key: str | None = "id") -> str:
 
 DDL: tuple[str, ...] = (
     "CREATE NODE TABLE MlgMeta(key STRING, value STRING, PRIMARY KEY (key))",
-    f"CREATE NODE TABLE Asset({_columns(ASSET_COLUMNS)})",
+    f"CREATE NODE TABLE Asset({_columns(ASSET_COLUMNS + (ASSET_GENERATION,))})",
     f"CREATE NODE TABLE Owner({_columns(OWNER_COLUMNS)})",
     f"CREATE REL TABLE DEPENDS_ON(FROM Asset TO Asset, {_columns(EDGE_COLUMNS, None)})",
     "CREATE REL TABLE OWNED_BY(FROM Asset TO Owner, role STRING)",
@@ -102,6 +117,12 @@ DDL: tuple[str, ...] = (
     # have had on its own, asset the id of the asset it names.
     "CREATE NODE TABLE AssetAlias(id STRING, asset STRING, PRIMARY KEY (id))",
 )
+
+# schema version -> the statements that bring a graph of that version to the next one
+# (mlg.store runs them in place on the first read-write open).
+UPGRADES: dict[int, tuple[str, ...]] = {
+    2: ("ALTER TABLE Asset ADD gen INT64 DEFAULT 0",),
+}
 
 # Tables every mlg graph has; a Kuzu file without MlgMeta is not an mlg graph.
 META_TABLE = "MlgMeta"

@@ -8,6 +8,7 @@ process opens the same path twice (DESIGN §5), so this module keeps a registry 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 import kuzu
 
 from mlg.errors import GraphError, GraphLocked
-from mlg.schema import DDL, META_TABLE, SCHEMA_VERSION
+from mlg.generation import initial_meta
+from mlg.schema import DDL, META_TABLE, SCHEMA_VERSION, UPGRADES
 
 ENV_VAR = "MLG_DB"
 
@@ -39,8 +41,12 @@ class _Handle:
     path: Path
     read_only: bool
     database: kuzu.Database
+    schema_version: int = SCHEMA_VERSION  # older only when opened read-only (never upgraded then)
     users: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Indexes derived from this graph (the search index), shared by its Graph objects
+    # and closed with the database: name -> object with close().
+    derived: dict = field(default_factory=dict)
 
 
 _handles: dict[Path, _Handle] = {}
@@ -59,8 +65,8 @@ def acquire(path: Path, read_only: bool, create: bool) -> _Handle:
                 )
             handle.users += 1
             return handle
-        database = _open_database(path, read_only, create)
-        handle = _Handle(path, read_only, database, users=1)
+        database, version = _open_database(path, read_only, create)
+        handle = _Handle(path, read_only, database, schema_version=version, users=1)
         _handles[path] = handle
         return handle
 
@@ -70,10 +76,13 @@ def release(handle: _Handle) -> None:
         handle.users -= 1
         if handle.users <= 0 and _handles.get(handle.path) is handle:
             del _handles[handle.path]
+            for index in handle.derived.values():
+                index.close()
+            handle.derived.clear()
             handle.database.close()
 
 
-def _open_database(path: Path, read_only: bool, create: bool) -> kuzu.Database:
+def _open_database(path: Path, read_only: bool, create: bool) -> tuple[kuzu.Database, int]:
     exists = path.exists()
     if not exists and (read_only or not create):
         raise GraphError(
@@ -92,14 +101,16 @@ def _open_database(path: Path, read_only: bool, create: bool) -> kuzu.Database:
         reason = text.splitlines()[0] if text else "unknown error"
         raise GraphError(f"{path} is not an mlg graph (Kuzu could not open it: {reason})") from None
     try:
-        _check_or_create_schema(database, path, read_only, fresh=not exists)
+        version = _check_or_create_schema(database, path, read_only, fresh=not exists)
     except BaseException:
         database.close()
         raise
-    return database
+    return database, version
 
 
-def _check_or_create_schema(database: kuzu.Database, path: Path, read_only: bool, fresh: bool) -> None:
+def _check_or_create_schema(database: kuzu.Database, path: Path, read_only: bool, fresh: bool) -> int:
+    """The graph's schema version, after creating the schema (a new file) or upgrading
+    it in place (an older graph opened read-write)."""
     conn = kuzu.Connection(database)
     try:
         tables = {row[1] for row in _rows(conn, "CALL show_tables() RETURN *")}
@@ -109,12 +120,11 @@ def _check_or_create_schema(database: kuzu.Database, path: Path, read_only: bool
             conn.execute("BEGIN TRANSACTION")
             for statement in DDL:
                 conn.execute(statement)
-            conn.execute(
-                f"CREATE (:{META_TABLE} {{key: 'schema_version', value: $v}})",
-                {"v": str(SCHEMA_VERSION)},
-            )
+            meta = {"schema_version": str(SCHEMA_VERSION), **initial_meta()}
+            for key, value in meta.items():
+                conn.execute(f"CREATE (:{META_TABLE} {{key: $k, value: $v}})", {"k": key, "v": value})
             conn.execute("COMMIT")
-            return
+            return SCHEMA_VERSION
         rows = _rows(conn, f"MATCH (m:{META_TABLE} {{key: 'schema_version'}}) RETURN m.value")
         if not rows:
             raise GraphError(f"{path} is damaged: it has no schema version")
@@ -124,13 +134,63 @@ def _check_or_create_schema(database: kuzu.Database, path: Path, read_only: bool
                 f"graph at {path} has schema version {version}, newer than this mlg "
                 f"understands ({SCHEMA_VERSION}); upgrade mlg"
             )
-        if version < SCHEMA_VERSION:
+        if version < min(UPGRADES, default=SCHEMA_VERSION):
             raise GraphError(
                 f"graph at {path} has schema version {version}, older than this mlg "
                 f"({SCHEMA_VERSION}); re-create it with `mlg init` and ingest again"
             )
+        if version < SCHEMA_VERSION and not read_only:
+            _upgrade(conn, path, version)
+            version = SCHEMA_VERSION
+        return version
     finally:
         conn.close()
+
+
+def _upgrade(conn: kuzu.Connection, path: Path, version: int) -> None:
+    """Bring an older graph to SCHEMA_VERSION in place, one step per version."""
+    if version == 2:
+        # Kuzu's own full-text index (mlg 0.1 before schema 3) keeps being maintained by
+        # every write, and that is what crashed: it goes first, outside a transaction.
+        _drop_kuzu_text_index(conn)
+    try:
+        conn.execute("BEGIN TRANSACTION")
+        for step in range(version, SCHEMA_VERSION):
+            for statement in UPGRADES[step]:
+                conn.execute(statement)
+        # every asset is new to the indexes: generation 1, an untracked write
+        for key, value in {
+            **initial_meta(generation=1, untracked=1),
+            "schema_version": str(SCHEMA_VERSION),
+        }.items():
+            conn.execute(f"MERGE (m:{META_TABLE} {{key: $k}}) SET m.value = $v", {"k": key, "v": value})
+        conn.execute("COMMIT")
+    except RuntimeError as exc:
+        try:
+            conn.execute("ROLLBACK")
+        except RuntimeError:
+            pass
+        raise GraphError(f"upgrading the graph at {path} from schema {version} failed: {exc}") from None
+
+
+def _drop_kuzu_text_index(conn: kuzu.Connection) -> None:
+    """Drop the FTS indexes mlg 0.1 made on Asset (asset_text, asset_text_N) and the
+    facts it kept beside them; CHECKPOINT so no index DDL is left to replay from the WAL."""
+    try:
+        names = [
+            row[0]
+            for row in _rows(
+                conn,
+                "CALL SHOW_INDEXES() WHERE table_name = 'Asset' AND index_type = 'FTS' RETURN index_name",
+            )
+        ]
+    except RuntimeError:
+        return  # no FTS extension in this build: there is nothing to drop
+    for name in names:
+        if re.fullmatch(r"asset_text(?:_[0-9]{1,3})?", name):  # only names mlg gave; spliced as a literal
+            conn.execute(f"CALL DROP_FTS_INDEX('Asset', '{name}')")
+    conn.execute(f"MATCH (m:{META_TABLE} {{key: 'search.facts'}}) DELETE m")
+    conn.execute("CHECKPOINT")
 
 
 def _rows(conn: kuzu.Connection, query: str, params: dict | None = None) -> list[list]:

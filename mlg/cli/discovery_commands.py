@@ -33,11 +33,14 @@ def search(
     limit: int,
     fmt: str,
 ) -> None:
-    """Find assets by id, name, description or tag, best matches first.
+    """Find assets by id, name, version, words, owner or tag, best matches first.
 
-    Ranking: exact id or name, then names starting with TEXT, then full-text hits
-    (whole words, stemmed, in name, description and tags), then names containing
-    TEXT. Without TEXT, lists the assets the filters keep.
+    Ranking, in tiers: exact id or name (or name@version), then names whose parts
+    start with TEXT, then names holding every word, then the assets of an owner so
+    named, then full text (description, tags, domain, owners), then typos. A version
+    at the end ("home ranker v4") comes first. Without TEXT, lists the assets the
+    filters keep. A list cut at --limit says so, with how many matched (json:
+    {"hits": [...], "truncated": bool, "total": N}).
     """
     from mlg.search import hits_to_pandas
 
@@ -45,13 +48,24 @@ def search(
         raise click.UsageError(
             "give TEXT to search for, or a filter (--kind, --owner, --tag, --domain) to list assets"
         )
-    hits = open_graph(ctx).search(text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit)
+    hits = open_graph(ctx).search(
+        text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit, count=True
+    )
     if fmt == "json":
-        print_json([h.to_dict() for h in hits])
+        print_json(hits.to_dict())
     elif fmt == "csv":
         click.echo(_csv(hits_to_pandas(hits)), nl=False)
+        if hits.truncated:
+            click.echo(_cut_note(hits, limit), err=True)
     else:
-        _print_hits(hits, text)
+        _print_hits(hits, text, limit)
+
+
+def _cut_note(hits, limit: int) -> str:
+    return (
+        f"cut: showing {len(hits)} of {hits.total} matches (--limit {limit}); "
+        "raise --limit or narrow the search"
+    )
 
 
 @click.command()
@@ -191,7 +205,7 @@ def _table(*columns: str):
     return table
 
 
-def _print_hits(hits, text: str) -> None:
+def _print_hits(hits, text: str, limit: int) -> None:
     from rich.markup import escape
 
     out = console()
@@ -209,7 +223,10 @@ def _print_hits(hits, text: str) -> None:
             escape(", ".join(a.tags)),
         )
     out.print(table)
-    out.print(f"[dim]{len(hits)} hit{'s' * (len(hits) != 1)}[/]")
+    if hits.truncated:
+        out.print(f"[yellow]{escape(_cut_note(hits, limit))}[/]")
+    else:
+        out.print(f"[dim]{len(hits)} hit{'s' * (len(hits) != 1)}[/]")
 
 
 def _print_consumers(result) -> None:

@@ -133,7 +133,8 @@ class AssetIndex:
             {"names": names},
         )
         for row in rows:
-            key = (row.pop("namespace"), row.pop("name"))
+            row["version"] = row["version"] or None  # stored blank for NULL (schema.BLANK_FOR_NULL)
+            key = (row.pop("namespace") or None, row.pop("name"))
             if key in keys and row["id"] not in self.pending:
                 self._by_name.setdefault(key, []).append({**row, "pending": False})
         self.aliases.update(existing_aliases(self.graph, {dataset_id(*k) for k in keys}))
@@ -167,8 +168,14 @@ class AssetIndex:
         rows = self.graph._rows(
             f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {columns}", {"ids": _ids_table(ids)}
         )
+        blank = ("namespace", "family", "version", "description", "domain")  # schema.BLANK_FOR_NULL
         return {
-            r["id"]: {**r, "props": json.loads(r["props"] or "{}"), "tags": list(r["tags"] or ())}
+            r["id"]: {
+                **r,
+                **{n: r[n] or None for n in blank},
+                "props": json.loads(r["props"] or "{}"),
+                "tags": list(r["tags"] or ()),
+            }
             for r in rows
         }
 

@@ -70,31 +70,45 @@ def test_search_table_json_csv(run):
     assert table.exit_code == 0, table.output
     lines = [line for line in table.output.splitlines() if "home" in line]
     assert lines[0].split()[0] == "exact" and "dataset:home" in lines[0]
-    assert "3 hits" in table.output
+    assert "4 hits" in table.output and "cut" not in table.output
 
-    hits = json.loads(run("search", "home", "--format", "json").output)
-    assert [(h["id"], h["match"]) for h in hits] == [
+    found = json.loads(run("search", "home", "--format", "json").output)
+    assert found["truncated"] is False and found["total"] == 4
+    assert [(h["id"], h["match"]) for h in found["hits"]] == [
         ("dataset:home", "exact"),
         ("model:home_ranker@1", "prefix"),
         ("service:homepage-api", "prefix"),
+        ("dataset:raw", "text"),  # owned by Home Experience
     ]
-    assert set(hits[0]) >= {"id", "kind", "name", "tags", "match", "score"}
+    assert set(found["hits"][0]) >= {"id", "kind", "name", "tags", "match", "score"}
 
     rows = list(csv.DictReader(io.StringIO(run("search", "rank", "--format", "csv").output)))
     assert [(r["id"], r["match"], r["tags"]) for r in rows] == [
-        ("model:home_ranker@1", "contains", '["tier-1"]')
+        ("model:home_ranker@1", "prefix", '["tier-1"]')
     ]
+
+
+def test_a_search_cut_at_the_limit_says_so(run):
+    table = run("search", "home", "--limit", "2")
+    assert "cut: showing 2 of 4 matches (--limit 2)" in table.output
+    listed = run("search", "", "--owner", "team-home", "--limit", "1")
+    assert "cut: showing 1 of 3 matches" in listed.output
+    found = json.loads(run("search", "home", "--limit", "2", "--format", "json").output)
+    assert len(found["hits"]) == 2 and found["truncated"] is True and found["total"] == 4
+    as_csv = run("search", "home", "--limit", "3", "--format", "csv")
+    assert as_csv.stdout.count("\n") == 4  # header and 3 rows; the note goes to stderr
+    assert "cut: showing 3 of 4" in as_csv.stderr
 
 
 def test_search_filters_and_listing(run):
     hits = json.loads(
         run("search", "--owner", "home experience", "--kind", "dataset", "--format", "json").output
     )
-    assert [h["id"] for h in hits] == ["dataset:home", "dataset:raw"]
+    assert [h["id"] for h in hits["hits"]] == ["dataset:home", "dataset:raw"]
     hits = json.loads(run("search", "page", "--tag", "tier-1", "--format", "json").output)
-    assert [h["id"] for h in hits] == ["model:home_ranker@1"]
+    assert [h["id"] for h in hits["hits"]] == ["model:home_ranker@1"]
     hits = json.loads(run("search", "home", "--domain", "web", "--limit", "1", "--format", "json").output)
-    assert [h["id"] for h in hits] == ["dataset:home"]
+    assert [h["id"] for h in hits["hits"]] == ["dataset:home"]
 
 
 def test_search_errors(run):
@@ -206,7 +220,7 @@ def test_query_is_read_only_unless_write(run, db_path):
     )
     assert wrote.exit_code == 0, wrote.output
     found = json.loads(run("search", "kayaks", "--format", "json").output)
-    assert [h["id"] for h in found] == ["dataset:raw"]
+    assert [h["id"] for h in found["hits"]] == ["dataset:raw"]
 
 
 @pytest.mark.parametrize("name", ["search", "uses", "report", "query"])

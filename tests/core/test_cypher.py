@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 import mlg
+from mlg import generation
 from mlg.batch import Batch
 from mlg.cypher import CypherError
 from mlg.frames import string_dtype
-from mlg.search import has_index
 from tests.conftest import graph_content
 
 ASSETS = [
@@ -52,7 +52,10 @@ def test_result_is_a_dataframe_with_sane_dtypes(estate):
     row = frame.iloc[0]
     assert row["id"] == "dataset:plays" and row["tags"] == ["pii", "tier-1"]
     assert row["created"] == pd.Timestamp("2024-01-02 03:04:05") and row["n"] == 5
-    assert pd.isna(row["version"])
+    # a missing version is stored blank, not NULL (Kuzu 0.11.3 corrupts STRING columns
+    # that get a NULL after an update: mlg.schema.BLANK_FOR_NULL); Asset objects say None
+    assert row["version"] == "" and not row["no_version"]
+    assert estate.get("dataset:plays").version is None
 
 
 def test_nodes_and_relationships_come_as_dicts(estate):
@@ -106,11 +109,12 @@ def test_parameters_are_values_never_cypher(estate):
 )
 def test_writes_are_refused_unless_asked(estate, cypher):
     before = graph_content(estate)
+    state = generation.state(estate)
     with pytest.raises(mlg.MlgError) as info:
         estate.query(cypher)
     assert "Traceback" not in str(info.value)
     assert graph_content(estate) == before
-    assert has_index(estate)
+    assert generation.state(estate) == state  # nothing written: the search index stays current
     assert len(estate.query("CALL show_tables() RETURN *")) == len(
         estate._rows("CALL show_tables() RETURN *")
     )
@@ -172,9 +176,10 @@ def test_write_when_asked(estate):
     )
     assert frame["id"].tolist() == ["dataset:new"]
     assert estate.get("dataset:new").description == "Kayak rentals."
-    # the full-text index was rebuilt around the write
-    assert has_index(estate)
-    assert [h.asset.id for h in estate.search("kayaks")] == ["dataset:new"]
+    # any Cypher may change any asset: the search index rebuilds at the next search
+    state = generation.state(estate)
+    assert state.untracked == state.generation
+    assert [h.asset.id for h in estate.search("kayak")] == ["dataset:new"]
 
 
 def test_read_only_graph_refuses_writes(estate, db_path):

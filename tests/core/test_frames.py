@@ -141,7 +141,11 @@ def test_exports_read_back_with_the_documented_dtypes(estate, tmp_path, fmt):
     _check(edges, EDGE_DTYPES)
     expected_nodes, expected_edges = estate.upstream("service:api").to_pandas()
     pd.testing.assert_frame_equal(nodes, expected_nodes)
-    pd.testing.assert_frame_equal(edges, expected_edges)
+    # two walks may list the same edges in another order (Kuzu's result order)
+    by_ends = ["source", "target", "type"]
+    pd.testing.assert_frame_equal(
+        edges.sort_values(by_ends, ignore_index=True), expected_edges.sort_values(by_ends, ignore_index=True)
+    )
     assert nodes.set_index("id").loc["dataset:events", "created_at"] == pd.Timestamp("9999-12-31")
 
 
@@ -167,7 +171,7 @@ def test_query_frame(estate):
     frame = estate.query(
         "MATCH (a:Asset) WHERE a.id = $id RETURN a.id AS id, a.namespace AS namespace, a.tags AS tags, "
         "a.created_at AS created, size(a.name) AS n, 1.5 AS f, a.version IS NULL AS no_version, "
-        "map(['k'], [1]) AS m, {x: 1, y: ['z']} AS s",
+        "map(['k'], [1]) AS m, {x: 1, y: ['z']} AS s, CAST(NULL AS STRING) AS missing",
         {"id": "model:ranker"},
     )
     _check(
@@ -182,10 +186,12 @@ def test_query_frame(estate):
             "no_version": BOOL,
             "m": OBJECT,
             "s": OBJECT,
+            "missing": STR,
         },
     )
     [row] = frame.to_dict("records")
-    assert math.isnan(row["namespace"]) and row["tags"] == ["tier-1"]
+    # mlg stores missing optional text as "" (a Kuzu 0.11.3 defect: mlg/schema.py BLANK_FOR_NULL)
+    assert row["namespace"] == "" and math.isnan(row["missing"]) and row["tags"] == ["tier-1"]
     assert row["m"] == {"k": 1} and row["s"] == {"x": 1, "y": ["z"]}
 
 

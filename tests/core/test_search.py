@@ -1,4 +1,4 @@
-"""search(): ranking, filters, hostile text, and a full-text index that stays current."""
+"""search(): ranking, filters and hostile text (the index itself: test_search_index.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 import mlg
 from mlg.batch import Batch
-from mlg.search import drop_index, has_index, refresh_index, search_facts, tag_vocabulary
+from mlg.search import MATCHES
 from tests.conftest import graph_content
 
 OWNERS = [
@@ -103,16 +103,15 @@ def _matches(hits):
 # -- ranking ---------------------------------------------------------------------------
 
 
-def test_ranking_exact_then_prefix_then_text_then_contains(estate):
+def test_ranking_exact_then_prefix_then_text(estate):
     hits = estate.search("home")
     assert _matches(hits) == [
         ("dataset:home", "exact"),
-        ("model:home_ranker@1", "prefix"),  # 4 of 11 letters typed
-        ("service:homepage-api", "prefix"),  # 4 of 12
+        ("model:home_ranker@1", "prefix"),  # a part of the name starts with it; shorter name first
+        ("service:homepage-api", "prefix"),
         ("dataset:events", "text"),  # "home" is a word of its description
-        ("feature:myhomepage_clicks", "contains"),  # inside a word: only CONTAINS finds it
-    ]
-    assert hits[0].score == 1.0 and hits[1].score > hits[2].score
+    ]  # "myhomepage_clicks" holds it inside a word: no tier finds that (there was a CONTAINS tier)
+    assert [h.score for h in hits] == [1.0, 1.0, 0.5, 1.0]  # 1/position within the tier
 
 
 def test_exact_id_and_case_insensitive_name(estate):
@@ -142,33 +141,74 @@ def test_namespaced_names(graph):
     )
     assert _matches(graph.search("home_ranker")) == [
         ("model:recs.home_ranker@1", "exact"),  # its last part is the name
-        ("dataset:s3://lake/home_rankerish", "prefix"),  # 11 of 24 letters
-        ("evaluation:eval.home_ranker@1.offline", "prefix"),
-        ("workflow:kubeflow.train_home_ranker", "text"),
-    ]  # the words home and ranker
+        ("dataset:s3://lake/home_rankerish", "prefix"),  # datasets before derived records
+        ("evaluation:eval.home_ranker@1.offline", "prefix"),  # its own part, "offline", is short
+        ("workflow:kubeflow.train_home_ranker", "prefix"),  # "home ranker" are words of its name
+    ]
 
 
-def test_partial_word_is_found_by_contains(estate):
-    # the English stemmer has no prefix match: "rank" is not a word of "home_ranker"
-    assert _matches(estate.search("rank")) == [("model:home_ranker@1", "contains")]
+def test_partial_word_is_a_prefix(estate):
+    assert _matches(estate.search("rank")) == [("model:home_ranker@1", "prefix")]
+    assert _matches(estate.search("ranker home")) == [("model:home_ranker@1", "words")]
 
 
-def test_full_text_is_stemmed_and_covers_descriptions_and_tags(estate):
-    assert _ids(estate.search("subscriber")) == ["model:churn@1"]  # "subscribers"
-    assert _ids(estate.search("predicting cancels")) == ["model:churn@1"]
+def test_full_text_covers_descriptions_tags_and_owners(estate):
+    # no stemmer: every word may be the start of a word ("subscriber" finds "subscribers")
+    assert _ids(estate.search("subscriber")) == ["model:churn@1"]
+    assert _ids(estate.search("predict cancel")) == ["model:churn@1"]
     # tags: a word equal to a tag, ignoring case ("Gold" and "gold")
     assert sorted(_matches(estate.search("gold"))) == [("dataset:events", "text"), ("model:churn@1", "text")]
-    hits = estate.search("tier-1")
-    assert _matches(hits) == [("model:home_ranker@1", "text")]
+    assert _matches(estate.search("tier-1")) == [("model:home_ranker@1", "text")]
+    # an owner's name is an owner tier; a word of it is full text
+    assert _matches(estate.search("Ana Lima")) == [
+        ("model:home_ranker@1", "owner"),
+        ("service:homepage-api", "owner"),
+    ]
+    assert ("service:homepage-api", "text") in _matches(estate.search("lima"))
 
 
-def test_each_asset_once_with_its_best_match(estate):
-    hits = estate.search("start page")  # any word; both words rank higher
-    assert sorted(_ids(hits)[:2]) == ["model:home_ranker@1", "service:homepage-api"]
-    assert _matches(hits)[2:] == [("dataset:home", "text")]
+def test_every_word_must_match_and_each_asset_comes_once(estate):
+    hits = estate.search("start page")
+    assert _matches(hits) == [("model:home_ranker@1", "text"), ("service:homepage-api", "text")]
     hits = estate.search("home", limit=50)
     assert len(_ids(hits)) == len(set(_ids(hits)))
     assert dict(_matches(hits))["dataset:home"] == "exact"  # also a text hit, kept once
+
+
+def test_typos_within_one_or_two_edits(estate):
+    assert _matches(estate.search("subscrbers")) == [("model:churn@1", "typo")]  # 11 letters, 1 edit
+    assert _matches(estate.search("chrun")) == [("model:churn@1", "typo")]  # a swap is one edit
+    assert _matches(estate.search("predcits cancle")) == [("model:churn@1", "typo")]
+    assert estate.search("chn") == []  # under 4 letters: no typo tolerance
+    assert estate.search("cxhrxn") == []  # 2 edits in a 6-letter word: too far
+
+
+def test_versions_are_a_preference(graph):
+    _ingest(
+        graph,
+        [
+            {
+                "id": f"model:recs.home_ranker@{v}",
+                "kind": "model",
+                "name": "recs.home_ranker",
+                "family": "recs.home_ranker",
+                "version": str(v),
+            }
+            for v in (1, 2, 10)
+        ]
+        + [
+            {
+                "id": "evaluation:eval.home_ranker@2.offline",
+                "kind": "evaluation",
+                "name": "eval.home_ranker@2.offline",
+            }
+        ],
+    )
+    newest_first = ["model:recs.home_ranker@10", "model:recs.home_ranker@2", "model:recs.home_ranker@1"]
+    assert _ids(graph.search("home_ranker"))[:3] == newest_first  # 10 is after 2
+    for text in ("recs.home_ranker@2", "home_ranker 2", "home ranker v2", "Home Ranker V2"):
+        assert _ids(graph.search(text))[0] == "model:recs.home_ranker@2", text
+    assert _matches(graph.search("recs.home_ranker@2"))[0] == ("model:recs.home_ranker@2", "exact")
 
 
 def test_limit_cuts_after_ranking(estate):
@@ -230,7 +270,7 @@ def test_empty_text_lists_what_the_filters_keep(estate):
         "service:homepage-api",
         "feature:myhomepage_clicks",
     ]  # by name
-    assert {h.match for h in hits} == {"contains"} and {h.score for h in hits} == {0.0}
+    assert {h.match for h in hits} == {"listed"} and {h.score for h in hits} == {0.0}
     assert _ids(estate.search(None, owner="ana", limit=1)) == ["model:home_ranker@1"]
     assert len(estate.search("")) == len(ASSETS)
 
@@ -260,7 +300,7 @@ def test_hit_conversions(estate):
 def test_hostile_text_changes_nothing(estate, text):
     before = graph_content(estate)
     hits = estate.search(text)
-    assert isinstance(hits, list) and all(h.match in ("exact", "prefix", "text", "contains") for h in hits)
+    assert isinstance(hits, list) and all(h.match in MATCHES for h in hits)
     for field in ("kind", "owner", "tag", "domain"):
         if field in ("kind", "owner"):
             with pytest.raises(mlg.MlgError):
@@ -268,7 +308,6 @@ def test_hostile_text_changes_nothing(estate, text):
         else:
             assert estate.search("home", **{field: text}) == []
     assert graph_content(estate) == before
-    assert has_index(estate)
 
 
 def test_hostile_text_finds_it_when_it_is_really_there(graph):
@@ -287,132 +326,6 @@ def test_hostile_text_finds_it_when_it_is_really_there(graph):
     assert _ids(graph.search("back\\slash")) == ["dataset:odd"]
 
 
-# -- the full-text index ----------------------------------------------------------------
-
-
-def test_index_is_built_by_the_first_ingest_with_its_facts(estate):
-    assert has_index(estate)
-    assert tag_vocabulary(estate) == ["Gold", "gold", "pii", "tier-1"]
-    assert search_facts(estate)["lowercase_names"] is True
-
-
-def test_names_in_upper_case_are_still_found_ignoring_case(estate):
-    _ingest(estate, [{"id": "service:edge", "kind": "service", "name": "Home-Edge", "tags": ["Realtime"]}])
-    assert search_facts(estate) == {
-        "tags": ["Gold", "Realtime", "gold", "pii", "tier-1"],
-        "lowercase_names": False,
-    }
-    assert ("service:edge", "prefix") in _matches(estate.search("home"))
-    assert _matches(estate.search("EDGE")) == [("service:edge", "text")]
-    assert _matches(estate.search("dge")) == [("service:edge", "contains")]
-    assert _ids(estate.search("realtime")) == ["service:edge"]
-
-
-def test_lost_facts_are_recorded_again(estate):
-    estate._result("MATCH (m:MlgMeta {key: 'search.facts'}) DELETE m")
-    assert search_facts(estate) == {}
-    assert _ids(estate.search("gold", limit=5)) == ["dataset:events"]  # only the exact tag
-    assert refresh_index(estate) is False and search_facts(estate)["tags"]
-
-
-def test_index_follows_ingests_that_add_and_update_descriptions(estate):
-    assert estate.search("kayak") == []
-    _ingest(
-        estate,
-        [
-            {
-                "id": "dataset:boats",
-                "kind": "dataset",
-                "name": "boats",
-                "description": "Kayak rentals by hour.",
-            }
-        ],
-    )
-    assert _matches(estate.search("kayaks")) == [("dataset:boats", "text")]
-    changed = dict(ASSETS[5], description="Canoe rentals, predicted.")
-    _ingest(estate, [changed])
-    assert _ids(estate.search("canoe")) == ["model:churn@1"]
-    assert estate.search("subscribers") == []  # the old words are gone
-    _ingest(estate, [changed])  # unchanged: nothing written, index still right
-    assert _ids(estate.search("canoe")) == ["model:churn@1"]
-    assert has_index(estate)
-
-
-def test_index_maps_every_row_of_one_ingest_to_its_own_words(graph):
-    # Kuzu 0.11.3 gives every row of a multi-row CREATE the first row's words when the
-    # index exists during the write; mlg drops and rebuilds it around ingests.
-    words = [f"word{chr(97 + i)}{chr(97 + j)}" for i in range(6) for j in range(6)]
-    _ingest(graph, [{"id": "dataset:seed", "kind": "dataset", "name": "seed"}])
-    assert has_index(graph)
-    _ingest(
-        graph,
-        [
-            {"id": f"dataset:{w}", "kind": "dataset", "name": f"n{i}", "description": f"about {w}"}
-            for i, w in enumerate(words)
-        ],
-    )
-    for w in words:
-        assert _ids(graph.search(w)) == [f"dataset:{w}"]
-    # updating many rows at once twice crashed Kuzu with the index present
-    for round_ in ("one", "two"):
-        _ingest(
-            graph,
-            [
-                {
-                    "id": f"dataset:{w}",
-                    "kind": "dataset",
-                    "name": f"n{i}",
-                    "description": f"round {round_} {w}",
-                }
-                for i, w in enumerate(words)
-            ],
-        )
-    assert len(graph.search("round", limit=100)) == len(words)
-    assert _ids(graph.search(words[7])) == [f"dataset:{words[7]}"]
-
-
-def test_failed_ingest_leaves_the_index(estate):
-    with pytest.raises(mlg.IngestError):
-        _ingest(estate, [{"id": "model:bad", "kind": "model", "trained_on": ["dataset:nope"]}])
-    assert has_index(estate) and _ids(estate.search("subscribers")) == ["model:churn@1"]
-
-
-def test_without_an_index_search_still_works(estate, db_path):
-    drop_index(estate)
-    assert not has_index(estate)
-    assert _matches(estate.search("home")) == [
-        ("dataset:home", "exact"),
-        ("model:home_ranker@1", "prefix"),
-        ("service:homepage-api", "prefix"),
-        ("feature:myhomepage_clicks", "contains"),
-    ]
-    estate.close()
-    with mlg.open(db_path, read_only=True) as ro:
-        assert _ids(ro.search("rank")) == ["model:home_ranker@1"]
-        assert refresh_index(ro) is False and not has_index(ro)
-    with mlg.open(db_path) as rw:
-        assert refresh_index(rw) is True and has_index(rw)
-        assert refresh_index(rw) is False  # already there
-        assert _ids(rw.search("subscribers")) == ["model:churn@1"]
-
-
-def test_an_ingest_that_changes_no_asset_creates_a_missing_index(estate):
-    drop_index(estate)
-    report = estate.ingest_batch(
-        Batch.from_records(
-            relations=[{"from": "model:home_ranker@1", "to": "dataset:events", "type": "trained_on"}]
-        )
-    )
-    assert report.relations_added == 1 and report.assets_added == 0
-    assert has_index(estate)
-
-
-def test_read_only_graph_searches_with_the_index(estate, db_path):
-    estate.close()
-    with mlg.open(db_path, read_only=True) as ro:
-        assert _matches(ro.search("subscriber")) == [("model:churn@1", "text")]
-
-
 def test_sample_estate(sample_graph):
     hits = sample_graph.search("ranker", limit=100)
     assert "model:recs.home_ranker@3" in _ids(hits)
@@ -422,49 +335,14 @@ def test_sample_estate(sample_graph):
     )
 
 
-INDEXER = """
-import sys
-import mlg
-from mlg.batch import Batch
-
-def word(i):  # a word of letters only: the tokenizer splits digits off
-    return "w" + "".join(chr(97 + int(d)) for d in str(i))
-
-
-assets = [{"id": f"big{i}", "kind": "dataset", "description": f"{word(i)} rows"}
-          for i in range(int(sys.argv[2]))]
-g = mlg.open(sys.argv[1])
-g.ingest_batch(Batch.from_records(assets=assets),
-               progress=lambda stage, done, total: print(stage, flush=True))
-"""
-
-
-@pytest.mark.parametrize("delay", [0.0, 0.5])
-def test_kill_while_indexing_leaves_a_graph_that_indexes_again(estate, db_path, delay):
-    # Kuzu replays a dropped index badly from the WAL, and a half-built index leaves
-    # hidden tables that block its name: both are handled (see mlg/search.py).
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    estate.close()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", INDEXER, str(db_path), "40000"], stdout=subprocess.PIPE, text=True
-    )
-    for line in proc.stdout:
-        if line.startswith("indexing text"):
-            break
-    time.sleep(delay)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    with mlg.open(db_path) as g:
-        assert g.get("big39999") is not None
-        _ingest(
-            g, [{"id": "dataset:after", "kind": "dataset", "name": "after", "description": "Kayak rentals."}]
-        )
-        assert has_index(g)
-        assert _ids(g.search("kayaks")) == ["dataset:after"]
-        assert _ids(g.search("wbcd")) == ["big123"]
-        assert _ids(g.search("subscribers")) == ["model:churn@1"]
+def test_a_cut_says_so_and_counts(sample_graph):
+    everything = sample_graph.search("", tag="pii", limit=1000)
+    cut = sample_graph.search("", tag="pii", limit=10)
+    assert not everything.truncated and everything.total == len(everything) > 10
+    assert cut.truncated and cut.total == len(everything) and len(cut) == 10
+    assert _ids(cut) == _ids(everything)[:10]
+    all_ranker = sample_graph.search("ranker", limit=1000)
+    counted = sample_graph.search("ranker", limit=3, count=True)
+    assert counted.truncated and counted.total == len(all_ranker) and _ids(counted) == _ids(all_ranker)[:3]
+    assert sample_graph.search("ranker", limit=3).total is None  # not counted unless asked
+    assert counted.to_dict()["total"] == len(all_ranker) and counted.to_dict()["truncated"] is True

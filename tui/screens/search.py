@@ -23,7 +23,6 @@ from textual.worker import get_current_worker
 
 from mlg import Asset, Graph, MlgError, Owner
 from mlg.lineage import owners_of
-from mlg.search import MATCHES
 from mlg.tui.labels import asset_label, counted
 
 LIMIT = 50
@@ -163,12 +162,9 @@ class SearchScreen(ModalScreen[Asset | None]):
 
 
 def search(graph: Graph, text: str, kinds: Sequence[str] | None, limit: int) -> list[Found]:
-    """Graph.search, once per kind when the kind filter keeps several, best match first."""
-    if kinds is None or len(kinds) == 1:
-        hits = graph.search(text, kind=kinds[0] if kinds else None, limit=limit)
-    else:
-        hits = [hit for kind in kinds for hit in graph.search(text, kind=kind, limit=limit)]
-        hits.sort(key=lambda hit: (MATCHES.index(hit.match), -hit.score, hit.asset.id))
-        hits = hits[:limit]
+    """Graph.search over the kinds the kind filter keeps, best match first."""
+    if kinds is not None and not kinds:
+        return []  # the kind filter keeps no kind
+    hits = graph.search(text, kind=list(kinds) if kinds is not None else None, limit=limit)
     owners = owners_of(graph, [hit.asset.id for hit in hits])
     return [Found(hit.asset, owners.get(hit.asset.id, ())) for hit in hits]

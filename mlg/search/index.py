@@ -1,0 +1,516 @@
+"""The search index: an SQLite FTS5 file beside the graph (`graph.kuzu.search`).
+
+Why SQLite FTS5 (and not tantivy, nor Kuzu's own FTS extension, which crashes after
+updates — DESIGN §4): it is in Python's standard library (no new dependency, nothing
+to build), it is one file that travels with the graph, and its transactions cover the
+text index and the tables beside it (the assets' rows, the vocabulary, the generation
+the index reflects) together, so a process killed half-way through an update leaves
+the previous state, never a mixed one. FTS5 returns matches in row-number order and
+stops at a LIMIT, which is what makes ranked search-as-you-type cheap on 1M assets
+(mlg/search/documents.py). tantivy would need its own segment directory and gives no
+transaction over anything but its documents.
+
+The index is derived, never the record: it stores the graph generation it reflects
+(mlg/generation.py). Before a search, a stale index is brought up to date — from the
+assets written after its generation when it can, rebuilt (into a new file that
+replaces the old one at once) otherwise. Updates take an exclusive lock on
+`graph.kuzu.search.lock`, so several processes opening one graph read-only update it
+once, one after the other. Where the index cannot be written (a read-only directory,
+or an older graph opened read-only, which has no generations), it is built in memory
+for the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlg import generation as generations
+from mlg.errors import MlgError
+from mlg.search import source
+from mlg.search.documents import SLOT_BITS, Document, bucket, document, rank_family
+
+if TYPE_CHECKING:
+    from mlg.graph import Graph
+
+Progress = Callable[[str, int, int], None]
+
+FORMAT = "2"  # of the index file; another value is rebuilt
+SUFFIX = ".search"
+# An update that changes more than this share of the assets rebuilds instead.
+REBUILD_SHARE = 0.5
+_BATCH = 20_000
+
+_SCHEMA = (
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID",
+    """CREATE TABLE asset(
+        rank INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+        namespace TEXT, family TEXT, version TEXT, description TEXT, domain TEXT, tags TEXT,
+        props TEXT, created_at TEXT, updated_at TEXT, owners TEXT,
+        id_key TEXT, tail_key TEXT, name_key TEXT, short_key TEXT, versioned_key TEXT,
+        family_key TEXT, version_norm TEXT, latest INTEGER NOT NULL, version_rank INTEGER NOT NULL)""",
+    # Terms already cut by mlg.search.text (unicode61 keeps them whole). Names and
+    # the rest apart: a name tier reads doclists of names only, not of every
+    # description and owner ("te*" in names would otherwise scan each asset whose
+    # owner is a "team"). Both carry the facets, so either applies the filters.
+    "CREATE VIRTUAL TABLE name_text USING fts5(name, facets, "
+    "tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3')",
+    # the body repeats the name's words; no phrases are asked of it: column detail only
+    "CREATE VIRTUAL TABLE body_text USING fts5(body, facets, "
+    "tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3', detail = column)",
+    "CREATE TABLE term(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE owner(id TEXT PRIMARY KEY, kind TEXT, name TEXT, name_key TEXT) WITHOUT ROWID",
+)
+# Created after a rebuild's rows: building a B-tree once beats a million inserts into it.
+_INDEXES = (
+    "CREATE UNIQUE INDEX asset_id ON asset(id)",
+    "CREATE INDEX asset_id_key ON asset(id_key)",
+    "CREATE INDEX asset_tail_key ON asset(tail_key)",
+    "CREATE INDEX asset_name_key ON asset(name_key, id)",
+    "CREATE INDEX asset_short_key ON asset(short_key)",
+    "CREATE INDEX asset_versioned_key ON asset(versioned_key)",
+    "CREATE INDEX asset_family_key ON asset(family_key) WHERE family_key IS NOT NULL",
+    "CREATE INDEX owner_name_key ON owner(name_key)",
+)
+_ASSET_FIELDS = (
+    "rank id kind name namespace family version description domain tags props created_at updated_at "
+    "owners id_key tail_key name_key short_key versioned_key family_key version_norm latest version_rank"
+).split()
+_INSERT_ASSET = (
+    f"INSERT INTO asset({', '.join(_ASSET_FIELDS)}) VALUES ({', '.join('?' * len(_ASSET_FIELDS))})"
+)
+_INSERT_NAME = "INSERT INTO name_text(rowid, name, facets) VALUES (?, ?, ?)"
+_INSERT_BODY = "INSERT INTO body_text(rowid, body, facets) VALUES (?, ?, ?)"
+
+
+def index_path(graph_path: Path) -> Path:
+    """`graph.kuzu.search` beside `graph.kuzu`."""
+    return graph_path.with_name(graph_path.name + SUFFIX)
+
+
+class SearchIndex:
+    """One open index (a file, or memory). Its connection is shared by the threads of
+    the process and used under `lock`."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.lock = threading.RLock()
+        self.conn = self._connect()
+        self.vocabulary: tuple[int, list[str]] | None = None  # (generation, terms)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            str(self.path) if self.path else ":memory:", check_same_thread=False, isolation_level=None
+        )
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def reopen(self) -> None:
+        """A fresh connection: the file may have been replaced by a rebuild."""
+        self.conn.close()
+        self.conn = self._connect()
+        self.vocabulary = None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def meta(self) -> dict[str, str]:
+        try:
+            return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError:  # no index yet, or not one: rebuilt
+            return {}
+
+    def reflects(self, state: generations.GraphState) -> bool:
+        meta = self.meta()
+        return (
+            meta.get("format") == FORMAT
+            and meta.get("graph_id") == (state.graph_id or "")
+            and meta.get("generation") == str(state.generation)
+        )
+
+    def generation(self) -> int:
+        return int(self.meta().get("generation", -1))
+
+
+# -- finding the index of a graph, current -----------------------------------------------
+
+
+def index_for(graph: Graph, progress: Progress | None = None, written: Written | None = None) -> SearchIndex:
+    """The graph's search index, brought up to date first if the graph moved on."""
+    handle = graph._handle
+    with handle.lock:
+        index = handle.derived.get("search")
+        if index is None:
+            index = _open_index(graph)
+            handle.derived["search"] = index
+    bring_up_to_date(graph, index, progress, written)
+    return index
+
+
+def _open_index(graph: Graph) -> SearchIndex:
+    if graph._handle.schema_version < 3:
+        return SearchIndex(None)  # no generations to check a file against: memory only
+    path = index_path(graph.path)
+    try:
+        index = SearchIndex(path)
+        index.meta()
+        return index
+    except (OSError, sqlite3.Error):
+        return SearchIndex(None)
+
+
+def bring_up_to_date(
+    graph: Graph, index: SearchIndex, progress: Progress | None = None, written: Written | None = None
+) -> None:
+    """Make `index` reflect the graph: nothing when current, else from the assets
+    written since its generation, else a rebuild."""
+    state = generations.state(graph)
+    with index.lock:
+        if index.reflects(state):
+            return
+        if index.path is None:
+            _rebuild_in_memory(graph, index, state, progress)
+            return
+        try:
+            lock = _file_lock(index.path)
+        except OSError:  # the directory is not ours to write: this process keeps its own
+            index.path = None
+            index.reopen()
+            _rebuild_in_memory(graph, index, state, progress)
+            return
+        with lock:
+            index.reopen()  # another process may have brought it up to date, or replaced it
+            if index.reflects(state):
+                return
+            if not _update(graph, index, state, progress, written):
+                _rebuild_file(graph, index, state, progress)
+
+
+def rebuilt_in_memory(graph: Graph) -> SearchIndex:
+    """A new index built from the graph as it is now, in memory: what any index of
+    the graph, however it was brought up to date, must answer exactly like."""
+    index = SearchIndex(None)
+    _build(graph, index.conn, generations.state(graph), None)
+    return index
+
+
+def refresh_after_write(
+    graph: Graph,
+    progress: Progress | None = None,
+    *,
+    written: set[str] | None = None,
+    owners_changed: bool = True,
+) -> None:
+    """After a committed write: bring the index along. `written` names the assets the
+    write stamped (None: unknown); when the index reflected the generation just before
+    the write, those are read by id instead of scanning every asset's generation.
+    A failure here leaves the index stale, which the next search repairs; it never
+    fails the write, whose data is already in the graph."""
+    try:
+        index_for(graph, progress, Written(written, owners_changed) if written is not None else None)
+    except (MlgError, OSError, sqlite3.Error, RuntimeError):
+        pass
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    fd = os.open(str(path) + ".lock", os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock (a killed process releases it too)
+
+
+# -- incremental update -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the write that just committed changed: its assets, and whether owners."""
+
+    assets: set[str]
+    owners_changed: bool
+
+
+def _update(
+    graph: Graph,
+    index: SearchIndex,
+    state: generations.GraphState,
+    progress: Progress | None,
+    written: Written | None = None,
+) -> bool:
+    """Apply the assets written since the index's generation; False when the index
+    cannot be updated (another graph, an untracked write, too much changed)."""
+    meta = index.meta()
+    if meta.get("format") != FORMAT or meta.get("graph_id") != state.graph_id:
+        return False
+    since = int(meta["generation"])
+    if since < state.untracked or since > state.generation:
+        return False
+    # Just one write behind, and it says what it wrote: read those assets by id.
+    by_id = written is not None and since == state.generation - 1 and len(written.assets) <= source.FEW
+    if by_id:
+        changed = source.assets_by_id(graph, written.assets)
+    else:
+        changed = source.assets(graph, since)
+    indexed = index.conn.execute("SELECT count(*) FROM asset").fetchone()[0]
+    if len(changed) > 1000 and len(changed) > REBUILD_SHARE * indexed:
+        return False
+    if progress:
+        progress("indexing for search", 0, len(changed))
+    owned = source.ownerships_by_id(graph, written.assets) if by_id else source.ownerships(graph, since)
+    docs = [document(row, owned.get(row["id"], ())) for row in changed]
+    conn = index.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _apply(conn, docs)
+        if not by_id or written.owners_changed:
+            _write_owners(conn, source.owners(graph))
+        _write_meta(conn, state)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    index.vocabulary = None
+    if progress:
+        progress("indexing for search", len(changed), len(changed))
+    return True
+
+
+def _apply(conn: sqlite3.Connection, docs: list[Document]) -> None:
+    """Replace the documents of `docs`' assets, then re-rank the families they touch."""
+    families: set[str] = set()
+    for doc in docs:
+        old = conn.execute("SELECT rank, family_key FROM asset WHERE id = ?", (doc.id,)).fetchone()
+        if old is not None:
+            _remove(conn, old[0])
+            if old[1]:
+                families.add(old[1])
+        if doc.family_key:
+            families.add(doc.family_key)
+    new_by_family: dict[str, list[Document]] = {}
+    for doc in docs:
+        if doc.family_key:
+            new_by_family.setdefault(doc.family_key, []).append(doc)
+    for family in sorted(families):
+        existing = conn.execute(
+            "SELECT rank, id, version, created_at, latest, version_rank, kind, name_key "
+            "FROM asset WHERE family_key = ?",
+            (family,),
+        ).fetchall()
+        new = new_by_family.get(family, [])
+        ranks = rank_family(
+            [(r[1], r[2], r[3]) for r in existing] + [(d.id, d.version, d.created_at) for d in new]
+        )
+        for rank, asset_id, _, _, latest, version_rank, kind, name_key in existing:
+            now_latest, now_rank = ranks[asset_id]
+            if bool(latest) != now_latest:
+                _move(conn, rank, bucket(kind, now_latest, name_key), now_latest, now_rank)
+            elif version_rank != now_rank:
+                conn.execute("UPDATE asset SET version_rank = ? WHERE rank = ?", (now_rank, rank))
+        for doc in new:
+            doc.latest, doc.version_rank = ranks[doc.id]
+    terms: Counter[str] = Counter()
+    for doc in docs:
+        doc.rank = _free_rank(conn, bucket(doc.kind, doc.latest, doc.name_key))
+        _insert(conn, [doc])
+        terms.update(doc.terms())
+    _count_terms(conn, terms, +1)
+
+
+def _remove(conn: sqlite3.Connection, rank: int) -> None:
+    (body,) = conn.execute("SELECT body FROM body_text WHERE rowid = ?", (rank,)).fetchone()
+    conn.execute("DELETE FROM name_text WHERE rowid = ?", (rank,))
+    conn.execute("DELETE FROM body_text WHERE rowid = ?", (rank,))
+    conn.execute("DELETE FROM asset WHERE rank = ?", (rank,))
+    _count_terms(conn, Counter(set(body.split())), -1)
+
+
+def _move(conn: sqlite3.Connection, rank: int, new_bucket: int, latest: bool, version_rank: int) -> None:
+    """Give an asset the rank of its new place in the order (newest of its family or not)."""
+    new_rank = _free_rank(conn, new_bucket)
+    name = conn.execute("SELECT name, facets FROM name_text WHERE rowid = ?", (rank,)).fetchone()
+    body = conn.execute("SELECT body, facets FROM body_text WHERE rowid = ?", (rank,)).fetchone()
+    conn.execute("DELETE FROM name_text WHERE rowid = ?", (rank,))
+    conn.execute("DELETE FROM body_text WHERE rowid = ?", (rank,))
+    conn.execute(_INSERT_NAME, (new_rank, *name))
+    conn.execute(_INSERT_BODY, (new_rank, *body))
+    conn.execute(
+        "UPDATE asset SET rank = ?, latest = ?, version_rank = ? WHERE rank = ?",
+        (new_rank, int(latest), version_rank, rank),
+    )
+
+
+def _free_rank(conn: sqlite3.Connection, bucket_number: int) -> int:
+    low = bucket_number << SLOT_BITS
+    high = low | (1 << SLOT_BITS) - 1
+    top = conn.execute("SELECT max(rank) FROM asset WHERE rank BETWEEN ? AND ?", (low, high)).fetchone()[0]
+    if top is None:
+        return low
+    if top < high:
+        return top + 1
+    gap = conn.execute(
+        "SELECT a.rank + 1 FROM asset a WHERE a.rank BETWEEN ? AND ? "
+        "AND NOT EXISTS (SELECT 1 FROM asset b WHERE b.rank = a.rank + 1) LIMIT 1",
+        (low, high - 1),
+    ).fetchone()
+    if gap is None:
+        raise MlgError(f"search index: more than {1 << SLOT_BITS} assets share one place in the order")
+    return gap[0]
+
+
+def _count_terms(conn: sqlite3.Connection, terms: Counter[str], sign: int) -> None:
+    conn.executemany(
+        "INSERT INTO term(term, docs) VALUES (?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",
+        ((t, sign * n) for t, n in terms.items()),
+    )
+    if sign < 0:
+        conn.executemany("DELETE FROM term WHERE term = ? AND docs <= 0", ((t,) for t in terms))
+
+
+# -- rebuild ------------------------------------------------------------------------------
+
+
+def _rebuild_file(
+    graph: Graph, index: SearchIndex, state: generations.GraphState, progress: Progress | None
+) -> None:
+    """Build a new index file and put it in place of the old one in one rename:
+    killed half-way, the old file (stale, so rebuilt again) is what is left."""
+    target = index.path
+    assert target is not None
+    building = target.with_name(target.name + ".building")
+    building.unlink(missing_ok=True)
+    conn = sqlite3.connect(str(building), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -262144")  # 256 MB: the FTS5 merges of a big build
+        _build(graph, conn, state, progress)
+    finally:
+        conn.close()
+    os.replace(building, target)
+    index.reopen()
+
+
+def _rebuild_in_memory(
+    graph: Graph, index: SearchIndex, state: generations.GraphState, progress: Progress | None
+) -> None:
+    index.reopen()
+    _build(graph, index.conn, state, progress)
+
+
+def _build(
+    graph: Graph, conn: sqlite3.Connection, state: generations.GraphState, progress: Progress | None
+) -> None:
+    rows = source.assets(graph, None)
+    owned = source.ownerships(graph, None)
+    total = len(rows)
+    if progress:
+        progress("indexing for search", 0, total)
+    docs = [document(row, owned.pop(row["id"], ())) for row in rows]
+    del rows, owned
+    _rank_all(docs)
+    # In rank order: FTS5 appends to its doclists while row numbers rise, and flushes
+    # a segment each time one falls (measured: 10x slower unsorted).
+    docs.sort(key=lambda d: d.rank)
+    conn.execute("BEGIN")
+    for statement in _SCHEMA:
+        conn.execute(statement)
+    terms: Counter[str] = Counter()
+    for start in range(0, total, _BATCH):
+        chunk = docs[start : start + _BATCH]
+        _insert(conn, chunk)
+        for doc in chunk:
+            terms.update(doc.terms())
+        if progress:
+            progress("indexing for search", min(start + _BATCH, total), total)
+    conn.executemany("INSERT INTO term(term, docs) VALUES (?, ?)", terms.items())
+    for statement in _INDEXES:
+        conn.execute(statement)
+    _write_owners(conn, source.owners(graph))
+    _write_meta(conn, state)
+    conn.execute("INSERT INTO name_text(name_text) VALUES ('optimize')")
+    conn.execute("INSERT INTO body_text(body_text) VALUES ('optimize')")
+    conn.execute("COMMIT")
+
+
+def _rank_all(docs: list[Document]) -> None:
+    families: dict[str, list[Document]] = {}
+    for doc in docs:
+        if doc.family_key:
+            families.setdefault(doc.family_key, []).append(doc)
+    for members in families.values():
+        if len(members) > 1:
+            ranks = rank_family([(d.id, d.version, d.created_at) for d in members])
+            for d in members:
+                d.latest, d.version_rank = ranks[d.id]
+    slots: Counter[int] = Counter()
+    for doc in docs:
+        b = bucket(doc.kind, doc.latest, doc.name_key)
+        slot = slots[b]
+        if slot >= 1 << SLOT_BITS:
+            raise MlgError(f"search index: more than {1 << SLOT_BITS} assets share one place in the order")
+        slots[b] += 1
+        doc.rank = b << SLOT_BITS | slot
+
+
+def _insert(conn: sqlite3.Connection, docs: Iterable[Document]) -> None:
+    docs = list(docs)
+    conn.executemany(
+        _INSERT_ASSET,
+        (
+            (
+                d.rank,
+                d.id,
+                d.kind,
+                d.name,
+                d.namespace,
+                d.family,
+                d.version,
+                d.description,
+                d.domain,
+                json.dumps(d.tags) if d.tags else None,
+                d.props,
+                d.created_at,
+                d.updated_at,
+                json.dumps(d.owners) if d.owners else None,
+                *d.keys,
+                d.family_key,
+                d.version_norm,
+                int(d.latest),
+                d.version_rank,
+            )
+            for d in docs
+        ),
+    )
+    conn.executemany(_INSERT_NAME, ((d.rank, d.name_terms, d.facets) for d in docs))
+    conn.executemany(_INSERT_BODY, ((d.rank, d.body_terms, d.facets) for d in docs))
+
+
+def _write_owners(conn: sqlite3.Connection, owners: list[tuple[str, str, str]]) -> None:
+    from mlg.search.text import fold
+
+    conn.execute("DELETE FROM owner")
+    conn.executemany(
+        "INSERT INTO owner(id, kind, name, name_key) VALUES (?, ?, ?, ?)",
+        ((i, k, n, fold(n or "")) for i, k, n in owners),
+    )
+
+
+def _write_meta(conn: sqlite3.Connection, state: generations.GraphState) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+        [("format", FORMAT), ("graph_id", state.graph_id or ""), ("generation", str(state.generation))],
+    )
