@@ -21,10 +21,10 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 def widgets_can_render() -> bool:
-    """True inside a Jupyter kernel with ipywidgets and ipycytoscape installed."""
+    """True inside a Jupyter kernel with ipywidgets and anywidget installed."""
     if "ipykernel" not in sys.modules or "IPython" not in sys.modules:
         return False
-    if any(importlib.util.find_spec(m) is None for m in ("ipywidgets", "ipycytoscape")):
+    if any(importlib.util.find_spec(m) is None for m in ("ipywidgets", "anywidget")):
         return False
     from IPython import get_ipython
 
