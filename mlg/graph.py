@@ -259,9 +259,11 @@ class Graph:
     ) -> list:
         """Assets matching `text` (`mlg.search.SearchHit`), ranked exact, prefix, full text,
         then name contains; filters by kind, owner (id or name), tag and domain."""
+        from mlg.rich_display import SearchHits
         from mlg.search import search
 
-        return search(self, text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit)
+        # a plain list, shown in Jupyter as a table
+        return SearchHits(search(self, text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit))
 
     def consumers(self, asset: str):
         """Who uses `asset` (`mlg.reports.Consumers`): direct consumers with their owners,

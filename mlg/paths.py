@@ -96,6 +96,11 @@ class PathResult:
     def hops(self) -> int | None:
         return len(self.paths[0]) if self.paths else None
 
+    def _repr_html_(self) -> str:
+        from mlg.rich_display import path_html
+
+        return path_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source.id,
