@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import anywidget
+import ipywidgets
 import traitlets
 
 STATIC = Path(__file__).parent / "static"
@@ -41,7 +42,10 @@ class CytoscapeView:
 
     def __init__(self, style: list[dict], height: str = "560px"):
         self.widget = CytoscapeCanvas(
-            _library=CYTOSCAPE_JS.read_text(encoding="utf-8"), style=style, height=height
+            _library=CYTOSCAPE_JS.read_text(encoding="utf-8"),
+            style=style,
+            height=height,
+            layout=ipywidgets.Layout(width="100%"),
         )
         self._nodes: dict[str, dict] = {}
         self._edges: dict[str, dict] = {}

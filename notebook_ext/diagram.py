@@ -61,7 +61,10 @@ FIRST_VIEWS = (
     (1, 3, 8),
 )
 PLACEHOLDER = "<i>Click an asset to see its details.</i>"
-CSS = f"<style>.mlg-lineage-diagram .mlg-canvas-cell {{width: calc(100% - {PANEL_WIDTH} - 8px);}}</style>"
+CSS = (
+    f"<style>.mlg-lineage-diagram .mlg-canvas-cell {{width: calc(100% - {PANEL_WIDTH} - 8px);}}"
+    ".mlg-lineage-diagram .mlg-canvas-cell > * {width: 100%;}</style>"
+)
 
 
 class LineageDiagram(w.VBox):
@@ -125,7 +128,7 @@ class LineageDiagram(w.VBox):
             ),
         )
         side.add_class("mlg-side-panel")
-        cell = w.Box([self.view.widget])
+        cell = w.Box([self.view.widget], layout=w.Layout(flex="1 1 auto", min_width="0"))
         cell.add_class("mlg-canvas-cell")
         super().__init__(
             children=[

@@ -82,7 +82,7 @@ def node_elements(
                 ("focus", a.id in focused),
                 ("selected", a.id == selected),
                 ("neighbour", near is not None and a.id in near and a.id != selected),
-                ("dimmed", near is not None and a.id not in near),
+                ("dimmed", near is not None and a.id not in near and a.id not in focused),
                 ("added", a.id in fresh),
             )
             if on
@@ -342,7 +342,7 @@ def stylesheet(edge_labels: bool = False) -> list[dict]:
         },
         {
             "selector": "node.focus",
-            "style": {"overlay-color": "#ffd400", "overlay-opacity": 0.45, "overlay-padding": 8},
+            "style": {"underlay-color": "#ffd400", "underlay-opacity": 0.9, "underlay-padding": 9},
         },
         {
             "selector": "node.added",

@@ -104,6 +104,9 @@ export default {
     });
     let pending = null; // a viewport action waiting for the canvas to have a size
     let serial = -1;
+    let lastView = null; // fit / focus, redone on a resize until the user moves the view
+    const moved = () => (lastView = null);
+    cy.on("scrollzoom dragpan pinchzoom", moved);
 
     const report = (ms) => {
       const ext = cy.extent();
@@ -126,6 +129,7 @@ export default {
       const started = performance.now();
       applyScene(cy, scene);
       serial = scene.serial;
+      if (scene.view !== "keep") lastView = scene.view;
       if (container.clientWidth && container.clientHeight) {
         cy.resize();
         applyView(cy, scene.view);
@@ -141,9 +145,10 @@ export default {
     const resized = new ResizeObserver(() => {
       if (!container.clientWidth || !container.clientHeight) return;
       cy.resize();
-      if (pending) {
-        applyView(cy, pending);
-        pending = null;
+      const view = pending || lastView;
+      pending = null;
+      if (view) {
+        applyView(cy, view);
         report(0);
       }
     });
