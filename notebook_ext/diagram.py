@@ -105,6 +105,10 @@ class LineageDiagram(w.VBox):
         self._groups: dict[str, collapse.MoreGroup] = {}
         self._positions: dict[str, tuple[float, float]] = {}
         self._quiet = False  # set while reset puts the toolbar back: no requery
+        # the first view is planned for a canvas size; until the user acts, it is planned
+        # again when the page reports a different one
+        self._planned_for: tuple[int, int] | None = None
+        self._pristine = True
 
         self.view = CytoscapeView(stylesheet(), height)
         self._controls = (direction or infer_direction(subgraph), depth or 0)
@@ -147,6 +151,7 @@ class LineageDiagram(w.VBox):
         self.view.on("dbltap", lambda m: self._guard(self._double_tap, m["id"]))
         self.view.on("tap-background", lambda _m: self._guard(self.deselect))
         self.view.on("hover", lambda m: self._guard(self._hover, m.get("data") or {}, busy=False))
+        self.view.on("drawn", lambda m: self._guard(self._drawn, m, busy=False))
         self.toolbar.on_query_change(lambda: None if self._quiet else self._guard(self.requery))
         self.toolbar.search.observe(
             lambda c: self._guard(self.find, c["new"]) if c["new"] and not self._quiet else None,
@@ -161,7 +166,7 @@ class LineageDiagram(w.VBox):
         self.toolbar.frames.on_click(lambda _b: self._guard(self.to_dataframes))
         for d, button in self.expand_buttons.items():
             button.on_click(lambda _b, d=d: self._guard(self.expand, self.selected, d))
-        self._show(subgraph)
+        self._show(subgraph, pristine=True)
 
     def __repr__(self) -> str:
         return (
@@ -186,19 +191,29 @@ class LineageDiagram(w.VBox):
         """Ids of the assets of the subgraph hidden behind "+N more" nodes."""
         return {a for g in self._groups.values() for a in g.hidden}
 
-    def _show(self, sub: Subgraph) -> None:
-        """A new subgraph: a fresh layout of its first view, fitted to the canvas."""
+    def _show(self, sub: Subgraph, pristine: bool = False) -> None:
+        """A new subgraph: a fresh layout of its first view, fitted to the canvas.
+        `pristine`: the diagram as first shown (planned again for the page's size)."""
         self.subgraph = sub
         self._tree = collapse.SpanningTree.of(sub)
         self._shown = self._first_view()
         self.added = set()
         self._positions = {}
         self._redraw(FIT, relayout=True)
+        self._pristine = pristine
+
+    def _drawn(self, report: dict) -> None:
+        size = (report.get("width") or 0, report.get("height") or 0)
+        if not (self._pristine and self.readable and all(size) and self._planned_for):
+            return
+        if any(abs(a - b) > 2 for a, b in zip(size, self._planned_for)):
+            self._show(self.subgraph, pristine=True)
 
     def _first_view(self) -> set[str]:
         views = FIRST_VIEWS if self.readable else FIRST_VIEWS[:1]
         width = self.view.drawn.get("width") or CANVAS_WIDTH
         height = self.view.drawn.get("height") or self._height_px
+        self._planned_for = (width, height)
         shown: set[str] = set()
         for depth, fanout, cap in views:
             shown = collapse.initial_shown(self._tree, min(cap, self.cap), min(fanout, self.fanout), depth)
@@ -212,6 +227,7 @@ class LineageDiagram(w.VBox):
         return shown
 
     def _redraw(self, view: str | dict = KEEP, relayout: bool = False, near: str | None = None) -> None:
+        self._pristine = False  # changed by an action: never planned again behind its back
         self._shown, groups = collapse.fold(self._tree, self._shown)
         self._groups = {g.id: g for g in groups}
         if self.selected is not None and self.selected not in self._shown:
@@ -443,7 +459,7 @@ class LineageDiagram(w.VBox):
         self.impact, self._focus = None, set()
         self._clear_selection()
         self.base = self.initial
-        self._show(self.initial)
+        self._show(self.initial, pristine=True)
         self._say("reset to the first view")
 
     def to_dataframes(self) -> tuple[pandas.DataFrame, pandas.DataFrame]:

@@ -114,7 +114,7 @@ def page(browser, tmp_path_factory):
         page = browser.new_page(viewport={"width": 1600, "height": 1100})
         page.set_default_timeout(60_000)
         page.errors, page.console = [], []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.on("pageerror", lambda exc: page.errors.append(f"{exc}\n{exc.stack}"))
         page.on("console", lambda msg: page.console.append(f"{msg.type}: {msg.text}"))
         page.goto(server.lab_url("toolbar.ipynb"))
         page.wait_for_selector(jb.CELLS, timeout=120_000)

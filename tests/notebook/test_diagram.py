@@ -351,3 +351,20 @@ def test_hovering_an_edge_names_its_relation_in_the_cli_direction(sample_graph):
     assert data["source"] == RANKER  # the model, pointing at the dataset it is trained on
     diagram.view.deliver({"event": "hover", "data": data})
     assert f"{RANKER} <b>-trained_on-&gt;</b>" in diagram.status.value
+
+
+def test_the_first_view_is_planned_again_for_the_size_the_page_reports(sample_graph):
+    diagram = LineageDiagram(sample_graph, sample_graph.upstream(RANKER))
+    narrow = diagram.shown
+    serial = diagram.view.serial
+    diagram.view.deliver({"event": "drawn", "serial": serial, "width": 2400, "height": 2600})
+    assert diagram.view.serial == serial + 1 and diagram.view.view == FIT
+    assert len(diagram.shown) > len(narrow)
+    assert_drawing_is_the_data(diagram)
+    diagram.click(RANKER)
+    shown, serial = diagram.shown, diagram.view.serial
+    diagram.view.deliver({"event": "drawn", "serial": serial, "width": 700, "height": 500})
+    assert diagram.shown == shown and diagram.view.serial == serial  # the user acted: left be
+    diagram.toolbar.reset.click()  # plans for the size last reported
+    assert diagram._planned_for == (700, 500)
+    assert_drawing_is_the_data(diagram)

@@ -63,3 +63,10 @@ def test_tables_escape_values_and_say_what_they_cut():
     html = table(("name",), [("<script>x</script>",)] + [(str(i),) for i in range(30)], limit=10)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "and 21 more" in html
+
+
+def test_outside_a_kernel_a_path_result_is_its_table(sample_graph):
+    result = sample_graph.path_between("service:home-feed-api", HUB)
+    bundle = result._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"}
+    assert bundle["text/html"] == result._repr_html_()
