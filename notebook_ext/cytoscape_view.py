@@ -32,7 +32,8 @@ class CytoscapeCanvas(anywidget.AnyWidget):
     _css = STATIC / "canvas.css"
     _library = traitlets.Unicode().tag(sync=True)
     scene = traitlets.Dict().tag(sync=True)
-    style = traitlets.List().tag(sync=True)
+    # not `style`: every DOMWidget has that trait already (its ipywidgets Style)
+    stylesheet = traitlets.List().tag(sync=True)
     height = traitlets.Unicode("560px").tag(sync=True)
     busy = traitlets.Bool(False).tag(sync=True)
 
@@ -43,7 +44,7 @@ class CytoscapeView:
     def __init__(self, style: list[dict], height: str = "560px"):
         self.widget = CytoscapeCanvas(
             _library=CYTOSCAPE_JS.read_text(encoding="utf-8"),
-            style=style,
+            stylesheet=style,
             height=height,
             layout=ipywidgets.Layout(width="100%"),
         )
@@ -121,7 +122,7 @@ class CytoscapeView:
         return self.widget.scene.get("view", KEEP)
 
     def set_style(self, style: list[dict]) -> None:
-        self.widget.style = style
+        self.widget.stylesheet = style
 
     def set_busy(self, busy: bool) -> None:
         self.widget.busy = busy

@@ -96,7 +96,9 @@ export default {
 
     const cy = cytoscape({
       container,
-      style: model.get("style"),
+      style: model.get("stylesheet"),
+      layout: { name: "null" }, // positions come from Python; the default grid layout
+      // fails on a container not yet laid out
       minZoom: 0.05,
       maxZoom: 4,
       boxSelectionEnabled: false,
@@ -153,6 +155,21 @@ export default {
       }
     });
     resized.observe(container);
+    // Cytoscape.js caches where its canvas is on the page, and learns of scrolling from
+    // the ancestors it had when created: none, as the widget is not in the page yet.
+    // JupyterLab scrolls an inner panel, so clicks would land beside the nodes.
+    let stale = false;
+    const onScroll = () => (stale = true);
+    document.addEventListener("scroll", onScroll, true);
+    const refresh = () => {
+      if (stale) {
+        stale = false;
+        cy.resize();
+      }
+    };
+    box.addEventListener("mouseenter", () => cy.resize());
+    box.addEventListener("mousedown", refresh, true);
+    box.addEventListener("mousemove", refresh, true);
 
     cy.on("tap", "node", (e) => model.send({ event: "tap", id: e.target.id() }));
     cy.on("dbltap", "node", (e) => model.send({ event: "dbltap", id: e.target.id() }));
@@ -162,11 +179,12 @@ export default {
     cy.on("mouseover", "edge", (e) => model.send({ event: "hover", data: e.target.data() }));
 
     model.on("change:scene", draw);
-    model.on("change:style", () => cy.style(model.get("style")));
+    model.on("change:stylesheet", () => cy.style(model.get("stylesheet")));
     model.on("change:busy", showBusy);
     draw();
     showBusy();
     return () => {
+      document.removeEventListener("scroll", onScroll, true);
       resized.disconnect();
       cy.destroy();
     };

@@ -189,7 +189,8 @@ def act(page, what, index: int = 1) -> float:
             wait_idle(page)
             return seconds
         page.wait_for_timeout(20)
-    raise AssertionError("the action drew nothing new")
+    status = diagram(page, index).locator(".mlg-status").all_inner_texts()
+    raise AssertionError(f"the action drew nothing new; status {status}; errors {page.errors}")
 
 
 def shot(page, name: str, index: int = 1) -> None:
@@ -311,6 +312,8 @@ def test_every_toolbar_action_draws_exactly_what_python_describes(page, capsys):
     times.append(f"reset: {t:.2f} s, {py['assets']} assets")
     shot(page, "09-reset")
 
+    if SHOTS:
+        (Path(SHOTS) / "errors.txt").write_text("\n\n".join(page.errors + page.console))
     assert not page.errors, page.errors
     assert not [m for m in page.console if "wheel" in m.lower()], page.console
     with capsys.disabled():

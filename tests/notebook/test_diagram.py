@@ -312,7 +312,7 @@ def test_the_busy_mark_is_up_while_an_action_runs(sample_graph):
 def test_relation_labels_toggle_restyles_the_canvas(sample_graph):
     diagram = LineageDiagram(sample_graph, sample_graph.upstream(RANKER, depth=1))
     diagram.toolbar.relations.value = True
-    edge_styles = [s["style"] for s in diagram.view.widget.style if s["selector"] == "edge"]
+    edge_styles = [s["style"] for s in diagram.view.widget.stylesheet if s["selector"] == "edge"]
     assert {"label": "data(label)"} in edge_styles
 
 
