@@ -51,7 +51,7 @@ CANVAS_WIDTH = 860
 # first views tried, most complete first: (depth from the roots or None for all, fan-out,
 # most nodes drawn); the first whose fitted labels are MIN_LABEL_PX or more is shown
 FIRST_VIEWS = (
-    (None, collapse.DEFAULT_FANOUT, collapse.DEFAULT_CAP),
+    (None, None, None),  # everything up to the diagram's own cap and fan-out
     (2, 8, 60),
     (2, 6, 44),
     (2, 4, 32),
@@ -216,7 +216,9 @@ class LineageDiagram(w.VBox):
         self._planned_for = (width, height)
         shown: set[str] = set()
         for depth, fanout, cap in views:
-            shown = collapse.initial_shown(self._tree, min(cap, self.cap), min(fanout, self.fanout), depth)
+            shown = collapse.initial_shown(
+                self._tree, min(cap or self.cap, self.cap), min(fanout or self.fanout, self.fanout), depth
+            )
             drawn, groups = collapse.fold(self._tree, shown)
             elements = diagram_elements(self.subgraph, drawn, groups)
             ids = [n["data"]["id"] for n in elements["nodes"]]

@@ -159,6 +159,12 @@ def test_the_example_notebook_draws_diagrams_and_clicks_reach_python(browser, la
         # a real mouse click on a node reaches Python: its side panel shows the asset
         target = "model:recs.home_ranker@4"
         canvas = first.locator(".mlg-cytoscape")
+        # the notebook's find() brought its match into view; Fit brings back everything
+        serial = canvas.evaluate("el => Number(el.dataset.serial)")
+        first.locator(".mlg-toolbar button").filter(has_text="Fit").first.click()
+        page.wait_for_function(
+            "([el, s]) => Number(el.dataset.serial) > s", arg=[canvas.element_handle(), serial]
+        )
         spot = jb.zoom_to(page, canvas, target)
         page.mouse.click(spot["x"], spot["y"])
         first.locator(f".mlg-side-panel [data-asset-id='{target}']").wait_for(timeout=30_000)

@@ -368,3 +368,11 @@ def test_the_first_view_is_planned_again_for_the_size_the_page_reports(sample_gr
     diagram.toolbar.reset.click()  # plans for the size last reported
     assert diagram._planned_for == (700, 500)
     assert_drawing_is_the_data(diagram)
+
+
+def test_a_cap_above_the_default_draws_that_many():
+    from tests.notebook.builders import tree
+
+    diagram = LineageDiagram(None, tree(500), cap=1000, readable=False)
+    assert len(diagram.shown) == 500 and diagram.more_nodes == {}
+    assert_drawing_is_the_data(diagram)
