@@ -60,6 +60,7 @@ FIRST_VIEWS = (
     (1, 5, 12),
     (1, 3, 8),
 )
+ALWAYS_WHOLE = 12  # assets: never folded for the first view
 PLACEHOLDER = "<i>Click an asset to see its details.</i>"
 CSS = (
     f"<style>.mlg-lineage-diagram .mlg-canvas-cell {{width: calc(100% - {PANEL_WIDTH} - 8px);}}"
@@ -210,7 +211,9 @@ class LineageDiagram(w.VBox):
             self._show(self.subgraph, pristine=True)
 
     def _first_view(self) -> set[str]:
-        views = FIRST_VIEWS if self.readable else FIRST_VIEWS[:1]
+        # a handful of assets (a path, a star) is clearer whole than folded for a pixel
+        whole = not self.readable or len(self._tree.order) <= ALWAYS_WHOLE
+        views = FIRST_VIEWS[:1] if whole else FIRST_VIEWS
         width = self.view.drawn.get("width") or CANVAS_WIDTH
         height = self.view.drawn.get("height") or self._height_px
         self._planned_for = (width, height)

@@ -17,7 +17,7 @@ RANK_SEP = 190.0
 NODE_SEP = 60.0
 SWEEPS = 4
 # what a node and its label take around its position, for the zoom at which all fit
-NODE_HALF_WIDTH = 90.0
+NODE_HALF_WIDTH = 80.0  # half the widest label (text-max-width 160)
 NODE_HALF_HEIGHT = 30.0
 
 

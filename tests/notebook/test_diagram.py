@@ -376,3 +376,10 @@ def test_a_cap_above_the_default_draws_that_many():
     diagram = LineageDiagram(None, tree(500), cap=1000, readable=False)
     assert len(diagram.shown) == 500 and diagram.more_nodes == {}
     assert_drawing_is_the_data(diagram)
+
+
+def test_a_path_result_is_drawn_whole(sample_graph):
+    result = sample_graph.path_between("service:home-feed-api", HUB)
+    diagram = LineageDiagram(None, result.subgraph, height="360px")
+    assert diagram.shown == set(result.subgraph.ids) and diagram.more_nodes == {}
+    assert_drawing_is_the_data(diagram)
