@@ -103,6 +103,11 @@ class Impact:
     def experiments(self) -> list[AffectedAsset]:
         return [a for a in self.affected if a.asset.kind == "experiment"]
 
+    def _repr_html_(self) -> str:
+        from mlg.rich_display import impact_html
+
+        return impact_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "asset": self.asset.to_dict(),

@@ -133,6 +133,11 @@ class GraphStats:
     def owners(self) -> int:
         return sum(self.owners_by_kind.values())
 
+    def _repr_html_(self) -> str:
+        from mlg.rich_display import stats_html
+
+        return stats_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,

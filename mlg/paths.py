@@ -96,6 +96,19 @@ class PathResult:
     def hops(self) -> int | None:
         return len(self.paths[0]) if self.paths else None
 
+    def _repr_html_(self) -> str:
+        from mlg.rich_display import path_html
+
+        return path_html(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        """In Jupyter: the paths as a table, with their diagram where widgets run."""
+        try:
+            from mlg.notebook.display import result_mimebundle
+        except ImportError:
+            return {"text/plain": repr(self), "text/html": self._repr_html_()}
+        return result_mimebundle(self, self._repr_html_(), self.subgraph, include, exclude)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source.id,

@@ -70,6 +70,11 @@ class Consumers:
     def downstream_total(self) -> int:
         return sum(self.downstream_by_kind.values())
 
+    def _repr_html_(self) -> str:
+        from mlg.rich_display import consumers_html
+
+        return consumers_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "asset": {"id": self.asset.id, "kind": self.asset.kind, "name": self.asset.name},
@@ -194,6 +199,11 @@ class ReuseReport:
     @property
     def unowned_truncated(self) -> bool:
         return len(self.unowned) < self.unowned_total
+
+    def _repr_html_(self) -> str:
+        from mlg.rich_display import reuse_html
+
+        return reuse_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {

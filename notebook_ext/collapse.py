@@ -1,7 +1,7 @@
 """Keeping a big diagram drawable: above a cap, fan-out folds into "+N more" nodes.
 
-ipycytoscape creates one widget model per node and edge, so a diagram of thousands of
-assets would freeze the page. Which assets are drawn is decided here, in plain Python:
+A diagram of thousands of assets would freeze the page and be unreadable anyway.
+Which assets are drawn is decided here, in plain Python:
 
 - a breadth-first spanning tree from the roots (edges taken either way) gives each asset
   a parent, nearest the roots first;
@@ -74,6 +74,9 @@ class SpanningTree:
     starts: list[str] = field(default_factory=list)  # roots, then any unreached asset
     roots: list[str] = field(default_factory=list)
     position: dict[str, int] = field(default_factory=dict)
+    level: dict[str, int] = field(default_factory=dict)  # tree hops from its start
+    # column in the drawing: -1 per hop up (towards dependencies), +1 per hop down
+    column: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, sub: Subgraph) -> SpanningTree:
@@ -100,6 +103,8 @@ class SpanningTree:
                 continue
             tree.starts.append(start)
             seen.add(start)
+            tree.level[start] = 0
+            tree.column[start] = 0
             queue = deque([start])
             while queue:
                 v = queue.popleft()
@@ -110,19 +115,28 @@ class SpanningTree:
                         seen.add(w)
                         tree.parent[w] = v
                         tree.direction[w] = way
+                        tree.level[w] = tree.level[v] + 1
+                        tree.column[w] = tree.column[v] + (-1 if way == "up" else 1)
                         kids.append(w)
                         queue.append(w)
         tree.position = {v: i for i, v in enumerate(tree.order)}
         return tree
 
 
-def initial_shown(tree: SpanningTree, cap: int = DEFAULT_CAP, fanout: int = DEFAULT_FANOUT) -> set[str]:
+def initial_shown(
+    tree: SpanningTree, cap: int = DEFAULT_CAP, fanout: int = DEFAULT_FANOUT, depth: int | None = None
+) -> set[str]:
     """The assets drawn first: all of them up to `cap`, else a bounded fan-out per asset.
 
     Above the cap, the "+N more" nodes count towards it too: a shown asset whose
     children do not all fit keeps one node per direction for the rest, and room is
     kept for the assets still waiting in the breadth-first queue to need one.
+    With `depth`, assets more than `depth` tree hops from the roots stay folded.
     """
+    if depth is not None:
+        tree = _within(tree, depth)
+        shown = initial_shown(tree, cap, fanout)
+        return shown
     if len(tree.order) <= cap:
         return set(tree.order)
     first = tree.roots or tree.starts[:1]
@@ -154,6 +168,34 @@ def initial_shown(tree: SpanningTree, cap: int = DEFAULT_CAP, fanout: int = DEFA
         queue.extend(take)
         pending += sum(_sides(tree, k) for k in take)
     return shown
+
+
+def _within(tree: SpanningTree, depth: int) -> SpanningTree:
+    """The part of `tree` up to `depth` hops from the roots (parts not reached from the
+    roots are left out: they stay folded)."""
+    starts = tree.roots or tree.starts[:1]
+    keep = set()
+    queue = deque(starts)
+    keep.update(starts)
+    while queue:
+        v = queue.popleft()
+        if tree.level.get(v, 0) >= depth:
+            continue
+        for k in tree.children.get(v, ()):
+            keep.add(k)
+            queue.append(k)
+    order = [v for v in tree.order if v in keep]
+    return SpanningTree(
+        order=order,
+        parent={v: p for v, p in tree.parent.items() if v in keep},
+        direction={v: d for v, d in tree.direction.items() if v in keep},
+        children={v: [k for k in kids if k in keep] for v, kids in tree.children.items() if v in keep},
+        starts=[s for s in tree.starts if s in keep],
+        roots=list(tree.roots),
+        position={v: i for i, v in enumerate(order)},
+        level={v: tree.level[v] for v in order},
+        column={v: tree.column[v] for v in order},
+    )
 
 
 def _sides(tree: SpanningTree, v: str) -> int:
@@ -202,6 +244,19 @@ def more_groups(tree: SpanningTree, shown: set[str]) -> list[MoreGroup]:
         MoreGroup(a, d, tuple(children[(a, d)]), tuple(hidden[(a, d)]))
         for (a, d) in sorted(hidden, key=lambda k: (tree.position.get(k[0], -1), k[1]))
     ]
+
+
+def columns(tree: SpanningTree, groups: Iterable[MoreGroup]) -> dict[str, int]:
+    """The drawing column of every asset and "+N more" node: hops from the root, up to
+    the left; a group one column beyond its anchor, detached parts on the right."""
+    out = dict(tree.column)
+    right = max(out.values(), default=0) + 1
+    for g in groups:
+        if g.direction == DETACHED:
+            out[g.id] = right
+        else:
+            out[g.id] = tree.column.get(g.anchor, 0) + (-1 if g.direction == "up" else 1)
+    return out
 
 
 def fold(tree: SpanningTree, shown: set[str]) -> tuple[set[str], list[MoreGroup]]:

@@ -1,9 +1,9 @@
 """A Subgraph as diagram elements and styles: plain JSON, no widget, no browser.
 
-The diagram reads left to right in the direction data flows: an edge is drawn from
-what is depended on to the dependent (a dataset to the model trained on it), so the
-dagre layout puts upstream on the left. The element JSON is Cytoscape.js's own
-(`{"data": {...}, "classes": "..."}`), the one format every renderer here speaks.
+Edges point as in the CLI and the explorer, from the dependent to what it depends on
+(`model -trained_on-> dataset`); the layout puts upstream on the left, so arrows point
+leftwards, towards the data a thing is made from. The element JSON is Cytoscape.js's
+own (`{"data": {...}, "classes": "..."}`), the one format every renderer here speaks.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ KIND_STYLES: dict[str, tuple[str, str, str]] = {
 }
 OTHER_KIND = ("#bab0ac", "ellipse", "other kind")
 MORE_STYLE = ("#ffffff", "round-tag", "folded assets: click to show more")
+ADDED_COLOUR = "#2ca02c"
 IMPACT_COLOURS = {"source": "#7f0000", "near": "#d7301f", "far": "#fc8d59", "spared": "#e0e0e0"}
 LABEL_WIDTH = 160
+FONT_PX = 12  # labels; at a fitted zoom of 0.84 and more they are drawn 10 px or larger
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,17 @@ def node_elements(
     impact: ImpactMarks | None = None,
     focus: Iterable[str] = (),
     selected: str | None = None,
+    neighbours: Iterable[str] | None = None,
+    added: Iterable[str] = (),
 ) -> list[dict]:
-    """One Cytoscape node per shown asset, classed by kind, role and state."""
+    """One Cytoscape node per shown asset, classed by kind, role and state.
+
+    `neighbours`, with `selected`: the selected asset's neighbourhood; everything else
+    is dimmed. `added`: what the last expand brought in (marked).
+    """
     keep = set(sub.ids if shown is None else shown)
-    roots, focused = set(sub.roots), set(focus)
+    roots, focused, fresh = set(sub.roots), set(focus), set(added)
+    near = None if neighbours is None or selected is None else set(neighbours) | {selected}
     nodes = []
     for a in sub.assets:
         if a.id not in keep:
@@ -72,6 +81,9 @@ def node_elements(
                 ("unowned", unowned),
                 ("focus", a.id in focused),
                 ("selected", a.id == selected),
+                ("neighbour", near is not None and a.id in near and a.id != selected),
+                ("dimmed", near is not None and a.id not in near and a.id not in focused),
+                ("added", a.id in fresh),
             )
             if on
         ]
@@ -100,25 +112,36 @@ def _impact_class(asset_id: str, impact: ImpactMarks) -> str:
     return "impact-near" if hops <= 1 else "impact-far"
 
 
-def edge_element(edge: Edge) -> dict:
-    """A dependency drawn in the data-flow direction: dependency -> dependent."""
+def edge_element(edge: Edge, selected: str | None = None) -> dict:
+    """A dependency drawn as the CLI writes it: from the dependent to its dependency."""
     label = f"{edge.hops} hops" if edge.indirect else edge.type
+    classes = ["indirect"] if edge.indirect else []
+    if selected is not None:
+        classes.append("neighbour" if selected in (edge.source, edge.target) else "dimmed")
     return {
         "data": {
-            "id": f"{edge.target}->{edge.source}:{edge.type}",
-            "source": edge.target,
-            "target": edge.source,
+            "id": f"{edge.source}->{edge.target}:{edge.type}",
+            "source": edge.source,
+            "target": edge.target,
             "type": edge.type,
             "label": label,
-            "tooltip": f"{edge.source} {label} {edge.target}",
+            "tooltip": f"{edge.source} -{label}-> {edge.target}",
         },
-        "classes": "indirect" if edge.indirect else "",
+        "classes": " ".join(classes),
     }
 
 
-def edge_elements(sub: Subgraph, shown: Iterable[str] | None = None) -> list[dict]:
+def edge_elements(
+    sub: Subgraph, shown: Iterable[str] | None = None, selected: str | None = None
+) -> list[dict]:
     keep = set(sub.ids if shown is None else shown)
-    return [edge_element(e) for e in sub.relations if e.source in keep and e.target in keep]
+    return [edge_element(e, selected) for e in sub.relations if e.source in keep and e.target in keep]
+
+
+def layout_edges(elements: dict) -> list[tuple[str, str]]:
+    """(left, right) pairs for `mlg.notebook.layout`: what an edge points to (the
+    dependency) is drawn left of where it starts."""
+    return [(e["data"]["target"], e["data"]["source"]) for e in elements["edges"]]
 
 
 def more_elements(groups: Iterable[MoreGroup]) -> tuple[list[dict], list[dict]]:
@@ -141,7 +164,8 @@ def more_elements(groups: Iterable[MoreGroup]) -> tuple[list[dict], list[dict]]:
         )
         if g.direction == DETACHED:
             continue
-        source, target = (g.id, g.anchor) if g.direction == "up" else (g.anchor, g.id)
+        # "up": what the anchor depends on, so the arrow runs from the anchor to them
+        source, target = (g.anchor, g.id) if g.direction == "up" else (g.id, g.anchor)
         edges.append(
             {
                 "data": {
@@ -164,13 +188,35 @@ def diagram_elements(
     impact: ImpactMarks | None = None,
     focus: Iterable[str] = (),
     selected: str | None = None,
+    added: Iterable[str] = (),
 ) -> dict:
-    """`{"nodes": [...], "edges": [...]}` for the shown part of `sub` plus "+N more" nodes."""
+    """`{"nodes": [...], "edges": [...]}` for the shown part of `sub` plus "+N more" nodes.
+
+    With `selected`, its drawn neighbours and the edges to them are highlighted and the
+    rest dimmed."""
     shown = set(sub.ids if shown is None else shown)
+    groups = list(groups)
+    if selected not in shown:
+        selected = None
+    neighbours = None
+    if selected is not None:
+        neighbours = {
+            e.target if e.source == selected else e.source
+            for e in sub.relations
+            if selected in (e.source, e.target) and e.source in shown and e.target in shown
+        }
+        neighbours |= {g.id for g in groups if g.anchor == selected}
     more_nodes, more_edges = more_elements(groups)
+    if selected is not None:
+        for n in more_nodes:
+            n["classes"] += " neighbour" if n["data"]["id"] in neighbours else " dimmed"
+        for e in more_edges:
+            e["classes"] += (
+                " neighbour" if selected in (e["data"]["source"], e["data"]["target"]) else " dimmed"
+            )
     return {
-        "nodes": node_elements(sub, shown, impact, focus, selected) + more_nodes,
-        "edges": edge_elements(sub, shown) + more_edges,
+        "nodes": node_elements(sub, shown, impact, focus, selected, neighbours, added) + more_nodes,
+        "edges": edge_elements(sub, shown, selected) + more_edges,
     }
 
 
@@ -202,7 +248,7 @@ def stylesheet(edge_labels: bool = False) -> list[dict]:
                 "label": "data(label)",
                 "text-wrap": "wrap",
                 "text-max-width": LABEL_WIDTH,
-                "font-size": 10,
+                "font-size": FONT_PX,
                 "text-valign": "bottom",
                 "text-margin-y": 3,
                 "width": 26,
@@ -222,7 +268,7 @@ def stylesheet(edge_labels: bool = False) -> list[dict]:
                 "target-arrow-shape": "triangle",
                 "curve-style": "bezier",
                 "arrow-scale": 0.8,
-                "font-size": 8,
+                "font-size": FONT_PX - 1,
                 "color": "#555",
                 "text-rotation": "autorotate",
                 "text-background-color": "#fff",
@@ -241,7 +287,7 @@ def stylesheet(edge_labels: bool = False) -> list[dict]:
                 "width": 36,
                 "height": 36,
                 "font-weight": "bold",
-                "font-size": 12,
+                "font-size": FONT_PX + 1,
             },
         },
         {
@@ -266,12 +312,12 @@ def stylesheet(edge_labels: bool = False) -> list[dict]:
                 "border-style": "dashed",
                 "border-width": 2,
                 "border-color": "#666",
-                "width": 44,
-                "height": 22,
+                "width": 70,
+                "height": 24,
                 "label": "data(label)",
                 "text-valign": "center",
                 "text-margin-y": 0,
-                "font-size": 9,
+                "font-size": FONT_PX,
                 "font-weight": "bold",
             },
         },
@@ -296,7 +342,16 @@ def stylesheet(edge_labels: bool = False) -> list[dict]:
         },
         {
             "selector": "node.focus",
-            "style": {"overlay-color": "#ffd400", "overlay-opacity": 0.45, "overlay-padding": 8},
+            "style": {"underlay-color": "#ffd400", "underlay-opacity": 0.9, "underlay-padding": 9},
+        },
+        {
+            "selector": "node.added",
+            "style": {"underlay-color": ADDED_COLOUR, "underlay-opacity": 0.55, "underlay-padding": 7},
+        },
+        {"selector": ".dimmed", "style": {"opacity": 0.18}},
+        {
+            "selector": "edge.neighbour",
+            "style": {"width": 3, "line-color": "#1f77b4", "target-arrow-color": "#1f77b4"},
         },
         {
             "selector": "node.selected",
@@ -308,12 +363,23 @@ def stylesheet(edge_labels: bool = False) -> list[dict]:
     return style
 
 
+EDGE_DIRECTION = (
+    "arrows point from an asset to what it depends on, as in the CLI and the explorer "
+    "(model \u2192 the dataset it is trained_on); upstream is drawn on the left"
+)
+
+
 def legend_entries() -> list[tuple[str, str, str]]:
-    """(label, colour, shape) rows for the legend: kinds, then marks."""
+    """(label, colour, shape) rows for the legend: kinds, marks, then impact colours."""
     rows = [(desc, colour, shape) for colour, shape, desc in KIND_STYLES.values()]
     return rows + [
         ("root (asked about)", "#ffffff", "thick black border"),
         ("deprecated", "#ffffff", "faded, red dashed border"),
         ("no owner", "#ffffff", "orange dotted border"),
         ("+N more (click to expand)", "#ffffff", "dashed tag"),
+        ("just added by an expand", ADDED_COLOUR, "green halo"),
+        ("impact: the changed asset", IMPACT_COLOURS["source"], "impact view"),
+        ("impact: 1 hop", IMPACT_COLOURS["near"], "impact view"),
+        ("impact: 2+ hops", IMPACT_COLOURS["far"], "impact view"),
+        ("impact: not affected", IMPACT_COLOURS["spared"], "impact view"),
     ]

@@ -25,16 +25,7 @@ def attach(current: Subgraph, part: Subgraph, at: str) -> Subgraph:
     merged.roots = current.roots
     merged.truncated, merged.truncated_reason = current.truncated, current.truncated_reason
     merged.owners = {**part.owners, **current.owners}
-    keep_graph(merged, current)
     return merged
-
-
-def keep_graph(sub: Subgraph, origin: Subgraph) -> Subgraph:
-    """Let `sub` remember the graph `origin` came from (so it can still be expanded)."""
-    graph = getattr(origin, "_graph", None)
-    if graph is not None and getattr(sub, "_graph", None) is None:
-        sub._graph = graph
-    return sub
 
 
 def infer_direction(sub: Subgraph) -> str:

@@ -11,7 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from mlg.model import Asset, Owner
-from mlg.notebook.elements import IMPACT_COLOURS, kind_style, legend_entries
+from mlg.notebook.elements import EDGE_DIRECTION, IMPACT_COLOURS, kind_style, legend_entries
 
 if TYPE_CHECKING:
     from mlg.impact import Impact
@@ -98,7 +98,8 @@ def legend_html() -> str:
             f"{swatch}{escape(label)} <small style='color:#777'>({escape(shape)})"
             "</small></span>"
         )
-    return f"<div class='mlg-legend' style='font-size:85%;line-height:1.6'>{''.join(items)}</div>"
+    direction = f"<div class='mlg-legend-direction'>&#8592; {escape(EDGE_DIRECTION)}</div>"
+    return f"<div class='mlg-legend' style='font-size:85%;line-height:1.6'>{direction}{''.join(items)}</div>"
 
 
 def impact_html(impact: Impact, limit: int = 12) -> str:

@@ -83,6 +83,11 @@ class SearchResults(list):
     def to_dict(self) -> dict[str, Any]:
         return {"hits": [h.to_dict() for h in self], "truncated": self.truncated, "total": self.total}
 
+    def _repr_html_(self) -> str:  # a Jupyter cell's value: a table
+        from mlg.rich_display import hits_html
+
+        return hits_html(self)
+
 
 def hits_to_pandas(hits: list[SearchHit]) -> pandas.DataFrame:
     """One row per hit: id, kind, name, domain, description, match (str), tags (list),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("textual", "ipywidgets", "ipycytoscape")
+HEAVY = ("textual", "ipywidgets", "anywidget")
 
 
 def test_import_mlg_loads_no_ui_toolkit():

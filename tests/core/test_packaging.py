@@ -11,6 +11,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -36,35 +37,45 @@ ANSI = re.compile(
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    """The wheel built from a copy of the files git knows: setuptools' build/ folder in a
+    working tree keeps modules deleted since, and would ship them."""
+    source = tmp_path_factory.mktemp("source")
+    for name in _listed(REPO):
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(out),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        str(out),
+    ]
+    subprocess.run([*command, str(source)], check=True, capture_output=True)
     return next(out.glob("mlg-*.whl"))
 
 
-def _tracked_sources() -> list[str]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", *PACKAGE_DIRS],
-        cwd=REPO,
+def _listed(repo: Path, *folders: str) -> list[str]:
+    """The files git tracks, and the untracked ones it does not ignore, under `folders`."""
+    return subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", *folders],
+        cwd=repo,
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.split()
-    return [name for name in listed if name.endswith((".py", ".tcss")) and (REPO / name).exists()]
+    ).stdout.splitlines()
+
+
+def _tracked_sources() -> list[str]:
+    listed = _listed(REPO, *PACKAGE_DIRS)
+    return [
+        name for name in listed if name.endswith((".py", ".tcss", ".js", ".css")) and (REPO / name).exists()
+    ]
 
 
 def test_wheel_has_no_bare_top_level_ui_packages(wheel):

@@ -45,12 +45,14 @@ def test_labels_carry_the_version_unless_the_name_has_it():
     assert el.asset_label("x", None, True, True) == "x\n[deprecated, no owner]"
 
 
-def test_edges_are_drawn_in_the_direction_data_flows_with_their_relation():
+def test_edges_point_as_the_cli_writes_them_from_the_dependent_to_its_dependency():
     [edge] = [e for e in el.edge_elements(SMALL) if e["data"]["type"] == "trained_on"]
-    # model:ranker depends on dataset:clicks: the arrow runs from the data to the model
-    assert (edge["data"]["source"], edge["data"]["target"]) == ("dataset:clicks", "model:ranker")
+    # model:ranker depends on dataset:clicks: `model:ranker -trained_on-> dataset:clicks`
+    assert (edge["data"]["source"], edge["data"]["target"]) == ("model:ranker", "dataset:clicks")
     assert edge["data"]["label"] == "trained_on"
-    assert edge["data"]["tooltip"] == "model:ranker trained_on dataset:clicks"
+    assert edge["data"]["tooltip"] == "model:ranker -trained_on-> dataset:clicks"
+    # the layout still draws the dependency on the left
+    assert el.layout_edges({"edges": [edge]}) == [("dataset:clicks", "model:ranker")]
     indirect = el.edge_element(Edge("model:a", "dataset:b", "indirect", True, 3))
     assert indirect["classes"] == "indirect" and indirect["data"]["label"] == "3 hops"
 
@@ -58,7 +60,7 @@ def test_edges_are_drawn_in_the_direction_data_flows_with_their_relation():
 def test_only_edges_between_shown_assets_are_drawn():
     shown = {"model:ranker", "feature:ctr"}
     edges = el.edge_elements(SMALL, shown)
-    assert [(e["data"]["source"], e["data"]["target"]) for e in edges] == [("feature:ctr", "model:ranker")]
+    assert [(e["data"]["source"], e["data"]["target"]) for e in edges] == [("model:ranker", "feature:ctr")]
 
 
 def test_diagram_elements_of_a_sample_lineage_are_consistent(sample_graph):
@@ -91,8 +93,8 @@ def test_more_nodes_sit_on_the_side_the_hidden_assets_are():
         [link] = [e for e in out["edges"] if e["classes"] == "more"]
         ends = (link["data"]["source"], link["data"]["target"])
         more_id = more[0]["data"]["id"]
-        # upstream: data flows from the hidden datasets into the root; downstream: out of it
-        assert ends == ((more_id, "model:root") if direction == "up" else ("model:root", more_id))
+        # upstream: the root depends on the hidden datasets; downstream: they depend on it
+        assert ends == (("model:root", more_id) if direction == "up" else (more_id, "model:root"))
         assert len(out["nodes"]) == 27
 
 
@@ -151,6 +153,31 @@ def test_the_legend_names_every_kind_and_mark():
     labels = [label for label, _, _ in el.legend_entries()]
     assert all(el.KIND_STYLES[k][2] in labels for k in KINDS)
     assert {"deprecated", "no owner", "root (asked about)"} <= set(labels)
+
+
+def test_the_legend_says_which_way_arrows_point_and_lists_the_impact_colours():
+    from mlg.notebook.panel import legend_html
+
+    html = legend_html()
+    assert "arrows point from an asset to what it depends on" in html
+    colours = {colour for _, colour, _ in el.legend_entries()}
+    assert set(el.IMPACT_COLOURS.values()) <= colours
+    assert "impact: 1 hop" in html and "impact: not affected" in html
+
+
+def test_selecting_highlights_the_neighbourhood_and_dims_the_rest():
+    out = el.diagram_elements(SMALL, selected="feature:ctr")
+    nodes = by_id(out["nodes"])
+    assert "selected" in nodes["feature:ctr"]["classes"].split()
+    assert {"model:ranker", "dataset:clicks"} == {
+        i for i, n in nodes.items() if "neighbour" in n["classes"].split()
+    }
+    assert "dimmed" in nodes["dataset:old_clicks"]["classes"].split()
+    edges = {(e["data"]["source"], e["data"]["target"]): e["classes"].split() for e in out["edges"]}
+    assert "neighbour" in edges[("model:ranker", "feature:ctr")]
+    assert "dimmed" in edges[("dataset:clicks", "dataset:old_clicks")]
+    plain = el.diagram_elements(SMALL)
+    assert not any("dimmed" in n["classes"] for n in plain["nodes"] + plain["edges"])
 
 
 @pytest.mark.parametrize("asset_id", [RANKER, DEPRECATED, UNOWNED])

@@ -49,3 +49,28 @@ def test_a_cycle_does_not_break_the_layout():
 def test_it_is_deterministic():
     edges = [("a", "c"), ("b", "c"), ("c", "d")]
     assert layered_positions("abcd", edges) == layered_positions("abcd", edges)
+
+
+def test_new_nodes_are_placed_beside_what_they_attach_to_and_nothing_else_moves():
+    from mlg.notebook.layout import NODE_SEP, RANK_SEP, place_new
+
+    placed = {"a": (0.0, 0.0), "b": (RANK_SEP, 0.0)}
+    edges = [("n1", "a"), ("n2", "a"), ("b", "n3"), ("n4", "n1")]
+    out = place_new(placed, ["a", "b", "n1", "n2", "n3", "n4", "lonely"], edges)
+    assert out["a"] == placed["a"] and out["b"] == placed["b"]
+    assert out["n1"][0] == out["n2"][0] == -RANK_SEP  # drawn left of what they point to
+    assert out["n3"][0] == 2 * RANK_SEP and out["n4"][0] == -2 * RANK_SEP
+    column = sorted(y for v, (x, y) in out.items() if x == -RANK_SEP)
+    assert all(b - a >= NODE_SEP * 0.9 for a, b in zip(column, column[1:]))
+    assert out["lonely"][0] > max(x for v, (x, _) in out.items() if v != "lonely")
+    # `near` wins when a new node links to several drawn ones
+    both = place_new(placed, ["n5"], [("n5", "a"), ("b", "n5")], near="b")
+    assert both["n5"][0] == 2 * RANK_SEP
+
+
+def test_fit_zoom_is_what_fits_the_canvas():
+    from mlg.notebook.layout import fit_zoom
+
+    small = fit_zoom({"a": (0, 0), "b": (100, 0)}, 900, 560)
+    big = fit_zoom({f"n{i}": (0, i * 60.0) for i in range(60)}, 900, 560)
+    assert small > 1 > big
