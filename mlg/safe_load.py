@@ -34,6 +34,10 @@ class DocumentError(ValueError):
     """The text is not a document mlg will read; the message says why and where."""
 
 
+class LimitExceeded(DocumentError):
+    """The text may be a fine document, but it is over one of mlg's limits."""
+
+
 def read_text(path: str | os.PathLike[str], limits: Limits | None = None) -> str:
     """A file's text as UTF-8, refused before reading when it is over MLG_MAX_INPUT_BYTES.
 
@@ -41,7 +45,7 @@ def read_text(path: str | os.PathLike[str], limits: Limits | None = None) -> str
     limits = limits or Limits.current()
     size = Path(path).stat().st_size
     if size > limits.input_bytes:
-        raise DocumentError(limits.exceeded("input_bytes", f"is {size:,} bytes"))
+        raise LimitExceeded(limits.exceeded("input_bytes", f"is {size:,} bytes"))
     return Path(path).read_text(encoding="utf-8")
 
 
@@ -49,7 +53,7 @@ def check_size(text: str, limits: Limits | None = None) -> None:
     """Stdin and request bodies: the same size limit, applied to text already read."""
     limits = limits or Limits.current()
     if len(text) > limits.input_bytes:
-        raise DocumentError(limits.exceeded("input_bytes", f"is {len(text):,} characters"))
+        raise LimitExceeded(limits.exceeded("input_bytes", f"is {len(text):,} characters"))
 
 
 def load_json(text: str | bytes, limits: Limits | None = None) -> Any:
@@ -58,7 +62,7 @@ def load_json(text: str | bytes, limits: Limits | None = None) -> Any:
 
     def parse_int(digits: str) -> int:
         if len(digits.lstrip("-")) > limits.number_digits:
-            raise DocumentError(
+            raise LimitExceeded(
                 limits.exceeded("number_digits", f"holds an integer of {len(digits.lstrip('-')):,} digits")
             )
         return int(digits)
@@ -70,7 +74,7 @@ def load_json(text: str | bytes, limits: Limits | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise DocumentError(f"is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     except RecursionError:
-        raise DocumentError(
+        raise LimitExceeded(
             limits.exceeded("nesting", "nests lists or objects too deeply for the JSON parser")
         ) from None
 
@@ -85,7 +89,7 @@ def load_yaml(text: str, limits: Limits | None = None) -> Any:
     except yaml.YAMLError as exc:
         raise DocumentError(" ".join(str(exc).split())) from None
     except RecursionError:
-        raise DocumentError(limits.exceeded("nesting", "nests too deeply for the YAML parser")) from None
+        raise LimitExceeded(limits.exceeded("nesting", "nests too deeply for the YAML parser")) from None
     except (ValueError, TypeError, OverflowError) as exc:
         # a constructor refusing a value, e.g. !!float on text that is not a number
         raise DocumentError(f"holds a value YAML cannot construct: {exc}") from None
