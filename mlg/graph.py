@@ -310,8 +310,9 @@ class Graph:
 
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
+        paths = list(paths)
         self._require_writable()
-        if format == "manifest":
+        if format == "manifest" and "-" not in paths:  # stdin is read by the reader below
             return self.ingest_batch(read_manifests(paths), progress=progress)
         from mlg.openlineage.loader import ingest_sources
 
