@@ -9,7 +9,10 @@ dead-lettered, none left pending).
 
 Bounded for CI (MLG_FUZZ_EXAMPLES examples per test, default 100). The longer run:
 
-    MLG_FUZZ_EXAMPLES=2000 python -m pytest -q tests/cli/test_fuzz_inputs.py
+    MLG_FUZZ_EXAMPLES=2000 MLG_FUZZ_LOG=/tmp/fuzz.ndjson python -m pytest -q tests/cli/test_fuzz_inputs.py
+
+MLG_FUZZ_LOG, when set, gets one JSON line per input (door, outcome, seconds): the
+figures for a report (inputs run, refusals, the slowest input).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import copy
 import json
 import os
 import shutil
+import time
 import urllib.error
 import urllib.request
 from itertools import count
@@ -34,6 +38,15 @@ from mlg.openlineage.receiver import LineageReceiver
 from tests.conftest import graph_content
 
 EXAMPLES = int(os.environ.get("MLG_FUZZ_EXAMPLES", "100"))
+LOG = os.environ.get("MLG_FUZZ_LOG")
+
+
+def note(door: str, outcome: object, seconds: float) -> None:
+    if LOG:
+        with open(LOG, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"door": door, "outcome": outcome, "seconds": round(seconds, 3)}) + "\n")
+
+
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -261,7 +274,9 @@ def run_ingest(template, name: str, data: bytes, skip_invalid: bool, via_stdin: 
         args += ["--format", "openlineage" if "event" in name else "manifest"]
     if skip_invalid:
         args.append("--skip-invalid")
+    started = time.monotonic()
     result = CliRunner().invoke(main, args, input=data if via_stdin else None)
+    note("stdin" if via_stdin else name, result.exit_code, time.monotonic() - started)
     shown = result.output[-2000:]
     assert result.exit_code in (0, 1), shown
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
@@ -346,12 +361,14 @@ def test_mutated_events_through_the_receiver(live_receiver, data, raw):
     request = urllib.request.Request(
         live_receiver.url, data=body, method="POST", headers={"Content-Type": "application/json"}
     )
+    started = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             status = response.status
     except urllib.error.HTTPError as error:
         status = error.code
         assert "error" in json.loads(error.read())
+    note("http", status, time.monotonic() - started)
     assert status == 201 or 400 <= status < 500, status
     if status == 201:
         live_receiver.acknowledged += 1
