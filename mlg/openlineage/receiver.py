@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 
 from mlg.batch import Location
 from mlg.errors import GraphError, GraphLocked, IngestError, MlgError
+from mlg.ingest import KuzuLookup
 from mlg.openlineage.events import LineageEvent, parse_event
 from mlg.openlineage.spool import Spool
 from mlg.safe_load import DocumentError, load_json
@@ -105,12 +106,20 @@ class LineageReceiver:
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
-        # One lock for the graph: checks of new events and batches written take turns,
-        # so an event is checked against exactly what will be applied before it.
-        self._lock = threading.RLock()
+        # Locks, always taken in this order: `_accept_lock` (checks and spooling of new
+        # events, one at a time, so each is checked against every event acknowledged
+        # before it), `_graph_lock` (opening, writing, closing the graph), `_pending_lock`
+        # (the pending events, a leaf). Checks read the graph on their own connection while
+        # a batch is written: they see the graph before or after the commit, and the
+        # pending events include that batch's either way.
+        self._accept_lock = threading.Lock()
+        self._graph_lock = threading.RLock()
+        self._pending_lock = threading.Lock()
         self._graph = None
         self._last_use = 0.0
         self._pending: dict[str, LineageEvent] = {}
+        self._checked: set[tuple] = set()  # lineage signatures found applicable (see _would_refuse)
+        self._known: _Known | None = None  # the graph's edges and kinds, plus the pending events'
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -143,7 +152,7 @@ class LineageReceiver:
         self._wake.set()
         for thread in self._threads:
             thread.join(timeout)
-        with self._lock:
+        with self._accept_lock, self._graph_lock:
             self._close_graph()
         self.spool.release()
 
@@ -212,7 +221,7 @@ class LineageReceiver:
         result = parse_event(event, Location(NEW_EVENT, "event"))
         if isinstance(result, list):
             return 400, {"error": "invalid OpenLineage event; nothing was stored", "problems": _texts(result)}
-        with self._lock:
+        with self._accept_lock:
             refused = self._would_refuse(result)
             if refused:
                 return 400, {
@@ -223,47 +232,63 @@ class LineageReceiver:
                 name = self.spool.put(body)
             except OSError as exc:
                 return 503, {"error": f"could not store the event durably: {exc}"}
-            self._pending[name] = _relocated(result, name)
+            with self._pending_lock:
+                self._pending[name] = _relocated(result, name)
         self._wake.set()
         return 201, {"status": "accepted", "id": name}
 
     def _would_refuse(self, event: LineageEvent) -> list[str]:
-        """What applying `event` after the pending events would reject (caller holds the
-        lock). [] when it would apply, or when the graph cannot be opened to tell."""
+        """What applying `event` after the pending events would reject (the caller holds
+        `_accept_lock`). [] when it would apply, or when the graph cannot be opened to tell.
+
+        The event is mapped and validated alone, against the graph plus what the pending
+        events add (their assets' kinds and their edges, kept from their own checks), so
+        a check costs the same however many events wait."""
         from mlg.openlineage.loader import check_events
 
         graph = self._open_graph(for_check=True)
         if graph is None:
             self.unchecked += 1
             return []
-        pending = list(self._pending.values())
-        problems = check_events(graph, [*pending, event])
-        if not problems:
+        # A run of a job that reads and writes what an event checked before it did adds no
+        # edge and no name: the same answer. Valid while this process holds the graph
+        # (nobody else writes); forgotten when it closes or an event is dead-lettered.
+        signature = _lineage_signature(event)
+        if signature in self._checked:
             return []
-        # Problems the pending events have on their own are theirs (the applier will
-        # dead-letter them); only what this event adds refuses it.
-        before = {str(p) for p in check_events(graph, pending)} if pending else set()
-        added = [p for p in problems if str(p) not in before]
-        return _texts(added)
+        if self._known is None:
+            self._known = _Known.of(graph)
+        problems, plan = check_events(graph, [event], _KnownLookup(graph, self._known))
+        if problems:
+            return _texts(problems)
+        self._known.add(plan)
+        self._checked.add(signature)
+        return []
 
     # -- the graph ----------------------------------------------------------------------------
 
     def _open_graph(self, for_check: bool = False):
-        """The graph, opened if needed (caller holds the lock); None while another process
-        holds it (then GraphLocked is raised for the applier, which waits)."""
+        """The graph, opened if needed; None while another process holds it (then
+        GraphLocked is raised for the applier, which waits). Closed only by the applier
+        when quiet, holding every lock, so a check never sees it closed under it."""
         from mlg.graph import Graph
 
         self._last_use = time.monotonic()
-        if self._graph is None:
-            try:
-                self._graph = Graph(self.graph_path)
-            except GraphError:
-                if for_check:
-                    return None
-                raise
-        return self._graph
+        graph = self._graph
+        if graph is not None and for_check:
+            return graph  # open, and it stays open while the check holds `_accept_lock`
+        with self._graph_lock:
+            if self._graph is None:
+                try:
+                    self._graph = Graph(self.graph_path)
+                except GraphError:
+                    if for_check:
+                        return None
+                    raise
+            return self._graph
 
     def _close_graph(self) -> None:
+        self._forget()
         if self._graph is not None:
             graph, self._graph = self._graph, None
             graph.close()
@@ -294,9 +319,10 @@ class LineageReceiver:
                     attempts = 0
                 if self.state not in ("waiting for the graph", "retrying after an error"):
                     self.state = "idle"
-                with self._lock:
-                    if self._graph is not None and time.monotonic() - self._last_use > self.hold_seconds:
-                        self._close_graph()  # quiet: let explorers and notebooks open it
+                if self._graph is not None and time.monotonic() - self._last_use > self.hold_seconds:
+                    with self._accept_lock, self._graph_lock:
+                        if time.monotonic() - self._last_use > self.hold_seconds:
+                            self._close_graph()  # quiet: let explorers and notebooks open it
             except Exception as exc:  # the applier must outlive anything
                 self.state = "retrying after an error"
                 self.last_error = f"{type(exc).__name__}: {exc}"
@@ -319,7 +345,7 @@ class LineageReceiver:
                 self._dead_letter(name, f"cannot be read as JSON: {exc}")
         names = [n for n in names if (self.spool.pending / n).exists()]
         self.state = "applying"
-        with self._lock:
+        with self._graph_lock:
             try:
                 graph = self._open_graph()
                 report = ingest_events(graph, events, skip_invalid=True)
@@ -339,13 +365,11 @@ class LineageReceiver:
                 self._one_by_one(names)
                 return "applied"
             except (GraphError, MlgError) as exc:
-                self._close_graph()
                 self.state = "retrying after an error"
                 self.last_error = str(exc)
                 self.log(f"could not apply {len(events)} event(s), will retry: {exc}")
                 return "failed"
             except Exception as exc:  # a poison event: isolate it, go on
-                self._close_graph()
                 self.log(f"applying {len(names)} event(s) raised {type(exc).__name__}: {exc}")
                 if len(names) == 1:
                     self._dead_letter(names[0], f"applying it raised {type(exc).__name__}: {exc}")
@@ -364,8 +388,9 @@ class LineageReceiver:
             else:
                 applied.append(name)
         self.spool.remove(applied)
-        for name in applied:
-            self._pending.pop(name, None)
+        with self._pending_lock:
+            for name in applied:
+                self._pending.pop(name, None)
         self.applied += len(applied)
         self.state = "applying"
         self.last_error = None
@@ -389,12 +414,20 @@ class LineageReceiver:
             self.spool.reject(name, reason)
         except FileNotFoundError:
             pass  # already moved
-        self._pending.pop(name, None)
+        with self._pending_lock:
+            self._pending.pop(name, None)
+        self._forget()
         self.dead_lettered += 1
         self.last_error = f"{name}: {reason}"
         self.log(
             f"dead-lettered {name}: {reason.splitlines()[0] if reason else ''} (see {self.spool.dead_letter})"
         )
+
+    def _forget(self) -> None:
+        """Drop what checks learnt: the graph may change (closed: another process may
+        write) or an acknowledged event did not make it (dead-lettered)."""
+        self._checked.clear()
+        self._known = None
 
     def _parse_spooled(self, name: str) -> LineageEvent | None:
         try:
@@ -402,6 +435,49 @@ class LineageReceiver:
         except (OSError, DocumentError):
             return None
         return None if isinstance(result, list) else result
+
+
+class _Known:
+    """The lineage edges and asset kinds checks must count with: the graph's (read once
+    per holding of the graph) and those of every event acknowledged since."""
+
+    def __init__(self, edges: set[tuple[str, str]], kinds: dict[str, str]):
+        self.edges = edges
+        self.kinds = kinds
+
+    @classmethod
+    def of(cls, graph) -> _Known:
+        sources, targets = KuzuLookup(graph).edges()
+        return cls(set(zip(sources, targets)), {})
+
+    def add(self, plan) -> None:
+        self.edges.update((src, dst) for src, dst, _ in plan.edges)
+        self.kinds.update((asset_id, row["kind"]) for asset_id, row in plan.assets.items())
+
+
+class _KnownLookup(KuzuLookup):
+    """KuzuLookup that also knows what acknowledged, not yet applied events will add."""
+
+    def __init__(self, graph, known: _Known):
+        super().__init__(graph)
+        self.known = known
+        self.graph_empty = self.empty
+        self.empty = self.empty and not known.kinds
+
+    def asset_kinds(self, ids):
+        ids = list(ids)
+        found = {} if self.graph_empty else dict(super().asset_kinds(ids))
+        for asset_id in ids:
+            if asset_id not in found and asset_id in self.known.kinds:
+                found[asset_id] = self.known.kinds[asset_id]
+        return found
+
+    def owner_ids(self, ids):
+        return set() if self.graph_empty else super().owner_ids(ids)
+
+    def edges(self):
+        pairs = self.known.edges
+        return [s for s, _ in pairs], [t for _, t in pairs]
 
 
 def is_loopback(host: str) -> bool:
@@ -412,6 +488,27 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _lineage_signature(event: LineageEvent) -> tuple:
+    """What of an event decides its edges and names: the job, its parent, and each
+    dataset with the identifiers (symlinks) and version it carries. Facets that only describe are left
+    out: they cannot make an ingest refuse the event."""
+
+    def ref(d) -> tuple:
+        naming = {k: d.facets[k] for k in ("symlinks", "version") if k in d.facets}
+        return (d.namespace, d.name, json.dumps(naming, sort_keys=True, default=str) if naming else None)
+
+    parent = event.run_facets.get("parent")
+    return (
+        event.kind,
+        event.job_namespace,
+        event.job_name,
+        json.dumps(parent, sort_keys=True, default=str) if parent else None,
+        tuple(sorted(ref(d) for d in event.inputs)),
+        tuple(sorted(ref(d) for d in event.outputs)),
+        ref(event.dataset) if event.dataset is not None else None,
+    )
 
 
 def _texts(problems) -> list[str]:
