@@ -326,3 +326,27 @@ def _wait_applied(url: str, headers: dict | None = None) -> dict:
             break
         time.sleep(0.1)
     return status
+
+
+def test_an_applier_that_cannot_write_dead_letters_and_keeps_serving(receiver, tmp_path):
+    """A graph file that is not a graph: nothing can be applied. The applier retries,
+    then dead-letters each event with the reason instead of blocking forever, survives,
+    and /status says so; new events are still answered."""
+    broken = tmp_path / "broken.kuzu"
+    broken.write_text("this is not a Kuzu database\n")
+    rx = LineageReceiver(broken, host="127.0.0.1", port=0, retry_seconds=0.1, linger=0.0)
+    rx.start()
+    try:
+        assert post(rx.url, json.dumps(valid(1)).encode())[0] == 201
+        assert rx.status()["unchecked"] == 1  # the graph could not be opened to check it
+        deadline = time.monotonic() + 60
+        while rx.status()["dead_lettered"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        status = rx.status()
+        assert status["dead_lettered"] == 1 and status["pending"] == 0, status
+        (reason,) = [r for _, r in rx.spool.dead_letters()]
+        assert "could not be applied after 3 attempts" in reason and str(broken) in reason
+        assert rx._threads[1].is_alive() and not status["state"].startswith("stopped")
+        assert post(rx.url, json.dumps(valid(2)).encode())[0] == 201
+    finally:
+        rx.stop()
