@@ -120,6 +120,7 @@ class LineageReceiver:
         self._pending: dict[str, LineageEvent] = {}
         self._checked: set[tuple] = set()  # lineage signatures found applicable (see _would_refuse)
         self._known: _Known | None = None  # the graph's edges and kinds, plus the pending events'
+        self._generation = 0  # bumped whenever _checked and _known are dropped
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -256,13 +257,19 @@ class LineageReceiver:
         signature = _lineage_signature(event)
         if signature in self._checked:
             return []
-        if self._known is None:
-            self._known = _Known.of(graph)
-        problems, plan = check_events(graph, [event], _KnownLookup(graph, self._known))
+        generation = self._generation
+        known = self._known
+        if known is None:
+            with self._pending_lock:
+                pending = list(self._pending.values())
+            known = _Known.of(graph, pending)
+        problems, plan = check_events(graph, [event], _KnownLookup(graph, known))
         if problems:
             return _texts(problems)
-        self._known.add(plan)
-        self._checked.add(signature)
+        known.add(plan)
+        if generation == self._generation:  # else the applier forgot meanwhile: rebuild next time
+            self._known = known
+            self._checked.add(signature)
         return []
 
     # -- the graph ----------------------------------------------------------------------------
@@ -426,6 +433,7 @@ class LineageReceiver:
     def _forget(self) -> None:
         """Drop what checks learnt: the graph may change (closed: another process may
         write) or an acknowledged event did not make it (dead-lettered)."""
+        self._generation += 1
         self._checked.clear()
         self._known = None
 
@@ -446,9 +454,20 @@ class _Known:
         self.kinds = kinds
 
     @classmethod
-    def of(cls, graph) -> _Known:
+    def of(cls, graph, pending: list[LineageEvent]) -> _Known:
+        from mlg.openlineage.loader import check_events
+
         sources, targets = KuzuLookup(graph).edges()
-        return cls(set(zip(sources, targets)), {})
+        known = cls(set(zip(sources, targets)), {})
+        problems, plan = check_events(graph, pending) if pending else ([], None)
+        if plan is not None:
+            known.add(plan)
+        elif problems:  # some will be dead-lettered: count each that would apply alone
+            for event in pending:
+                _, alone = check_events(graph, [event])
+                if alone is not None:
+                    known.add(alone)
+        return known
 
     def add(self, plan) -> None:
         self.edges.update((src, dst) for src, dst, _ in plan.edges)
