@@ -108,10 +108,8 @@ class LineageReceiver:
         self._threads: list[threading.Thread] = []
         # Locks, always taken in this order: `_accept_lock` (checks and spooling of new
         # events, one at a time, so each is checked against every event acknowledged
-        # before it), `_graph_lock` (opening, writing, closing the graph), `_pending_lock`
-        # (the pending events, a leaf). Checks read the graph on their own connection while
-        # a batch is written: they see the graph before or after the commit, and the
-        # pending events include that batch's either way.
+        # before it), `_graph_lock` (opening, reading for a check, writing, closing the
+        # graph), `_pending_lock` (the pending events, a leaf).
         self._accept_lock = threading.Lock()
         self._graph_lock = threading.RLock()
         self._pending_lock = threading.Lock()
@@ -121,6 +119,7 @@ class LineageReceiver:
         self._checked: set[tuple] = set()  # lineage signatures found applicable (see _would_refuse)
         self._known: _Known | None = None  # the graph's edges and kinds, plus the pending events'
         self._generation = 0  # bumped whenever _checked and _known are dropped
+        self._checks_waiting = 0  # only ever 0 or 1: checks run one at a time
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -245,18 +244,29 @@ class LineageReceiver:
         The event is mapped and validated alone, against the graph plus what the pending
         events add (their assets' kinds and their edges, kept from their own checks), so
         a check costs the same however many events wait."""
-        from mlg.openlineage.loader import check_events
 
-        graph = self._open_graph(for_check=True)
-        if graph is None:
-            self.unchecked += 1
-            return []
         # A run of a job that reads and writes what an event checked before it did adds no
         # edge and no name: the same answer. Valid while this process holds the graph
         # (nobody else writes); forgotten when it closes or an event is dead-lettered.
         signature = _lineage_signature(event)
-        if signature in self._checked:
+        if signature in self._checked and self._graph is not None:
             return []
+        # Not while a batch is written: Kuzu's checkpoint at commit waits for every open
+        # read transaction, and times out (the batch then fails) while checks keep coming.
+        self._checks_waiting += 1  # the applier lets checks go first (see _apply)
+        try:
+            with self._graph_lock:
+                graph = self._open_graph(for_check=True)
+                if graph is None:
+                    self.unchecked += 1
+                    return []
+                return self._check(graph, event, signature)
+        finally:
+            self._checks_waiting -= 1
+
+    def _check(self, graph, event: LineageEvent, signature: tuple) -> list[str]:
+        from mlg.openlineage.loader import check_events
+
         generation = self._generation
         known = self._known
         if known is None:
@@ -281,9 +291,6 @@ class LineageReceiver:
         from mlg.graph import Graph
 
         self._last_use = time.monotonic()
-        graph = self._graph
-        if graph is not None and for_check:
-            return graph  # open, and it stays open while the check holds `_accept_lock`
         with self._graph_lock:
             if self._graph is None:
                 try:
@@ -352,6 +359,11 @@ class LineageReceiver:
                 self._dead_letter(name, f"cannot be read as JSON: {exc}")
         names = [n for n in names if (self.spool.pending / n).exists()]
         self.state = "applying"
+        # A client waits on a check, nobody waits on a batch: let a waiting check go first
+        # (briefly), and the events it admits join this batch next time round.
+        deadline = time.monotonic() + 1.0
+        while self._checks_waiting and time.monotonic() < deadline and not self._stopping.is_set():
+            time.sleep(0.002)
         with self._graph_lock:
             try:
                 graph = self._open_graph()
