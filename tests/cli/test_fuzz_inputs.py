@@ -193,15 +193,14 @@ def mutated(draw, document):
         if action == "delete":
             del parent[last]
         elif action == "add" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["extra", "kind", "id", "since", "props", "trained_on"]))] = draw(
-                VALUES
-            )
+            key = draw(st.sampled_from(["extra", "kind", "id", "since", "props", "trained_on"]))
+            parent[key] = copy.deepcopy(draw(VALUES))  # never share (and so mutate) a constant
         elif action == "raw":
             placeholder = f"__raw{len(raws)}__"
             raws[placeholder] = draw(st.integers(0, 100))
             parent[last] = placeholder
         else:
-            parent[last] = draw(VALUES)
+            parent[last] = copy.deepcopy(draw(VALUES))
     return doc, raws
 
 
