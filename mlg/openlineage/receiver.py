@@ -52,6 +52,7 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 # A batch that fails for a reason that is not the events' (the graph unusable, a write
 # refused) is retried this many times before its events are tried one by one.
 MAX_BATCH_ATTEMPTS = 3
+MAX_GATHER_SECONDS = 2.0  # the longest an acknowledged event waits before its batch starts
 NEW_EVENT = "<request>"  # the location of the event being checked, among the pending ones
 
 
@@ -120,6 +121,7 @@ class LineageReceiver:
         self._known: _Known | None = None  # the graph's edges and kinds, plus the pending events'
         self._generation = 0  # bumped whenever _checked and _known are dropped
         self._checks_waiting = 0  # only ever 0 or 1: checks run one at a time
+        self._last_accept = 0.0
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -234,6 +236,7 @@ class LineageReceiver:
                 return 503, {"error": f"could not store the event durably: {exc}"}
             with self._pending_lock:
                 self._pending[name] = _relocated(result, name)
+            self._last_accept = time.monotonic()
         self._wake.set()
         return 201, {"status": "accepted", "id": name}
 
@@ -314,7 +317,7 @@ class LineageReceiver:
         while not self._stopping.is_set():
             self._wake.wait(self.retry_seconds)
             self._wake.clear()
-            time.sleep(self.linger)  # let a burst of events gather into one transaction
+            self._gather()
             try:
                 while not self._stopping.is_set():
                     names = self.spool.names(self.batch_size)
@@ -342,6 +345,20 @@ class LineageReceiver:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 self.log(f"applier error, will retry: {self.last_error}")
                 self._stopping.wait(self.retry_seconds)
+
+    def _gather(self) -> None:
+        """Let a burst of events gather into one transaction: wait `linger`, and while
+        events keep arriving (and fewer than a batch wait) up to MAX_GATHER_SECONDS. Each
+        batch written makes the checks of new events wait, so fewer, larger batches."""
+        started = time.monotonic()
+        time.sleep(self.linger)
+        while (
+            not self._stopping.is_set()
+            and time.monotonic() - self._last_accept < self.linger
+            and time.monotonic() - started < MAX_GATHER_SECONDS
+            and self.spool.count() < self.batch_size
+        ):
+            time.sleep(self.linger / 2)
 
     def _apply(self, names: list[str]) -> str:
         """Apply one batch: "applied", "busy" (another process holds the graph, events
