@@ -15,6 +15,14 @@ keywords (so neither case, comments nor string literals can fool it):
    files), ``ATTACH``/``DETACH``/``USE`` (other databases), transaction control and
    ``CHECKPOINT``. Their first keyword (after comments and EXPLAIN/PROFILE) is checked
    against that list; prepared already, the statement is known to be one statement.
+   That check must see the statement as Kuzu's lexer does, and Kuzu's lexer skips
+   characters Python does not call whitespace (U+180E, U+FEFF: ``\ufeffEXPORT
+   DATABASE`` once exported the graph). Rather than guess the lexer, a read-only
+   statement may hold nothing but printable ASCII, tab and newlines outside its string
+   literals (and quoted names); anything else is refused, naming the character.
+
+Read-only queries can still read local files (``LOAD FROM 'file.csv'``), as any local
+tool can.
 
 A graph opened read-only refuses writes at the database level as well.
 """
@@ -25,6 +33,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from mlg.errors import MlgError, ReadOnlyGraph
+from mlg.limits import Limits, describe_char, value_problem
 
 if TYPE_CHECKING:
     import pandas
@@ -76,15 +85,20 @@ def query(
             "MATCH (a:Asset) RETURN a.id, a.kind LIMIT 10"
         )
     params = dict(params or {})
+    _check_params(params)
     if write:
         graph._require_writable()
     else:
+        _refuse_unseen_characters(cypher)
         _refuse_non_reads(cypher)
     conn = kuzu.Connection(graph._handle.database)
     # Like every other connection: user Cypher must not be cut at Kuzu's 30 hops (DESIGN §3).
     conn.execute(f"CALL var_length_extend_max_depth={MAX_DEPTH}").close()
     try:
-        prepared = kuzu.PreparedStatement(conn, cypher, params)
+        try:
+            prepared = kuzu.PreparedStatement(conn, cypher, params)
+        except (RuntimeError, TypeError, ValueError, OverflowError) as exc:
+            raise CypherError(f"Kuzu cannot bind the parameters: {exc}") from None
         if not prepared.is_success():
             raise _refused(prepared.get_error_message())
         if write:
@@ -114,6 +128,8 @@ def _frame_of(conn, prepared, params: dict[str, Any]) -> pandas.DataFrame:
         result = conn.execute(prepared, params)
     except RuntimeError as exc:
         raise _refused(str(exc)) from None
+    except (TypeError, ValueError, OverflowError) as exc:  # a parameter Kuzu cannot convert
+        raise CypherError(f"Kuzu cannot bind the parameters: {exc}") from None
     try:
         # Results must be closed before their connection: Kuzu crashes otherwise.
         if not result.get_column_names():
@@ -132,6 +148,71 @@ def _refused(message: str) -> MlgError:
             "asked to write (write=True, or --write on the command line)"
         )
     return CypherError(text)
+
+
+def _check_params(params: dict[str, Any]) -> None:
+    """Parameters Kuzu cannot take (a lone surrogate, a value nested or sized past the
+    limits) are refused by name before they reach it."""
+    limits = Limits.current()
+    for name, value in params.items():
+        if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
+            raise CypherError(f"parameter name {name!r} is not a name (letters, digits and _)")
+        hostile = value_problem(value, limits, f"${name}")
+        if hostile is not None:
+            raise CypherError(f"parameter {hostile[0]}: {hostile[1]}")
+
+
+_ALLOWED_OUTSIDE_LITERALS = frozenset(chr(c) for c in range(0x20, 0x7F)) | {"\t", "\n", "\r"}
+
+
+def _refuse_unseen_characters(cypher: str) -> None:
+    """Refuse a character outside printable ASCII anywhere but inside a string literal
+    ('..', "..") or a quoted name (`..`); comments are scanned like code."""
+    i, n = 0, len(cypher)
+    while i < n:
+        char = cypher[i]
+        if char in "'\"`":
+            end = _literal_end(cypher, i)
+            if end is None:
+                return  # unterminated: Kuzu refuses it as a syntax error
+            i = end + 1
+            continue
+        if cypher.startswith("//", i):
+            end = cypher.find("\n", i)
+            stop = n if end < 0 else end
+        elif cypher.startswith("/*", i):
+            end = cypher.find("*/", i + 2)
+            stop = n if end < 0 else end + 2
+        else:
+            stop = i + 1
+        for j in range(i, stop):
+            if cypher[j] not in _ALLOWED_OUTSIDE_LITERALS:
+                raise CypherError(
+                    f"the query holds {describe_char(cypher[j])} at position {j}, outside a string "
+                    "literal; a read-only query may hold only printable ASCII, tabs and newlines "
+                    "outside its string literals (Kuzu skips some invisible characters that would "
+                    "hide what the statement is)"
+                )
+        i = stop
+
+
+def _literal_end(cypher: str, start: int) -> int | None:
+    """The index of the quote closing the literal opened at `start` (backslash escapes;
+    a doubled quote is an escaped quote too)."""
+    quote = cypher[start]
+    i = start + 1
+    while i < len(cypher):
+        char = cypher[i]
+        if char == "\\" and quote != "`":
+            i += 2
+            continue
+        if char == quote:
+            if i + 1 < len(cypher) and cypher[i + 1] == quote:
+                i += 2
+                continue
+            return i
+        i += 1
+    return None
 
 
 def _refuse_non_reads(cypher: str) -> None:

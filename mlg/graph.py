@@ -16,6 +16,7 @@ from mlg import store
 from mlg.batch import Batch
 from mlg.errors import AmbiguousAsset, AssetNotFound, MlgError, ReadOnlyGraph
 from mlg.impact import Impact, impact
+from mlg.limits import surrogate_at
 from mlg.lineage import MAX_DEPTH, lineage
 from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, Owner
 from mlg.paths import PathResult
@@ -107,6 +108,8 @@ class Graph:
 
     def get(self, asset_id: str) -> Asset | None:
         """The asset with exactly this id, or None."""
+        if surrogate_at(asset_id) is not None:
+            return None  # not storable text, so no asset has it (and Kuzu cannot bind it)
         rows = self._rows(f"MATCH (a:Asset {{id: $id}}) RETURN {_ASSET_RETURN}", {"id": asset_id})
         return Asset.from_row(rows[0]) if rows else None
 
@@ -115,6 +118,8 @@ class Graph:
         asset = self.get(ref)
         if asset is not None:
             return asset
+        if surrogate_at(ref) is not None:
+            raise AssetNotFound(ref)
         rows = self._rows(
             f"MATCH (a:Asset) WHERE a.name = $name RETURN {_ASSET_RETURN} ORDER BY a.id LIMIT 50",
             {"name": ref},
@@ -309,8 +314,9 @@ class Graph:
 
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
+        paths = list(paths)
         self._require_writable()
-        if format == "manifest":
+        if format == "manifest" and "-" not in paths:  # stdin is read by the reader below
             return self.ingest_batch(read_manifests(paths), progress=progress)
         from mlg.openlineage.loader import ingest_sources
 

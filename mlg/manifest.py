@@ -9,15 +9,13 @@ relations: [{from, to, type, source, first_seen, last_seen}]
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
 from mlg.batch import Batch, Location
 from mlg.errors import IngestError, Problem
+from mlg.safe_load import DocumentError, load_json, load_yaml, read_text
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SECTIONS = ("assets", "owners", "relations")
@@ -52,8 +50,8 @@ def read_manifest(path: str | os.PathLike[str]) -> Batch:
     name = str(path)
     batch = Batch(files=[name])
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text(path)
+    except (OSError, UnicodeDecodeError, DocumentError) as exc:
         batch.read_problems.append(Problem(name, "file", None, None, f"cannot be read: {exc}"))
         return batch
     return parse_manifest_text(name, text, batch)
@@ -64,10 +62,10 @@ def parse_manifest_text(name: str, text: str, batch: Batch | None = None) -> Bat
     batch = batch or Batch(files=[name])
     try:
         if name.lower().endswith(".json"):
-            document = json.loads(text) if text.strip() else None
+            document = load_json(text) if text.strip() else None
         else:
-            document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            document = load_yaml(text)
+    except DocumentError as exc:
         batch.read_problems.append(
             Problem(name, "file", None, None, f"is not valid {_format_name(name)}: {_first_line(exc)}")
         )

@@ -17,6 +17,7 @@ from typing import Any
 from mlg.batch import Batch, Location
 from mlg.cycles import find_cycle
 from mlg.errors import IngestError, Problem
+from mlg.limits import Limits, text_problem, value_problem
 from mlg.schema import DEFAULT_OWNER_ROLE, KINDS, OWNER_KINDS, RELATION_RULES
 
 MAX_PROBLEMS = 20
@@ -65,6 +66,7 @@ class _Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
         self.total = 0
+        self.limits = Limits.current()  # read once: validation runs per record
 
     def add(self, loc: Location, record_id: str | None, fld: str | None, message: str) -> None:
         self.total += 1
@@ -147,16 +149,21 @@ def _asset_row(record: Any, loc: Location, problems: _Problems):
     if not isinstance(asset_id, str) or not asset_id.strip():
         problems.add(loc, None, "id", _expected("a non-empty string", asset_id, "id" in record))
         return None
+    if not _text_ok(asset_id, loc, None, "id", problems):
+        return None
     kind = record.get("kind")
     if kind not in KINDS:
         if kind is None:
             problems.add(loc, asset_id, "kind", "is required; one of " + ", ".join(KINDS))
+        elif not isinstance(kind, str):
+            problems.add(loc, asset_id, "kind", _expected("one of " + ", ".join(KINDS), kind))
         else:
             problems.add(
                 loc,
                 asset_id,
                 "kind",
-                f"unknown kind {kind!r}{_did_you_mean(kind, KINDS)}; expected one of " + ", ".join(KINDS),
+                f"unknown kind {_short(kind)}{_did_you_mean(kind, KINDS)}; expected one of "
+                + ", ".join(KINDS),
             )
         ok = False
     row: dict[str, Any] = {"id": asset_id, "kind": kind}
@@ -164,6 +171,8 @@ def _asset_row(record: Any, loc: Location, problems: _Problems):
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             problems.add(loc, asset_id, name, _expected("a string", value))
+            ok = False
+        elif value is not None and not _text_ok(value, loc, asset_id, name, problems):
             ok = False
         row[name] = value
     if row["name"] is None:
@@ -175,6 +184,8 @@ def _asset_row(record: Any, loc: Location, problems: _Problems):
         problems.add(loc, asset_id, "version", _expected("a string", version))
         ok = False
     row["version"] = None if version is None else str(version)
+    if row["version"] is not None and not _text_ok(row["version"], loc, asset_id, "version", problems):
+        ok = False
     row["tags"] = _string_list(record.get("tags"), loc, asset_id, "tags", problems)
     if row["tags"] is None:
         ok = False
@@ -185,7 +196,9 @@ def _asset_row(record: Any, loc: Location, problems: _Problems):
         problems.add(loc, asset_id, "props", _expected("a mapping", props))
         ok = False
     else:
-        row["props"] = canonical_json(props)
+        row["props"] = _props_json(props, loc, asset_id, problems)
+        if row["props"] is None:
+            ok = False
     for name in ("created_at", "updated_at"):
         row[name] = _timestamp(record.get(name), loc, asset_id, name, problems)
         if row[name] is False:
@@ -231,6 +244,8 @@ def _owner_row(record: Any, loc: Location, problems: _Problems) -> dict[str, Any
     if not isinstance(owner_id, str) or not owner_id.strip():
         problems.add(loc, None, "id", _expected("a non-empty string", owner_id, "id" in record))
         return None
+    if not _text_ok(owner_id, loc, None, "id", problems):
+        return None
     ok = True
     kind = record.get("kind")
     if kind not in OWNER_KINDS:
@@ -238,7 +253,8 @@ def _owner_row(record: Any, loc: Location, problems: _Problems) -> dict[str, Any
             loc,
             owner_id,
             "kind",
-            ("is required" if kind is None else f"unknown owner kind {kind!r}") + "; expected team or person",
+            ("is required" if kind is None else f"unknown owner kind {_short(kind)}")
+            + "; expected team or person",
         )
         ok = False
     row = {"id": owner_id, "kind": kind}
@@ -246,6 +262,8 @@ def _owner_row(record: Any, loc: Location, problems: _Problems) -> dict[str, Any
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             problems.add(loc, owner_id, name, _expected("a string", value))
+            ok = False
+        elif value is not None and not _text_ok(value, loc, owner_id, name, problems):
             ok = False
         row[name] = value
     if row["name"] is None:
@@ -274,6 +292,8 @@ def _relation_row(record: Any, loc: Location, problems: _Problems):
         if not isinstance(value, str) or not value.strip():
             problems.add(loc, None, name, _expected("a non-empty string", value, name in record))
             ok = False
+        elif not _text_ok(value, loc, None, name, problems):
+            ok = False
         ends[name] = value
     rel_id = f"{ends['from']} -{ends['type']}-> {ends['to']}" if ok else None
     if ok and ends["type"] not in RELATION_RULES:
@@ -288,6 +308,8 @@ def _relation_row(record: Any, loc: Location, problems: _Problems):
     source = record.get("source")
     if source is not None and not isinstance(source, str):
         problems.add(loc, rel_id, "source", _expected("a string", source))
+        ok = False
+    elif source is not None and not _text_ok(source, loc, rel_id, "source", problems):
         ok = False
     edge = {"source": source}
     for name in ("first_seen", "last_seen"):
@@ -316,23 +338,47 @@ def _owner_refs(value: Any, loc: Location, asset_id: str, problems: _Problems):
     refs: list[tuple[str, str]] = []
     ok = True
     for i, item in enumerate(value):
+        fld = f"owners[{i}]"
         if isinstance(item, str) and item.strip():
-            refs.append((item, DEFAULT_OWNER_ROLE))
-        elif (
-            isinstance(item, dict)
-            and isinstance(item.get("id"), str)
-            and set(item) <= {"id", "role"}
-            and isinstance(item.get("role", DEFAULT_OWNER_ROLE), str)
-        ):
-            refs.append((item["id"], item.get("role", DEFAULT_OWNER_ROLE)))
+            if _text_ok(item, loc, asset_id, fld, problems):
+                refs.append((item, DEFAULT_OWNER_ROLE))
+            else:
+                ok = False
+        elif isinstance(item, dict):
+            why = _owner_mapping_problem(item)
+            if why is not None:
+                problems.add(loc, asset_id, fld, why)
+                ok = False
+                continue
+            role = item.get("role", DEFAULT_OWNER_ROLE)
+            if _text_ok(item["id"], loc, asset_id, fld + ".id", problems) and _text_ok(
+                role, loc, asset_id, fld + ".role", problems
+            ):
+                refs.append((item["id"], role))
+            else:
+                ok = False
         else:
-            problems.add(
-                loc, asset_id, f"owners[{i}]", _expected("an owner id or a mapping {id, role}", item)
-            )
+            problems.add(loc, asset_id, fld, _expected("an owner id or a mapping {id, role}", item))
             ok = False
     if not ok:
         return None
     return tuple(dict.fromkeys(refs))
+
+
+def _owner_mapping_problem(item: dict) -> str | None:
+    """Why an {id, role} owner mapping is wrong, naming the key at fault."""
+    unknown = [k for k in item if k not in ("id", "role")]
+    if unknown:
+        names = ", ".join(repr(k) for k in unknown)
+        return (
+            f"an owner mapping has the keys id and role only, not {names}; "
+            "owner details (kind, name, email) go in the top-level owners: list"
+        )
+    if not isinstance(item.get("id"), str) or not item["id"].strip():
+        return "owner mapping: 'id' " + _expected("a non-empty string", item.get("id"), "id" in item)
+    if not isinstance(item.get("role", DEFAULT_OWNER_ROLE), str):
+        return "owner mapping: 'role' " + _expected("a string", item["role"])
+    return None
 
 
 def _string_list(value: Any, loc: Location, record_id: str, fld: str, problems: _Problems):
@@ -345,7 +391,31 @@ def _string_list(value: Any, loc: Location, record_id: str, fld: str, problems: 
         if not isinstance(item, str) or not item:
             problems.add(loc, record_id, f"{fld}[{i}]", _expected("a non-empty string", item))
             return None
+        if not _text_ok(item, loc, record_id, f"{fld}[{i}]", problems):
+            return None
     return tuple(dict.fromkeys(value))
+
+
+def _text_ok(value: str, loc: Location, record_id: str | None, fld: str, problems: _Problems) -> bool:
+    """False (after reporting) for text Kuzu cannot store: a lone surrogate, or too long."""
+    why = text_problem(value, problems.limits)
+    if why is None:
+        return True
+    problems.add(loc, record_id, fld, why)
+    return False
+
+
+def _props_json(props: dict, loc: Location, asset_id: str, problems: _Problems) -> str | None:
+    """props as canonical JSON, or None after naming the part JSON cannot hold."""
+    hostile = value_problem(props, problems.limits, "props")
+    if hostile is not None:
+        problems.add(loc, asset_id, hostile[0], hostile[1])
+        return None
+    try:
+        return canonical_json(props)
+    except (TypeError, ValueError, RecursionError) as exc:  # value_problem should have said
+        problems.add(loc, asset_id, "props", f"cannot be stored as JSON: {exc}")
+        return None
 
 
 def _timestamp(value: Any, loc: Location, record_id: str | None, fld: str, problems: _Problems):
@@ -361,14 +431,21 @@ def _timestamp(value: Any, loc: Location, record_id: str | None, fld: str, probl
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             problems.add(
-                loc, record_id, fld, f"{value!r} is not an ISO-8601 timestamp (e.g. 2024-05-01T12:00:00Z)"
+                loc,
+                record_id,
+                fld,
+                f"{_short(value)} is not an ISO-8601 timestamp (e.g. 2024-05-01T12:00:00Z)",
             )
             return False
     else:
         problems.add(loc, record_id, fld, _expected("an ISO-8601 timestamp", value))
         return False
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+            problems.add(loc, record_id, fld, f"{parsed.isoformat()} is before year 1 or after 9999 in UTC")
+            return False
     return parsed
 
 

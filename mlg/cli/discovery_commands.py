@@ -9,6 +9,8 @@ import click
 
 from mlg.cli.context import open_graph
 from mlg.cli.output import console, format_option, kind_style, print_json
+from mlg.errors import MlgError
+from mlg.safe_load import DocumentError, LimitExceeded, load_json
 from mlg.schema import KINDS
 
 
@@ -146,9 +148,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
         if not sep or not name.strip():
             raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--param")
         try:
-            value = json.loads(raw)
-        except ValueError:
-            value = raw
+            value = load_json(raw)
+        except LimitExceeded as exc:
+            raise MlgError(f"--param {name.strip()}: the value {exc}") from None
+        except DocumentError:
+            value = raw  # not JSON: the text itself
         bound[name.strip().lstrip("$")] = value
     return bound
 

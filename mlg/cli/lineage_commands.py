@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mlg.cli.output import console
+from mlg.cli.output import console, format_option
 
 INPUT_FORMATS = ("auto", "manifest", "openlineage")
 OUTPUT_FORMATS = ("table", "json")
@@ -73,7 +73,7 @@ def _duration(delta) -> str:
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. Keep the loopback default unless the API key is set.",
+    help="Address to listen on. Anything but loopback requires an API key.",
 )
 @click.option(
     "--port",
@@ -83,10 +83,20 @@ def _duration(delta) -> str:
     help="Port to listen on (0: any free port, printed at start).",
 )
 @click.option(
-    "--api-key",
-    envvar="MLG_API_KEY",
+    "--api-key-file",
+    type=click.Path(dir_okay=False, exists=True),
     default=None,
-    help="Require `Authorization: Bearer KEY` (default: $MLG_API_KEY; none: open).",
+    help="Require `Authorization: Bearer KEY`, KEY read from this file (default: $MLG_API_KEY; "
+    "neither: no key, loopback only).",
+)
+@click.option("--api-key", "api_key_argv", default=None, hidden=True)
+@click.option(
+    "--allow-origin",
+    "origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Accept requests from web pages of this origin (e.g. https://lineage.example) "
+    "without an API key (repeatable). Others are refused.",
 )
 @click.option(
     "--spool",
@@ -102,30 +112,95 @@ def _duration(delta) -> str:
     type=click.IntRange(1, 100_000),
     help="Most events applied in one transaction.",
 )
+@click.option(
+    "--status",
+    "show_status",
+    is_flag=True,
+    help="Print the spool's state (pending, dead-lettered events and why) and exit.",
+)
+@format_option("table", "json")
 @click.pass_context
 def serve_lineage(
-    ctx: click.Context, host: str, port: int, api_key: str | None, spool_dir: str | None, batch_size: int
+    ctx: click.Context,
+    host: str,
+    port: int,
+    api_key_file: str | None,
+    api_key_argv: str | None,
+    origins: tuple[str, ...],
+    spool_dir: str | None,
+    batch_size: int,
+    show_status: bool,
+    fmt: str,
 ) -> None:
     """OpenLineage HTTP receiver: POST /api/v1/lineage, as the HTTP transport sends.
 
-    Each event is checked (4xx with the reason when invalid), written durably to a
-    spool and only then acknowledged; a background applier opens the graph, ingests
-    spooled events in batches and closes it again, so explorers and notebooks can
-    read the graph between writes. While another process holds the graph, events
-    keep being accepted and wait in the spool. Stop with Ctrl-C.
+    Each event is checked before the answer (4xx with the reason when it is invalid or
+    the graph would refuse it), written durably to a spool and only then acknowledged;
+    a background applier opens the graph, ingests spooled events in batches and closes
+    it again when quiet, so explorers and notebooks can read the graph between writes.
+    An acknowledged event that still fails to apply goes to the spool's dead-letter
+    folder with its reason (see --status). Stop with Ctrl-C.
     """
-    from mlg.openlineage.receiver import LineageReceiver
+    import os
+
+    from mlg.errors import MlgError
+    from mlg.openlineage.receiver import LineageReceiver, default_spool
     from mlg.store import resolve_path
 
+    graph_path = resolve_path(ctx.find_root().obj.get("db"))
+    if show_status:
+        _print_spool_status(spool_dir or default_spool(graph_path), fmt)
+        return
+    if api_key_argv is not None:
+        raise MlgError(
+            "--api-key would show the key to every user of this machine (ps); "
+            "set $MLG_API_KEY or give --api-key-file PATH"
+        )
+    api_key = os.environ.get("MLG_API_KEY") or None
+    if api_key_file is not None:
+        try:
+            with open(api_key_file, encoding="utf-8") as f:
+                api_key = f.read().strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MlgError(f"cannot read the API key from {api_key_file}: {exc}") from None
+        if not api_key:
+            raise MlgError(f"the API key file {api_key_file} is empty")
     receiver = LineageReceiver(
-        resolve_path(ctx.find_root().obj.get("db")),
+        graph_path,
         host=host,
         port=port,
         api_key=api_key,
         spool_dir=spool_dir,
         batch_size=batch_size,
+        allowed_origins=origins,
     )
     receiver.serve(announce=click.echo)
+
+
+def _print_spool_status(directory, fmt: str) -> None:
+    from mlg.cli.output import print_json
+    from mlg.openlineage.spool import Spool
+
+    spool = Spool(directory)
+    dead = spool.dead_letters()
+    status = {
+        "spool": str(spool.directory),
+        "receiver_running": spool.in_use(),
+        "pending": spool.count(),
+        "dead_lettered": len(dead),
+        "dead_letters": [{"event": str(spool.dead_letter / n), "reason": r} for n, r in dead],
+    }
+    if fmt == "json":
+        print_json(status)
+        return
+    click.echo(
+        f"spool {spool.directory}: receiver {'running' if status['receiver_running'] else 'not running'}, "
+        f"{status['pending']} event(s) pending, {len(dead)} dead-lettered"
+    )
+    for entry in status["dead_letters"]:
+        click.echo(f"  {entry['event']}:")
+        for line in entry["reason"].splitlines():
+            click.echo(f"    {line}")
 
 
 COMMANDS = [serve_lineage]

@@ -12,12 +12,36 @@ from mlg.errors import MlgError
 class MlgGroup(click.Group):
     """Turns mlg's own errors into one clear message and exit code 1 — never a traceback."""
 
+    def main(self, args=None, *rest, **options):
+        # Arguments that are not UTF-8 (or hold lone surrogates) cannot be looked up or
+        # stored: one clear message before any command runs, not a traceback deep in Kuzu.
+        for position, arg in enumerate(sys.argv[1:] if args is None else args, start=1):
+            why = _not_text(arg)
+            if why:
+                click.echo(f"error: argument {position} ({arg!r}) {why}", err=True)
+                sys.exit(1)
+        return super().main(args, *rest, **options)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except MlgError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+
+
+def _not_text(arg: object) -> str | None:
+    from mlg.limits import surrogate_at
+
+    if not isinstance(arg, str):
+        return None
+    at = surrogate_at(arg)
+    if at is None:
+        return None
+    code = ord(arg[at])
+    if 0xDC80 <= code <= 0xDCFF:  # how Python carries a byte that is not UTF-8
+        return f"is not UTF-8 text: the byte 0x{code - 0xDC00:02X} at position {at}"
+    return f"is not valid Unicode text: a lone surrogate U+{code:04X} at position {at}"
 
 
 @click.group(cls=MlgGroup, context_settings={"help_option_names": ["-h", "--help"]})

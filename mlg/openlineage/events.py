@@ -18,6 +18,7 @@ from typing import Any
 
 from mlg.batch import Location
 from mlg.errors import Problem
+from mlg.limits import Limits, value_problem
 
 EVENT_TYPES: tuple[str, ...] = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
 TERMINAL_STATES = frozenset({"COMPLETE", "ABORT", "FAIL"})
@@ -78,6 +79,12 @@ def parse_event(raw: Any, location: Location) -> LineageEvent | list[Problem]:
         return checker.problems
     kind = _event_kind(raw)
     checker.record_id = _record_id(raw)
+    # Depth, size and text that cannot be stored (a lone surrogate in a runId killed the
+    # receiver's applier once): refused here, before anything is acknowledged or mapped.
+    hostile = value_problem(raw, Limits.current())
+    if hostile is not None:
+        checker.add(hostile[0] or None, hostile[1])
+        return checker.problems
     event_time = checker.timestamp(raw, "eventTime")
     producer = checker.text(raw, "producer")
     schema_url = checker.text(raw, "schemaURL")
@@ -148,10 +155,10 @@ def parse_timestamp(value: str) -> datetime | None:
         text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
         return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
 
 
@@ -216,7 +223,11 @@ class _Checker:
             return None
         parsed = parse_timestamp(value)
         if parsed is None:
-            self.add(key, f"{value!r} is not an ISO-8601 timestamp (e.g. 2024-05-01T12:00:00.000Z)")
+            self.add(
+                key,
+                f"{_short(value)} is not an ISO-8601 timestamp between years 1 and 9999 in UTC "
+                "(e.g. 2024-05-01T12:00:00.000Z)",
+            )
         return parsed
 
     def mapping(

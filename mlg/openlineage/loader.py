@@ -132,6 +132,24 @@ def ingest_events(
     raise IngestError(skipped[:MAX_PROBLEMS], len(skipped))
 
 
+def check_events(graph: Graph, events: list[LineageEvent], lookup=None) -> tuple[list[Problem], Any]:
+    """What ingesting these (valid) events into `graph` would reject, and the Plan it
+    would write (None when refused). Nothing is written. The receiver runs this before it
+    acknowledges an event, so that what it acknowledges it can apply (a kind clash, a
+    lineage cycle); its `lookup` (a KuzuLookup) adds what it acknowledged but has not
+    applied yet."""
+    from mlg.ingest import KuzuLookup
+    from mlg.validation import validate
+
+    mapped = map_events(list(events), AssetIndex(graph))
+    mapped.batch.files = sorted({e.location.file for e in events})
+    try:
+        plan = validate(mapped.batch, lookup or KuzuLookup(graph))
+    except IngestError as exc:
+        return list(exc.problems), None
+    return [], plan
+
+
 def _events_named(exc: IngestError, events: list[LineageEvent]) -> set[tuple[str, str]] | None:
     """The events the problems point at, or None when a problem is not an event's."""
     where = {(e.location.file, e.location.record) for e in events}

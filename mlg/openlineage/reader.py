@@ -8,7 +8,6 @@ job, or producer and schemaURL) and a manifest otherwise.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from mlg.batch import Batch, Location
 from mlg.errors import IngestError, MlgError, Problem
 from mlg.manifest import parse_manifest_text, read_manifest
 from mlg.openlineage.events import looks_like_event
+from mlg.safe_load import DocumentError, check_size, load_json, read_text
 
 FORMATS: tuple[str, ...] = ("auto", "manifest", "openlineage")
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -58,7 +58,13 @@ def _sources(paths: Iterable[str | os.PathLike[str]], fmt: str):
     found: list[tuple[str, str | None]] = []
     for raw in paths:
         if str(raw) == STDIN:
-            found.append(("<stdin>", sys.stdin.read()))
+            text = sys.stdin.read()
+            try:
+                check_size(text)
+            except DocumentError as exc:
+                missing.append(Problem("<stdin>", "input", None, None, str(exc)))
+                continue
+            found.append(("<stdin>", text))
             continue
         path = Path(raw)
         if path.is_dir():
@@ -90,14 +96,14 @@ def _read_one(found: Input, name: str, text: str | None, fmt: str) -> None:
         return
     if text is None:
         try:
-            text = Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_text(name)
+        except (OSError, UnicodeDecodeError, DocumentError) as exc:
             if fmt == "auto":
                 found.manifests.extend(read_manifest(name))  # reports it the manifest way
             else:
                 found.problems.append(Problem(name, "file", None, None, f"cannot be read: {exc}"))
             return
-    events, error = _json_events(text, ndjson_first=lower.endswith(NDJSON_SUFFIXES))
+    events, bad_lines, error = _json_events(text, ndjson_first=lower.endswith(NDJSON_SUFFIXES))
     if fmt == "auto" and not lower.endswith(NDJSON_SUFFIXES):
         if events is None or not events or not looks_like_event(events[0][0]):
             found.manifests.extend(_manifest(name, text))
@@ -107,31 +113,44 @@ def _read_one(found: Input, name: str, text: str | None, fmt: str) -> None:
             Problem(name, "file", None, None, f"is not JSON, a JSON array or NDJSON: {error}")
         )
         return
+    # NDJSON: a broken line is one bad record (skipped with --skip-invalid), not a bad file
+    found.problems.extend(
+        Problem(name, f"line {number}", None, None, f"is not a JSON event: {why}")
+        for number, why in bad_lines
+    )
     found.events.extend((event, Location(name, where)) for event, where in events)
 
 
-def _json_events(text: str, ndjson_first: bool) -> tuple[list[tuple[Any, str]] | None, str]:
-    """The events in `text` with their record names, or (None, why not)."""
+def _json_events(
+    text: str, ndjson_first: bool
+) -> tuple[list[tuple[Any, str]] | None, list[tuple[int, str]], str]:
+    """(the events in `text` with their record names, NDJSON lines that are not JSON as
+    (line number, why), ""), or (None, [], why not) when `text` is neither JSON nor NDJSON.
+
+    A file that is not one JSON document is read as NDJSON when it is named so, or when
+    at least one of its lines is an event; each other line is then a bad record."""
+    error = ""
     if not ndjson_first:
         try:
-            document = json.loads(text) if text.strip() else []
-        except json.JSONDecodeError as exc:
-            error = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+            document = load_json(text) if text.strip() else []
+        except DocumentError as exc:
+            error = str(exc)
         else:
             if isinstance(document, list):
-                return [(event, f"events[{i}]") for i, event in enumerate(document)], ""
-            return [(document, "event")], ""
-    events = []
+                return [(event, f"events[{i}]") for i, event in enumerate(document)], [], ""
+            return [(document, "event")], [], ""
+    events: list[tuple[Any, str]] = []
+    bad: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            events.append((json.loads(line), f"events[{len(events)}] (line {number})"))
-        except json.JSONDecodeError as exc:
-            if ndjson_first:
-                return None, f"line {number}: {exc.msg} at column {exc.colno}"
-            return None, error
-    return events, ""
+            events.append((load_json(line), f"events[{len(events)}] (line {number})"))
+        except DocumentError as exc:
+            bad.append((number, str(exc).replace(" at line 1 column ", " at column ")))
+    if bad and not ndjson_first and not any(looks_like_event(event) for event, _ in events):
+        return None, [], error
+    return events, bad, ""
 
 
 def _manifest(name: str, text: str | None) -> Batch:

@@ -3,37 +3,57 @@
     POST /api/v1/lineage          one event (JSON, optionally gzip) -> 201 once spooled
     GET  /api/v1/lineage/status   spool and applier state (JSON)
 
-The HTTP side never touches the graph: it checks each event (400 with the reasons
-when invalid, nothing kept), writes it durably to the spool (mlg.openlineage.spool)
-and only then answers 201. A background applier takes spooled events in batches,
-opens the graph read-write, ingests the batch in one transaction, closes the graph
-and then deletes the batch's files. Kuzu allows one writer process and no reader
-beside it (DESIGN §5), so the graph is held only while a batch is written; while
-another process holds it, events wait in the spool and the applier retries.
+The contract: 2xx only for an event the receiver will apply. Before answering it
+checks the event (limits, the spec, text Kuzu cannot store: 400 with the reasons) and,
+when it can open the graph, what applying it after the events already waiting would
+reject (a kind clash, a lineage cycle: 400 too); then it writes the event durably to
+the spool (mlg.openlineage.spool) and answers 201. A background applier ingests
+spooled events in batches, one transaction each, and deletes their files after the
+commit. Whatever still fails at apply time (the graph was held by another process at
+check time and changed, or applying raised) is moved to the spool's dead-letter folder
+with its reason, counted in /status and `mlg serve-lineage --status`, and never blocks
+the events behind it; the applier survives any exception.
+
+Kuzu allows one writer process and no reader beside it (DESIGN §5), so the graph is
+held only while events arrive or are written, and closed after `hold_seconds` of
+quiet; while another process holds it, events wait in the spool.
+
+Browsers: a web page can POST to 127.0.0.1 from the user's browser. Without an API key
+requests carrying an `Origin` header are refused (unless that origin is allowed), and
+every POST must declare a JSON content type (which a page cannot send without a
+preflight). Listening beyond loopback requires an API key.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import signal
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from mlg.batch import Location
-from mlg.errors import GraphError, GraphLocked, MlgError
-from mlg.openlineage.events import parse_event
+from mlg.errors import GraphError, GraphLocked, IngestError, MlgError
+from mlg.ingest import KuzuLookup
+from mlg.openlineage.events import LineageEvent, parse_event
 from mlg.openlineage.spool import Spool
+from mlg.safe_load import DocumentError, load_json
 
 LINEAGE_PATH = "/api/v1/lineage"
 STATUS_PATHS = ("/api/v1/lineage/status", "/health")
 MAX_BODY_BYTES = 32 * 1024 * 1024
+# A batch that fails for a reason that is not the events' (the graph unusable, a write
+# refused) is retried this many times before its events are tried one by one.
+MAX_BATCH_ATTEMPTS = 3
+MAX_GATHER_SECONDS = 2.0  # the longest an acknowledged event waits before its batch starts
+NEW_EVENT = "<request>"  # the location of the event being checked, among the pending ones
 
 
 def default_spool(graph_path: Path) -> Path:
@@ -55,23 +75,53 @@ class LineageReceiver:
         batch_size: int = 500,
         linger: float = 0.25,
         retry_seconds: float = 1.0,
+        hold_seconds: float = 2.0,
+        read_timeout: float = 30.0,
+        max_connections: int = 32,
+        allowed_origins: Iterable[str] = (),
         log: Callable[[str], None] | None = None,
     ):
+        self.api_key = api_key or None
+        if self.api_key is None and not is_loopback(host):
+            raise MlgError(
+                f"refusing to listen on {host} without an API key: anyone who can reach it could "
+                "write lineage. Set $MLG_API_KEY or --api-key-file, or listen on 127.0.0.1"
+            )
         self.graph_path = Path(graph_path)
         self.spool = Spool(spool_dir or default_spool(self.graph_path))
         self.host, self.port = host, port
-        self.api_key = api_key or None
         self.batch_size = batch_size
         self.linger = linger
         self.retry_seconds = retry_seconds
+        self.hold_seconds = hold_seconds
+        self.read_timeout = read_timeout
+        self.max_connections = max_connections
+        self.allowed_origins = frozenset(o.rstrip("/") for o in allowed_origins)
         self.log = log or _silent
         self.applied = 0
+        self.dead_lettered = 0  # by this process; the spool counts every run's
+        self.unchecked = 0  # acknowledged while the graph could not be opened to check them
         self.state = "idle"
         self.last_error: str | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
+        # Locks, always taken in this order: `_accept_lock` (checks and spooling of new
+        # events, one at a time, so each is checked against every event acknowledged
+        # before it), `_graph_lock` (opening, reading for a check, writing, closing the
+        # graph), `_pending_lock` (the pending events, a leaf).
+        self._accept_lock = threading.Lock()
+        self._graph_lock = threading.RLock()
+        self._pending_lock = threading.Lock()
+        self._graph = None
+        self._last_use = 0.0
+        self._pending: dict[str, LineageEvent] = {}
+        self._checked: set[tuple] = set()  # lineage signatures found applicable (see _would_refuse)
+        self._known: _Known | None = None  # the graph's edges and kinds, plus the pending events'
+        self._generation = 0  # bumped whenever _checked and _known are dropped
+        self._checks_waiting = 0  # only ever 0 or 1: checks run one at a time
+        self._last_accept = 0.0
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -83,6 +133,10 @@ class LineageReceiver:
             self.spool.release()
             raise MlgError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
         self.port = self._server.server_address[1]
+        for name in self.spool.names():  # what a previous run acknowledged: checked already
+            event = self._parse_spooled(name)
+            if event is not None:
+                self._pending[name] = event
         self._threads = [
             threading.Thread(target=self._server.serve_forever, name="mlg-http", daemon=True),
             threading.Thread(target=self._apply_loop, name="mlg-applier", daemon=True),
@@ -100,6 +154,8 @@ class LineageReceiver:
         self._wake.set()
         for thread in self._threads:
             thread.join(timeout)
+        with self._accept_lock, self._graph_lock:
+            self._close_graph()
         self.spool.release()
 
     @property
@@ -128,14 +184,20 @@ class LineageReceiver:
             self.stop()
 
     def status(self) -> dict[str, Any]:
+        applier = self._threads[1] if len(self._threads) > 1 else None
+        state = self.state
+        if applier is not None and not applier.is_alive() and not self._stopping.is_set():
+            state = "stopped: the applier thread ended"  # cannot happen; said if it does
         return {
             "pending": self.spool.count(),
             "applied": self.applied,
-            "rejected": self.spool.rejected_count(),
-            "state": self.state,
+            "dead_lettered": self.spool.dead_letter_count(),
+            "unchecked": self.unchecked,
+            "state": state,
             "last_error": self.last_error,
             "graph": str(self.graph_path),
             "spool": str(self.spool.directory),
+            "dead_letter": str(self.spool.dead_letter),
         }
 
     def wait_until_applied(self, timeout: float = 60.0) -> bool:
@@ -153,92 +215,358 @@ class LineageReceiver:
     def accept(self, body: bytes) -> tuple[int, dict[str, Any]]:
         """Check one event and spool it: (HTTP status, response body)."""
         try:
-            event = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return 400, {"error": f"the body is not JSON: {exc}"}
+            event = load_json(body)
+        except DocumentError as exc:
+            return 400, {"error": f"the body is not a JSON event mlg will read: {exc}"}
         if isinstance(event, list):
             return 400, {"error": "send one OpenLineage event per request, not a list"}
-        result = parse_event(event, Location("<request>", "event"))
+        result = parse_event(event, Location(NEW_EVENT, "event"))
         if isinstance(result, list):
-            return 400, {
-                "error": "invalid OpenLineage event; nothing was stored",
-                "problems": [f"{p.field}: {p.message}" if p.field else p.message for p in result],
-            }
-        try:
-            name = self.spool.put(body)
-        except OSError as exc:
-            return 503, {"error": f"could not store the event durably: {exc}"}
+            return 400, {"error": "invalid OpenLineage event; nothing was stored", "problems": _texts(result)}
+        with self._accept_lock:
+            refused = self._would_refuse(result)
+            if refused:
+                return 400, {
+                    "error": "this event cannot be applied to the graph; nothing was stored",
+                    "problems": refused,
+                }
+            try:
+                name = self.spool.put(body)
+            except OSError as exc:
+                return 503, {"error": f"could not store the event durably: {exc}"}
+            with self._pending_lock:
+                self._pending[name] = _relocated(result, name)
+            self._last_accept = time.monotonic()
         self._wake.set()
         return 201, {"status": "accepted", "id": name}
+
+    def _would_refuse(self, event: LineageEvent) -> list[str]:
+        """What applying `event` after the pending events would reject (the caller holds
+        `_accept_lock`). [] when it would apply, or when the graph cannot be opened to tell.
+
+        The event is mapped and validated alone, against the graph plus what the pending
+        events add (their assets' kinds and their edges, kept from their own checks), so
+        a check costs the same however many events wait."""
+
+        # A run of a job that reads and writes what an event checked before it did adds no
+        # edge and no name: the same answer. Valid while this process holds the graph
+        # (nobody else writes); forgotten when it closes or an event is dead-lettered.
+        signature = _lineage_signature(event)
+        if signature in self._checked and self._graph is not None:
+            return []
+        # Not while a batch is written: Kuzu's checkpoint at commit waits for every open
+        # read transaction, and times out (the batch then fails) while checks keep coming.
+        self._checks_waiting += 1  # the applier lets checks go first (see _apply)
+        try:
+            with self._graph_lock:
+                graph = self._open_graph(for_check=True)
+                if graph is None:
+                    self.unchecked += 1
+                    return []
+                return self._check(graph, event, signature)
+        finally:
+            self._checks_waiting -= 1
+
+    def _check(self, graph, event: LineageEvent, signature: tuple) -> list[str]:
+        from mlg.openlineage.loader import check_events
+
+        generation = self._generation
+        known = self._known
+        if known is None:
+            with self._pending_lock:
+                pending = list(self._pending.values())
+            known = _Known.of(graph, pending)
+        problems, plan = check_events(graph, [event], _KnownLookup(graph, known))
+        if problems:
+            return _texts(problems)
+        known.add(plan)
+        if generation == self._generation:  # else the applier forgot meanwhile: rebuild next time
+            self._known = known
+            self._checked.add(signature)
+        return []
+
+    # -- the graph ----------------------------------------------------------------------------
+
+    def _open_graph(self, for_check: bool = False):
+        """The graph, opened if needed; None while another process holds it (then
+        GraphLocked is raised for the applier, which waits). Closed only by the applier
+        when quiet, holding every lock, so a check never sees it closed under it."""
+        from mlg.graph import Graph
+
+        self._last_use = time.monotonic()
+        with self._graph_lock:
+            if self._graph is None:
+                try:
+                    self._graph = Graph(self.graph_path)
+                except GraphError:
+                    if for_check:
+                        return None
+                    raise
+            return self._graph
+
+    def _close_graph(self) -> None:
+        self._forget()
+        if self._graph is not None:
+            graph, self._graph = self._graph, None
+            graph.close()
 
     # -- applier -----------------------------------------------------------------------------
 
     def _apply_loop(self) -> None:
+        attempts = 0
         while not self._stopping.is_set():
             self._wake.wait(self.retry_seconds)
             self._wake.clear()
-            time.sleep(self.linger)  # let a burst of events gather into one transaction
-            while not self._stopping.is_set():
-                names = self.spool.names(self.batch_size)
-                if not names:
-                    break
-                if not self._apply(names):
-                    self._stopping.wait(self.retry_seconds)  # the graph is busy: back off
-                    break
-            if self.state != "waiting for the graph":
-                self.state = "idle"
+            self._gather()
+            try:
+                while not self._stopping.is_set():
+                    names = self.spool.names(self.batch_size)
+                    if not names:
+                        break
+                    outcome = self._apply(names)
+                    if outcome == "busy":
+                        self._stopping.wait(self.retry_seconds)  # another process holds the graph
+                        break
+                    if outcome == "failed":
+                        attempts += 1
+                        if attempts < MAX_BATCH_ATTEMPTS:
+                            self._stopping.wait(self.retry_seconds)
+                            break
+                        self._one_by_one(names)
+                    attempts = 0
+                if self.state not in ("waiting for the graph", "retrying after an error"):
+                    self.state = "idle"
+                if self._graph is not None and time.monotonic() - self._last_use > self.hold_seconds:
+                    with self._accept_lock, self._graph_lock:
+                        if time.monotonic() - self._last_use > self.hold_seconds:
+                            self._close_graph()  # quiet: let explorers and notebooks open it
+            except Exception as exc:  # the applier must outlive anything
+                self.state = "retrying after an error"
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                self.log(f"applier error, will retry: {self.last_error}")
+                self._stopping.wait(self.retry_seconds)
 
-    def _apply(self, names: list[str]) -> bool:
-        """Apply one batch; False when the graph could not be written (events kept)."""
-        from mlg.graph import Graph
+    def _gather(self) -> None:
+        """Let a burst of events gather into one transaction: wait `linger`, and while
+        events keep arriving (and fewer than a batch wait) up to MAX_GATHER_SECONDS. Each
+        batch written makes the checks of new events wait, so fewer, larger batches."""
+        started = time.monotonic()
+        time.sleep(self.linger)
+        while (
+            not self._stopping.is_set()
+            and time.monotonic() - self._last_accept < self.linger
+            and time.monotonic() - started < MAX_GATHER_SECONDS
+            and self.spool.count() < self.batch_size
+        ):
+            time.sleep(self.linger / 2)
+
+    def _apply(self, names: list[str]) -> str:
+        """Apply one batch: "applied", "busy" (another process holds the graph, events
+        kept) or "failed" (not the events' fault as far as can be told, events kept).
+        Events the ingest refuses, or that make it raise, are dead-lettered."""
         from mlg.openlineage.loader import ingest_events
 
-        events, unreadable = [], []
+        events = []
         for name in names:
             try:
                 events.append(
-                    (json.loads(self.spool.read(name)), Location(str(self.spool.path(name)), "event"))
+                    (load_json(self.spool.read(name)), Location(str(self.spool.path(name)), "event"))
                 )
-            except (OSError, ValueError) as exc:
-                unreadable.append(name)
-                self.spool.reject(name, f"cannot be read as JSON: {exc}")
+            except (OSError, DocumentError) as exc:
+                self._dead_letter(name, f"cannot be read as JSON: {exc}")
+        names = [n for n in names if (self.spool.pending / n).exists()]
         self.state = "applying"
-        try:
-            with Graph(self.graph_path) as graph:
+        # A client waits on a check, nobody waits on a batch: let a waiting check go first
+        # (briefly), and the events it admits join this batch next time round.
+        deadline = time.monotonic() + 1.0
+        while self._checks_waiting and time.monotonic() < deadline and not self._stopping.is_set():
+            time.sleep(0.002)
+        with self._graph_lock:
+            try:
+                graph = self._open_graph()
                 report = ingest_events(graph, events, skip_invalid=True)
-        except GraphLocked:
-            if self.state != "waiting for the graph":
-                self.log(
-                    f"graph {self.graph_path} is in use by another process; "
-                    f"{self.spool.count()} event(s) wait in the spool"
-                )
-            self.state = "waiting for the graph"
-            return False
-        except (GraphError, MlgError) as exc:
-            self.state = "waiting for the graph"
-            self.last_error = str(exc)
-            self.log(f"could not apply {len(events)} event(s), will retry: {exc}")
-            return False
+            except GraphLocked:
+                if self.state != "waiting for the graph":
+                    self.log(
+                        f"graph {self.graph_path} is in use by another process; "
+                        f"{self.spool.count()} event(s) wait in the spool"
+                    )
+                self.state = "waiting for the graph"
+                return "busy"
+            except IngestError as exc:  # a problem of no single event: find the culprit(s)
+                if len(names) == 1:
+                    self._dead_letter(names[0], str(exc))
+                    return "applied"
+                self.log(f"a batch of {len(names)} event(s) was refused; applying them one by one: {exc}")
+                self._one_by_one(names)
+                return "applied"
+            except (GraphError, MlgError) as exc:
+                self.state = "retrying after an error"
+                self.last_error = str(exc)
+                self.log(f"could not apply {len(events)} event(s), will retry: {exc}")
+                return "failed"
+            except Exception as exc:  # a poison event: isolate it, go on
+                self.log(f"applying {len(names)} event(s) raised {type(exc).__name__}: {exc}")
+                if len(names) == 1:
+                    self._dead_letter(names[0], f"applying it raised {type(exc).__name__}: {exc}")
+                else:
+                    self._one_by_one(names)
+                return "applied"
         # committed: only now may the spooled copies go
         reasons: dict[str, list[str]] = {}
         for problem in report.skipped:
             reasons.setdefault(problem.file, []).append(str(problem))
         applied = []
         for name in names:
-            if name in unreadable:
-                continue
             path = str(self.spool.path(name))
             if path in reasons:
-                self.spool.reject(name, "\n".join(reasons[path]))
+                self._dead_letter(name, "\n".join(reasons[path]))
             else:
                 applied.append(name)
         self.spool.remove(applied)
+        with self._pending_lock:
+            for name in applied:
+                self._pending.pop(name, None)
         self.applied += len(applied)
         self.state = "applying"
         self.last_error = None
-        if reasons:
-            self.log(f"rejected {len(reasons)} event(s) the graph refused; see {self.spool.rejected}")
+        return "applied"
+
+    def _one_by_one(self, names: list[str]) -> None:
+        """Apply each event alone; one that fails alone is dead-lettered with the reason."""
+        for name in names:
+            if not (self.spool.pending / name).exists():
+                continue
+            outcome = self._apply([name])
+            if outcome == "failed":
+                self._dead_letter(
+                    name, f"could not be applied after {MAX_BATCH_ATTEMPTS} attempts: {self.last_error}"
+                )
+            elif outcome == "busy":
+                return
+
+    def _dead_letter(self, name: str, reason: str) -> None:
+        try:
+            self.spool.reject(name, reason)
+        except FileNotFoundError:
+            pass  # already moved
+        with self._pending_lock:
+            self._pending.pop(name, None)
+        self._forget()
+        self.dead_lettered += 1
+        self.last_error = f"{name}: {reason}"
+        self.log(
+            f"dead-lettered {name}: {reason.splitlines()[0] if reason else ''} (see {self.spool.dead_letter})"
+        )
+
+    def _forget(self) -> None:
+        """Drop what checks learnt: the graph may change (closed: another process may
+        write) or an acknowledged event did not make it (dead-lettered)."""
+        self._generation += 1
+        self._checked.clear()
+        self._known = None
+
+    def _parse_spooled(self, name: str) -> LineageEvent | None:
+        try:
+            result = parse_event(load_json(self.spool.read(name)), Location(name, "event"))
+        except (OSError, DocumentError):
+            return None
+        return None if isinstance(result, list) else result
+
+
+class _Known:
+    """The lineage edges and asset kinds checks must count with: the graph's (read once
+    per holding of the graph) and those of every event acknowledged since."""
+
+    def __init__(self, edges: set[tuple[str, str]], kinds: dict[str, str]):
+        self.edges = edges
+        self.kinds = kinds
+
+    @classmethod
+    def of(cls, graph, pending: list[LineageEvent]) -> _Known:
+        from mlg.openlineage.loader import check_events
+
+        sources, targets = KuzuLookup(graph).edges()
+        known = cls(set(zip(sources, targets)), {})
+        problems, plan = check_events(graph, pending) if pending else ([], None)
+        if plan is not None:
+            known.add(plan)
+        elif problems:  # some will be dead-lettered: count each that would apply alone
+            for event in pending:
+                _, alone = check_events(graph, [event])
+                if alone is not None:
+                    known.add(alone)
+        return known
+
+    def add(self, plan) -> None:
+        self.edges.update((src, dst) for src, dst, _ in plan.edges)
+        self.kinds.update((asset_id, row["kind"]) for asset_id, row in plan.assets.items())
+
+
+class _KnownLookup(KuzuLookup):
+    """KuzuLookup that also knows what acknowledged, not yet applied events will add."""
+
+    def __init__(self, graph, known: _Known):
+        super().__init__(graph)
+        self.known = known
+        self.graph_empty = self.empty
+        self.empty = self.empty and not known.kinds
+
+    def asset_kinds(self, ids):
+        ids = list(ids)
+        found = {} if self.graph_empty else dict(super().asset_kinds(ids))
+        for asset_id in ids:
+            if asset_id not in found and asset_id in self.known.kinds:
+                found[asset_id] = self.known.kinds[asset_id]
+        return found
+
+    def owner_ids(self, ids):
+        return set() if self.graph_empty else super().owner_ids(ids)
+
+    def edges(self):
+        pairs = self.known.edges
+        return [s for s, _ in pairs], [t for _, t in pairs]
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
         return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _lineage_signature(event: LineageEvent) -> tuple:
+    """What of an event decides its edges and names: the job, its parent, and each
+    dataset with the identifiers (symlinks) and version it carries. Facets that only describe are left
+    out: they cannot make an ingest refuse the event."""
+
+    def ref(d) -> tuple:
+        naming = {k: d.facets[k] for k in ("symlinks", "version") if k in d.facets}
+        return (d.namespace, d.name, json.dumps(naming, sort_keys=True, default=str) if naming else None)
+
+    parent = event.run_facets.get("parent")
+    return (
+        event.kind,
+        event.job_namespace,
+        event.job_name,
+        json.dumps(parent, sort_keys=True, default=str) if parent else None,
+        tuple(sorted(ref(d) for d in event.inputs)),
+        tuple(sorted(ref(d) for d in event.outputs)),
+        ref(event.dataset) if event.dataset is not None else None,
+    )
+
+
+def _texts(problems) -> list[str]:
+    return [f"{p.field}: {p.message}" if p.field else p.message for p in problems]
+
+
+def _relocated(event: LineageEvent, name: str) -> LineageEvent:
+    from dataclasses import replace
+
+    return replace(event, location=Location(name, "event"))
 
 
 def _silent(message: str) -> None:
@@ -246,12 +574,51 @@ def _silent(message: str) -> None:
 
 
 class _Server(ThreadingHTTPServer):
+    """One thread per connection, but at most `max_connections` of them: beyond that a
+    connection gets 503 at once and is closed, so stalled clients cannot pile up threads
+    (each one is also dropped after `read_timeout` seconds of silence)."""
+
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, address, handler, receiver: LineageReceiver):
         self.receiver = receiver
+        self._slots = threading.BoundedSemaphore(receiver.max_connections)
         super().__init__(address, handler)
+
+    def process_request(self, request, client_address):
+        if not self._slots.acquire(blocking=False):
+            body = b'{"error": "too many connections; retry shortly"}'
+            try:
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                    b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
+                    + str(len(body)).encode()
+                    + b"\r\n\r\n"
+                    + body
+                )
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        # one line, not socketserver's traceback: a client that went away is not news
+        import sys
+
+        exc = sys.exc_info()[1]
+        self.receiver.log(f"connection from {client_address[0]}:{client_address[1]} ended: {_one_line(exc)}")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -262,22 +629,60 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "mlg-serve-lineage"
     server: _Server
 
+    def setup(self) -> None:
+        self.timeout = self.server.receiver.read_timeout  # socket timeout for every read
+        super().setup()
+
+    def handle_one_request(self) -> None:
+        try:
+            super().handle_one_request()
+        except TimeoutError:
+            self.close_connection = True
+        except (ConnectionError, OSError) as exc:
+            self.close_connection = True
+            self.server.receiver.log(f"connection from {self.client_address[0]} ended: {_one_line(exc)}")
+
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        try:
+            self._post()
+        except (ConnectionError, TimeoutError):
+            raise
+        except Exception as exc:  # answer, never drop the connection
+            self.server.receiver.log(f"POST failed: {_one_line(exc)}")
+            self._send(500, {"error": f"the receiver failed on this request: {_one_line(exc)}"}, close=True)
+
+    def _post(self) -> None:
+        path = urlsplit(self.path).path.rstrip("/")
+        if path != LINEAGE_PATH:
+            self._send(404, {"error": f"no endpoint {path}; POST events to {LINEAGE_PATH}"}, close=True)
+            return
+        refusal = self._browser_refusal()
+        if refusal:
+            self._send(403, {"error": refusal}, close=True)
+            return
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type != "application/json" and not content_type.endswith("+json"):
+            self._send(
+                415,
+                {"error": f"Content-Type must be application/json, not {content_type or 'missing'!r}"},
+                close=True,
+            )
+            return
+        if not self._authorised():
+            self._send(401, {"error": "missing or wrong API key (Authorization: Bearer KEY)"}, close=True)
+            return
         body = self._read_body()
         if body is None:
             return
-        path = urlsplit(self.path).path.rstrip("/")
-        if path != LINEAGE_PATH:
-            self._send(404, {"error": f"no endpoint {path}; POST events to {LINEAGE_PATH}"})
-        elif not self._authorised():
-            self._send(401, {"error": "missing or wrong API key (Authorization: Bearer KEY)"})
-        else:
-            self._send(*self.server.receiver.accept(body))
+        self._send(*self.server.receiver.accept(body))
 
     def do_GET(self) -> None:  # noqa: N802
         path = urlsplit(self.path).path.rstrip("/")
         if path in STATUS_PATHS:
-            if not self._authorised():
+            refusal = self._browser_refusal()
+            if refusal:
+                self._send(403, {"error": refusal})
+            elif not self._authorised():
                 self._send(401, {"error": "missing or wrong API key (Authorization: Bearer KEY)"})
             else:
                 self._send(200, self.server.receiver.status())
@@ -286,15 +691,32 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"error": f"no endpoint {path}"})
 
+    def _browser_refusal(self) -> str | None:
+        """Why a request from a web page is refused: without an API key, any page open in
+        the user's browser could otherwise write lineage to a receiver on 127.0.0.1."""
+        origin = self.headers.get("Origin")
+        receiver = self.server.receiver
+        if origin is None or receiver.api_key is not None or origin.rstrip("/") in receiver.allowed_origins:
+            return None
+        return (
+            f"requests from web pages (Origin: {origin}) are refused unless the receiver has an API "
+            "key or allows that origin (--allow-origin)"
+        )
+
     def _read_body(self) -> bytes | None:
-        length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
-            self._send(411, {"error": "a Content-Length header is required"}, close=True)
+        length = (self.headers.get("Content-Length") or "").strip()
+        # str.isdigit() is true for '²' and other digits int() refuses: ASCII digits only
+        if not (length.isascii() and length.isdigit()):
+            self._send(411, {"error": "a Content-Length header (a number of bytes) is required"}, close=True)
             return None
         if int(length) > MAX_BODY_BYTES:
             self._send(413, {"error": f"events are limited to {MAX_BODY_BYTES} bytes"}, close=True)
             return None
         body = self.rfile.read(int(length))
+        if len(body) < int(length):
+            self.close_connection = True  # the client went away mid-body
+            self.server.receiver.log(f"connection from {self.client_address[0]} ended mid-request")
+            return None
         encoding = (self.headers.get("Content-Encoding") or "identity").strip().lower()
         if encoding == "gzip":
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -317,24 +739,38 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         given = self.headers.get("Authorization") or ""
         scheme, _, token = given.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), key.encode())
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            token.strip().encode("utf-8", "surrogateescape"), key.encode("utf-8", "surrogateescape")
+        )
 
     def _send(
         self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None, close: bool = False
     ) -> None:
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        if status == 401:
-            self.send_header("WWW-Authenticate", 'Bearer realm="mlg"')
-        if close:
-            self.send_header("Connection", "close")
+        data = json.dumps(payload, ensure_ascii=True).encode("ascii")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            if status == 401:
+                self.send_header("WWW-Authenticate", 'Bearer realm="mlg"')
+            if close:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            self.wfile.write(data)
+        except (ConnectionError, TimeoutError) as exc:
             self.close_connection = True
-        self.end_headers()
-        self.wfile.write(data)
+            self.server.receiver.log(
+                f"connection from {self.client_address[0]} ended before the {status} answer: {_one_line(exc)}"
+            )
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass  # one line per event would drown the applier's messages
+
+
+def _one_line(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown error"
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}".rstrip(": ")

@@ -4,8 +4,10 @@ Each event is one file, written to `tmp/`, fsync'ed, renamed into `pending/` and
 directory fsync'ed — only then is the sender answered 2xx, so an acknowledged event
 survives a crash (kill -9, power loss) of the receiver. Files are deleted only after
 the transaction that applied them committed; applying twice is harmless because
-ingest is idempotent. Events the graph refused are moved to `rejected/` with the
-reason beside them.
+ingest is idempotent. An acknowledged event that still cannot be applied (the graph
+changed under it, or applying it failed) is moved to `dead-letter/` with the reason
+beside it (`NAME.json.reason.txt`): never dropped silently, never blocking the events
+behind it.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ class Spool:
         self.directory = Path(directory)
         self.pending = self.directory / "pending"
         self.tmp = self.directory / "tmp"
-        self.rejected = self.directory / "rejected"
-        for d in (self.directory, self.pending, self.tmp, self.rejected):
+        self.dead_letter = self.directory / "dead-letter"
+        for d in (self.directory, self.pending, self.tmp, self.dead_letter):
             d.mkdir(parents=True, exist_ok=True)
         _fsync_dir(self.directory)
         self._counter = itertools.count()
@@ -89,14 +91,40 @@ class Spool:
             _fsync_dir(self.pending)
 
     def reject(self, name: str, reason: str) -> None:
-        """Set an event the graph refused aside, with why, for a person to look at."""
-        (self.rejected / (name + ".reason.txt")).write_text(reason + "\n", encoding="utf-8")
-        os.replace(self.pending / name, self.rejected / name)
-        _fsync_dir(self.rejected)
+        """Set an acknowledged event that cannot be applied aside, with why, for a person
+        to look at (and to re-send once fixed)."""
+        (self.dead_letter / (name + ".reason.txt")).write_text(
+            reason + "\n", encoding="utf-8", errors="replace"
+        )
+        os.replace(self.pending / name, self.dead_letter / name)
+        _fsync_dir(self.dead_letter)
         _fsync_dir(self.pending)
 
-    def rejected_count(self) -> int:
-        return sum(1 for n in os.listdir(self.rejected) if n.endswith(SUFFIX))
+    def dead_letter_count(self) -> int:
+        return sum(1 for n in os.listdir(self.dead_letter) if n.endswith(SUFFIX))
+
+    def dead_letters(self) -> list[tuple[str, str]]:
+        """(name, reason) of every dead-lettered event, oldest first."""
+        found = []
+        for name in sorted(n for n in os.listdir(self.dead_letter) if n.endswith(SUFFIX)):
+            reason_file = self.dead_letter / (name + ".reason.txt")
+            try:
+                reason = reason_file.read_text(encoding="utf-8", errors="replace").strip()
+            except OSError:
+                reason = "(no reason recorded)"
+            found.append((name, reason))
+        return found
+
+    def in_use(self) -> bool:
+        """True while a receiver holds this spool (for `serve-lineage --status`)."""
+        fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+        return False
 
 
 def _fsync_dir(path: Path) -> None:
