@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from mlg.cli.output import console, format_option
+from mlg.cli.server_options import api_key, http_server_options
 
 INPUT_FORMATS = ("auto", "manifest", "openlineage")
 OUTPUT_FORMATS = ("table", "json")
@@ -69,35 +70,7 @@ def _duration(delta) -> str:
 
 
 @click.command("serve-lineage")
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on. Anything but loopback requires an API key.",
-)
-@click.option(
-    "--port",
-    default=5000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="Port to listen on (0: any free port, printed at start).",
-)
-@click.option(
-    "--api-key-file",
-    type=click.Path(dir_okay=False, exists=True),
-    default=None,
-    help="Require `Authorization: Bearer KEY`, KEY read from this file (default: $MLG_API_KEY; "
-    "neither: no key, loopback only).",
-)
-@click.option("--api-key", "api_key_argv", default=None, hidden=True)
-@click.option(
-    "--allow-origin",
-    "origins",
-    multiple=True,
-    metavar="ORIGIN",
-    help="Accept requests from web pages of this origin (e.g. https://lineage.example) "
-    "without an API key (repeatable). Others are refused.",
-)
+@http_server_options(default_port=5000)
 @click.option(
     "--spool",
     "spool_dir",
@@ -141,9 +114,6 @@ def serve_lineage(
     An acknowledged event that still fails to apply goes to the spool's dead-letter
     folder with its reason (see --status). Stop with Ctrl-C.
     """
-    import os
-
-    from mlg.errors import MlgError
     from mlg.openlineage.receiver import LineageReceiver, default_spool
     from mlg.store import resolve_path
 
@@ -151,25 +121,12 @@ def serve_lineage(
     if show_status:
         _print_spool_status(spool_dir or default_spool(graph_path), fmt)
         return
-    if api_key_argv is not None:
-        raise MlgError(
-            "--api-key would show the key to every user of this machine (ps); "
-            "set $MLG_API_KEY or give --api-key-file PATH"
-        )
-    api_key = os.environ.get("MLG_API_KEY") or None
-    if api_key_file is not None:
-        try:
-            with open(api_key_file, encoding="utf-8") as f:
-                api_key = f.read().strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise MlgError(f"cannot read the API key from {api_key_file}: {exc}") from None
-        if not api_key:
-            raise MlgError(f"the API key file {api_key_file} is empty")
+    key = api_key(api_key_file, api_key_argv)
     receiver = LineageReceiver(
         graph_path,
         host=host,
         port=port,
-        api_key=api_key,
+        api_key=key,
         spool_dir=spool_dir,
         batch_size=batch_size,
         allowed_origins=origins,

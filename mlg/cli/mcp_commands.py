@@ -4,37 +4,13 @@ from __future__ import annotations
 
 import click
 
+from mlg.cli.server_options import api_key, http_server_options
 from mlg.errors import MlgError
 
 
 @click.command("mcp")
 @click.option("--http", "http", is_flag=True, help="Serve streamable HTTP instead of stdio.")
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="With --http: address to listen on. Beyond loopback, an API key is required.",
-)
-@click.option(
-    "--port",
-    default=8765,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="With --http: port to listen on (0: any free port, printed at start).",
-)
-@click.option(
-    "--api-key",
-    envvar="MLG_API_KEY",
-    default=None,
-    help="With --http: require `Authorization: Bearer KEY` (default: $MLG_API_KEY).",
-)
-@click.option(
-    "--allow-origin",
-    "allowed_origins",
-    multiple=True,
-    metavar="ORIGIN",
-    help="With --http: accept browser requests from this Origin (repeatable); others get 403.",
-)
+@http_server_options(default_port=8765, only_with="--http")
 @click.option("--write", is_flag=True, help="Also offer the ingest tool (manifests, OpenLineage events).")
 @click.pass_context
 def mcp_command(
@@ -42,8 +18,9 @@ def mcp_command(
     http: bool,
     host: str,
     port: int,
-    api_key: str | None,
-    allowed_origins: tuple[str, ...],
+    api_key_file: str | None,
+    api_key_argv: str | None,
+    origins: tuple[str, ...],
     write: bool,
 ) -> None:
     """Model Context Protocol server: lets AI assistants search the graph, walk lineage,
@@ -63,6 +40,7 @@ def mcp_command(
     from mlg.mcp.server import build_server
     from mlg.store import resolve_path
 
+    key = api_key(api_key_file, api_key_argv)  # refuses a key on the command line first
     path = resolve_path(ctx.find_root().obj.get("db"))
     if not write and not path.exists():
         raise MlgError(f"no graph at {path}; create one with `mlg init` or load the sample with `mlg sample`")
@@ -75,10 +53,10 @@ def mcp_command(
         if http:
             from mlg.mcp.http import serve_http
 
-            serve_http(server, host, port, api_key, allowed_origins, announce)
+            serve_http(server, host, port, key, origins, announce)
         else:
-            if api_key and ctx.get_parameter_source("api_key") == click.core.ParameterSource.COMMANDLINE:
-                raise click.UsageError("--api-key applies to --http only")
+            if api_key_file is not None:
+                raise click.UsageError("--api-key-file applies to --http only")
             server.run("stdio")
     except KeyboardInterrupt:
         pass

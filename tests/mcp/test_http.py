@@ -117,3 +117,17 @@ def test_listening_beyond_loopback_needs_a_key(sample_db):
 def test_loopback_addresses():
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "example.com", "127.0.0.1.nip.io"))
+
+
+def test_the_key_never_comes_from_the_command_line(sample_db, tmp_path):
+    result = CliRunner(env={"MLG_API_KEY": None}).invoke(
+        main, ["--db", str(sample_db), "mcp", "--http", "--api-key", "s3cret"]
+    )
+    assert result.exit_code == 1
+    assert "would show the key to every user" in result.output and "--api-key-file" in result.output
+    empty = tmp_path / "key"
+    empty.write_text("\n")
+    result = CliRunner(env={"MLG_API_KEY": None}).invoke(
+        main, ["--db", str(sample_db), "mcp", "--http", "--api-key-file", str(empty)]
+    )
+    assert result.exit_code == 1 and "is empty" in result.output
