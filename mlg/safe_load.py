@@ -70,6 +70,12 @@ def load_json(text: str | bytes, limits: Limits | None = None) -> Any:
     try:
         return json.loads(text, parse_int=parse_int)
     except json.JSONDecodeError as exc:
+        # Python 3.11 raises RecursionError on `[` * 5000, 3.13 "Expecting value" at its
+        # end: either way the nesting, not the syntax, is what to tell.
+        if _depth_before(exc.doc, exc.pos) > limits.nesting:
+            raise LimitExceeded(
+                limits.exceeded("nesting", f"nests lists or objects deeper than {limits.nesting} levels")
+            ) from None
         raise DocumentError(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except UnicodeDecodeError as exc:
         raise DocumentError(f"is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
@@ -77,6 +83,33 @@ def load_json(text: str | bytes, limits: Limits | None = None) -> Any:
         raise LimitExceeded(
             limits.exceeded("nesting", "nests lists or objects too deeply for the JSON parser")
         ) from None
+
+
+def _depth_before(doc: str | bytes, end: int) -> int:
+    """How deep lists/objects nest in JSON text before `end` (strings skipped); only read
+    on the error path, and cheap to rule out by counting brackets first."""
+    if isinstance(doc, bytes):
+        doc = doc.decode("utf-8", "replace")
+    if doc.count("[", 0, end) + doc.count("{", 0, end) == 0:
+        return 0
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in doc[:end]:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def load_yaml(text: str, limits: Limits | None = None) -> Any:

@@ -10,6 +10,7 @@ import click
 from mlg.cli.context import open_graph
 from mlg.cli.output import console, format_option, kind_style, print_json
 from mlg.errors import MlgError
+from mlg.limits import Limits, value_problem
 from mlg.safe_load import DocumentError, LimitExceeded, load_json
 from mlg.schema import KINDS
 
@@ -153,6 +154,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
             raise MlgError(f"--param {name.strip()}: the value {exc}") from None
         except DocumentError:
             value = raw  # not JSON: the text itself
+        # json parses deeper than mlg allows on some Pythons (3.13: 5,000 levels)
+        problem = value_problem(value, Limits.current())
+        if problem:
+            path, why = problem
+            raise MlgError(f"--param {name.strip()}{'.' + path if path else ''}: the value {why}")
         bound[name.strip().lstrip("$")] = value
     return bound
 
