@@ -15,8 +15,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from mlg import Asset, Graph
-from mlg.subgraph import Subgraph
-from mlg.tui.labels import AssetRef
+from mlg.subgraph import Edge, Subgraph
+from mlg.tui.labels import AssetRef, use_theme
 from mlg.tui.screens.asset_view import AssetScreen
 from mlg.tui.screens.console import ConsoleScreen
 from mlg.tui.screens.export import ExportScreen
@@ -34,11 +34,14 @@ class ExploreApp(App[None]):
     CSS_PATH = "explore.tcss"
     TITLE = "mlg explore"
     ENABLE_COMMAND_PALETTE = False
+    # `-narrow` below 110 columns: the side panels yield to the names (explore.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS = [
         Binding("slash", "search", "Search"),
         Binding("colon", "console", "Cypher"),
         Binding("f", "kinds", "Kinds"),
+        Binding("z", "maximise", "Maximise"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -52,6 +55,10 @@ class ExploreApp(App[None]):
         mode = "read-only" if graph.read_only else "read-write"
         # The file's name only: a full path would differ from machine to machine.
         self.title = f"mlg explore · {graph.path.name} ({mode})"
+
+    def on_mount(self) -> None:
+        use_theme(self.theme_variables)
+        self.theme_changed_signal.subscribe(self, lambda _: use_theme(self.theme_variables))
 
     def get_default_screen(self) -> Screen:
         return AssetScreen(self.graph, self.start_asset)
@@ -93,20 +100,52 @@ class ExploreApp(App[None]):
 
     # -- export -------------------------------------------------------------------------
 
-    def export_lineage(self, asset: AssetRef) -> None:
-        kinds = self.kinds
+    def export_view(self, screen: AssetScreen) -> None:
+        """Export what the asset view shows: the assets opened in both trees and the
+        relations that join them as drawn (folded ones included), with their owners."""
+        current = screen.current
+        if current is None:
+            return
+        edges: dict[tuple[str, str, str], Edge] = {}
+        ids: dict[str, None] = {current.id: None}
+        for tree in (screen.upstream, screen.downstream):
+            for node, parent in tree.shown():
+                ids[node.asset.id] = None
+                if parent is None or node.relation is None:
+                    continue
+                a, b = parent.asset.id, node.asset.id
+                source, target = (a, b) if tree.direction == "up" else (b, a)
+                indirect = node.relation == "indirect"
+                edges[(source, target, node.relation)] = Edge(
+                    source, target, node.relation, indirect, node.hops
+                )
+        graph = self.graph
 
-        def lineage() -> Subgraph:
-            return self.graph.lineage(asset.id, "both", kinds=kinds)
+        def on_screen() -> Subgraph:
+            from mlg.lineage import owners_of
 
-        what = f"lineage of {asset.id} (upstream and downstream, every depth"
-        what += f", kinds {', '.join(kinds)})" if kinds else ")"
-        self.push_screen(ExportScreen(lineage, what, asset.id))
+            assets = [a for a in (graph.get(i) for i in ids) if a is not None]
+            owners = owners_of(graph, [a.id for a in assets])
+            return Subgraph(assets, list(edges.values()), roots=(current.id,), owners=owners)
+
+        n = len(ids)
+        what = f"the {n} assets on screen around {current.id}"
+        if self.kinds:
+            what += f" (kinds {', '.join(self.kinds)})"
+        self.push_screen(ExportScreen(on_screen, what, current.id))
 
     def export_subgraph(self, subgraph: Subgraph, what: str, slug_of: str) -> None:
         self.push_screen(ExportScreen(lambda: subgraph, what, slug_of))
 
     # -- filters and help ----------------------------------------------------------------
+
+    def action_maximise(self) -> None:
+        """z: the focused panel fills the screen; z again (or Esc) puts it back."""
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        elif screen.focused is not None:
+            screen.maximize(screen.focused)
 
     def action_kinds(self) -> None:
         if isinstance(self.screen, KindFilterScreen):
@@ -135,14 +174,14 @@ class ExploreApp(App[None]):
                         "Impact and path screens",
                         [opens, Binding("j,k", "", "Move down, up"), *ImpactScreen.BINDINGS],
                     ),
-                    ("Cypher console", [Binding("enter", "", "Run the query"), *ConsoleScreen.BINDINGS]),
                     (
-                        "Kind filter",
+                        "Cypher console",
                         [
-                            Binding("space", "", "Show or hide the highlighted kind"),
-                            *KindFilterScreen.BINDINGS,
+                            Binding("enter", "", "Run the query, or open the row's asset"),
+                            *ConsoleScreen.BINDINGS,
                         ],
                     ),
+                    ("Kind filter", KindFilterScreen.BINDINGS),
                 ]
             )
         )

@@ -7,6 +7,7 @@ import threading
 import pytest
 from textual.widgets import OptionList, Static
 
+from mlg.tui.labels import ICONS, asset_title
 from mlg.tui.widgets import lineage_tree
 from tests.tui.conftest import RANKER, SIZE, press, settle, shown
 
@@ -45,7 +46,9 @@ async def test_each_child_shows_relation_kind_and_count_before_opening(make_app,
             data = child.data
             n = len(sample_graph.neighbours(data.asset.id, "up"))
             label = str(child.label)
-            assert f"-{data.relation}->" in label and data.asset.kind in label
+            # the kind's marker and the full name first (what survives 80 columns)
+            assert label.startswith(f"{ICONS[data.asset.kind]} {asset_title(data.asset)}")
+            assert label.endswith(f"-{data.relation}->")
             assert data.children == n
             assert (f"({n})" in label) == (n > 0)
             assert child.allow_expand == (n > 0) and not child.children  # not loaded yet

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from mlg import Graph, MlgError
-from mlg.tui.labels import counted
+from mlg.tui.labels import counted, error, muted, note, warning
 
 if TYPE_CHECKING:
     import pandas
@@ -56,7 +56,7 @@ class ConsoleScreen(Screen[None]):
             id="console-input",
         )
         yield Static(
-            Text("The graph is open read-only: queries that write are refused.", style="dim italic"),
+            Text("The graph is open read-only: queries that write are refused.", style=note()),
             id="console-status",
         )
         yield DataTable(id="console-results", zebra_stripes=True)
@@ -74,7 +74,7 @@ class ConsoleScreen(Screen[None]):
         if not self.history or self.history[-1] != cypher:
             self.history.append(cypher)
         self._history_at = len(self.history)
-        self.query_one("#console-status", Static).update(Text("running…", style="dim italic"))
+        self.query_one("#console-status", Static).update(Text("running…", style=note()))
         self._run(cypher)
 
     @work(thread=True, exclusive=True, group="cypher")
@@ -93,7 +93,7 @@ class ConsoleScreen(Screen[None]):
         status = self.query_one("#console-status", Static)
         table = self.query_one("#console-results", DataTable)
         if message.frame is None:
-            status.update(Text(message.error or "the query failed", style="red"))
+            status.update(Text(message.error or "the query failed", style=error()))
             return  # the last good result stays in the table
         frame = message.frame
         table.clear(columns=True)
@@ -103,9 +103,9 @@ class ConsoleScreen(Screen[None]):
         n = len(frame)
         text = f"{counted(n, 'row')} in {message.seconds * 1000:.0f} ms"
         if n > SHOWN_ROWS:
-            status.update(Text(f"cut: showing the first {SHOWN_ROWS} of {text}", style="yellow"))
+            status.update(Text(f"cut: showing the first {SHOWN_ROWS} of {text}", style=warning()))
         else:
-            status.update(Text(text, style="dim"))
+            status.update(Text(text, style=muted()))
 
     def action_history(self, step: int) -> None:
         box = self.query_one("#console-input", Input)

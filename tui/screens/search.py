@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 from mlg import Asset, Graph, MlgError, Owner
 from mlg.lineage import owners_of
 from mlg.search import MATCHES
-from mlg.tui.labels import asset_label, counted
+from mlg.tui.labels import asset_label, counted, error, muted, note, warning
 
 LIMIT = 50
 
@@ -76,7 +76,7 @@ class SearchScreen(ModalScreen[Asset | None]):
         text = "type to search"
         if self.kinds is not None:
             text += " · kinds: " + ", ".join(self.kinds) + " (the kind filter: f, outside search)"
-        return Text(text, style="dim italic")
+        return Text(text, style=note())
 
     # -- searching ----------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ class SearchScreen(ModalScreen[Asset | None]):
             self.query_one("#search-results", OptionList).clear_options()
             self.query_one("#search-status", Static).update(self._hint())
             return
-        self.query_one("#search-status", Static).update(Text("searching…", style="dim italic"))
+        self.query_one("#search-status", Static).update(Text("searching…", style=note()))
         self._search(text)
 
     @work(thread=True, exclusive=True, group="search")
@@ -107,7 +107,7 @@ class SearchScreen(ModalScreen[Asset | None]):
         status = self.query_one("#search-status", Static)
         results.clear_options()
         if message.hits is None:
-            status.update(Text(message.error or "search failed", style="red"))
+            status.update(Text(message.error or "search failed", style=error()))
             return
         hits = message.hits[:LIMIT]
         self.hits = {hit.asset.id: hit.asset for hit in hits}
@@ -115,12 +115,14 @@ class SearchScreen(ModalScreen[Asset | None]):
         if hits:
             results.highlighted = 0
         if not hits:
-            status.update(Text(f"no asset matches {message.text!r}", style="yellow"))
+            status.update(Text(f"no asset matches {message.text!r}", style=warning()))
         elif len(message.hits) > LIMIT:
-            status.update(Text(f"cut: showing the best {LIMIT} matches; type more to narrow", style="yellow"))
+            status.update(
+                Text(f"cut: showing the best {LIMIT} matches; type more to narrow", style=warning())
+            )
         else:
             n = len(hits)
-            status.update(Text(counted(n, "match", "matches"), style="dim"))
+            status.update(Text(counted(n, "match", "matches"), style=muted()))
 
     @staticmethod
     def _label(hit: Found) -> Text:
@@ -130,8 +132,8 @@ class SearchScreen(ModalScreen[Asset | None]):
         # the accountable owner first: role "owner", then teams (not the on-call rota)
         owners = sorted(hit.owners, key=lambda o: (o.role != "owner", o.kind != "team"))
         owner = owners[0].name if owners else "no owner"
-        label.append(f" {owner[:24]:<24}", style="" if owners else "yellow")
-        label.append(f" {hit.asset.domain or ''}", style="dim")
+        label.append(f" {owner[:24]:<24}", style="" if owners else warning())
+        label.append(f" {hit.asset.domain or ''}", style=muted())
         return label
 
     # -- choosing -----------------------------------------------------------------------
