@@ -32,13 +32,29 @@ async def test_search_finds_a_model_by_part_of_its_name_and_enter_opens_it(make_
         assert f"{len(found)} matches" in shown(screen.query_one("#search-status", Static))
         options = screen.query_one("#search-results", OptionList)
         label = str(options.get_option_at_index(found.index(RANKER)).prompt)
-        assert "● model" in label and "Recs Ranking" in label and "recommendations" in label
+        assert (
+            label.startswith("● recs.home_ranker@4")
+            and "Recs Ranking" in label
+            and "recommendations" in label
+        )
 
         await press(pilot, "down", *["j"] * found.index(RANKER))  # to the results, then @4
         await press(pilot, "enter")
         assert app.screen is app.asset_screen
         assert app.asset_screen.current.id == RANKER
         assert app.asset_screen.upstream.root_asset.id == RANKER
+
+
+async def test_keys_typed_in_one_burst_are_not_lost(make_app):
+    """`/`, the text, ↓ ↓ and Enter arriving together open the second result."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        expected = [hit.asset.id for hit in app.graph.search("home_rank", limit=51)]
+        await pilot.press("slash", *"home_rank", "down", "down", "enter")  # no pause between
+        await settle(pilot)
+        assert app.screen is app.asset_screen
+        assert app.asset_screen.current.id == expected[1]
 
 
 async def test_search_results_follow_typing_and_say_when_nothing_matches(make_app):
