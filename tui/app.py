@@ -10,6 +10,7 @@ mlg's public API, in a worker thread, and comes back as a message.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -26,6 +27,9 @@ from mlg.tui.screens.kind_filter import KindFilterScreen, Kinds
 from mlg.tui.screens.path import PathScreen
 from mlg.tui.screens.search import SearchScreen
 from mlg.tui.widgets.lineage_tree import LineageTree
+
+# Refreshes a held key waits at most for the one before it to be handled.
+KEY_WAIT_ROUNDS = 20
 
 
 class ExploreApp(App[None]):
@@ -50,11 +54,48 @@ class ExploreApp(App[None]):
         super().__init__()
         self.graph = graph
         self.start_asset = start_asset
+        self._key_busy = False
+        self._held_keys: list[events.Key] = []
         # Kinds shown by the trees and the search; None shows every kind.
         self.kinds: Kinds = None
         mode = "read-only" if graph.read_only else "read-write"
         # The file's name only: a full path would differ from machine to machine.
         self.title = f"mlg explore · {graph.path.name} ({mode})"
+
+    # -- keys: one at a time, so that a burst is never lost ---------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key that opens a screen is handled before the next key is looked at: keys
+        typed in one burst (`/home` then ↓) go to the screen the first one opened, not
+        to the one it left (where `h` would mean Back)."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._key_busy:
+                self._held_keys.append(event)
+                return
+            self._key_busy = True
+            await super().on_event(event)
+            self.call_after_refresh(self._next_key)
+            return
+        await super().on_event(event)
+
+    async def _next_key(self, waited: int = 0) -> None:
+        if not self._key_handled() and waited < KEY_WAIT_ROUNDS:
+            self.call_after_refresh(self._next_key, waited + 1)
+            return
+        self._key_busy = False
+        if self._held_keys:
+            await self.on_event(self._held_keys.pop(0))
+
+    def _key_handled(self) -> bool:
+        """The last key has run its course: it has bubbled up from the focused widget
+        (nothing left in their queues) and a screen it opened has taken the focus."""
+        screen = self.screen
+        focused = screen.focused
+        nodes = [screen, *(focused.ancestors_with_self if focused is not None else ())]
+        # Textual offers no "message handled" signal: its queues, read not written.
+        if any(not node._message_queue.empty() for node in nodes):
+            return False
+        return focused is not None or not screen.focus_chain
 
     def on_mount(self) -> None:
         use_theme(self.theme_variables)

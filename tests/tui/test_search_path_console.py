@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
 from mlg.tui.screens.console import EXAMPLES, ConsoleScreen
@@ -51,7 +52,10 @@ async def test_keys_typed_in_one_burst_are_not_lost(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         expected = [hit.asset.id for hit in app.graph.search("home_rank", limit=51)]
-        await pilot.press("slash", *"home_rank", "down", "down", "enter")  # no pause between
+        # as a terminal sends a burst: every key queued at once, nothing waited for
+        for key, char in [("slash", "/"), *((c, c) for c in "home_rank"), ("down", None), ("down", None)]:
+            app.post_message(events.Key(key, char))
+        app.post_message(events.Key("enter", "\r"))
         await settle(pilot)
         assert app.screen is app.asset_screen
         assert app.asset_screen.current.id == expected[1]
