@@ -167,19 +167,20 @@ class ImpactScreen(Screen[Asset | None]):
     def _fill_teams(self, impact: Impact) -> None:
         table = self.query_one("#impact-teams", DataTable)
         table.clear(columns=True)
-        table.add_columns("owner", "affected", "kind", "email")
+        # the email next to the name: it is what this list is for
+        table.add_columns("owner", "email", "affected", "kind")
         for entry in impact.teams + impact.people:
             owner = entry.owner
             table.add_row(
-                owner.name, Text(f"{len(entry.assets):,}", justify="right"), owner.kind, owner.email or ""
+                owner.name, owner.email or "", Text(f"{len(entry.assets):,}", justify="right"), owner.kind
             )
         unowned = sum(1 for a in impact.affected if not a.owners)
         if unowned:
             table.add_row(
                 Text("nobody", style=warning()),
+                "unowned: find who uses them",
                 Text(f"{unowned:,}", justify="right", style=warning()),
                 "",
-                "unowned: find who uses them",
             )
 
     def _fill_paths(self, impact: Impact) -> None:
