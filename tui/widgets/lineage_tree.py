@@ -299,8 +299,12 @@ class LineageTree(NavTree[LineageNode | None]):
                 walk(child, child_path)
 
         walk(self.root, ())
-        self.move_cursor(cursor)
-        self.call_after_refresh(self.scroll_to, y=state.scroll_y, animate=False)
+        # the tree numbers its lines on the next refresh: the cursor goes there after it
+        self.call_after_refresh(self._restore_cursor, cursor, state.scroll_y)
+
+    def _restore_cursor(self, node: TreeNode[LineageNode | None], scroll_y: float) -> None:
+        self.move_cursor(node, animate=False)
+        self.scroll_to(y=scroll_y, animate=False)
 
     # -- loading -----------------------------------------------------------------------
 
