@@ -61,9 +61,10 @@ KIND_VARIABLES = {
     "experiment": "foreground",
 }
 MIN_CONTRAST = 4.5
-# The cursor line and highlighted rows: the foreground at this opacity over the surface
-# (explore.tcss says the same: `background: $foreground 15%`).
-HIGHLIGHT_OPACITY = 0.15
+# The cursor line and highlighted rows: the foreground at 15% over the surface
+# (explore.tcss: `background: $foreground 15%`); widgets that draw on a lighter base
+# end up a little lighter, hence the margin.
+HIGHLIGHT_OPACITY = 0.22
 
 
 def contrast(a: Color, b: Color) -> float:
@@ -106,17 +107,27 @@ def palette_for(variables: Mapping[str, str]) -> Palette:
         surface.blend(foreground, HIGHLIGHT_OPACITY),
     ]
 
+    # Beyond the theme's foreground (some themes' own text reads under 4.5:1): black
+    # on light surfaces, white on dark ones.
+    extreme = (
+        Color(0, 0, 0)
+        if contrast(surface, Color(0, 0, 0)) > contrast(surface, Color(255, 255, 255))
+        else Color(255, 255, 255)
+    )
+
     def readable(name: str) -> str:
         colour = Color.parse(variables[name])
         if colour.a < 1:
             colour = surface.blend(colour.with_alpha(1), colour.a)
         # Towards the foreground (light on dark themes, dark on light ones) in small
-        # steps, until it reads on every background with a margin for rounding.
-        for step in range(21):
-            mixed = colour.blend(foreground, step / 20)
+        # steps, then on towards black or white, until it reads on every background
+        # with a margin for rounding.
+        steps = [colour.blend(foreground, i / 20) for i in range(21)]
+        steps += [foreground.blend(extreme, i / 20) for i in range(1, 21)]
+        for mixed in steps:
             if min(contrast(mixed, bg) for bg in backgrounds) >= MIN_CONTRAST + 0.2:
                 return mixed.hex[:7]
-        return foreground.hex[:7]
+        return extreme.hex[:7]
 
     return Palette(
         kinds={kind: readable(var) for kind, var in KIND_VARIABLES.items()},

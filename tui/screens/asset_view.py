@@ -382,13 +382,13 @@ class AssetScreen(Screen[None]):
     def _set_status(self, text: Text | None = None) -> None:
         if text is None:
             parts = []
+            kinds = self.app.kinds
+            if kinds is not None:  # first: it changes what every tree shows
+                parts.append("kinds: " + ", ".join(kinds) + " (f)")
             if self.current is None:
                 parts.append("/ search for an asset")
             else:
                 parts.append("↑↓ move · space expand · * all below · enter re-centre · z maximise")
-            kinds = self.app.kinds
-            if kinds is not None:
-                parts.append("kinds: " + ", ".join(kinds) + " (f)")
             text = Text("   ".join(parts), style=muted())
         self.query_one("#status", Static).update(text)
 

@@ -20,12 +20,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from mlg import MlgError, Owner
 from mlg.export import frame_to_csv, write_subgraph
 from mlg.subgraph import Subgraph
 from mlg.tui.labels import error, note, success, warning
+from mlg.tui.widgets.choice import Choice
 
 FORMATS = ("csv", "parquet")
 EXPORT_NAMES = ("nodes", "edges", "notify", "subgraph")
@@ -133,8 +134,8 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             )
             yield Static("Format", classes="field-label")
             with RadioSet(id="export-format"):
-                yield RadioButton("CSV", value=True)
-                yield RadioButton("Parquet")
+                yield Choice("CSV", value=True)
+                yield Choice("Parquet")
             yield Static("Folder (a new one; created)", classes="field-label")
             yield Input(default_folder(self.slug_of), placeholder="folder to write into", id="export-path")
             yield Static(
