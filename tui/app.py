@@ -28,8 +28,10 @@ from mlg.tui.screens.path import PathScreen
 from mlg.tui.screens.search import SearchScreen
 from mlg.tui.widgets.lineage_tree import LineageTree
 
-# Refreshes a held key waits at most for the one before it to be handled.
-KEY_WAIT_ROUNDS = 20
+# A held key looks every KEY_POLL_SECONDS whether the one before it has been handled,
+# KEY_WAIT_ROUNDS times at most (a key is never held much beyond 100 ms).
+KEY_POLL_SECONDS = 0.002
+KEY_WAIT_ROUNDS = 50
 
 
 class ExploreApp(App[None]):
@@ -74,13 +76,18 @@ class ExploreApp(App[None]):
                 return
             self._key_busy = True
             await super().on_event(event)
-            self.call_after_refresh(self._next_key)
+            self._schedule_next_key(0)
             return
         await super().on_event(event)
 
+    def _schedule_next_key(self, waited: int) -> None:
+        # A timer of the app, not call_after_refresh: that runs on the screen of the
+        # moment, and a key that closes that screen would take the callback with it.
+        self.set_timer(KEY_POLL_SECONDS, lambda: self._next_key(waited))
+
     async def _next_key(self, waited: int = 0) -> None:
         if not self._key_handled() and waited < KEY_WAIT_ROUNDS:
-            self.call_after_refresh(self._next_key, waited + 1)
+            self._schedule_next_key(waited + 1)
             return
         self._key_busy = False
         if self._held_keys:

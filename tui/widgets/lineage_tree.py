@@ -299,12 +299,23 @@ class LineageTree(NavTree[LineageNode | None]):
                 walk(child, child_path)
 
         walk(self.root, ())
-        # the tree numbers its lines on the next refresh: the cursor goes there after it
-        self.call_after_refresh(self._restore_cursor, cursor, state.scroll_y)
+        # Tree numbers its lines on its next refresh, so move_cursor(node) would not
+        # work yet: the line is counted here (the lines are the opened nodes, in order).
+        self.cursor_line = self._line_of(cursor)
+        self.call_after_refresh(self.scroll_to, y=state.scroll_y, animate=False)
 
-    def _restore_cursor(self, node: TreeNode[LineageNode | None], scroll_y: float) -> None:
-        self.move_cursor(node, animate=False)
-        self.scroll_to(y=scroll_y, animate=False)
+    def _line_of(self, target: TreeNode[LineageNode | None]) -> int:
+        line = 0
+
+        def walk(node: TreeNode[LineageNode | None]) -> bool:
+            nonlocal line
+            if node is target:
+                return True
+            line += 1
+            return node.is_expanded and any(walk(child) for child in node.children)
+
+        found = walk(self.root) if self.show_root else any(walk(c) for c in self.root.children)
+        return line if found else 0
 
     # -- loading -----------------------------------------------------------------------
 
