@@ -193,8 +193,11 @@ def asset_label(asset: AssetRef, *, bold: bool = False) -> Text:
 def asset_name(asset: AssetRef, *, bold: bool = False) -> Text:
     """`● recs.home_ranker@4`: the icon (the kind's marker) then the full name, the
     shortest form that still says the kind, for rows that must fit 80 columns."""
-    label = Text(ICONS.get(asset.kind, "•") + " ", style=kind_style(asset.kind))
-    label.append(asset_title(asset), style=f"bold {kind_style(asset.kind)}" if bold else "")
+    # Spans, not the Text's own style: what a caller appends keeps its own colour.
+    style = kind_style(asset.kind)
+    label = Text()
+    label.append(ICONS.get(asset.kind, "•") + " ", style=style)
+    label.append(asset_title(asset), style=f"bold {style}" if bold else style)
     return label
 
 

@@ -112,7 +112,12 @@ def test_console_result(snap_compare, make_app, size):
             "RETURN s, e, m, m.description AS description ORDER BY s.id LIMIT 12"
         )
 
-    ready = keys(("colon",), query, ("enter",), ("tab", "right", "right", "right"))
+    async def fixed_time(pilot):
+        # the status says how long the query took: a fixed figure for the snapshot
+        screen = pilot.app.screen
+        screen.on_console_screen_ran(screen.Ran("", screen.frame, 0.012))
+
+    ready = keys(("colon",), query, ("enter",), fixed_time, ("tab", "right", "right", "right"))
     assert snap_compare(make_app(), terminal_size=SIZES[size], run_before=ready)
 
 

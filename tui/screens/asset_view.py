@@ -115,6 +115,9 @@ class AssetScreen(Screen[None]):
         # the graph is open read-only, so they do not go stale).
         self._details: dict[str, tuple[Asset, list[Owner]]] = {}
         self._highlighted: str | None = None
+        # The views fetched this session, by asset and kind filter: re-centring on an
+        # asset seen before draws it at once (the graph is open read-only).
+        self._views: dict[tuple[str, tuple[str, ...] | None], AssetScreen.ViewLoaded] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -213,8 +216,15 @@ class AssetScreen(Screen[None]):
         # arrives; "loading…" is drawn only when that takes a while (a hub on 1M assets).
         if self._loading is not None:
             self._loading.stop()
-        self._loading = self.set_timer(LOADING_AFTER, lambda: self._show_loading(asset))
-        self._load_view(asset, self.app.kinds)
+            self._loading = None
+        kinds = self.app.kinds
+        seen = self._views.get((asset.id, tuple(kinds) if kinds else None))
+        if seen is not None:
+            self.workers.cancel_group(self, "asset-view")
+            self._draw_view(seen)
+        else:
+            self._loading = self.set_timer(LOADING_AFTER, lambda: self._show_loading(asset))
+            self._load_view(asset, kinds)
         self._keys_changed()
 
     def _keys_changed(self) -> None:
@@ -254,6 +264,12 @@ class AssetScreen(Screen[None]):
             )
 
     def on_asset_screen_view_loaded(self, message: AssetScreen.ViewLoaded) -> None:
+        if message.upstream is not None and message.downstream is not None:
+            kinds = tuple(message.kinds) if message.kinds else None
+            self._views[(message.asset.id, kinds)] = message
+        self._draw_view(message)
+
+    def _draw_view(self, message: AssetScreen.ViewLoaded) -> None:
         if self.current is None or message.asset.id != self.current.id:
             return  # an older answer: the user has moved on
         if self._loading is not None:
