@@ -80,6 +80,11 @@ class ExploreApp(App[None]):
             return
         await super().on_event(event)
 
+    @property
+    def keys_pending(self) -> bool:
+        """Keys received and not handled yet (held behind the one before them)."""
+        return self._key_busy or bool(self._held_keys)
+
     def _schedule_next_key(self, waited: int) -> None:
         # A timer of the app, not call_after_refresh: that runs on the screen of the
         # moment, and a key that closes that screen would take the callback with it.

@@ -55,6 +55,8 @@ async def settle(pilot: Pilot) -> None:
         waiting = any(v.pending for v in app.asset_screen.query(VersionList))
         if waiting:
             await pilot.pause(VERSIONS_DELAY)
+        elif app.keys_pending:  # a key held behind the one before it (ExploreApp.on_event)
+            await pilot.pause(0.01)
         elif not any(w.is_running for w in app.workers):
             return
     raise AssertionError("workers kept running")
