@@ -10,6 +10,8 @@ mlg's public API, in a worker thread, and comes back as a message.
 
 from __future__ import annotations
 
+from time import monotonic
+
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -32,6 +34,8 @@ from mlg.tui.widgets.lineage_tree import LineageTree
 # KEY_WAIT_ROUNDS times at most (a key is never held much beyond 100 ms).
 KEY_POLL_SECONDS = 0.002
 KEY_WAIT_ROUNDS = 50
+# A key is never held longer than this, whatever happens to the one before it.
+KEY_HOLD_MAX_SECONDS = 0.25
 
 
 class ExploreApp(App[None]):
@@ -57,6 +61,8 @@ class ExploreApp(App[None]):
         self.graph = graph
         self.start_asset = start_asset
         self._key_busy = False
+        self._busy_since = 0.0
+        self._key_screen: Screen | None = None  # the screen when the last key came
         self._held_keys: list[events.Key] = []
         # Kinds shown by the trees and the search; None shows every kind.
         self.kinds: Kinds = None
@@ -71,10 +77,15 @@ class ExploreApp(App[None]):
         typed in one burst (`/home` then ↓) go to the screen the first one opened, not
         to the one it left (where `h` would mean Back)."""
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._key_busy:
+            if self._key_busy and monotonic() - self._busy_since < KEY_HOLD_MAX_SECONDS:
                 self._held_keys.append(event)
                 return
+            if self._held_keys:  # held too long (never expected): keep the order, go on
+                self._held_keys.append(event)
+                event = self._held_keys.pop(0)
             self._key_busy = True
+            self._busy_since = monotonic()
+            self._key_screen = self.screen
             await super().on_event(event)
             self._schedule_next_key(0)
             return
@@ -83,7 +94,7 @@ class ExploreApp(App[None]):
     @property
     def keys_pending(self) -> bool:
         """Keys received and not handled yet (held behind the one before them)."""
-        return self._key_busy or bool(self._held_keys)
+        return bool(self._held_keys)
 
     def _schedule_next_key(self, waited: int) -> None:
         # A timer of the app, not call_after_refresh: that runs on the screen of the
@@ -107,7 +118,8 @@ class ExploreApp(App[None]):
         # Textual offers no "message handled" signal: its queues, read not written.
         if any(not node._message_queue.empty() for node in nodes):
             return False
-        return focused is not None or not screen.focus_chain
+        opened = screen is not self._key_screen
+        return not opened or focused is not None or not screen.focus_chain
 
     def on_mount(self) -> None:
         use_theme(self.theme_variables)
