@@ -94,7 +94,8 @@ class ExploreApp(App[None]):
     @property
     def keys_pending(self) -> bool:
         """Keys received and not handled yet (held behind the one before them)."""
-        return bool(self._held_keys)
+        busy = self._key_busy and monotonic() - self._busy_since < KEY_HOLD_MAX_SECONDS
+        return busy or bool(self._held_keys)
 
     def _schedule_next_key(self, waited: int) -> None:
         # A timer of the app, not call_after_refresh: that runs on the screen of the
@@ -118,8 +119,7 @@ class ExploreApp(App[None]):
         # Textual offers no "message handled" signal: its queues, read not written.
         if any(not node._message_queue.empty() for node in nodes):
             return False
-        opened = screen is not self._key_screen
-        return not opened or focused is not None or not screen.focus_chain
+        return focused is not None or not screen.focus_chain
 
     def on_mount(self) -> None:
         use_theme(self.theme_variables)
