@@ -52,10 +52,14 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
+        for _ in range(50):  # keys held behind the one before them (ExploreApp.on_event)
+            if not app.keys_pending:
+                break
+            await pilot.pause(0.01)
         waiting = any(v.pending for v in app.asset_screen.query(VersionList))
         if waiting:
             await pilot.pause(VERSIONS_DELAY)
-        elif not any(w.is_running for w in app.workers):
+        elif not any(w.is_running for w in app.workers) and not app.keys_pending:
             return
     raise AssertionError("workers kept running")
 

@@ -7,6 +7,8 @@ import threading
 import pytest
 from textual.widgets import OptionList, Static
 
+from mlg.schema import KINDS
+from mlg.tui.labels import ICONS, asset_title
 from mlg.tui.widgets import lineage_tree
 from tests.tui.conftest import RANKER, SIZE, press, settle, shown
 
@@ -45,7 +47,9 @@ async def test_each_child_shows_relation_kind_and_count_before_opening(make_app,
             data = child.data
             n = len(sample_graph.neighbours(data.asset.id, "up"))
             label = str(child.label)
-            assert f"-{data.relation}->" in label and data.asset.kind in label
+            # the kind's marker and the full name first (what survives 80 columns)
+            assert label.startswith(f"{ICONS[data.asset.kind]} {asset_title(data.asset)}")
+            assert label.endswith(f"-{data.relation}->")
             assert data.children == n
             assert (f"({n})" in label) == (n > 0)
             assert child.allow_expand == (n > 0) and not child.children  # not loaded yet
@@ -111,7 +115,7 @@ async def test_enter_and_l_recentre_and_backspace_and_h_go_back(make_app, sample
             await pilot.press("j")
         await press(pilot, "l")
         assert screen.current.id == RANKER
-        assert ids(screen.history) == [RANKER, dataset.id]
+        assert [v.asset.id for v in screen.history] == [RANKER, dataset.id]
 
         await press(pilot, "backspace")
         assert screen.current.id == dataset.id
@@ -141,23 +145,68 @@ async def test_choosing_another_version_recentres(make_app, sample_graph):
         assert app.asset_screen.current.id == sample_graph.siblings(RANKER)[0].id
 
 
-async def test_kind_filter_hides_other_kinds_and_says_so(make_app, sample_graph):
+async def untick_all_but_dataset(pilot) -> None:
+    """Every kind is ticked: untick all but "dataset" (the 1st)."""
+    await pilot.press("down")
+    for _ in range(6):  # feature, model, evaluation, workflow, service, experiment off
+        await pilot.press("space", "down")
+
+
+async def test_kind_filter_folds_hidden_kinds_as_the_api_does(make_app, sample_graph):
     app = make_app(RANKER)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f")
-        # every kind is ticked: untick all but "feature" (the 2nd), then apply
-        await pilot.press("space", "down", "down")  # dataset off, skip feature
-        for _ in range(5):  # model, evaluation, workflow, service, experiment off
-            await pilot.press("space", "down")
-        await press(pilot, "escape")
-        assert app.kinds == ("feature",)
+        await untick_all_but_dataset(pilot)
+        prompts = [str(app.screen.options.get_option_at_index(i).prompt) for i in range(7)]
+        assert prompts[0].startswith("[x] ■ dataset")
+        assert all(p.startswith("[ ] ") and p.endswith("hidden") for p in prompts[1:])
+        await press(pilot, "enter")
+        assert app.kinds == ("dataset",)
         tree = app.asset_screen.upstream
-        features = [n.asset.id for n in sample_graph.neighbours(RANKER, "up") if n.asset.kind == "feature"]
-        assert ids(tree.child_assets()) == features
-        hidden = len(sample_graph.neighbours(RANKER, "up")) - len(features)
-        assert f"{hidden} hidden by the kind filter" in str(tree.root.children[-1].label)
-        assert "kinds shown: feature" in shown(app.asset_screen.query_one("#status", Static))
+        # the children are the datasets the API reaches from the model, directly or
+        # through hidden kinds (folded into indirect edges), not only its direct ones
+        folded = sample_graph.upstream(RANKER, kinds=["dataset"])
+        expected = {e.target for e in folded.relations if e.source == RANKER}
+        assert {a.id for a in tree.child_assets()} == expected
+        direct = {n.asset.id for n in sample_graph.neighbours(RANKER, "up") if n.asset.kind == "dataset"}
+        assert direct < expected  # some datasets are reached only through hidden hops
+        indirect = [c for c in tree.root.children if c.data and c.data.relation == "indirect"]
+        assert indirect and "via " in str(indirect[0].label) and "hidden hop" in str(indirect[0].label)
+        assert "kinds: dataset" in shown(app.asset_screen.query_one("#status", Static))
+
+
+async def test_models_reached_through_workflows_stay_when_workflows_are_hidden(make_app, sample_graph):
+    hidden = ("workflow",)
+    kinds = tuple(k for k in KINDS if k not in hidden)
+    dataset = "dataset:ads.ctr_training@2024w20"  # models train on it through workflows
+    app = make_app(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.kinds = kinds
+        app.asset_screen.reload()
+        await settle(pilot)
+        folded = sample_graph.downstream(dataset, kinds=kinds)
+        expected = {e.source for e in folded.relations if e.target == dataset}
+        shown_ids = {a.id for a in app.asset_screen.downstream.child_assets()}
+        assert shown_ids == expected
+        through = {e.source for e in folded.relations if e.target == dataset and e.indirect}
+        assert any(i.startswith("model:") for i in through) and through <= shown_ids
+        # before the filter, those models were not children: a workflow stood between
+        direct = {n.asset.id for n in sample_graph.neighbours(dataset, "down")}
+        assert not through & direct
+
+
+async def test_escape_leaves_the_kind_filter_as_it_was(make_app):
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.asset_screen.upstream.child_assets()
+        await press(pilot, "f")
+        await untick_all_but_dataset(pilot)
+        await press(pilot, "escape")
+        assert app.screen is app.asset_screen and app.kinds is None
+        assert ids(app.asset_screen.upstream.child_assets()) == ids(before)
 
 
 async def test_a_level_cut_by_the_limit_says_so(make_app):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from mlg.export import read_frames
-from mlg.tui.screens.export import ExportScreen
+from mlg.export import read_csv, read_frames
+from mlg.lineage import owners_of
+from mlg.tui.screens.export import ExportScreen, default_folder
 from mlg.tui.screens.help import HelpScreen
 from tests.tui.conftest import HUB, RANKER, SIZE, press, settle, shown
 
@@ -18,26 +19,71 @@ async def type_folder(pilot, folder) -> None:
     await pilot.press(*str(folder))
 
 
-async def test_export_of_the_lineage_to_csv_says_where_it_wrote(make_app, sample_graph, tmp_path):
-    expected = sample_graph.lineage(RANKER, "both")
+async def test_export_writes_what_is_on_screen_and_who_to_tell(make_app, sample_graph, tmp_path):
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.asset_screen
+        await press(pilot, "j", "j", "j", "space")  # open the training data one level
+        on_screen = {RANKER}
+        for tree in (screen.upstream, screen.downstream):
+            on_screen |= {node.asset.id for node, _ in tree.shown()}
+        opened = screen.upstream.cursor_node
+        assert {a.id for a in screen.upstream.child_assets(opened)} <= on_screen
+        await press(pilot, "e")
+        export = app.screen
+        assert isinstance(export, ExportScreen)
+        suggested = export.query_one("#export-path", Input).value
+        assert suggested.startswith("mlg-export/model-recs.home_ranker-4-")
+        assert f"the {len(on_screen)} assets on screen" in shown(export.query_one("#export-what"))
+        await type_folder(pilot, tmp_path / "out")
+        await press(pilot, "enter")
+        status = shown(export.query_one("#export-status", Static))
+        assert f"wrote nodes.csv, edges.csv, notify.csv to {tmp_path / 'out'}" in status
+        assert f"{len(on_screen)} assets" in status
+        nodes, edges = read_frames(tmp_path / "out")
+        assert set(nodes["id"]) == on_screen
+        # every edge is one drawn: a parent and its child in a tree
+        assert set(edges["source"]) | set(edges["target"]) <= on_screen
+        assert ("model:recs.home_ranker@4", opened.data.asset.id) in set(
+            zip(edges["source"], edges["target"])
+        )
+        notify = read_csv(tmp_path / "out" / "notify.csv")
+        owners = owners_of(sample_graph, sorted(on_screen - {RANKER}))
+        expected = {o.id for group in owners.values() for o in group}
+        assert set(notify["owner"]) == expected and expected
+        await press(pilot, "escape")
+        assert app.screen is app.asset_screen
+
+
+async def test_export_never_silently_overwrites(make_app, tmp_path):
     app = make_app(RANKER)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "e")
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
-        assert screen.query_one("#export-path", Input).value == "mlg-export/model-recs.home_ranker-4"
-        assert "lineage of model:recs.home_ranker@4" in shown(screen.query_one("#export-what"))
+        first = app.screen.query_one("#export-path", Input).value
+        await type_folder(pilot, tmp_path / "out")
+        await press(pilot, "enter", "escape")
+        written = (tmp_path / "out" / "nodes.csv").stat().st_mtime_ns
+        await press(pilot, "e")
+        assert app.screen.query_one("#export-path", Input).value != first or "-2" in first
         await type_folder(pilot, tmp_path / "out")
         await press(pilot, "enter")
-        status = shown(screen.query_one("#export-status", Static))
-        assert f"wrote nodes.csv, edges.csv to {tmp_path / 'out'}" in status
-        assert f"{len(expected.assets)} assets" in status
-        nodes, edges = read_frames(tmp_path / "out")
-        assert set(nodes["id"]) == set(expected.ids)
-        assert len(edges) == len(expected.relations)
-        await press(pilot, "escape")
-        assert app.screen is app.asset_screen
+        status = shown(app.screen.query_one("#export-status", Static))
+        assert "already holds an export" in status and "Enter again replaces it" in status
+        assert (tmp_path / "out" / "nodes.csv").stat().st_mtime_ns == written
+        await press(pilot, "enter")  # the second Enter: replace
+        assert "wrote nodes.csv" in shown(app.screen.query_one("#export-status", Static))
+
+
+def test_suggested_folders_are_new(tmp_path):
+    from datetime import datetime
+
+    now = datetime(2026, 12, 1, 10, 15, 0)
+    first = default_folder("model:a@1", now, tmp_path)
+    assert first == "mlg-export/model-a-1-20261201-101500"
+    (tmp_path / first).mkdir(parents=True)
+    assert default_folder("model:a@1", now, tmp_path) == first + "-2"
 
 
 async def test_export_of_the_impact_to_parquet(make_app, sample_graph, tmp_path):
@@ -89,6 +135,7 @@ async def test_footer_shows_the_main_keys(make_app):
     app = make_app(RANKER)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await press(pilot, "j", "enter")  # somewhere to go back from
         shown_keys = {b.binding.description for b in app.active_bindings.values() if b.binding.show}
         assert {
             "Search",
@@ -100,4 +147,5 @@ async def test_footer_shows_the_main_keys(make_app):
             "Back",
             "Quit",
             "Kinds",
+            "Maximise",
         } <= shown_keys

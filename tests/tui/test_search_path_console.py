@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
-from mlg.tui.screens.console import ConsoleScreen
+from mlg.tui.screens.console import EXAMPLES, ConsoleScreen
 from mlg.tui.screens.path import PathScreen
 from mlg.tui.screens.search import SearchScreen
 from tests.tui.conftest import GATEWAY, RANKER, RAW_IMPRESSIONS, SIZE, press, settle, shown
@@ -32,13 +33,37 @@ async def test_search_finds_a_model_by_part_of_its_name_and_enter_opens_it(make_
         assert f"{len(found)} matches" in shown(screen.query_one("#search-status", Static))
         options = screen.query_one("#search-results", OptionList)
         label = str(options.get_option_at_index(found.index(RANKER)).prompt)
-        assert "● model" in label and "Recs Ranking" in label and "recommendations" in label
+        assert (
+            label.startswith("● recs.home_ranker@4")
+            and "Recs Ranking" in label
+            and "recommendations" in label
+        )
 
         await press(pilot, "down", *["j"] * found.index(RANKER))  # to the results, then @4
         await press(pilot, "enter")
         assert app.screen is app.asset_screen
         assert app.asset_screen.current.id == RANKER
         assert app.asset_screen.upstream.root_asset.id == RANKER
+
+
+@pytest.mark.xfail(
+    reason="issue 17, not finished: keys typed right after / can still reach the screen it left; "
+    "the ↓/Enter sent before the results arrive are kept (SearchScreen._pending_*)",
+    strict=False,
+)
+async def test_keys_typed_in_one_burst_are_not_lost(make_app):
+    """`/`, the text, ↓ ↓ and Enter arriving together open the second result."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        expected = [hit.asset.id for hit in app.graph.search("home_rank", limit=51)]
+        # as a terminal sends a burst: every key queued at once, nothing waited for
+        for key, char in [("slash", "/"), *((c, c) for c in "home_rank"), ("down", None), ("down", None)]:
+            app.post_message(events.Key(key, char))
+        app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        assert app.screen is app.asset_screen
+        assert app.asset_screen.current.id == expected[1]
 
 
 async def test_search_results_follow_typing_and_say_when_nothing_matches(make_app):
@@ -146,7 +171,8 @@ async def test_console_errors_show_in_place_and_writes_are_refused(make_app):
         box.value = "MATCH (a:Nope) RETURN a"
         await press(pilot, "enter")
         status = shown(screen.query_one("#console-status", Static))
-        assert "Nope" in status and table.row_count == good  # the last result stays
+        # the old result goes: under a new error it would read as this query's answer
+        assert good and "Nope" in status and table.row_count == 0 and not table.display
 
         box.value = "MATCH (a:Asset) SET a.name = 'x'"
         await press(pilot, "enter")
@@ -172,3 +198,61 @@ async def test_console_cuts_long_results_and_says_so(make_app):
         assert "cut: showing the first 500 of 600 rows" in shown(
             app.screen.query_one("#console-status", Static)
         )
+
+
+async def test_console_offers_the_schema_and_examples_and_runs_one(make_app, sample_graph):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "colon")
+        screen = app.screen
+        schema = shown(screen.query_one("#console-schema", Static))
+        assert "(:Asset)" in schema and "DEPENDS_ON" in schema and "trained_on" in schema
+        examples = screen.query_one("#console-examples", OptionList)
+        assert examples.option_count == len(EXAMPLES)
+        await press(pilot, "tab", "down", "enter")  # the second example: assets by kind
+        table = screen.query_one("#console-results", DataTable)
+        kinds = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+        assert kinds == set(sample_graph.stats().assets_by_kind)
+        assert not screen.query_one("#console-help").display
+
+
+async def test_console_shows_nodes_and_relationships_readably(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "colon")
+        screen = app.screen
+        screen.query_one("#console-input", Input).value = (
+            "MATCH (m:Asset {id: 'model:recs.home_ranker@4'})-[e:DEPENDS_ON {type: 'trained_on'}]->(d:Asset) "
+            "RETURN m, e, d.description AS description"
+        )
+        await press(pilot, "enter")
+        table = screen.query_one("#console-results", DataTable)
+        node, rel, description = (str(c) for c in table.get_row_at(0))
+        assert node == f"● {RANKER}"
+        assert rel == f"{RANKER} -trained_on-> ?"  # the dataset node was not returned
+        assert "_ID" not in node + rel and "{" not in node + rel
+        # a cut cell is there in full under the table when the cursor is on it
+        full = screen.cells[0][2]
+        assert len(full) > len(description) and description.endswith("…")
+        await press(pilot, "tab", "right", "right")
+        assert full in shown(screen.query_one("#console-cell", Static))
+
+
+async def test_enter_on_a_row_opens_its_asset_and_e_exports(make_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "colon")
+        screen = app.screen
+        screen.query_one(
+            "#console-input", Input
+        ).value = "MATCH (a:Asset {id: 'model:recs.home_ranker@4'}) RETURN a.kind AS kind, a.id AS id"
+        await press(pilot, "enter", "tab", "e")
+        written = list(tmp_path.glob("mlg-export/query-*/result.csv"))
+        assert len(written) == 1 and RANKER in written[0].read_text()
+        assert str(written[0]) in shown(screen.query_one("#console-status", Static))
+        await press(pilot, "enter")  # on the row: the kind cell, then the id
+        assert app.screen is app.asset_screen and app.asset_screen.current.id == RANKER

@@ -83,7 +83,8 @@ def test_locked_graph_is_a_clear_message(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_demo_explores_a_temporary_sample_graph_read_only(monkeypatch):
+def test_demo_explores_a_cached_sample_graph_read_only(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     seen: dict = {}
 
     def run(app: ExploreApp) -> None:  # instead of taking over the terminal
@@ -99,7 +100,21 @@ def test_demo_explores_a_temporary_sample_graph_read_only(monkeypatch):
     assert result.exit_code == 0, result.output
     assert seen["read_only"] and seen["assets"] > 400
     assert seen["start"] == "model:recs.home_ranker@4"
-    assert not seen["path"].exists() and not seen["path"].parent.exists()  # removed on exit
+    # kept in the user cache dir for the next start, which reuses it as it is
+    assert seen["path"].is_relative_to(tmp_path / "cache") and seen["path"].exists()
+    built = seen["path"].stat().st_mtime_ns
+    assert "building the sample estate" in result.output
+    again = run_cli("explore", "--demo")
+    assert again.exit_code == 0 and "building" not in again.output
+    assert seen["path"].stat().st_mtime_ns == built
+
+
+def test_db_after_explore_names_the_graph(monkeypatch, sample_db):
+    seen: dict = {}
+    monkeypatch.setattr(ExploreApp, "run", lambda app: seen.update(path=Path(app.graph.path)))
+    result = run_cli("explore", "--db", str(sample_db))
+    assert result.exit_code == 0, result.output
+    assert seen["path"] == sample_db.absolute()
 
 
 def test_explore_opens_the_graph_read_only(monkeypatch, sample_db):

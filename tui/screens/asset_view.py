@@ -1,17 +1,21 @@
 """AssetScreen: one asset in the middle, its upstream and downstream lineage as trees.
 
-The main screen of `mlg explore`. Re-centring pushes the current asset on a history
-that Backspace (or h) walks back. Every database call runs in a worker: re-centring
-fetches the panel and both trees' first level in one (so the screen is redrawn once),
-a tree fetches each further level itself, the versions list its versions.
+The main screen of `mlg explore`. Re-centring pushes the current view on a history —
+the asset, what was opened in both trees, where the cursors were — that Backspace (or
+h) walks back, redrawing the same view without a query; a breadcrumb above says where
+you came from. Every database call runs in a worker: re-centring fetches the panel and
+both trees' first level in one (so the screen is redrawn once), a tree fetches each
+further level itself, the versions list its versions. The panel follows the cursor:
+it shows the asset highlighted in a tree (fetched in a worker, kept for the session).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,16 +25,28 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from mlg import Asset, Graph, MlgError, Owner
-from mlg.neighbours import NeighbourLevel, neighbours_with_counts
-from mlg.tui.labels import AssetRef, asset_label
+from mlg import AmbiguousAsset, Asset, Graph, MlgError, Owner
+from mlg.neighbours import neighbours_with_counts
+from mlg.tui.labels import AssetRef, asset_label, asset_name, error, muted, note, warning
 from mlg.tui.widgets.asset_panel import AssetPanel
-from mlg.tui.widgets.lineage_tree import LineageTree
+from mlg.tui.widgets.lineage_tree import FOLD_CAP, Closure, Level, LineageTree, TreeState, level_of_neighbours
 from mlg.tui.widgets.versions import VersionList
 from mlg.tui.widgets.welcome import Welcome
 
 # Draw "loading…" only when the view has not arrived by then (no flicker when it is fast).
 LOADING_AFTER = 0.12
+
+
+@dataclass
+class Visit:
+    """One step of the history: an asset and the view of it as it was left."""
+
+    asset: AssetRef
+    details: tuple[Asset, list[Owner]] | None
+    upstream: TreeState | None
+    downstream: TreeState | None
+    focused: str | None
+    kinds: Sequence[str] | None
 
 
 class AssetScreen(Screen[None]):
@@ -51,23 +67,39 @@ class AssetScreen(Screen[None]):
         def __init__(
             self,
             asset: AssetRef,
-            upstream: NeighbourLevel | None = None,
-            downstream: NeighbourLevel | None = None,
+            upstream: Level | None = None,
+            downstream: Level | None = None,
             owners: list[Owner] | None = None,
             error: str | None = None,
+            closures: tuple[Closure | None, Closure | None] = (None, None),
+            kinds: Sequence[str] | None = None,
         ) -> None:
             self.asset = asset
             self.upstream = upstream
             self.downstream = downstream
             self.owners = owners
             self.error = error
+            self.closures = closures
+            self.kinds = kinds
             super().__init__()
 
     class Resolved(Message):
         """The start asset named on the command line was looked up."""
 
-        def __init__(self, asset: Asset | None, error: str | None = None) -> None:
+        def __init__(
+            self, asset: Asset | None, error: str | None = None, candidates: list[Asset] | None = None
+        ) -> None:
             self.asset = asset
+            self.error = error
+            self.candidates = candidates
+            super().__init__()
+
+    class DetailsLoaded(Message):
+        """The asset under a tree's cursor, in full, with its owners."""
+
+        def __init__(self, asset: Asset | None, owners: list[Owner], error: str | None = None) -> None:
+            self.asset = asset
+            self.owners = owners
             self.error = error
             super().__init__()
 
@@ -76,12 +108,20 @@ class AssetScreen(Screen[None]):
         self.graph = graph
         self.start_asset = start_asset
         self.current: AssetRef | None = None
-        self.history: list[AssetRef] = []
+        self.history: list[Visit] = []
         self._enabled = (False, False)  # (an asset is shown, there is a history)
         self._loading: Timer | None = None
+        # Assets in full with their owners, as the panel showed them (for the session:
+        # the graph is open read-only, so they do not go stale).
+        self._details: dict[str, tuple[Asset, list[Owner]]] = {}
+        self._highlighted: str | None = None
+        # The views fetched this session, by asset and kind filter: re-centring on an
+        # asset seen before draws it at once (the graph is open read-only).
+        self._views: dict[tuple[str, tuple[str, ...] | None], AssetScreen.ViewLoaded] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="breadcrumb")
         with ContentSwitcher(initial="welcome", id="switcher"):
             yield Welcome(self.graph, id="welcome")
             with Horizontal(id="asset-view"):
@@ -94,25 +134,41 @@ class AssetScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_status()
+        self.query_one("#breadcrumb").display = False
         if not self.start_asset:
             self.query_one("#welcome", Welcome).load()
         else:
-            self._set_status(Text(f"looking up {self.start_asset}…", style="dim italic"))
+            self._set_status(Text(f"looking up {self.start_asset}…", style=note()))
             self._resolve(self.start_asset)
 
     @work(thread=True, group="resolve")
     def _resolve(self, ref: str) -> None:
         try:
             self.post_message(self.Resolved(self.graph.resolve(ref)))
+        except AmbiguousAsset as exc:
+            found = [self.graph.get(c) for c in exc.candidates]
+            self.post_message(self.Resolved(None, str(exc), [a for a in found if a is not None]))
         except MlgError as exc:
             self.post_message(self.Resolved(None, str(exc)))
 
     def on_asset_screen_resolved(self, message: AssetScreen.Resolved) -> None:
         if message.asset is not None:
             self.show(message.asset)
+            return
+        self.query_one("#welcome", Welcome).load()
+        if message.candidates:
+            from mlg.tui.screens.picker import PickerScreen
+
+            self._set_status(
+                Text(
+                    f"{self.start_asset!r} names {len(message.candidates)} assets: pick one", style=warning()
+                )
+            )
+            self.app.push_screen(
+                PickerScreen(self.start_asset or "", message.candidates), self.app.open_asset
+            )
         else:
-            self._set_status(Text(message.error or "", style="red"))
-            self.query_one("#welcome", Welcome).load()
+            self._set_status(Text(message.error or "", style=error()))
 
     # -- navigation ---------------------------------------------------------------------
 
@@ -124,25 +180,57 @@ class AssetScreen(Screen[None]):
     def downstream(self) -> LineageTree:
         return self.query_one("#downstream", LineageTree)
 
+    @property
+    def panel(self) -> AssetPanel:
+        return self.query_one("#panel", AssetPanel)
+
+    def _visit(self) -> Visit | None:
+        """The view as it is now, to come back to."""
+        if self.current is None:
+            return None
+        focused = self.focused.id if self.focused is not None else None
+        return Visit(
+            self.current,
+            self._details.get(self.current.id),
+            self.upstream.snapshot(),
+            self.downstream.snapshot(),
+            focused,
+            self.app.kinds,
+        )
+
     def show(self, asset: AssetRef, *, remember: bool = True) -> None:
-        """Centre the screen on `asset`; the one shown before goes on the history."""
+        """Centre the screen on `asset`; the view shown before goes on the history."""
         if remember and self.current is not None and self.current.id != asset.id:
-            self.history.append(self.current)
+            visit = self._visit()
+            if visit is not None:
+                self.history.append(visit)
         self.current = asset
+        self._highlighted = None
         self.sub_title = asset.id
         self.query_one("#switcher", ContentSwitcher).current = "asset-view"
         if not (self.upstream.has_focus or self.downstream.has_focus):
             self.upstream.focus()
         self._set_status()
+        self._set_breadcrumb()
         # One worker fetches the whole view, so that the screen is redrawn once when it
         # arrives; "loading…" is drawn only when that takes a while (a hub on 1M assets).
         if self._loading is not None:
             self._loading.stop()
-        self._loading = self.set_timer(LOADING_AFTER, lambda: self._show_loading(asset))
-        self._load_view(asset, self.app.kinds)
+            self._loading = None
+        kinds = self.app.kinds
+        seen = self._views.get((asset.id, tuple(kinds) if kinds else None))
+        if seen is not None:
+            self.workers.cancel_group(self, "asset-view")
+            self._draw_view(seen)
+        else:
+            self._loading = self.set_timer(LOADING_AFTER, lambda: self._show_loading(asset))
+            self._load_view(asset, kinds)
+        self._keys_changed()
+
+    def _keys_changed(self) -> None:
         # The footer rebuilds itself on refresh_bindings (a few ms per key): only when
         # a key's state changes, not at every step.
-        enabled = (True, bool(self.history))
+        enabled = (self.current is not None, bool(self.history))
         if enabled != self._enabled:
             self._enabled = enabled
             self.refresh_bindings()
@@ -150,37 +238,62 @@ class AssetScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="asset-view")
     def _load_view(self, asset: AssetRef, kinds: Sequence[str] | None) -> None:
         try:
-            up = neighbours_with_counts(self.graph, asset.id, "up", kinds, self.upstream.limit)
-            down = neighbours_with_counts(self.graph, asset.id, "down", kinds, self.downstream.limit)
+            levels: list[Level] = []
+            closures: list[Closure | None] = []
+            for tree in (self.upstream, self.downstream):
+                if kinds is None:
+                    level = neighbours_with_counts(self.graph, asset.id, tree.direction, None, tree.limit)
+                    levels.append(level_of_neighbours(level))
+                    closures.append(None)
+                else:
+                    # folded: hidden kinds become indirect edges, as the Python API does
+                    closure = Closure(
+                        self.graph.lineage(asset.id, tree.direction, kinds=kinds, max_nodes=FOLD_CAP),
+                        tree.direction,
+                        tree.limit,
+                    )
+                    levels.append(closure.level(asset.id))
+                    closures.append(closure)
             owners = self.graph.owners(asset.id)
         except MlgError as exc:
             self.post_message(self.ViewLoaded(asset, error=str(exc)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.ViewLoaded(asset, up, down, owners))
+            self.post_message(
+                self.ViewLoaded(asset, levels[0], levels[1], owners, None, (closures[0], closures[1]), kinds)
+            )
 
     def on_asset_screen_view_loaded(self, message: AssetScreen.ViewLoaded) -> None:
+        if message.upstream is not None and message.downstream is not None:
+            kinds = tuple(message.kinds) if message.kinds else None
+            self._views[(message.asset.id, kinds)] = message
+        self._draw_view(message)
+
+    def _draw_view(self, message: AssetScreen.ViewLoaded) -> None:
         if self.current is None or message.asset.id != self.current.id:
             return  # an older answer: the user has moved on
         if self._loading is not None:
             self._loading.stop()
             self._loading = None
-        panel = self.query_one("#panel", AssetPanel)
+        panel = self.panel
         if message.upstream is None or message.downstream is None:
             panel.show_error(message.asset, message.error or "")
-            self._set_status(Text(message.error or "", style="red"))
+            self._set_status(Text(message.error or "", style=error()))
             return
+        asset = message.upstream.asset
+        assert isinstance(asset, Asset)
+        self._details[asset.id] = (asset, message.owners or [])
         with self.app.batch_update():
-            self.upstream.show_level(message.upstream)
-            self.downstream.show_level(message.downstream)
-            panel.show_details(message.upstream.asset, message.owners or [])
+            self.upstream.show_level(message.upstream, message.kinds, message.closures[0])
+            self.downstream.show_level(message.downstream, message.kinds, message.closures[1])
+            panel.show_details(asset, message.owners or [], centre=True)
 
     def _show_loading(self, asset: AssetRef) -> None:
         self._loading = None
         with self.app.batch_update():
             self.upstream.show_loading(asset)
             self.downstream.show_loading(asset)
-            self.query_one("#panel", AssetPanel).show_loading(asset)
+            self.panel.show_loading(asset)
 
     def reload(self) -> None:
         """Show the current asset again (the kind filter changed)."""
@@ -188,20 +301,44 @@ class AssetScreen(Screen[None]):
             self.show(self.current, remember=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys that need an asset (or a history) show dimmed until there is one."""
+        """Keys that need an asset (or a history) are left out of the footer until
+        there is one (not dimmed: a dimmed key would be told apart by colour alone)."""
         if action in ("impact", "path", "export"):
-            return self.current is not None or None
+            return self.current is not None
         if action == "back":
-            return bool(self.history) or None
+            return bool(self.history)
         return True
 
     def on_welcome_stats_loaded(self, message: Welcome.StatsLoaded) -> None:
         if message.stats is not None and not message.stats.assets:
-            self._set_status(Text("the graph is empty: nothing to search yet", style="yellow"))
+            self._set_status(Text("the graph is empty: nothing to search yet", style=warning()))
 
     def action_back(self) -> None:
-        if self.history:
-            self.show(self.history.pop(), remember=False)
+        if not self.history:
+            return
+        visit = self.history.pop()
+        if visit.upstream is None or visit.downstream is None or visit.details is None:
+            self.show(visit.asset, remember=False)  # it was left before it had loaded
+            return
+        if self._loading is not None:
+            self._loading.stop()
+            self._loading = None
+        self.workers.cancel_group(self, "asset-view")
+        self.current = visit.asset
+        self._highlighted = None
+        self.sub_title = visit.asset.id
+        asset, owners = visit.details
+        with self.app.batch_update():
+            self.upstream.restore(visit.upstream, visit.kinds)
+            self.downstream.restore(visit.downstream, visit.kinds)
+            self.panel.show_details(asset, owners, centre=True)
+        if visit.focused in ("upstream", "downstream"):
+            self.query_one(f"#{visit.focused}", LineageTree).focus()
+        if visit.kinds != self.app.kinds:
+            self.reload()  # the kind filter changed since: the same asset, as filtered now
+        self._set_status()
+        self._set_breadcrumb()
+        self._keys_changed()
 
     def on_lineage_tree_asset_chosen(self, message: LineageTree.AssetChosen) -> None:
         focused = message.control if isinstance(message.control, LineageTree) else None
@@ -214,29 +351,91 @@ class AssetScreen(Screen[None]):
 
     def on_lineage_tree_asset_highlighted(self, message: LineageTree.AssetHighlighted) -> None:
         node = message.node
+        self._follow(node.asset)
         if node.relation is None:
             self._set_status()
             return
-        text = Text(message.tree.arrow(node.relation) + " ", style="dim")
+        text = Text(message.tree.relation_text(node) + " ", style=muted())
         text.append_text(asset_label(node.asset))
-        text.append(f"  {node.asset.id}", style="dim")
-        text.append("  (enter re-centres)", style="dim italic")
+        text.append(f"  {node.asset.id}", style=muted())
+        text.append("  (enter re-centres)", style=note())
         self._set_status(text)
+
+    # -- the panel follows the cursor ----------------------------------------------------
+
+    def _follow(self, asset: AssetRef) -> None:
+        if self._highlighted == asset.id:
+            return
+        self._highlighted = asset.id
+        centre = self.current is not None and asset.id == self.current.id
+        known = self._details.get(asset.id)
+        if known is not None:
+            self.panel.show_details(*known, centre=centre)
+        elif self.panel.ref is None or self.panel.ref.id != asset.id:
+            self._load_details(asset.id)
+
+    @work(thread=True, exclusive=True, group="details")
+    def _load_details(self, asset_id: str) -> None:
+        try:
+            asset = self.graph.get(asset_id)
+            owners = self.graph.owners(asset_id) if asset is not None else []
+        except MlgError as exc:
+            self.post_message(self.DetailsLoaded(None, [], str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.DetailsLoaded(asset, owners))
+
+    def on_asset_screen_details_loaded(self, message: AssetScreen.DetailsLoaded) -> None:
+        if message.asset is None:
+            return
+        self._details[message.asset.id] = (message.asset, message.owners)
+        if message.asset.id == self._highlighted:
+            centre = self.current is not None and message.asset.id == self.current.id
+            self.panel.show_details(message.asset, message.owners, centre=centre)
+
+    # -- what the status line and the breadcrumb say ------------------------------------
 
     def _set_status(self, text: Text | None = None) -> None:
         if text is None:
             parts = []
+            kinds = self.app.kinds
+            if kinds is not None:  # first: it changes what every tree shows
+                parts.append("kinds: " + ", ".join(kinds) + " (f)")
             if self.current is None:
                 parts.append("/ search for an asset")
             else:
-                parts.append("↑↓ j k move · space → expand · enter l re-centre · tab next panel")
-            if self.history:
-                parts.append(f"back: {len(self.history)} (backspace)")
-            kinds = self.app.kinds
-            if kinds is not None:
-                parts.append("kinds shown: " + ", ".join(kinds) + " (f)")
-            text = Text("   ".join(parts), style="dim")
+                parts.append("↑↓ move · space expand · * all below · enter re-centre · z maximise")
+            text = Text("   ".join(parts), style=muted())
         self.query_one("#status", Static).update(text)
+
+    def _set_breadcrumb(self) -> None:
+        crumb = self.query_one("#breadcrumb", Static)
+        crumb.display = self.current is not None
+        if self.current is None:
+            return
+        crumb.update(self.breadcrumb(max(crumb.size.width, self.size.width) - 2))
+
+    def breadcrumb(self, width: int) -> Text:
+        """`● a › ■ b › ■ c` from the first asset visited to the one in view, cut on the
+        left (`… ›`) to fit `width`; the count of steps back when there are any."""
+        steps = [v.asset for v in self.history] + ([self.current] if self.current else [])
+        head = Text(f"back {len(self.history)} · ", style=muted()) if self.history else Text()
+        parts = [asset_name(a, bold=i == len(steps) - 1) for i, a in enumerate(steps)]
+        sep = Text(" › ", style=muted())
+        for first in range(len(parts)):
+            text = head.copy()
+            if first:
+                text.append("… ›", style=muted())
+                text.append(" ")
+            text.append_text(sep.join(parts[first:]))
+            if text.cell_len <= width or first == len(parts) - 1:
+                if text.cell_len > width:
+                    text.truncate(width, overflow="ellipsis")
+                return text
+        return head
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._set_breadcrumb()
 
     # -- the screens that start from the current asset ---------------------------------
 
@@ -250,4 +449,4 @@ class AssetScreen(Screen[None]):
 
     def action_export(self) -> None:
         if self.current is not None:
-            self.app.export_lineage(self.current)
+            self.app.export_view(self)

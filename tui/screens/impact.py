@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, Tree
 
 from mlg import Asset, Graph, MlgError
-from mlg.cli.output import kind_style
 from mlg.impact import REACHED_KINDS, AffectedAsset, Impact
 from mlg.schema import KINDS
 from mlg.tui.labels import (
@@ -26,8 +25,13 @@ from mlg.tui.labels import (
     asset_label,
     asset_title,
     counted,
+    error,
     kind_badge,
+    kind_style,
+    muted,
+    note,
     path_steps,
+    warning,
 )
 from mlg.tui.widgets.nav_tree import NavTree
 
@@ -58,9 +62,9 @@ class ImpactScreen(Screen[Asset | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        summary = Text("computing the impact of ", style="dim italic")
+        summary = Text("computing the impact of ", style=note())
         summary.append_text(asset_label(self.asset, bold=True))
-        summary.append("…", style="dim italic")
+        summary.append("…", style=note())
         yield Static(summary, id="impact-summary")
         with Horizontal(id="impact-body"):
             kinds: Tree[Asset | None] = NavTree("affected", id="impact-kinds")
@@ -94,7 +98,7 @@ class ImpactScreen(Screen[Asset | None]):
         self.query_one("#impact-body").loading = False
         if message.impact is None:
             self.query_one("#impact-summary", Static).update(
-                Text(f"could not compute the impact: {message.error}", style="red")
+                Text(f"could not compute the impact: {message.error}", style=error())
             )
             return
         self.impact = impact = message.impact
@@ -117,9 +121,9 @@ class ImpactScreen(Screen[Asset | None]):
         text.append(", ".join(f"{len(items):,} {kind}" for kind, items in sorted(impact.by_kind().items())))
         text.append(f" · {counted(len(impact.teams), 'team')} to notify")
         if impact.truncated:
-            text.append(f"\ncut: {impact.truncated_reason}", style="yellow")
+            text.append(f"\ncut: {impact.truncated_reason}", style=warning())
         if impact.paths_capped:
-            text.append("\nsome paths were not spelled out (too many assets)", style="yellow")
+            text.append("\nsome paths were not spelled out (too many assets)", style=warning())
         return text
 
     def _fill_kinds(self, impact: Impact) -> None:
@@ -140,11 +144,11 @@ class ImpactScreen(Screen[Asset | None]):
                     Text(
                         f"… cut: {SHOWN_PER_KIND} of {len(items):,} shown "
                         "(nearest first); e exports them all",
-                        style="yellow",
+                        style=warning(),
                     )
                 )
         if not groups:
-            tree.root.add_leaf(Text("nothing depends on this asset", style="dim italic"))
+            tree.root.add_leaf(Text("nothing depends on this asset", style=note()))
         tree.root.expand()
         tree.cursor_line = 0
 
@@ -152,30 +156,31 @@ class ImpactScreen(Screen[Asset | None]):
     def _affected_label(item: AffectedAsset) -> Text:
         label = Text(f"{ICONS.get(item.asset.kind, '•')} ", style=kind_style(item.asset.kind))
         label.append(asset_title(item.asset))
-        label.append(f"  {counted(item.distance, 'hop')}", style="dim")
+        label.append(f"  {counted(item.distance, 'hop')}", style=muted())
         teams = [o.name for o in item.owners if o.kind == "team"]
         if item.owners:
-            label.append("  " + ", ".join(teams or [o.name for o in item.owners]), style="dim")
+            label.append("  " + ", ".join(teams or [o.name for o in item.owners]), style=muted())
         elif not item.owners:
-            label.append("  no owner", style="yellow")
+            label.append("  no owner", style=warning())
         return label
 
     def _fill_teams(self, impact: Impact) -> None:
         table = self.query_one("#impact-teams", DataTable)
         table.clear(columns=True)
-        table.add_columns("owner", "affected", "kind", "email")
+        # the email next to the name: it is what this list is for
+        table.add_columns("owner", "email", "affected", "kind")
         for entry in impact.teams + impact.people:
             owner = entry.owner
             table.add_row(
-                owner.name, Text(f"{len(entry.assets):,}", justify="right"), owner.kind, owner.email or ""
+                owner.name, owner.email or "", Text(f"{len(entry.assets):,}", justify="right"), owner.kind
             )
         unowned = sum(1 for a in impact.affected if not a.owners)
         if unowned:
             table.add_row(
-                Text("nobody", style="yellow"),
-                Text(f"{unowned:,}", justify="right", style="yellow"),
-                "",
+                Text("nobody", style=warning()),
                 "unowned: find who uses them",
+                Text(f"{unowned:,}", justify="right", style=warning()),
+                "",
             )
 
     def _fill_paths(self, impact: Impact) -> None:
@@ -184,17 +189,17 @@ class ImpactScreen(Screen[Asset | None]):
         reached = impact.services + impact.experiments
         for n, item in enumerate(reached[:SHOWN_PATHS]):
             label = asset_label(item.asset, bold=True)
-            label.append(f"  {counted(item.distance, 'hop')}", style="dim")
+            label.append(f"  {counted(item.distance, 'hop')}", style=muted())
             node = tree.root.add(label, item.asset, expand=n < EXPANDED_PATHS)
             if item.path is None:
-                node.add_leaf(Text("path not spelled out", style="yellow"))
+                node.add_leaf(Text("path not spelled out", style=warning()))
                 continue
             for step in path_steps(item.path, self._assets):
                 node.add_leaf(*step)
         if len(reached) > SHOWN_PATHS:
-            tree.root.add_leaf(Text(f"… cut: {SHOWN_PATHS} of {len(reached):,} shown", style="yellow"))
+            tree.root.add_leaf(Text(f"… cut: {SHOWN_PATHS} of {len(reached):,} shown", style=warning()))
         if not reached:
-            tree.root.add_leaf(Text("no production service or experiment is affected", style="dim italic"))
+            tree.root.add_leaf(Text("no production service or experiment is affected", style=note()))
         tree.root.expand()
         tree.cursor_line = 0
 

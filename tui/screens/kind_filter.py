@@ -1,4 +1,9 @@
-"""KindFilterScreen: choose which kinds of asset the trees and the search show."""
+"""KindFilterScreen: choose which kinds of asset the trees and the search show.
+
+Each kind reads `[x]` when shown and `[ ]` when hidden (not a colour: the mark). Enter
+or f applies the choice, Esc leaves the filter as it was. Hidden kinds are folded, not
+cut: the trees join what is shown through them, as `Graph.lineage(..., kinds=...)` does.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from mlg.schema import KINDS
-from mlg.tui.labels import kind_badge
+from mlg.tui.labels import kind_badge, note
 
 # The screen returns the kinds to keep, None for every kind.
 Kinds = tuple[str, ...] | None
@@ -19,7 +24,9 @@ Kinds = tuple[str, ...] | None
 
 class KindFilterScreen(ModalScreen[Kinds]):
     BINDINGS = [
-        Binding("escape,f", "apply", "Apply"),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter,f", "apply", "Apply"),
+        Binding("space,x", "toggle", "Show or hide the kind", show=False),
         Binding("a", "every_kind", "All kinds"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -28,33 +35,69 @@ class KindFilterScreen(ModalScreen[Kinds]):
     def __init__(self, kinds: Kinds) -> None:
         super().__init__(id="kind-filter-screen")
         self.kinds = kinds
+        self.chosen = set(KINDS if kinds is None else kinds)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="kind-filter-box") as box:
             box.border_title = "Kinds to show"
-            yield SelectionList[str](
-                *(Selection(kind_badge(k), k, self.kinds is None or k in self.kinds) for k in KINDS),
-                id="kind-list",
+            yield OptionList(*(Option(self._prompt(k), id=k) for k in KINDS), id="kind-list")
+            yield Static(
+                Text("space toggles · a: every kind · Enter or f applies · Esc cancels", style=note()),
+                id="kind-hint",
             )
-            yield Static(Text("space toggles · a: every kind · Esc or f applies", style="dim italic"))
+
+    def _prompt(self, kind: str) -> Text:
+        text = Text("[x] " if kind in self.chosen else "[ ] ", style="bold")
+        text.append_text(kind_badge(kind))
+        if kind not in self.chosen:
+            text.append("  hidden", style=note())
+        return text
 
     def on_mount(self) -> None:
-        kinds = self.query_one("#kind-list", SelectionList)
+        kinds = self.query_one("#kind-list", OptionList)
         kinds.highlighted = 0
         kinds.focus()
 
+    @property
+    def options(self) -> OptionList:
+        return self.query_one("#kind-list", OptionList)
+
+    def _redraw(self) -> None:
+        for kind in KINDS:
+            self.options.replace_option_prompt(kind, self._prompt(kind))
+
+    def action_toggle(self) -> None:
+        index = self.options.highlighted
+        if index is None:
+            return
+        kind = KINDS[index]
+        self.chosen.symmetric_difference_update({kind})
+        self._redraw()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()  # Enter on the list (the list's own key) applies, as the hint says
+        self.action_apply()
+
     def action_apply(self) -> None:
-        chosen = tuple(self.query_one("#kind-list", SelectionList).selected)
-        if not chosen:
+        if not self.chosen:
             self.notify("Keep at least one kind.", severity="warning")
             return
-        self.dismiss(None if set(chosen) == set(KINDS) else tuple(k for k in KINDS if k in chosen))
+        self.dismiss(None if self.chosen == set(KINDS) else tuple(k for k in KINDS if k in self.chosen))
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.kinds)
 
     def action_every_kind(self) -> None:
-        self.query_one("#kind-list", SelectionList).select_all()
+        self.chosen = set(KINDS)
+        self._redraw()
 
     def action_cursor_down(self) -> None:
-        self.query_one("#kind-list", SelectionList).action_cursor_down()
+        self.options.action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one("#kind-list", SelectionList).action_cursor_up()
+        self.options.action_cursor_up()
+
+    @property
+    def selected(self) -> list[str]:
+        """The kinds ticked now, in the schema's order."""
+        return [k for k in KINDS if k in self.chosen]

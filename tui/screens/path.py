@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static, Tree
 
 from mlg import Asset, Graph, MlgError
 from mlg.paths import PathResult
-from mlg.tui.labels import AssetRef, asset_label, counted, path_steps
+from mlg.tui.labels import AssetRef, asset_label, counted, error, muted, note, path_steps, warning
 from mlg.tui.widgets.nav_tree import NavTree
 
 _DIRECTIONS = {
@@ -44,11 +44,11 @@ class PathScreen(Screen[Asset | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        summary = Text("looking for a path from ", style="dim italic")
+        summary = Text("looking for a path from ", style=note())
         summary.append_text(asset_label(self.source, bold=True))
-        summary.append(" to ", style="dim italic")
+        summary.append(" to ", style=note())
         summary.append_text(asset_label(self.target, bold=True))
-        summary.append("…", style="dim italic")
+        summary.append("…", style=note())
         yield Static(summary, id="path-summary")
         tree: Tree[Asset | None] = NavTree("paths", id="path-tree")
         tree.border_title = "Shortest paths"
@@ -73,7 +73,7 @@ class PathScreen(Screen[Asset | None]):
         self.query_one("#path-tree").loading = False
         summary = self.query_one("#path-summary", Static)
         if message.result is None:
-            summary.update(Text(f"could not find a path: {message.error}", style="red"))
+            summary.update(Text(f"could not find a path: {message.error}", style=error()))
             return
         self.result = result = message.result
         summary.update(self._summary(result))
@@ -82,16 +82,16 @@ class PathScreen(Screen[Asset | None]):
         tree.clear()
         for n, path in enumerate(result.paths, 1):
             head = Text(f"path {n} of {len(result.paths)}", style="bold")
-            head.append(f"  {counted(len(path), 'hop')}", style="dim")
+            head.append(f"  {counted(len(path), 'hop')}", style=muted())
             node = tree.root.add(head, None, expand=n == 1)  # the others one key away
             for step in path_steps(path, assets):
                 node.add_leaf(*step)
         if result.capped:
             tree.root.add_leaf(
-                Text(f"… cut: only the first {len(result.paths)} shortest paths are shown", style="yellow")
+                Text(f"… cut: only the first {len(result.paths)} shortest paths are shown", style=warning())
             )
         if not result.found:
-            tree.root.add_leaf(Text("no path: these assets are not connected", style="dim italic"))
+            tree.root.add_leaf(Text("no path: these assets are not connected", style=note()))
         tree.root.expand()
         tree.cursor_line = 0
 
@@ -105,7 +105,7 @@ class PathScreen(Screen[Asset | None]):
         text.append(f" {_DIRECTIONS.get(result.direction or '', 'reaches')} ")
         text.append_text(asset_label(result.target, bold=True))
         hops = result.hops or 0
-        text.append(f" · {counted(hops, 'hop')}", style="dim")
+        text.append(f" · {counted(hops, 'hop')}", style=muted())
         return text
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:

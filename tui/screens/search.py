@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from mlg import Asset, Graph, MlgError, Owner
 from mlg.lineage import owners_of
-from mlg.tui.labels import asset_label, counted
+from mlg.tui.labels import asset_name, counted, error, muted, note, warning
 
 LIMIT = 50
 
@@ -59,6 +59,11 @@ class SearchScreen(ModalScreen[Asset | None]):
         self.kinds = kinds
         self.heading = title
         self.hits: dict[str, Asset] = {}
+        # Keys that arrived before the results they act on (typed in one burst):
+        # moves down the list, and an Enter to open the highlighted one.
+        self._pending_moves = 0
+        self._pending_enter = False
+        self._awaiting: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box") as box:
@@ -75,18 +80,19 @@ class SearchScreen(ModalScreen[Asset | None]):
         text = "type to search"
         if self.kinds is not None:
             text += " · kinds: " + ", ".join(self.kinds) + " (the kind filter: f, outside search)"
-        return Text(text, style="dim italic")
+        return Text(text, style=note())
 
     # -- searching ----------------------------------------------------------------------
 
     @on(Input.Changed, "#search-input")
     def _typed(self, event: Input.Changed) -> None:
         text = event.value.strip()
+        self._awaiting = text or None
         if not text:
             self.query_one("#search-results", OptionList).clear_options()
             self.query_one("#search-status", Static).update(self._hint())
             return
-        self.query_one("#search-status", Static).update(Text("searching…", style="dim italic"))
+        self.query_one("#search-status", Static).update(Text("searching…", style=note()))
         self._search(text)
 
     @work(thread=True, exclusive=True, group="search")
@@ -102,35 +108,48 @@ class SearchScreen(ModalScreen[Asset | None]):
     def on_search_screen_results(self, message: SearchScreen.Results) -> None:
         if message.text != self.query_one("#search-input", Input).value.strip():
             return  # an older query finished after a newer one was typed
+        self._awaiting = None
         results = self.query_one("#search-results", OptionList)
         status = self.query_one("#search-status", Static)
         results.clear_options()
         if message.hits is None:
-            status.update(Text(message.error or "search failed", style="red"))
+            status.update(Text(message.error or "search failed", style=error()))
             return
         hits = message.hits[:LIMIT]
         self.hits = {hit.asset.id: hit.asset for hit in hits}
         results.add_options(Option(self._label(hit), id=hit.asset.id) for hit in hits)
         if hits:
             results.highlighted = 0
+            if self._pending_moves:
+                results.focus()
+                results.highlighted = min(self._pending_moves - 1, len(hits) - 1)
+        self._pending_moves = 0
+        if self._pending_enter:
+            self._pending_enter = False
+            if hits:
+                self._choose(hits[results.highlighted or 0].asset.id)
+                return
         if not hits:
-            status.update(Text(f"no asset matches {message.text!r}", style="yellow"))
+            status.update(Text(f"no asset matches {message.text!r}", style=warning()))
         elif len(message.hits) > LIMIT:
-            status.update(Text(f"cut: showing the best {LIMIT} matches; type more to narrow", style="yellow"))
+            status.update(
+                Text(f"cut: showing the best {LIMIT} matches; type more to narrow", style=warning())
+            )
         else:
             n = len(hits)
-            status.update(Text(counted(n, "match", "matches"), style="dim"))
+            status.update(Text(counted(n, "match", "matches"), style=muted()))
 
     @staticmethod
     def _label(hit: Found) -> Text:
-        """`● model  recs.home_ranker@4     Recs Ranking     recommendations`"""
-        label = asset_label(hit.asset)
-        label.truncate(50, pad=True)
+        """`● recs.home_ranker@4     Recs Ranking     recommendations`: the name first,
+        on one line (cut at the right edge, never wrapped)."""
+        label = asset_name(hit.asset)
+        label.truncate(44, pad=True)
         # the accountable owner first: role "owner", then teams (not the on-call rota)
         owners = sorted(hit.owners, key=lambda o: (o.role != "owner", o.kind != "team"))
         owner = owners[0].name if owners else "no owner"
-        label.append(f" {owner[:24]:<24}", style="" if owners else "yellow")
-        label.append(f" {hit.asset.domain or ''}", style="dim")
+        label.append(f" {owner[:24]:<24}", style="" if owners else warning())
+        label.append(f" {hit.asset.domain or ''}", style=muted())
         return label
 
     # -- choosing -----------------------------------------------------------------------
@@ -138,7 +157,9 @@ class SearchScreen(ModalScreen[Asset | None]):
     @on(Input.Submitted, "#search-input")
     def _submitted(self) -> None:
         results = self.query_one("#search-results", OptionList)
-        if results.highlighted is not None:
+        if self._searching:
+            self._pending_enter = True  # the results for what was typed are on their way
+        elif results.highlighted is not None:
             self._choose(results.get_option_at_index(results.highlighted).id)
 
     @on(OptionList.OptionSelected, "#search-results")
@@ -149,12 +170,22 @@ class SearchScreen(ModalScreen[Asset | None]):
         if asset_id in self.hits:
             self.dismiss(self.hits[asset_id])
 
+    @property
+    def _searching(self) -> bool:
+        """The results for what is typed have not been shown yet."""
+        return self._awaiting is not None
+
     def action_focus_results(self) -> None:
         results = self.query_one("#search-results", OptionList)
-        if results.option_count:
+        if self._searching:
+            self._pending_moves += 1  # ↓ typed before the results came: kept, not lost
+        elif results.option_count:
             results.focus()
 
     def action_cursor_down(self) -> None:
+        if self._searching and self._pending_moves:
+            self._pending_moves += 1
+            return
         self.query_one("#search-results", OptionList).action_cursor_down()
 
     def action_cursor_up(self) -> None:

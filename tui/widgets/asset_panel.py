@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from mlg import Asset, Graph, Owner
-from mlg.tui.labels import AssetRef, asset_label
+from mlg.tui.labels import AssetRef, asset_label, error, muted, note, warning
 from mlg.tui.widgets.versions import VersionList
 
 
@@ -35,10 +35,13 @@ class AssetPanel(VerticalScroll):
     def show_loading(self, ref: AssetRef) -> None:
         self._new_asset(ref)
         self.query_one("#asset-properties", Static).update(
-            Group(asset_label(ref, bold=True), Text(), Text("loading…", style="dim italic"))
+            Group(asset_label(ref, bold=True), Text(), Text("loading…", style=note()))
         )
 
-    def show_details(self, asset: Asset, owners: list[Owner]) -> None:
+    def show_details(self, asset: Asset, owners: list[Owner], *, centre: bool = True) -> None:
+        """Show `asset`: the one in the centre of the view, or (`centre=False`) the one
+        under a tree's cursor, which the title then says."""
+        self.border_title = "Asset" if centre else "Highlighted"
         if self.ref is None or self.ref.id != asset.id:
             self._new_asset(asset)
         self.asset = asset
@@ -48,7 +51,7 @@ class AssetPanel(VerticalScroll):
     def show_error(self, ref: AssetRef, error: str) -> None:
         self._new_asset(ref)
         self.query_one("#asset-properties", Static).update(
-            Text(f"could not load {ref.id}: {error}", style="red")
+            Text(f"could not load {ref.id}: {error}", style=error())
         )
 
     def _new_asset(self, ref: AssetRef) -> None:
@@ -63,12 +66,12 @@ class AssetPanel(VerticalScroll):
     def _render_properties(self, asset: Asset, owners: list[Owner]) -> None:
         title = asset_label(asset, bold=True)
         if asset.deprecated:
-            title.append("  DEPRECATED", style="bold reverse red")
+            title.append("  DEPRECATED", style=f"bold reverse {error()}")
         fields = Table.grid(padding=(0, 1))
-        fields.add_column(style="dim", no_wrap=True, min_width=9)
+        fields.add_column(style=muted(), no_wrap=True, min_width=9)
         fields.add_column(overflow="fold")
         if not owners:
-            owner_text = Text("none: nobody to ask about it", style="yellow")
+            owner_text = Text("none: nobody to ask about it", style=warning())
         else:
             owner_text = Text("\n".join(f"{o.name} ({o.kind}, {o.role or 'owner'})" for o in owners))
         for label, value in (
@@ -92,7 +95,7 @@ class AssetPanel(VerticalScroll):
             # Own lines, not grid rows: a long key would squeeze every value above.
             parts += [Text(), Text("Properties", style="bold")]
             parts += [
-                Text.assemble((f"{key} ", "dim"), _prop_text(value))
+                Text.assemble((f"{key} ", muted()), _prop_text(value))
                 for key, value in sorted(asset.props.items())
             ]
         self.query_one("#asset-properties", Static).update(Group(*parts))

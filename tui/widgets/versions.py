@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from mlg import Asset, Graph, MlgError
+from mlg.tui.labels import error
 
 SETTLE_SECONDS = 0.3
 
@@ -81,7 +82,7 @@ class VersionList(OptionList):
         self.versions = {s.id: s for s in siblings}
         self.add_options(Option(_label(s), id=s.id) for s in siblings)
         if message.error is not None:
-            self.add_option(Option(Text(message.error, style="red"), disabled=True))
+            self.add_option(Option(Text(message.error, style=error()), disabled=True))
         self.display = bool(self.option_count)
         if siblings:
             self.highlighted = 0  # so that Enter opens one as soon as Tab gets here
@@ -95,5 +96,5 @@ class VersionList(OptionList):
 def _label(sibling: Asset) -> Text:
     label = Text(f"@{sibling.version}" if sibling.version else sibling.id, style="bold")
     if sibling.deprecated:
-        label.append("  deprecated", style="red")
+        label.append("  deprecated", style=error())
     return label

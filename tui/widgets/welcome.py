@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from mlg import Graph, GraphStats, MlgError
 from mlg.schema import KINDS
-from mlg.tui.labels import kind_badge
+from mlg.tui.labels import error, kind_badge, note
 
 EMPTY_HELP = (
     "This graph has no assets yet. Load some, then run mlg explore again:\n\n"
@@ -32,7 +32,7 @@ class Welcome(Static):
             super().__init__()
 
     def __init__(self, graph: Graph, *, id: str | None = None) -> None:
-        super().__init__(Text("counting assets…", style="dim italic"), id=id)
+        super().__init__(Text("counting assets…", style=note()), id=id)
         self.graph = graph
         self.stats: GraphStats | None = None
         self.border_title = "mlg explore"
@@ -48,7 +48,7 @@ class Welcome(Static):
     def on_welcome_stats_loaded(self, message: Welcome.StatsLoaded) -> None:
         self.stats = message.stats
         if message.stats is None:
-            self.update(Text(f"could not read the graph: {message.error}", style="red"))
+            self.update(Text(f"could not read the graph: {message.error}", style=error()))
         elif not message.stats.assets:
             self.add_class("empty")
             self.update(Text(EMPTY_HELP))
