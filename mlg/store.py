@@ -93,7 +93,7 @@ def _open_database(path: Path, read_only: bool, create: bool) -> tuple[kuzu.Data
     if not exists:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        database = kuzu.Database(str(path), read_only=read_only)
+        database = _kuzu_database(path, read_only)
     except RuntimeError as exc:
         text = str(exc)
         if "Could not set lock" in text:
@@ -106,6 +106,19 @@ def _open_database(path: Path, read_only: bool, create: bool) -> tuple[kuzu.Data
         database.close()
         raise
     return database, version
+
+
+def _kuzu_database(path: Path, read_only: bool) -> kuzu.Database:
+    try:
+        return kuzu.Database(str(path), read_only=read_only)
+    except RuntimeError as exc:
+        # A writer killed during its checkpoint leaves shadow pages that Kuzu replays only
+        # in read-write mode: replay them once (the lock says nobody else has the file),
+        # then open as asked. Kuzu's recovery, not a repair: the WAL decides the content.
+        if not read_only or "replay shadow pages" not in str(exc):
+            raise
+    kuzu.Database(str(path), read_only=False).close()
+    return kuzu.Database(str(path), read_only=True)
 
 
 def _check_or_create_schema(database: kuzu.Database, path: Path, read_only: bool, fresh: bool) -> int:
