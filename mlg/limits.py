@@ -109,6 +109,20 @@ def describe_char(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
+def type_name(value: object, *, mapping: str = "a mapping") -> str:
+    """What an error calls the type of `value` ("a list", "an integer", "null"); JSON
+    documents say `mapping="an object"`."""
+    return {
+        dict: mapping,
+        list: "a list",
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
 def value_problem(value: Any, limits: Limits, where: str = "") -> tuple[str, str] | None:
     """(path, why) for the first part of a free-form value (props, facets, a parameter)
     that mlg cannot store as JSON, or None.

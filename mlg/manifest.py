@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mlg.batch import Batch, Location
 from mlg.errors import IngestError, Problem
+from mlg.limits import type_name
 from mlg.safe_load import DocumentError, load_json, load_yaml, read_text
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -84,7 +85,7 @@ def parse_document(document: object, name: str, batch: Batch | None = None) -> B
                 "document",
                 None,
                 None,
-                f"must be a mapping with keys assets, owners and/or relations, not {_type_name(document)}",
+                f"must be a mapping with keys assets, owners and/or relations, not {type_name(document)}",
             )
         )
         return batch
@@ -105,7 +106,7 @@ def parse_document(document: object, name: str, batch: Batch | None = None) -> B
             continue
         if not isinstance(records, list):
             batch.read_problems.append(
-                Problem(name, section, None, None, f"must be a list, not {_type_name(records)}")
+                Problem(name, section, None, None, f"must be a list, not {type_name(records)}")
             )
             continue
         target = getattr(batch, section)
@@ -127,15 +128,3 @@ def _format_name(name: str) -> str:
 
 def _first_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
-
-
-def _type_name(value: object) -> str:
-    return {
-        dict: "a mapping",
-        list: "a list",
-        str: "a string",
-        int: "an integer",
-        float: "a number",
-        bool: "a boolean",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)

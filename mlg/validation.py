@@ -17,7 +17,7 @@ from typing import Any
 from mlg.batch import Batch, Location
 from mlg.cycles import find_cycle
 from mlg.errors import IngestError, Problem
-from mlg.limits import Limits, text_problem, value_problem
+from mlg.limits import Limits, text_problem, type_name, value_problem
 from mlg.schema import DEFAULT_OWNER_ROLE, KINDS, OWNER_KINDS, RELATION_RULES
 
 MAX_PROBLEMS = 20
@@ -142,7 +142,7 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
 
 def _asset_row(record: Any, loc: Location, problems: _Problems):
     if not isinstance(record, dict):
-        problems.add(loc, None, None, f"must be a mapping, not {_type_name(record)}")
+        problems.add(loc, None, None, f"must be a mapping, not {type_name(record)}")
         return None
     ok = True
     asset_id = record.get("id")
@@ -238,7 +238,7 @@ def _asset_row(record: Any, loc: Location, problems: _Problems):
 
 def _owner_row(record: Any, loc: Location, problems: _Problems) -> dict[str, Any] | None:
     if not isinstance(record, dict):
-        problems.add(loc, None, None, f"must be a mapping, not {_type_name(record)}")
+        problems.add(loc, None, None, f"must be a mapping, not {type_name(record)}")
         return None
     owner_id = record.get("id")
     if not isinstance(owner_id, str) or not owner_id.strip():
@@ -283,7 +283,7 @@ def _owner_row(record: Any, loc: Location, problems: _Problems) -> dict[str, Any
 
 def _relation_row(record: Any, loc: Location, problems: _Problems):
     if not isinstance(record, dict):
-        problems.add(loc, None, None, f"must be a mapping, not {_type_name(record)}")
+        problems.add(loc, None, None, f"must be a mapping, not {type_name(record)}")
         return None
     ok = True
     ends = {}
@@ -594,7 +594,7 @@ _CANONICAL = json.JSONEncoder(
 def _expected(what: str, value: Any, present: bool = True) -> str:
     if not present:
         return "is required"
-    return f"expected {what}, got {_type_name(value)} {_short(value)}".rstrip()
+    return f"expected {what}, got {type_name(value)} {_short(value)}".rstrip()
 
 
 def _short(value: Any) -> str:
@@ -602,18 +602,6 @@ def _short(value: Any) -> str:
         return ""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _type_name(value: object) -> str:
-    return {
-        dict: "a mapping",
-        list: "a list",
-        str: "a string",
-        int: "an integer",
-        float: "a number",
-        bool: "a boolean",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from mlg.batch import Location
 from mlg.errors import Problem
-from mlg.limits import Limits, value_problem
+from mlg.limits import Limits, type_name, value_problem
 
 EVENT_TYPES: tuple[str, ...] = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
 TERMINAL_STATES = frozenset({"COMPLETE", "ABORT", "FAIL"})
@@ -75,7 +75,7 @@ def parse_event(raw: Any, location: Location) -> LineageEvent | list[Problem]:
     """The event, or every problem that makes it invalid (each naming the field)."""
     checker = _Checker(location)
     if not isinstance(raw, dict):
-        checker.add(None, f"an event must be a JSON object, not {_type_name(raw)}")
+        checker.add(None, f"an event must be a JSON object, not {_json_type(raw)}")
         return checker.problems
     kind = _event_kind(raw)
     checker.record_id = _record_id(raw)
@@ -239,7 +239,7 @@ class _Checker:
         if value is None and not required:
             return None
         self.add(
-            prefix + key, "is required" if key not in obj else f"expected an object, got {_type_name(value)}"
+            prefix + key, "is required" if key not in obj else f"expected an object, got {_json_type(value)}"
         )
         return None
 
@@ -248,7 +248,7 @@ class _Checker:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.add(where, f"expected an object of facets, got {_type_name(value)}")
+            self.add(where, f"expected an object of facets, got {_json_type(value)}")
             return {}
         # a facet that is not an object carries nothing we can use; a deleted one
         # ({"_deleted": true}) says the facet no longer applies
@@ -263,13 +263,13 @@ class _Checker:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.add(key, f"expected a list of datasets, got {_type_name(value)}")
+            self.add(key, f"expected a list of datasets, got {_json_type(value)}")
             return ()
         found = []
         for i, item in enumerate(value):
             where = f"{key}[{i}]"
             if not isinstance(item, dict):
-                self.add(where, f"a dataset must be an object, got {_type_name(item)}")
+                self.add(where, f"a dataset must be an object, got {_json_type(item)}")
                 continue
             ref = self.dataset(item, where, io_key)
             if ref is not None:
@@ -286,20 +286,12 @@ class _Checker:
         return DatasetRef(namespace, name, facets, io_facets)
 
 
-def _type_name(value: object) -> str:
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "a string",
-        int: "an integer",
-        float: "a number",
-        bool: "a boolean",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
-
-
 def _short(value: Any) -> str:
     if isinstance(value, dict | list) or value is None:
-        return _type_name(value)
+        return _json_type(value)
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _json_type(value: object) -> str:
+    return type_name(value, mapping="an object")  # JSON calls a mapping an object
