@@ -72,12 +72,6 @@ class KuzuLookup(GraphLookup):
         rows = self.graph._arrow("LOAD FROM $ids MATCH (o:Owner {id: id}) RETURN o.id AS id", {"ids": table})
         return set(rows.column("id").to_pylist())
 
-    def edges(self) -> tuple[list[str], list[str]]:
-        if self.empty:
-            return [], []
-        rows = self.graph._arrow("MATCH (a:Asset)-[:DEPENDS_ON]->(b:Asset) RETURN a.id AS s, b.id AS t")
-        return rows.column("s").to_pylist(), rows.column("t").to_pylist()
-
 
 def write_plan(
     graph: Graph, plan: Plan, lookup: KuzuLookup, progress: Progress | None = None

@@ -10,9 +10,10 @@ round and use `LOAD FROM` (see `_assets`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mlg.cycles import CYCLES_LISTED, lineage_cycles
 from mlg.lineage import MAX_DEPTH, owners_of
 from mlg.model import Asset, Owner
 from mlg.paths import DependencyPath
@@ -186,6 +187,9 @@ class ReuseReport:
     paths_capped: bool = False  # some reached assets are listed without their path
     top: int = 20
     deprecated_consumed: int = 0  # deprecated assets with at least one direct consumer
+    # lineage cycles (mlg.cycles): the nodes of each, largest first; at most CYCLES_LISTED
+    cycles: list[tuple[str, ...]] = field(default_factory=list)
+    cycles_total: int = 0
 
     @property
     def deprecated_capped(self) -> bool:
@@ -218,6 +222,8 @@ class ReuseReport:
             "deprecated_consumed": self.deprecated_consumed,
             "deprecated_capped": self.deprecated_capped,
             "paths_capped": self.paths_capped,
+            "cycles_total": self.cycles_total,
+            "cycles": [list(c) for c in self.cycles],
         }
 
     def reused_frame(self) -> pandas.DataFrame:
@@ -293,9 +299,30 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
         {"tag": DEPRECATED_TAG},
     )
     deprecated, capped = _deprecated_in_use(graph, [r["id"] for r in consumed])
+    cycles = _cycles(graph)
     return ReuseReport(
-        ranked["dataset"], ranked["feature"], unowned, unowned_by_kind, deprecated, capped, top, len(consumed)
+        ranked["dataset"],
+        ranked["feature"],
+        unowned,
+        unowned_by_kind,
+        deprecated,
+        capped,
+        top,
+        len(consumed),
+        cycles[:CYCLES_LISTED],
+        len(cycles),
     )
+
+
+def _cycles(graph: Graph) -> list[tuple[str, ...]]:
+    """Every lineage cycle. Only an asset with edges both in and out can lie on one, so
+    only the edges between such assets are read (a self-loop's asset is one of them)."""
+    rows = graph._arrow(
+        "MATCH (a:Asset)-[:DEPENDS_ON]->(b:Asset) "
+        "WHERE EXISTS { MATCH (a)<-[:DEPENDS_ON]-(:Asset) } AND EXISTS { MATCH (b)-[:DEPENDS_ON]->(:Asset) } "
+        "RETURN DISTINCT a.id AS s, b.id AS t"
+    )
+    return lineage_cycles(zip(rows.column("s").to_pylist(), rows.column("t").to_pylist()))
 
 
 def _most_reused(graph: Graph, kind: str, top: int) -> list[ReusedAsset]:

@@ -6,8 +6,8 @@
   same call) the event names that asset instead, so events and manifests meet.
 - Inputs become `reads` edges (workflow -> dataset), outputs `produced_by` edges
   (dataset -> workflow), with first_seen/last_seen from the event times and source
-  `openlineage:<producer>`. A job that reads and writes the same dataset gets only the
-  produced_by edge (the read is kept on the run), because both would form a cycle.
+  `openlineage:<producer>`. A job that reads and writes the same dataset (a MERGE)
+  gets both edges: cycles are lineage (DESIGN §2).
 - Facets: documentation -> description; ownership -> owners (team or person guessed
   from a "team:"/"user:" prefix); schema -> props.fields; datasetVersion -> version
   (and props.dataset_version); symlinks -> one asset with props.aliases (a TABLE
@@ -213,18 +213,6 @@ class AssetIndex:
         return {
             run_id: stored_run(row, io.get(run_id)) for run_id, row in existing_runs(self.graph, ids).items()
         }
-
-    def reverse_edges(self, pairs: set[tuple[str, str]], rtype: str) -> set[tuple[str, str]]:
-        """The (a, b) among `pairs` with an edge b -rtype-> a in the graph."""
-        if self.empty or not pairs:
-            return set()
-        table = pa.table({"src": [b for _, b in pairs], "dst": [a for a, _ in pairs]})
-        rows = self.graph._rows(
-            "LOAD FROM $pairs MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->"
-            "(b:Asset {id: dst}) WHERE e.type = $rtype RETURN src, dst",
-            {"pairs": table, "rtype": rtype},
-        )
-        return {(r["dst"], r["src"]) for r in rows}
 
 
 # -- building records -------------------------------------------------------------------------
@@ -536,13 +524,7 @@ class _Builder:
         return mapped
 
     def _relations(self, batch: Batch) -> None:
-        produced = {(dst, src) for src, dst, rtype in self.edges if rtype == "produced_by"}
-        reads = {(src, dst) for src, dst, rtype in self.edges if rtype == "reads"}
-        # a job that writes what it reads: keep produced_by only (see module docstring)
-        skip = (reads & produced) | self.index.reverse_edges(reads - produced, "produced_by")
         for (src, dst, rtype), edge in self.edges.items():
-            if rtype == "reads" and (src, dst) in skip:
-                continue
             batch.relations.append(
                 (
                     {

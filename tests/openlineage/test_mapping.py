@@ -253,17 +253,22 @@ def test_symlinks_in_any_order_give_one_asset(tmp_path):
     )
 
 
-def test_a_job_reading_what_it_writes_gets_produced_by_only(graph):
+def test_a_merge_job_reads_and_writes_its_table(graph):
+    """A MERGE INTO t reads t and writes t: both edges (a cycle through the job)."""
     table = dataset("hive://ms", "sales.orders")
     ingest_events(graph, [run_event(inputs=[table, dataset("hive://ms", "raw")], outputs=[table])])
-    types = {(e.source, e.type) for e in graph.lineage("workflow:airflow/etl.daily").relations}
-    assert types == {
-        ("workflow:airflow/etl.daily", "reads"),
-        ("dataset:hive://ms/sales.orders", "produced_by"),
+    edges = {(e.source, e.target, e.type) for e in graph.lineage("workflow:airflow/etl.daily").relations}
+    job, orders = "workflow:airflow/etl.daily", "dataset:hive://ms/sales.orders"
+    assert edges == {
+        (job, "dataset:hive://ms/raw", "reads"),
+        (job, orders, "reads"),
+        (orders, job, "produced_by"),
     }
-    # and a later run that only reads it does not close a cycle
+    # impact of the merged table reaches the job that rewrites it, once
+    assert [a.asset.id for a in graph.impact(orders).affected] == [job]
+    assert graph.reuse_report().cycles == [(orders, job)]
     ingest_events(graph, [run_event(inputs=[table])])
-    assert graph.stats().relations == 2
+    assert graph.stats().relations == 3
 
 
 def test_owner_names_meet_the_owners_already_declared(graph):
