@@ -114,9 +114,13 @@ class Graph:
         return Asset.from_row(rows[0]) if rows else None
 
     def resolve(self, ref: str) -> Asset:
-        """The asset `ref` names: an id, or a name that matches exactly one asset."""
+        """The asset `ref` names: an id, another name's id (an OpenLineage symlink, or an
+        asset merged into another), or a name that matches exactly one asset."""
         asset = self.get(ref)
         if asset is not None:
+            return asset
+        alias = self._rows("MATCH (x:AssetAlias {id: $id}) RETURN x.asset AS asset", {"id": ref})
+        if alias and (asset := self.get(alias[0]["asset"])) is not None:
             return asset
         if surrogate_at(ref) is not None:
             raise AssetNotFound(ref)

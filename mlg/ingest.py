@@ -166,7 +166,13 @@ def write_plan(
             )
             continue
         merged = dict(old)
-        if edge["source"] is not None:
+        # the source of the latest sighting (a manifest's relation, without times, is
+        # the latest); at the same instant the larger, so that arrival order never matters
+        if edge["source"] is not None and (
+            edge["last_seen"] is None
+            or old["last_seen"] is None
+            or (edge["last_seen"], edge["source"]) >= (old["last_seen"], old["source"] or "")
+        ):
             merged["source"] = edge["source"]
         if edge["first_seen"] is not None and (
             old["first_seen"] is None or edge["first_seen"] < old["first_seen"]
@@ -247,7 +253,7 @@ def write_plan(
         )
     )
 
-    if plan.runs or plan.aliases:
+    if plan.runs or plan.aliases or plan.merged:
         from mlg.openlineage.records import record_steps
 
         steps.extend(record_steps(graph, plan, lookup.empty))
@@ -259,7 +265,9 @@ def write_plan(
         # data is committed, and a stale index is brought up to date by the next search.
         from mlg.search.index import refresh_after_write
 
-        written = None if renamed else {r["id"] for r in new_rows + changed_rows} | set(touched)
+        written = (
+            None if renamed or plan.merged else {r["id"] for r in new_rows + changed_rows} | set(touched)
+        )
         refresh_after_write(
             graph, progress, written=written, owners_changed=bool(new_owners or changed_owners)
         )

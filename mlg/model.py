@@ -60,7 +60,7 @@ class Asset:
             description=row.get("description") or None,
             domain=row.get("domain") or None,
             tags=tuple(row.get("tags") or ()),
-            props=json.loads(props) if props else {},
+            props=_public_props(props),
             created_at=row.get("created_at"),
             updated_at=row.get("updated_at"),
         )
@@ -188,3 +188,12 @@ class IngestReport:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _public_props(text: str | None) -> dict[str, Any]:
+    """Stored props as users see them: without the bookkeeping of OpenLineage merges
+    (the eventTime that set each field, the names a dataset goes by: mlg.openlineage.mapping)."""
+    props = json.loads(text) if text else {}
+    for key in ("_times", "_names", "_tables"):
+        props.pop(key, None)
+    return props

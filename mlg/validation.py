@@ -45,6 +45,7 @@ class Plan:
     # aliases (alias id -> asset id); see mlg.openlineage.records
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)  # asset id -> the asset it merges into
     files: list[str] = field(default_factory=list)
 
 
@@ -122,7 +123,7 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
         key, edge = parsed_rel
         _keep_edge(plan.edges, edge_locs, key, edge, loc, None, None, problems)
 
-    if batch.runs or batch.aliases:
+    if batch.runs or batch.aliases or batch.merges:
         from mlg.openlineage.records import check_records
 
         check_records(batch, plan, lookup, problems.add)

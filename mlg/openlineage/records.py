@@ -7,6 +7,9 @@ holds it, see mlg.openlineage.runs):
     {id, workflow, state, started_at, ended_at, last_event_at, error, producer,
      facets: {..}, inputs: [asset id, ..], outputs: [asset id, ..]}
 An alias record: {id: the id the other name would have had, asset: the asset it names}.
+A merge record: {id: an asset, into: the asset it becomes} (a symlink linked two assets
+the graph held apart); the mapping writes what the merged asset held onto `into`, and the
+merged asset is deleted last, in the same transaction.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ AddProblem = Callable[[Location, "str | None", "str | None", str], None]
 RUN_SCHEMA = pa.schema([(n, pa.timestamp("us") if t == "TIMESTAMP" else pa.string()) for n, t in RUN_COLUMNS])
 LINK_SCHEMA = pa.schema([("run", pa.string()), ("asset", pa.string()), ("direction", pa.string())])
 ALIAS_SCHEMA = pa.schema([("id", pa.string()), ("asset", pa.string())])
+ID_SCHEMA = pa.schema([("id", pa.string())])
 
 _RUN_CREATE = ", ".join(f"{n}: {n}" for n, _ in RUN_COLUMNS)
 _RUN_SET = ", ".join(f"r.{n} = {n}" for n, _ in RUN_COLUMNS if n not in ("id", "workflow"))
@@ -61,6 +65,18 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
         refs.append((row["workflow"], loc, row["id"], "workflow", {"workflow"}))
         for key, _ in _IO_KEYS:
             refs.extend((asset, loc, row["id"], key, None) for asset in row[key])
+    for record, loc in batch.merges:
+        if not (
+            isinstance(record, dict)
+            and set(record) == {"id", "into"}
+            and all(isinstance(record[k], str) and record[k] for k in ("id", "into"))
+            and record["id"] != record["into"]
+        ):
+            add(loc, None, None, "a merge must be a mapping {id, into} of two different asset ids")
+            continue
+        plan.merged[record["id"]] = record["into"]
+        refs.append((record["id"], loc, record["id"], "id", None))
+        refs.append((record["into"], loc, record["id"], "into", None))
     alias_locs: dict[str, Location] = {}
     for record, loc in batch.aliases:
         if not (
@@ -81,7 +97,7 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
                 f"names {asset!r}, but {first.file}: {first.record} made it a name of {previous!r}",
             )
             continue
-        if alias in plan.assets:
+        if alias in plan.assets and alias not in plan.merged:
             add(loc, alias, "id", f"is the id of an asset, so it cannot also name {asset!r}")
             continue
         plan.aliases[alias] = asset
@@ -90,7 +106,7 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
     wanted = ({ref[0] for ref in refs} | plan.aliases.keys()) - plan.assets.keys()
     kinds = lookup.asset_kinds(wanted) if wanted else {}
     for alias, asset in plan.aliases.items():
-        if alias in kinds:
+        if alias in kinds and alias not in plan.merged:
             add(
                 alias_locs[alias],
                 alias,
@@ -242,6 +258,14 @@ def record_steps(graph: Graph, plan: Plan, empty: bool) -> list[tuple[str, str, 
             "aliases",
             "LOAD FROM $rows MATCH (x:AssetAlias {id: id}) SET x.asset = asset",
             pa.Table.from_pylist(moved, schema=ALIAS_SCHEMA),
+        )
+    )
+    # merged assets go last: everything they held was written onto the asset they merge into
+    steps.append(
+        (
+            "merges",
+            "LOAD FROM $rows MATCH (a:Asset {id: id}) DETACH DELETE a",
+            pa.Table.from_pylist([{"id": i} for i in sorted(plan.merged)], schema=ID_SCHEMA),
         )
     )
     return steps
