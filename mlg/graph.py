@@ -347,6 +347,13 @@ class Graph:
             if collecting:
                 gc.enable()
 
+    def dataset_runs(self, asset: str, limit: int = 20) -> list:
+        """The latest runs that read or wrote `asset` (`mlg.openlineage.runs.DatasetRun`),
+        newest first, each with the version of the asset it read or wrote."""
+        from mlg.openlineage.runs import dataset_runs
+
+        return dataset_runs(self, asset, limit)
+
     def runs(self, workflow: str, limit: int = 20) -> list:
         """The latest runs of a workflow (`mlg.openlineage.Run`), newest first, each with
         the assets it read and wrote."""

@@ -45,7 +45,7 @@ import pyarrow as pa
 from mlg.batch import Batch, Location
 from mlg.openlineage.events import DATASET_EVENT, RUN_EVENT, DatasetRef, LineageEvent
 from mlg.openlineage.records import existing_aliases, existing_io, existing_runs
-from mlg.openlineage.runs import IO_PREFIX, TIMES, merge_runs, run_from_event, stored_run
+from mlg.openlineage.runs import IO_PREFIX, TIMES, VERSION_PREFIX, merge_runs, run_from_event, stored_run
 from mlg.schema import ASSET_COLUMNS, DEFAULT_OWNER_ROLE
 
 if TYPE_CHECKING:
@@ -347,7 +347,16 @@ class _Builder:
                 for asset, ref in zip(inputs + outputs, event.inputs + event.outputs)
                 if ref.io_facets
             }
-            row = run_from_event(event, workflow, inputs, outputs, io_facets)
+            versions = {
+                (direction, asset): version
+                for direction, assets, refs in (
+                    ("input", inputs, event.inputs),
+                    ("output", outputs, event.outputs),
+                )
+                for asset, ref in zip(assets, refs)
+                if (version := _version_read_or_written(ref)) is not None
+            }
+            row = run_from_event(event, workflow, inputs, outputs, io_facets, versions)
             previous = self.runs.get(event.run_id)
             if previous is None:
                 self.runs[event.run_id] = (row, event.location)
@@ -733,21 +742,25 @@ class _Builder:
         canon = self._canon
         facets = {}
         for name, value in run["facets"].items():
-            if name.startswith(IO_PREFIX):
-                name = IO_PREFIX + canon(name[len(IO_PREFIX) :])
-            facets[name] = value
+            facets[self._canon_key(name)] = value
         times = run["facets"].get(TIMES)
         if isinstance(times, dict):
-            facets[TIMES] = {
-                (IO_PREFIX + canon(k[len(IO_PREFIX) :]) if k.startswith(IO_PREFIX) else k): v
-                for k, v in times.items()
-            }
+            facets[TIMES] = {self._canon_key(k): v for k, v in times.items()}
         return {
             **run,
             "facets": facets,
             "inputs": {canon(a) for a in run["inputs"]},
             "outputs": {canon(a) for a in run["outputs"]},
         }
+
+    def _canon_key(self, name: str) -> str:
+        """A run facet's name with the asset it names (io:<id>, version:<dir>:<id>) canonical."""
+        if name.startswith(IO_PREFIX):
+            return IO_PREFIX + self._canon(name[len(IO_PREFIX) :])
+        if name.startswith(VERSION_PREFIX):
+            direction, _, asset = name[len(VERSION_PREFIX) :].partition(":")
+            return f"{VERSION_PREFIX}{direction}:{self._canon(asset)}"
+        return name
 
     def _relations(self, batch: Batch) -> None:
         edges: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -942,6 +955,19 @@ def _column_inputs(ref: DatasetRef) -> set[tuple[str, str]]:
                 ):
                     keys.add((item["namespace"], item["name"]))
     return keys
+
+
+def _version_read_or_written(ref: DatasetRef) -> str | None:
+    """The dataset version a run read or wrote: the datasetVersion facet (Delta, Iceberg
+    and most integrations), else the Iceberg snapshot of its scan or commit report."""
+    version = _text(ref.facets.get("version", {}).get("datasetVersion"))
+    if version is not None:
+        return version
+    for facet in ("icebergScanReport", "icebergCommitReport"):
+        report = ref.io_facets.get(facet)
+        if isinstance(report, dict) and _text(report.get("snapshotId")) is not None:
+            return _text(report["snapshotId"])
+    return None
 
 
 def _parent_job(event: LineageEvent) -> tuple[str, str] | None:

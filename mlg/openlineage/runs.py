@@ -12,7 +12,8 @@ and merging is order-independent:
 - facets: per facet, the value of the latest event that carried it (the event time of
   each is kept under "_times", so that merging stays order-independent); a dataset's
   input/output facets are kept per dataset as "io:<asset id>";
-- inputs and outputs: every dataset any of its events named.
+- inputs and outputs: every dataset any of its events named, each with the dataset
+  version the run read or wrote when the event says (`Run.versions`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ STATE_RANK = {"OTHER": 0, "START": 1, "RUNNING": 2, "COMPLETE": 3, "ABORT": 4, "
 MAX_FACET_BYTES = 16_384  # larger run facets (Spark's logical plan, ...) are left out
 TIMES = "_times"  # facet name -> time of the event it came from
 IO_PREFIX = "io:"  # "io:<asset id>" -> that dataset's input/output facets in the run
+# "version:input:<asset id>" / "version:output:<asset id>" -> the dataset version the run
+# read or wrote (datasetVersion facet, else Iceberg's snapshot id); merged per key as
+# facets are, so a START without versions and a COMPLETE with them give both
+VERSION_PREFIX = "version:"
 
 _ASSET_RETURN = ", ".join(f"a.{n} AS {n}" for n, _ in ASSET_COLUMNS)
 _RUN_RETURN = ", ".join(f"r.{n} AS {n}" for n, _ in RUN_COLUMNS)
@@ -55,6 +60,17 @@ class Run:
     facets: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     inputs: tuple[Asset, ...] = ()
     outputs: tuple[Asset, ...] = ()
+    # {"input": {asset id: version}, "output": {...}}: the dataset versions it read and wrote
+    versions: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+
+    def version_of(self, asset_id: str, direction: str | None = None) -> str | None:
+        """The version of `asset_id` this run read ("input") or wrote ("output"); with no
+        direction, what it wrote, else what it read. None when the events did not say."""
+        for d in (direction,) if direction else ("output", "input"):
+            found = self.versions.get(d, {}).get(asset_id)
+            if found is not None:
+                return found
+        return None
 
     @property
     def duration(self) -> timedelta | None:
@@ -79,6 +95,28 @@ class Run:
             "facets": self.facets,
             "inputs": brief(self.inputs),
             "outputs": brief(self.outputs),
+            "versions": self.versions,
+        }
+
+
+@dataclass(frozen=True)
+class DatasetRun:
+    """A run that read (`direction` "input") or wrote ("output") a dataset, and the
+    version of the dataset it read or wrote (None when its events did not say)."""
+
+    run: Run
+    direction: str
+    version: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run.id,
+            "workflow": self.run.workflow,
+            "state": self.run.state,
+            "started_at": _iso(self.run.started_at),
+            "ended_at": _iso(self.run.ended_at),
+            "direction": self.direction,
+            "version": self.version,
         }
 
 
@@ -92,6 +130,39 @@ def recent_runs(graph: Graph, workflow_ref: str, limit: int = 20) -> list[Run]:
     )
     if not rows:
         return []
+    return _with_io(graph, rows)
+
+
+def dataset_runs(graph: Graph, asset_ref: str, limit: int = 20) -> list[DatasetRun]:
+    """The latest `limit` runs that read or wrote an asset, newest first, each with the
+    version of the asset it read or wrote: which runs used which versions."""
+    asset = graph.resolve(asset_ref)
+    links = graph._rows(
+        "MATCH (r:Run)-[l:RUN_IO]->(a:Asset {id: $id}) RETURN r.id AS run, l.direction AS direction, "
+        "coalesce(r.started_at, r.last_event_at) AS at ORDER BY at DESC, run DESC, direction LIMIT $limit",
+        {"id": asset.id, "limit": max(0, int(limit))},
+    )
+    if not links:
+        return []
+    runs = {r.id: r for r in _runs_by_id(graph, list(dict.fromkeys(link["run"] for link in links)))}
+    return [
+        DatasetRun(
+            runs[link["run"]], link["direction"], runs[link["run"]].version_of(asset.id, link["direction"])
+        )
+        for link in links
+        if link["run"] in runs
+    ]
+
+
+def _runs_by_id(graph: Graph, ids: list[str]) -> list[Run]:
+    rows = graph._rows(
+        f"LOAD FROM $ids MATCH (r:Run {{id: id}}) RETURN {_RUN_RETURN}",
+        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
+    )
+    return _with_io(graph, rows)
+
+
+def _with_io(graph: Graph, rows: list[dict[str, Any]]) -> list[Run]:
     io = graph._rows(
         f"LOAD FROM $ids MATCH (r:Run {{id: id}})-[l:RUN_IO]->(a:Asset) "
         f"RETURN id AS run, l.direction AS direction, {_ASSET_RETURN} ORDER BY a.id",
@@ -105,15 +176,26 @@ def recent_runs(graph: Graph, workflow_ref: str, limit: int = 20) -> list[Run]:
             **{**row, "facets": _public_facets(row["facets"])},
             inputs=tuple(linked.get((row["id"], "input"), ())),
             outputs=tuple(linked.get((row["id"], "output"), ())),
+            versions=_versions(row["facets"]),
         )
         for row in rows
     ]
+
+
+def _versions(text: str | None) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for key, value in json.loads(text or "{}").items():
+        if key.startswith(VERSION_PREFIX) and isinstance(value, str):
+            direction, _, asset = key[len(VERSION_PREFIX) :].partition(":")
+            found.setdefault(direction, {})[asset] = value
+    return found
 
 
 def _public_facets(text: str | None) -> dict[str, Any]:
     """Stored facets as users see them: io facets under "io", no merge bookkeeping."""
     stored = json.loads(text or "{}")
     stored.pop(TIMES, None)
+    stored = {k: v for k, v in stored.items() if not k.startswith(VERSION_PREFIX)}
     facets = {k: v for k, v in stored.items() if not k.startswith(IO_PREFIX)}
     io = {k[len(IO_PREFIX) :]: v for k, v in stored.items() if k.startswith(IO_PREFIX)}
     if io:
@@ -130,8 +212,10 @@ def run_from_event(
     inputs: list[str],
     outputs: list[str],
     io_facets: dict[str, dict[str, Any]],
+    versions: dict[tuple[str, str], str] | None = None,
 ) -> dict[str, Any]:
-    """The run record one RunEvent describes on its own."""
+    """The run record one RunEvent describes on its own; `versions` maps (direction,
+    asset id) to the dataset version the event says the run read or wrote."""
     state = event.event_type or "OTHER"
     error = event.run_facets.get("errorMessage", {}).get("message")
     facets = {
@@ -140,6 +224,10 @@ def run_from_event(
         if name != TIMES and not name.startswith(IO_PREFIX)
     }
     facets.update((IO_PREFIX + asset, _capped(value)) for asset, value in io_facets.items())
+    facets.update(
+        (f"{VERSION_PREFIX}{direction}:{asset}", version)
+        for (direction, asset), version in (versions or {}).items()
+    )
     facets[TIMES] = dict.fromkeys(facets, event.event_time.isoformat())
     return {
         "id": event.run_id,
