@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,11 @@ TABLES_KEY = "_tables"  # props key: those of them given as TABLE symlinks
 
 def workflow_id(namespace: str, name: str) -> str:
     return f"workflow:{namespace}/{name}"
+
+
+def evaluation_id(namespace: str, name: str) -> str:
+    """A dbt test's id: it becomes an `evaluation` of the datasets it checks."""
+    return f"evaluation:{namespace}/{name}"
 
 
 def dataset_id(namespace: str, name: str) -> str:
@@ -334,18 +339,20 @@ class _Builder:
         if event.kind == DATASET_EVENT:
             self._dataset(event.dataset, event)
             return
-        workflow = self._workflow(event)
+        event = _folded_statement(event)
+        test = _is_dbt_test(event)
+        workflow = self._workflow(event, "evaluation" if test else "workflow")
         inputs = [self._dataset(ref, event) for ref in event.inputs]
         outputs = [self._dataset(ref, event) for ref in event.outputs]
         for dataset in inputs:
-            self._edge(workflow, dataset, "reads", event)
-        for dataset in outputs:
+            self._edge(workflow, dataset, "evaluated_on" if test else "reads", event)
+        for dataset in outputs if not test else ():  # a test's audit tables stay on its runs
             self._edge(dataset, workflow, "produced_by", event)
         if event.kind == RUN_EVENT:
             io_facets = {
-                asset: ref.io_facets
+                asset: {**ref.io_facets, **_assertions(ref)}
                 for asset, ref in zip(inputs + outputs, event.inputs + event.outputs)
-                if ref.io_facets
+                if ref.io_facets or _assertions(ref)
             }
             versions = {
                 (direction, asset): version
@@ -363,10 +370,12 @@ class _Builder:
             else:
                 self.runs[event.run_id] = (merge_runs(previous[0], row), previous[1])
 
-    def _workflow(self, event: LineageEvent) -> str:
+    def _workflow(self, event: LineageEvent, kind: str = "workflow") -> str:
         ns, name = event.job_namespace, event.job_name
-        asset_id = self.index.find(ns, name, ("workflow",)) or workflow_id(ns, name)
-        draft = self._draft(asset_id, "workflow", ns, name, event)
+        asset_id = self.index.find(ns, name, (kind,)) or (
+            workflow_id(ns, name) if kind == "workflow" else evaluation_id(ns, name)
+        )
+        draft = self._draft(asset_id, kind, ns, name, event)
         facets = event.job_facets
         self._common_facets(draft, facets, event)
         job_type = facets.get("jobType", {})
@@ -389,9 +398,11 @@ class _Builder:
             draft.set("sql", query[:MAX_SQL_CHARS], event.event_time)
         parent = _parent_job(event)
         if parent and parent != (ns, name):
-            draft.set(
-                "parent", self.index.find(*parent, ("workflow",)) or workflow_id(*parent), event.event_time
-            )
+            parent_id = self.index.find(*parent, ("workflow",)) or workflow_id(*parent)
+            draft.set("parent", parent_id, event.event_time)
+            # the parent job is a workflow of its own, which its tasks are part of
+            self._draft(parent_id, "workflow", *parent, event)
+            self._edge(asset_id, parent_id, "part_of", event)
         return asset_id
 
     def _dataset(self, ref: DatasetRef, event: LineageEvent) -> str:
@@ -968,6 +979,45 @@ def _version_read_or_written(ref: DatasetRef) -> str | None:
         if isinstance(report, dict) and _text(report.get("snapshotId")) is not None:
             return _text(report["snapshotId"])
     return None
+
+
+_STATEMENT = re.compile(r"^(?P<node>.+)\.sql\.(?P<n>\d+)$")
+
+
+def _folded_statement(event: LineageEvent) -> LineageEvent:
+    """A dbt statement job (`model.x.y.sql.3`, a child of the `model.x.y` job) as an event
+    of its model's run: no workflow and no run of its own, its SQL kept on the model's
+    run as the `dbt_statement_<n>` facet."""
+    match = _STATEMENT.match(event.job_name or "")
+    parent = event.run_facets.get("parent", {})
+    parent_run = parent.get("run", {}).get("runId") if isinstance(parent.get("run"), dict) else None
+    if (
+        match is None
+        or _parent_job(event) != (event.job_namespace, match["node"])
+        or not isinstance(parent_run, str)
+    ):
+        return event
+    run_facets = {k: v for k, v in event.run_facets.items() if k != "parent"}
+    query = event.job_facets.get("sql", {}).get("query")
+    if isinstance(query, str):
+        run_facets[f"dbt_statement_{match['n']}"] = {"sql": query[:MAX_SQL_CHARS]}
+    return replace(event, job_name=match["node"], run_id=parent_run, run_facets=run_facets, job_facets={})
+
+
+def _is_dbt_test(event: LineageEvent) -> bool:
+    job_type = event.job_facets.get("jobType", {})
+    return (
+        (job_type.get("jobType") == "TEST" and str(job_type.get("integration", "")).upper() == "DBT")
+        or (event.job_name or "").startswith("test.")
+        and event.producer.find("dbt") >= 0
+    )
+
+
+def _assertions(ref: DatasetRef) -> dict[str, Any]:
+    """A dbt test's results on the dataset it checked: the dataQualityAssertions facet
+    (a dataset facet in recent dbt integrations, an input facet before)."""
+    found = ref.facets.get("dataQualityAssertions") or ref.io_facets.get("dataQualityAssertions")
+    return {"dataQualityAssertions": found} if isinstance(found, dict) else {}
 
 
 def _parent_job(event: LineageEvent) -> tuple[str, str] | None:

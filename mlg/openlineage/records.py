@@ -62,7 +62,7 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
             continue
         plan.runs[row["id"]] = row
         run_locs[row["id"]] = loc
-        refs.append((row["workflow"], loc, row["id"], "workflow", {"workflow"}))
+        refs.append((row["workflow"], loc, row["id"], "workflow", {"workflow", "evaluation"}))
         for key, _ in _IO_KEYS:
             refs.extend((asset, loc, row["id"], key, None) for asset in row[key])
     for record, loc in batch.merges:

@@ -21,7 +21,8 @@ JOB = "workflow:airflow/etl.load_orders"
 
 def test_full_event(graph, full_event):
     report = ingest_events(graph, [full_event])
-    assert (report.events, report.assets_added, report.relations_added) == (1, 3, 2)
+    # the job, its two datasets and its parent (the DAG); reads, produced_by and part_of
+    assert (report.events, report.assets_added, report.relations_added) == (1, 4, 3)
 
     job = graph.get(JOB)
     assert (job.kind, job.namespace, job.name) == ("workflow", "airflow", "etl.load_orders")
@@ -31,6 +32,9 @@ def test_full_event(graph, full_event):
     assert job.props["sql"].startswith("INSERT INTO orders")
     assert job.props["source_code_url"] == "https://git.example.com/etl/load_orders.py"
     assert job.props["parent"] == "workflow:airflow/etl"
+    assert [(n.asset.id, n.type) for n in graph.neighbours(JOB, "up") if n.type == "part_of"] == [
+        ("workflow:airflow/etl", "part_of")
+    ]
     assert job.tags == ("tier:1",)
     assert [(o.id, o.kind, o.role) for o in graph.owners(JOB)] == [("team:data-eng", "team", "maintainer")]
 
@@ -62,7 +66,11 @@ def test_full_event(graph, full_event):
     assert raw.props["datasource"] == PG
 
     edges = {(e.source, e.target, e.type) for e in graph.lineage(JOB).relations}
-    assert edges == {(JOB, raw.id, "reads"), (ORDERS, JOB, "produced_by")}
+    assert edges == {
+        (JOB, raw.id, "reads"),
+        (ORDERS, JOB, "produced_by"),
+        (JOB, "workflow:airflow/etl", "part_of"),
+    }
     assert column_lineage(graph, ORDERS) == [
         {
             "column": "order_id",
