@@ -1,4 +1,10 @@
-"""Column lineage kept from OpenLineage's columnLineage facet (in props.column_lineage)."""
+"""Column lineage kept from OpenLineage's columnLineage facet (in props.column_lineage).
+
+Each input column is stored by the namespace and name the event gave its dataset, and
+resolved to an asset when read: the asset a name stands for can change after the event
+(a symlink seen later merges two assets), so resolving at write time would make the
+graph depend on the order events arrive in.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +19,37 @@ def column_lineage(graph: Graph, dataset: str, column: str | None = None) -> lis
     {column, input_dataset, input_column, transformations}."""
     asset = graph.resolve(dataset)
     lineage = asset.props.get("column_lineage") or {}
-    return [
-        {
-            "column": name,
-            "input_dataset": source["dataset"],
-            "input_column": source["field"],
-            "transformations": source.get("transformations", []),
-        }
-        for name, sources in sorted(lineage.items())
-        if column in (None, name)
-        for source in sources
-    ]
+    resolved: dict[tuple[str, str], str] = {}
+    rows = []
+    for name, sources in sorted(lineage.items()):
+        if column not in (None, name):
+            continue
+        for source in sources:
+            rows.append(
+                {
+                    "column": name,
+                    "input_dataset": _input_dataset(graph, source, resolved),
+                    "input_column": source["field"],
+                    "transformations": source.get("transformations", []),
+                }
+            )
+    return rows
+
+
+def _input_dataset(graph: Graph, source: dict[str, Any], resolved: dict[tuple[str, str], str]) -> str:
+    """The asset an input column's dataset is: the asset with that namespace and name,
+    else the one the name is an alias of, else the id the name would have."""
+    from mlg.openlineage.mapping import DATASET_KINDS, dataset_id
+
+    if "dataset" in source:  # written before columns were kept by name
+        return source["dataset"]
+    key = (source["namespace"], source["name"])
+    if key not in resolved:
+        own = graph._rows(
+            "MATCH (a:Asset) WHERE a.namespace = $ns AND a.name = $name AND a.kind IN $kinds "
+            "RETURN a.id AS id ORDER BY a.id LIMIT 1",
+            {"ns": key[0], "name": key[1], "kinds": list(DATASET_KINDS)},
+        )
+        alias = graph._rows("MATCH (x:AssetAlias {id: $id}) RETURN x.asset AS id", {"id": dataset_id(*key)})
+        resolved[key] = (own or alias or [{"id": dataset_id(*key)}])[0]["id"]
+    return resolved[key]

@@ -589,8 +589,13 @@ class _Builder:
                     and all(isinstance(item.get(k), str) for k in ("namespace", "name", "field"))
                 ):
                     continue
-                source = self._resolve(item["namespace"], item["name"])
-                entry: dict[str, Any] = {"dataset": source, "field": item["field"]}
+                # kept by name, resolved when read (mlg.openlineage.columns): which asset a
+                # name stands for can change later (a symlink), the name cannot
+                entry: dict[str, Any] = {
+                    "namespace": item["namespace"],
+                    "name": item["name"],
+                    "field": item["field"],
+                }
                 transformations = item.get("transformations")
                 if isinstance(transformations, list) and transformations:
                     entry["transformations"] = [

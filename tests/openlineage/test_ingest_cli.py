@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 import mlg
 from mlg.cli.main import main
+from mlg.openlineage import column_lineage
 from tests.conftest import REPO
 from tests.openlineage.conftest import dataset, run_event, write_ndjson
 
@@ -214,9 +215,8 @@ def test_sample_stream_lands_on_the_sample_estate(run, db_path):
         assert before < after
         playback = g.get("dataset:core.playback_sessions")
         assert playback.description and "session" in playback.description.lower()
-        assert (
-            playback.props["column_lineage"]["watch_seconds"][0]["dataset"] == "dataset:staging.heartbeats_1m"
-        )
+        (watch,) = column_lineage(g, playback.id, "watch_seconds")
+        assert watch["input_dataset"] == "dataset:staging.heartbeats_1m"
 
 
 def test_sample_stream_is_up_to_date():
