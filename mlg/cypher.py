@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from mlg.errors import MlgError, ReadOnlyGraph
+from mlg.errors import CypherError, MlgError, ReadOnlyGraph
 from mlg.limits import Limits, describe_char, value_problem
 
 if TYPE_CHECKING:
@@ -59,10 +59,6 @@ _WRITE_REFUSED = (
     "Can not execute a write query inside a read-only transaction",
     "Cannot execute write operations in a read-only database",
 )
-
-
-class CypherError(MlgError):
-    """Kuzu refused the query: its own message, without a traceback."""
 
 
 def query(

@@ -12,7 +12,6 @@ from typing import Any
 import kuzu
 import pyarrow as pa
 
-from mlg import store
 from mlg.batch import Batch
 from mlg.errors import AmbiguousAsset, AssetNotFound, MlgError, ReadOnlyGraph
 from mlg.impact import Impact, impact
@@ -22,6 +21,8 @@ from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, O
 from mlg.paths import PathResult
 from mlg.paths import path as shortest_paths
 from mlg.schema import ASSET_COLUMNS
+from mlg.store import resolve_path
+from mlg.store.kuzu import database as store
 from mlg.subgraph import Subgraph
 
 _ASSET_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
@@ -40,7 +41,7 @@ class Graph:
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False, create: bool = True
     ):
-        self.path: Path = store.resolve_path(path)
+        self.path: Path = resolve_path(path)
         self.read_only = read_only
         self._handle = store.acquire(self.path, read_only, create and not read_only)
         self._local = threading.local()

@@ -7,7 +7,6 @@ process opens the same path twice (DESIGN §5), so this module keeps a registry 
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -18,22 +17,6 @@ import kuzu
 from mlg.errors import GraphError, GraphLocked
 from mlg.generation import initial_meta
 from mlg.schema import DDL, META_TABLE, SCHEMA_VERSION, UPGRADES
-
-ENV_VAR = "MLG_DB"
-
-
-def default_path() -> Path:
-    """`$MLG_DB`, else `graph.kuzu` in the user data dir."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("mlg", appauthor=False) / "graph.kuzu"
-
-
-def resolve_path(path: str | os.PathLike[str] | None) -> Path:
-    return (Path(path).expanduser() if path is not None else default_path()).absolute()
 
 
 @dataclass
