@@ -193,7 +193,17 @@ def _iso(value: datetime | None) -> str | None:
 def _public_props(text: str | None) -> dict[str, Any]:
     """Stored props as users see them: without the bookkeeping of OpenLineage merges
     (the eventTime that set each field, the names a dataset goes by: mlg.openlineage.mapping)."""
-    props = json.loads(text) if text else {}
-    for key in ("_times", "_names", "_tables"):
-        props.pop(key, None)
+    return without_bookkeeping(json.loads(text) if text else {})
+
+
+# props keys the OpenLineage source keeps for itself (mlg.openlineage.mapping): the
+# eventTime that set each field, every name of a dataset and its TABLE names
+BOOKKEEPING_PROPS = ("_times", "_names", "_tables")
+
+
+def without_bookkeeping(props: dict[str, Any]) -> dict[str, Any]:
+    """`props` as users see them (changed in place): without BOOKKEEPING_PROPS."""
+    if props:
+        for key in BOOKKEEPING_PROPS:
+            props.pop(key, None)
     return props

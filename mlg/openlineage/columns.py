@@ -45,11 +45,10 @@ def _input_dataset(graph: Graph, source: dict[str, Any], resolved: dict[tuple[st
         return source["dataset"]
     key = (source["namespace"], source["name"])
     if key not in resolved:
-        own = graph._rows(
-            "MATCH (a:Asset) WHERE a.namespace = $ns AND a.name = $name AND a.kind IN $kinds "
-            "RETURN a.id AS id ORDER BY a.id LIMIT 1",
-            {"ns": key[0], "name": key[1], "kinds": list(DATASET_KINDS)},
+        named = graph.store.assets_named([key[1]]).to_pylist()
+        own = sorted(
+            r["id"] for r in named if (r["namespace"] or None) == key[0] and r["kind"] in DATASET_KINDS
         )
-        alias = graph._rows("MATCH (x:AssetAlias {id: $id}) RETURN x.asset AS id", {"id": dataset_id(*key)})
-        resolved[key] = (own or alias or [{"id": dataset_id(*key)}])[0]["id"]
+        alias = graph.store.aliases([dataset_id(*key)]).get(dataset_id(*key))
+        resolved[key] = own[0] if own else alias or dataset_id(*key)
     return resolved[key]

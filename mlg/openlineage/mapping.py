@@ -40,13 +40,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from mlg.batch import Batch, Location
 from mlg.openlineage.events import DATASET_EVENT, RUN_EVENT, DatasetRef, LineageEvent
 from mlg.openlineage.records import existing_aliases, existing_io, existing_runs
 from mlg.openlineage.runs import IO_PREFIX, TIMES, VERSION_PREFIX, merge_runs, run_from_event, stored_run
-from mlg.schema import ASSET_COLUMNS, DEFAULT_OWNER_ROLE
+from mlg.schema import DEFAULT_OWNER_ROLE
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -105,7 +103,7 @@ class AssetIndex:
 
     def __init__(self, graph: Graph | None, pending: Batch | None = None):
         self.graph = graph
-        self.empty = graph is None or graph._count("MATCH (a:Asset) RETURN count(*)") == 0
+        self.empty = graph is None or graph.store.is_empty()
         self.pending: dict[str, dict[str, Any]] = {}
         self.pending_owners: dict[str, dict[str, Any]] = {}
         for record, _ in pending.assets if pending else ():
@@ -145,12 +143,7 @@ class AssetIndex:
         if self.empty or not keys:
             return
         names = sorted({name for _, name in keys})
-        rows = self.graph._rows(
-            "MATCH (a:Asset) WHERE a.name IN $names RETURN a.id AS id, a.kind AS kind, "
-            "a.namespace AS namespace, a.name AS name, a.version AS version, "
-            "a.created_at AS created_at",
-            {"names": names},
-        )
+        rows = self.graph.store.assets_named(names).to_pylist()
         for row in rows:
             row["version"] = row["version"] or None  # stored blank for NULL (schema.BLANK_FOR_NULL)
             key = (row.pop("namespace") or None, row.pop("name"))
@@ -183,10 +176,7 @@ class AssetIndex:
         ids = {i for i in ids if i not in self.pending}
         if self.empty or not ids:
             return {}
-        columns = ", ".join(f"a.{n} AS {n}" for n, _ in ASSET_COLUMNS)
-        rows = self.graph._rows(
-            f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {columns}", {"ids": _ids_table(ids)}
-        )
+        rows = self.graph.store.asset_rows(ids).to_pylist()
         blank = ("namespace", "family", "version", "description", "domain")  # schema.BLANK_FOR_NULL
         return {
             r["id"]: {
@@ -202,15 +192,7 @@ class AssetIndex:
         ids = {i for i in ids if i not in self.pending}
         if self.empty or not ids:
             return {}
-        rows = self.graph._rows(
-            "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-            "RETURN id, w.id AS owner, o.role AS role ORDER BY owner, role",
-            {"ids": _ids_table(ids)},
-        )
-        owned: dict[str, list[tuple[str, str]]] = {}
-        for r in rows:
-            owned.setdefault(r["id"], []).append((r["owner"], r["role"]))
-        return owned
+        return self.graph.store.ownerships(ids)
 
     def owners(self) -> list[dict[str, Any]]:
         """Every known owner: few enough to match OpenLineage owner names in Python."""
@@ -218,9 +200,10 @@ class AssetIndex:
             self._owners = (
                 []
                 if self.graph is None
-                else self.graph._rows(
-                    "MATCH (o:Owner) RETURN o.id AS id, o.kind AS kind, o.name AS name, o.email AS email"
-                )
+                else [
+                    {"id": o.id, "kind": o.kind, "name": o.name, "email": o.email}
+                    for o in self.graph.store.all_owners()
+                ]
             )
             self._owners += [r for r in self.pending_owners.values()]
         return self._owners
@@ -701,36 +684,16 @@ class _Builder:
         gone = set(rows)
         if not gone:
             return gone
-        table = _ids_table(gone)
-        edge_rows = []
-        for pattern in (
-            "(a:Asset {id: id})-[e:DEPENDS_ON]->(b:Asset)",
-            "(b:Asset)-[e:DEPENDS_ON]->(a:Asset {id: id})",
-        ):
-            src, dst = ("a", "b") if pattern.startswith("(a") else ("b", "a")
-            edge_rows += index.graph._rows(
-                f"LOAD FROM $ids MATCH {pattern} RETURN {src}.id AS src, {dst}.id AS dst, e.type AS type, "
-                "e.source AS source, e.first_seen AS first_seen, e.last_seen AS last_seen",
-                {"ids": table},
-            )
-        for e in sorted(edge_rows, key=lambda r: (r["src"], r["dst"], r["type"])):
+        store = index.graph.store
+        for e in sorted(store.edges_of(gone), key=lambda r: (r["src"], r["dst"], r["type"])):
             key = (canon(e["src"]), canon(e["dst"]), e["type"])
             if key[0] != key[1]:
                 self._stored_edge(key, e)
-        touched = {
-            r["run"]
-            for r in index.graph._rows(
-                "LOAD FROM $ids MATCH (r:Run)-[:RUN_IO]->(a:Asset {id: id}) RETURN DISTINCT r.id AS run",
-                {"ids": table},
-            )
-        }
         location = next(iter(self.drafts.values())).location
-        for run_id, run in index.runs(touched - set(self.runs)).items():
+        for run_id, run in index.runs(store.runs_using(gone) - set(self.runs)).items():
             self.runs[run_id] = (run, location)
-        for r in index.graph._rows(
-            "LOAD FROM $ids MATCH (x:AssetAlias) WHERE x.asset = id RETURN x.id AS alias, id", {"ids": table}
-        ):
-            self.aliases[r["alias"]] = (canon(r["id"]), location)
+        for alias, asset_id in sorted(store.aliases_of(gone).items()):
+            self.aliases[alias] = (canon(asset_id), location)
         return gone
 
     def _stored_edge(self, key: tuple[str, str, str], e: dict[str, Any]) -> None:
@@ -1065,7 +1028,3 @@ def _text(value: Any) -> str | None:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9._@-]+", "-", text.lower()).strip("-")
-
-
-def _ids_table(ids: set[str]) -> pa.Table:
-    return pa.table({"id": pa.array(sorted(ids), pa.string())})

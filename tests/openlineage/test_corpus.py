@@ -82,7 +82,7 @@ def test_what_a_data_engineer_expects(in_one_call):
         model = "workflow:dbt-test-namespace/model.jaffle_shop.stg_orders"
         assert [n.asset.id for n in g.neighbours(model, "up") if n.type == "part_of"] == [dbt]
         # statement jobs folded into their models; tests check the datasets they read
-        assert not g._rows("MATCH (a:Asset) WHERE a.id CONTAINS '.sql.' RETURN a.id")
+        assert not g.store.rows("MATCH (a:Asset) WHERE a.id CONTAINS '.sql.' RETURN a.id")
         test = "evaluation:dbt-test-namespace/test.jaffle_shop.not_null_stg_orders_order_id.81cfe2fe64"
         checked = [n.asset.id for n in g.neighbours(test, "up") if n.type == "evaluated_on"]
         assert checked == ["dataset:postgres://postgres:5432/postgres.public.stg_orders"]

@@ -96,20 +96,22 @@ def stream() -> list[dict]:
 
 def dump(g: mlg.Graph) -> str:
     """What the graph holds, without what the wall clock decides (updated_at, gen)."""
-    assets = g._rows(
+    assets = g.store.rows(
         "MATCH (a:Asset) RETURN a.id, a.kind, a.name, a.namespace, a.version, a.description, "
         "a.tags, a.props, a.created_at ORDER BY a.id"
     )
-    edges = g._rows(
+    edges = g.store.rows(
         "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type, e.source, "
         "e.first_seen, e.last_seen ORDER BY a.id, b.id, e.type"
     )
-    runs = g._rows("MATCH (r:Run)-[:RUN_OF]->(w:Asset) RETURN r.*, w.id ORDER BY r.id")
-    io = g._rows(
+    runs = g.store.rows("MATCH (r:Run)-[:RUN_OF]->(w:Asset) RETURN r.*, w.id ORDER BY r.id")
+    io = g.store.rows(
         "MATCH (r:Run)-[l:RUN_IO]->(a:Asset) RETURN r.id, a.id, l.direction ORDER BY r.id, a.id, l.direction"
     )
-    aliases = g._rows("MATCH (x:AssetAlias) RETURN x.id, x.asset ORDER BY x.id")
-    owners = g._rows("MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) RETURN a.id, w.id, o.role ORDER BY a.id, w.id")
+    aliases = g.store.rows("MATCH (x:AssetAlias) RETURN x.id, x.asset ORDER BY x.id")
+    owners = g.store.rows(
+        "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) RETURN a.id, w.id, o.role ORDER BY a.id, w.id"
+    )
     return json.dumps([assets, edges, runs, io, aliases, owners], default=str, indent=1)
 
 
