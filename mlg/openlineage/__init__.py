@@ -13,7 +13,7 @@
 HTTP transport, spools them durably and applies them in batches.
 """
 
-from mlg.openlineage.columns import column_lineage
+from mlg.openlineage.columns import column_lineage, column_upstream, dataset_column_inputs
 from mlg.openlineage.events import LineageEvent, parse_event
 from mlg.openlineage.loader import LineageIngestReport, ingest_events, ingest_sources
 from mlg.openlineage.mapping import dataset_id, workflow_id
@@ -25,6 +25,8 @@ __all__ = [
     "LineageIngestReport",
     "Run",
     "column_lineage",
+    "column_upstream",
+    "dataset_column_inputs",
     "dataset_id",
     "ingest_events",
     "ingest_sources",

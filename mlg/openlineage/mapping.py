@@ -444,6 +444,11 @@ class _Builder:
         lineage = facets.get("columnLineage", {}).get("fields")
         if isinstance(lineage, dict):
             draft.set("column_lineage", self._column_lineage(lineage), event.event_time)
+        # dataset-level column lineage: input columns that touch every column (filters,
+        # join and group keys), mlg.openlineage.columns.dataset_column_inputs
+        shared = facets.get("columnLineage", {}).get("dataset")
+        if isinstance(shared, list):
+            draft.set("column_lineage_dataset", _input_columns(shared, None), event.event_time)
         source = facets.get("dataSource", {})
         if isinstance(source.get("uri") or source.get("name"), str):
             draft.set("datasource", source.get("uri") or source.get("name"), event.event_time)
@@ -563,33 +568,8 @@ class _Builder:
         out: dict[str, list[dict[str, Any]]] = {}
         for column, spec in sorted(fields.items()):
             inputs = spec.get("inputFields") if isinstance(spec, dict) else None
-            if not isinstance(inputs, list):
-                continue
-            kept = []
-            for item in inputs:
-                if not (
-                    isinstance(item, dict)
-                    and all(isinstance(item.get(k), str) for k in ("namespace", "name", "field"))
-                ):
-                    continue
-                # kept by name, resolved when read (mlg.openlineage.columns): which asset a
-                # name stands for can change later (a symlink), the name cannot
-                entry: dict[str, Any] = {
-                    "namespace": item["namespace"],
-                    "name": item["name"],
-                    "field": item["field"],
-                }
-                transformations = item.get("transformations")
-                if isinstance(transformations, list) and transformations:
-                    entry["transformations"] = [
-                        {k: t[k] for k in ("type", "subtype", "description", "masking") if k in t}
-                        for t in transformations
-                        if isinstance(t, dict)
-                    ]
-                elif isinstance(spec.get("transformationType"), str):
-                    entry["transformations"] = [{"type": spec["transformationType"]}]
-                kept.append(entry)
-            out[column] = kept
+            if isinstance(inputs, list):
+                out[column] = _input_columns(inputs, spec.get("transformationType"))
         return out
 
     def _edge(self, src: str, dst: str, rtype: str, event: LineageEvent) -> None:
@@ -986,6 +966,31 @@ def _assertions(ref: DatasetRef) -> dict[str, Any]:
     (a dataset facet in recent dbt integrations, an input facet before)."""
     found = ref.facets.get("dataQualityAssertions") or ref.io_facets.get("dataQualityAssertions")
     return {"dataQualityAssertions": found} if isinstance(found, dict) else {}
+
+
+def _input_columns(inputs: list[Any], transformation_type: Any) -> list[dict[str, Any]]:
+    """Input columns of the columnLineage facet, kept by name and resolved when read
+    (mlg.openlineage.columns): which asset a name stands for can change later (a
+    symlink), the name cannot."""
+    kept = []
+    for item in inputs:
+        if not (
+            isinstance(item, dict)
+            and all(isinstance(item.get(k), str) for k in ("namespace", "name", "field"))
+        ):
+            continue
+        entry: dict[str, Any] = {"namespace": item["namespace"], "name": item["name"], "field": item["field"]}
+        transformations = item.get("transformations")
+        if isinstance(transformations, list) and transformations:
+            entry["transformations"] = [
+                {k: t[k] for k in ("type", "subtype", "description", "masking") if k in t}
+                for t in transformations
+                if isinstance(t, dict)
+            ]
+        elif isinstance(transformation_type, str):
+            entry["transformations"] = [{"type": transformation_type}]
+        kept.append(entry)
+    return kept
 
 
 def _parent_job(event: LineageEvent) -> tuple[str, str] | None:
