@@ -110,6 +110,12 @@ class Subgraph:
     # compared, exported or pickled.
     _graph = None
 
+    @property
+    def graph(self):
+        """The Graph this result was read from, which a diagram expands it from; None
+        when it was built by hand or unpickled."""
+        return self._graph
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_graph", None)
