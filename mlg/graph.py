@@ -201,12 +201,16 @@ class Graph:
 
         return consumers(self, asset)
 
-    def reuse_report(self, *, top: int = 20) -> ReuseReport:
-        """Most reused datasets and features, unowned assets, deprecated assets still
-        feeding services or tier-1 models (`mlg.reports.ReuseReport`)."""
+    def reuse_report(self, *, limit: int | None = None, top: int | None = None) -> ReuseReport:
+        """Most reused datasets and features (the `limit` most used of each, 20 unless
+        given; `top` is its older name), unowned assets, deprecated assets still feeding
+        services or tier-1 models (`mlg.ReuseReport`)."""
         from mlg.reports import reuse_report
 
-        return reuse_report(self, top=top)
+        if limit is not None and top is not None and limit != top:
+            raise MlgError(f"limit={limit!r} and top={top!r} disagree; give one")
+        chosen = limit if limit is not None else top if top is not None else 20
+        return reuse_report(self, top=chosen)
 
     def query(
         self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False

@@ -82,7 +82,7 @@ def test_query_options_are_keyword_only():
         "lineage": {"depth", "kinds", "types", "max_nodes"},
         "impact": {"max_paths"},
         "search": {"kind", "owner", "tag", "domain", "limit", "count"},
-        "reuse_report": {"top"},
+        "reuse_report": {"limit", "top"},
         "runs": {"limit"},
         "query": {"write"},
         "neighbour_level": {"kinds", "limit"},

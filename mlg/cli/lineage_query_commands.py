@@ -1,4 +1,4 @@
-"""lineage, impact, path, export: the questions asked of the graph."""
+"""The lineage questions: lineage, impact, path, export."""
 
 from __future__ import annotations
 
