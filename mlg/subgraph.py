@@ -48,6 +48,9 @@ EDGE_COLUMNS = ("source", "target", "type", "indirect", "hops")
 
 @dataclass(frozen=True)
 class Edge:
+    """A lineage edge of a result: `source` depends on `target` through `type`;
+    `indirect` edges stand for `hops` relations through assets a kind filter hid."""
+
     source: str  # the dependent asset
     target: str  # what it depends on
     type: str
