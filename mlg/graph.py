@@ -301,6 +301,7 @@ class Graph:
         *,
         format: str = "auto",  # noqa: A002 - the CLI's --format
         skip_invalid: bool = False,
+        sync: bool = False,
     ) -> IngestReport:
         """Ingest files or directories ("-" reads stdin): validated first, then written
         all-or-nothing.
@@ -309,6 +310,7 @@ class Graph:
         NDJSON) or "auto" (each file sniffed; manifests and events may be mixed).
         `skip_invalid` leaves out invalid OpenLineage events and lists them in the
         report instead of rejecting the whole ingest.
+        `sync` takes each manifest as the whole truth of its source (see `ingest_batch`).
         """
         from mlg.manifest import read_manifests
 
@@ -317,13 +319,28 @@ class Graph:
         paths = list(paths)
         self._require_writable()
         if format == "manifest" and "-" not in paths:  # stdin is read by the reader below
-            return self.ingest_batch(read_manifests(paths), progress=progress)
+            return self.ingest_batch(read_manifests(paths), progress=progress, sync=sync)
         from mlg.openlineage.loader import ingest_sources
 
-        return ingest_sources(self, paths, format, skip_invalid, progress)
+        return ingest_sources(self, paths, format, skip_invalid, progress, sync=sync)
 
-    def ingest_batch(self, batch: Batch, progress=None) -> IngestReport:
-        """Validate and write a Batch of records (see `mlg.batch`)."""
+    def ingest_batch(self, batch: Batch, progress=None, *, sync: bool = False) -> IngestReport:
+        """Validate and write a Batch of records (see `mlg.batch`), all or nothing.
+
+        Every asset, edge and owner list written records the source that asserts it:
+        `batch.source` (a connector sets it to its name, e.g. ``Batch(source="dbt:prod")``
+        or ``Batch.from_records(..., source="feast")``), else the file's declared
+        `source:`, else the file's path.
+
+        `sync=True` takes the batch as the complete truth of each of its sources
+        (`batch.sources()`): what a source asserted before and no longer does loses
+        that source, and an asset or edge no source asserts any more is retired
+        (kept, with its `valid_to`; see mlg.lifecycle). What other sources assert is
+        untouched; an asset stays alive while any source asserts it. The retirements
+        are part of the same validated transaction; running the same sync again
+        changes nothing. The report counts `assets_retired`, `relations_retired` and
+        `assets_revived`.
+        """
         from mlg.ingest import KuzuLookup, write_plan
         from mlg.validation import validate
 
@@ -338,6 +355,7 @@ class Graph:
         gc.disable()
         try:
             plan = validate(batch, lookup)
+            plan.sync = sync
             return write_plan(self, plan, lookup, progress)
         finally:
             if collecting:

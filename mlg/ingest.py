@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from mlg.errors import MlgError
+from mlg.lifecycle.sync import plan_edges, plan_lifecycle, plan_ownerships
 from mlg.model import IngestReport
 from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, EDGE_COLUMNS
 from mlg.validation import GraphLookup, Plan
@@ -35,10 +36,17 @@ EDGE_SCHEMA = pa.schema(
     + [(n, _ARROW_TYPES[t]) for n, t in EDGE_COLUMNS if n != "type"]
 )
 OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
+# what new rows carry besides their columns: who asserts them and since when (mlg.lifecycle)
+_LIFE = [("sources", pa.list_(pa.string())), ("valid_from", pa.timestamp("us"))]
+NEW_ASSET_SCHEMA = pa.schema(list(ASSET_SCHEMA) + _LIFE)
+NEW_EDGE_SCHEMA = pa.schema(list(EDGE_SCHEMA) + _LIFE)
+NEW_OWNERSHIP_SCHEMA = pa.schema(list(OWNERSHIP_SCHEMA) + _LIFE[:1])
 
 # Every asset written carries the write's generation (mlg/generation.py), bound as $gen.
 _ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id") + ", a.gen = $gen"
-_ASSET_CREATE = ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS) + ", gen: $gen"
+_ASSET_CREATE = (
+    ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS) + ", gen: $gen, sources: sources, valid_from: valid_from"
+)
 ID_SCHEMA = pa.schema([("id", pa.string())])
 # Up to this many ids are looked up one primary-key query each (~1 ms): Kuzu 0.11.3
 # plans `LOAD FROM $ids MATCH (n {id: id})` as a join over a scan of the whole table
@@ -93,7 +101,13 @@ def write_plan(
         old = existing.get(asset_id)
         if old is None:
             new_rows.append(
-                {**row, "created_at": row["created_at"] or now, "updated_at": row["updated_at"] or now}
+                {
+                    **row,
+                    "created_at": row["created_at"] or now,
+                    "updated_at": row["updated_at"] or now,
+                    "sources": sorted(plan.asset_sources.get(asset_id, ())),
+                    "valid_from": now,
+                }
             )
         elif _asset_changed(old, row):
             changed_rows.append(
@@ -112,7 +126,7 @@ def write_plan(
         (
             "assets",
             f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})",
-            _table(new_rows, ASSET_SCHEMA, "Asset"),
+            _table(new_rows, NEW_ASSET_SCHEMA, "Asset"),
         )
     )
     if len(changed_rows) <= FEW:
@@ -132,6 +146,8 @@ def write_plan(
                 _table(changed_rows, ASSET_SCHEMA, "Asset"),
             )
         )
+
+    life = plan_lifecycle(graph, plan, lookup.empty, now)
 
     # owners
     existing_owners = {} if lookup.empty else _existing(graph, "Owner", plan.owners.keys(), OWNER_SCHEMA)
@@ -184,6 +200,7 @@ def write_plan(
             merged["last_seen"] = edge["last_seen"]
         if merged != old:
             changed_edges.append(merged)
+    new_edges = plan_edges(graph, plan, life, old_edges, new_edges, lookup.empty)
     report.update(
         relations_added=len(new_edges),
         relations_updated=len(changed_edges),
@@ -194,8 +211,8 @@ def write_plan(
             "relations",
             "LOAD FROM $rows MATCH (a:Asset {id: src}) MATCH (b:Asset {id: dst}) "
             "CREATE (a)-[:DEPENDS_ON {type: rtype, source: source, first_seen: first_seen, "
-            "last_seen: last_seen}]->(b)",
-            _table(new_edges, EDGE_SCHEMA),
+            "last_seen: last_seen, sources: sources, valid_from: valid_from}]->(b)",
+            _table(new_edges, NEW_EDGE_SCHEMA),
         )
     )
     steps.append(
@@ -212,10 +229,11 @@ def write_plan(
     old_owned = {} if lookup.empty else _existing_ownerships(graph, plan.ownerships.keys())
     drop, add = [], []
     for asset_id, owners in plan.ownerships.items():
-        current = old_owned.get(asset_id, set())
+        current = set(old_owned.get(asset_id, {}))
         wanted = set(owners)
         drop.extend({"asset": asset_id, "owner": o, "role": r} for o, r in current - wanted)
         add.extend({"asset": asset_id, "owner": o, "role": r} for o, r in owners if (o, r) not in current)
+    unowned = plan_ownerships(graph, plan, life, old_owned, add, drop, lookup.empty)
     report.update(ownerships_added=len(add))
     steps.append(
         (
@@ -229,14 +247,14 @@ def write_plan(
         (
             "owners",
             "LOAD FROM $rows MATCH (a:Asset {id: asset}) MATCH (w:Owner {id: owner}) "
-            "CREATE (a)-[:OWNED_BY {role: role}]->(w)",
-            _table(add, OWNERSHIP_SCHEMA),
+            "CREATE (a)-[:OWNED_BY {role: role, sources: sources}]->(w)",
+            _table(add, NEW_OWNERSHIP_SCHEMA),
         )
     )
 
     # What the search index shows of an asset includes its owners' names: an asset
     # whose owners changed, or whose owner was renamed, is written again for the index.
-    touched = sorted({r["asset"] for r in drop + add})
+    touched = sorted({r["asset"] for r in drop + add} | set(unowned) | set(life.retired) | set(life.revived))
     steps.append(
         (
             "owners",
@@ -251,6 +269,13 @@ def write_plan(
             "LOAD FROM $rows MATCH (a:Asset)-[:OWNED_BY]->(o:Owner {id: id}) SET a.gen = $gen",
             _table(renamed, ID_SCHEMA),
         )
+    )
+
+    steps.extend(life.steps)  # sources, retirements, revivals (mlg/lifecycle/sync.py)
+    report.update(
+        assets_retired=len(life.retired),
+        assets_revived=len(life.revived),
+        relations_retired=life.edges_retired,
     )
 
     if plan.runs or plan.aliases:
@@ -374,13 +399,14 @@ def _existing_edges(graph: Graph, keys: Iterable[tuple[str, str, str]]) -> dict:
     rows = graph._arrow(
         "LOAD FROM $keys MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->(b:Asset {id: dst}) "
         "WHERE e.type = rtype RETURN src, dst, rtype, e.source AS source, "
-        "e.first_seen AS first_seen, e.last_seen AS last_seen",
+        "e.first_seen AS first_seen, e.last_seen AS last_seen, e.sources AS sources",
         {"keys": table},
     )
     return {(r["src"], r["dst"], r["rtype"]): r for r in rows.to_pylist()}
 
 
-def _existing_ownerships(graph: Graph, asset_ids: Iterable[str]) -> dict[str, set]:
+def _existing_ownerships(graph: Graph, asset_ids: Iterable[str]) -> dict[str, dict]:
+    """asset id -> {(owner id, role): sources} of its owner links."""
     ids = list(asset_ids)
     if not ids:
         return {}
@@ -390,19 +416,19 @@ def _existing_ownerships(graph: Graph, asset_ids: Iterable[str]) -> dict[str, se
             for i in ids
             for r in graph._rows(
                 "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) "
-                "RETURN a.id AS id, w.id AS owner, o.role AS role",
+                "RETURN a.id AS id, w.id AS owner, o.role AS role, o.sources AS sources",
                 {"id": i},
             )
         ]
     else:
         found = graph._arrow(
             "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-            "RETURN id, w.id AS owner, o.role AS role",
+            "RETURN id, w.id AS owner, o.role AS role, o.sources AS sources",
             {"ids": pa.table({"id": pa.array(ids, pa.string())})},
         ).to_pylist()
-    owned: dict[str, set] = {}
+    owned: dict[str, dict[tuple[str, str], list[str]]] = {}
     for r in found:
-        owned.setdefault(r["id"], set()).add((r["owner"], r["role"]))
+        owned.setdefault(r["id"], {})[(r["owner"], r["role"])] = r["sources"] or []
     return owned
 
 

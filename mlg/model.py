@@ -164,6 +164,10 @@ class IngestReport:
     relations_updated: int = 0
     relations_unchanged: int = 0
     ownerships_added: int = 0
+    # a sync (mlg.lifecycle): what its sources no longer assert, and what came back
+    assets_retired: int = 0
+    assets_revived: int = 0
+    relations_retired: int = 0
     files: tuple[str, ...] = ()
 
     @property
@@ -176,6 +180,9 @@ class IngestReport:
             or self.relations_added
             or self.relations_updated
             or self.ownerships_added
+            or self.assets_retired
+            or self.assets_revived
+            or self.relations_retired
         )
 
     def to_dict(self) -> dict[str, Any]:

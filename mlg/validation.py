@@ -47,6 +47,13 @@ class Plan:
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    # which sources assert each asset, edge and asset's owner list (mlg.lifecycle), the
+    # sources this batch speaks for, and whether it is their whole truth (a sync)
+    asset_sources: dict[str, set[str]] = field(default_factory=dict)
+    edge_sources: dict[EdgeKey, set[str]] = field(default_factory=dict)
+    ownership_sources: dict[str, set[str]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    sync: bool = False
 
 
 class GraphLookup:
@@ -85,7 +92,7 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
         problems.total += 1
         if len(problems.items) < MAX_PROBLEMS:
             problems.items.append(p)
-    plan = Plan(files=list(batch.files))
+    plan = Plan(files=list(batch.files), sources=batch.sources())
     asset_locs: dict[str, Location] = {}
     owner_locs: dict[str, Location] = {}
     edge_locs: dict[EdgeKey, tuple[Location, str | None]] = {}
@@ -104,6 +111,8 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
         row, owners, inline = parsed
         if not _keep_unique(plan.assets, asset_locs, row["id"], row, loc, problems, "asset"):
             continue
+        source = batch.source_of(loc.file)
+        plan.asset_sources.setdefault(row["id"], set()).add(source)
         if owners is not None:
             previous = plan.ownerships.get(row["id"])
             if previous is not None and previous != owners:
@@ -114,10 +123,12 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
                     f"conflicts with the owners given at {asset_locs[row['id']].record}",
                 )
             plan.ownerships[row["id"]] = owners
+            plan.ownership_sources.setdefault(row["id"], set()).add(source)
             for i, (owner_id, _role) in enumerate(owners):
                 owner_refs.append((owner_id, loc, row["id"], f"owners[{i}]"))
         for key, edge, fld in inline:
             _keep_edge(plan.edges, edge_locs, key, edge, loc, fld, row["id"], problems)
+            plan.edge_sources.setdefault(key, set()).add(source)
 
     for record, loc in batch.relations:
         parsed_rel = _relation_row(record, loc, problems)
@@ -125,6 +136,7 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
             continue
         key, edge = parsed_rel
         _keep_edge(plan.edges, edge_locs, key, edge, loc, None, None, problems)
+        plan.edge_sources.setdefault(key, set()).add(batch.source_of(loc.file))
 
     if batch.runs or batch.aliases:
         from mlg.openlineage.records import check_records

@@ -53,8 +53,16 @@ def sample(ctx: click.Context, fmt: str) -> None:
     is_flag=True,
     help="Leave out invalid OpenLineage events (and list them) instead of rejecting the whole ingest.",
 )
+@click.option(
+    "--sync",
+    is_flag=True,
+    help="Each manifest is the whole truth of its source (its `source:` name, else the file): "
+    "what that source asserted before and no longer does is retired, in the same transaction.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], skip_invalid: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], skip_invalid: bool, sync: bool
+) -> None:
     """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
     all or nothing. PATH is a file, a directory, or - for stdin."""
     from mlg.cli.lineage_commands import print_lineage_report, split_formats
@@ -63,7 +71,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...],
     graph = open_graph(ctx, write=True)
     update, close = progress_reporter()
     try:
-        report = graph.ingest(list(paths), progress=update, format=source, skip_invalid=skip_invalid)
+        report = graph.ingest(
+            list(paths), progress=update, format=source, skip_invalid=skip_invalid, sync=sync
+        )
     finally:
         close()
     _print_report(report, graph, fmt)
@@ -130,6 +140,12 @@ def _print_report(report: IngestReport, graph, fmt: str) -> None:
         f"{report.assets_unchanged} unchanged; "
         f"relations +{report.relations_added} added, {report.relations_updated} updated; "
         f"owners +{report.owners_added} added, {report.owners_updated} updated"
+        + (
+            f"; retired {report.assets_retired} assets and {report.relations_retired} relations, "
+            f"revived {report.assets_revived} assets"
+            if report.assets_retired or report.relations_retired or report.assets_revived
+            else ""
+        )
     )
 
 

@@ -1,0 +1,77 @@
+"""The lifecycle columns (schema step 3 -> 4) and the one predicate queries share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+# "Still valid": the valid_to of everything alive. A sentinel, not NULL (Kuzu 0.11.3
+# NULL defects, schema.BLANK_FOR_NULL), and one comparison on one column.
+FOREVER = datetime(9999, 12, 31)
+FOREVER_LITERAL = "timestamp('9999-12-31 00:00:00')"
+EPOCH_LITERAL = "timestamp('1970-01-01 00:00:00')"
+
+# Why an asset is retired (Asset.retired_by): "" alive, "sync" no source asserts it any
+# more (a source asserting it again revives it), "manual" `mlg retire` (only `mlg
+# restore` revives it).
+RETIRED_BY_SYNC = "sync"
+RETIRED_BY_HAND = "manual"
+
+RETIRED_EDGES = "RETIRED_DEPENDS_ON"
+
+# (name, type, default) added to Asset; never NULL (text defaults to "").
+ASSET_LIFE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("sources", "STRING[]", "[]"),
+    ("valid_from", "TIMESTAMP", EPOCH_LITERAL),
+    ("valid_to", "TIMESTAMP", FOREVER_LITERAL),
+    ("placeholder", "BOOLEAN", "false"),
+    ("retired_by", "STRING", "''"),
+    ("retired_reason", "STRING", "''"),
+)
+EDGE_LIFE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("sources", "STRING[]", "[]"),
+    ("valid_from", "TIMESTAMP", EPOCH_LITERAL),
+    ("valid_to", "TIMESTAMP", FOREVER_LITERAL),
+)
+OWNED_LIFE_COLUMNS: tuple[tuple[str, str, str], ...] = (("sources", "STRING[]", "[]"),)
+
+
+def column_ddl(columns: tuple[tuple[str, str, str], ...]) -> str:
+    """`name TYPE DEFAULT value, ...` for a CREATE TABLE."""
+    return ", ".join(f"{n} {t} DEFAULT {d}" for n, t, d in columns)
+
+
+def retired_edges_ddl(edge_columns: tuple[tuple[str, str], ...]) -> str:
+    """RETIRED_DEPENDS_ON: DEPENDS_ON's columns (`edge_columns`), its lifecycle ones and
+    why the edge was retired."""
+    base = ", ".join(f"{n} {t}" for n, t in edge_columns)
+    return (
+        f"CREATE REL TABLE {RETIRED_EDGES}(FROM Asset TO Asset, {base}, "
+        f"{column_ddl(EDGE_LIFE_COLUMNS)}, reason STRING DEFAULT '')"
+    )
+
+
+def upgrade_to_4(edge_columns: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Schema step 3 -> 4 (issue 15), self-contained: the lifecycle columns on Asset,
+    DEPENDS_ON and OWNED_BY, the RETIRED_DEPENDS_ON table. Existing assets and edges
+    are alive since they were created / first seen and asserted by no source (so no
+    sync retires them until a source asserts them)."""
+    statements = [f"ALTER TABLE Asset ADD {n} {t} DEFAULT {d}" for n, t, d in ASSET_LIFE_COLUMNS]
+    statements += [f"ALTER TABLE DEPENDS_ON ADD {n} {t} DEFAULT {d}" for n, t, d in EDGE_LIFE_COLUMNS]
+    statements += [f"ALTER TABLE OWNED_BY ADD {n} {t} DEFAULT {d}" for n, t, d in OWNED_LIFE_COLUMNS]
+    statements += [
+        retired_edges_ddl(edge_columns),
+        "MATCH (a:Asset) WHERE a.created_at IS NOT NULL SET a.valid_from = a.created_at",
+        "MATCH ()-[e:DEPENDS_ON]->() WHERE e.first_seen IS NOT NULL SET e.valid_from = e.first_seen",
+    ]
+    return tuple(statements)
+
+
+def alive(var: str, include_retired: bool = False) -> str:
+    """The Cypher predicate "asset/edge `var` is alive" (always true with
+    `include_retired`): the one condition node queries add."""
+    return "true" if include_retired else f"{var}.valid_to = {FOREVER_LITERAL}"
+
+
+def edge_tables(include_retired: bool = False) -> str:
+    """The rel table(s) lineage walks: DEPENDS_ON, plus the retired edges on request."""
+    return f"DEPENDS_ON|{RETIRED_EDGES}" if include_retired else "DEPENDS_ON"
