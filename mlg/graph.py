@@ -16,6 +16,7 @@ from mlg import store
 from mlg.batch import Batch
 from mlg.errors import AmbiguousAsset, AssetNotFound, MlgError, ReadOnlyGraph
 from mlg.impact import Impact, impact
+from mlg.lifecycle.view import TODAY, View, life_return, view_of
 from mlg.limits import surrogate_at
 from mlg.lineage import MAX_DEPTH, lineage
 from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, Owner
@@ -46,11 +47,29 @@ class Graph:
         self._local = threading.local()
         self._connections: list[kuzu.Connection] = []
         self._closed = False
+        self._view: View = TODAY  # what part of history queries see (mlg.lifecycle.view)
+        self._borrowed = False  # a view of another Graph: closing it closes nothing
+
+    def viewing(self, include_retired: bool = False, as_of=None) -> Graph:
+        """This graph seen with retired assets and edges (`include_retired`), or as it
+        was at `as_of` (a datetime or an ISO date). Shares this Graph's database;
+        closing the view closes nothing. Every query of the view sees only that."""
+        from copy import copy
+
+        from mlg.lifecycle.history import parse_moment
+
+        view = copy(self)
+        view._view = View(include_retired=include_retired, as_of=parse_moment(as_of))
+        view._borrowed = True
+        return view
+
+    def _seen(self, include_retired: bool, as_of) -> Graph:
+        return self.viewing(include_retired, as_of) if include_retired or as_of is not None else self
 
     # -- lifecycle ---------------------------------------------------------------
 
     def close(self) -> None:
-        if self._closed:
+        if self._closed or self._borrowed:
             return
         self._closed = True
         for conn in self._connections:
@@ -107,10 +126,16 @@ class Graph:
     # -- assets -------------------------------------------------------------------
 
     def get(self, asset_id: str) -> Asset | None:
-        """The asset with exactly this id, or None."""
+        """The asset with exactly this id, or None; retired assets too (`Asset.retired`)."""
         if surrogate_at(asset_id) is not None:
             return None  # not storable text, so no asset has it (and Kuzu cannot bind it)
-        rows = self._rows(f"MATCH (a:Asset {{id: $id}}) RETURN {_ASSET_RETURN}", {"id": asset_id})
+        if view_of(self).as_of is not None:
+            from mlg.lifecycle.history import asset_at
+
+            return asset_at(self, asset_id, view_of(self).as_of)
+        rows = self._rows(
+            f"MATCH (a:Asset {{id: $id}}) RETURN {_ASSET_RETURN}{life_return(self)}", {"id": asset_id}
+        )
         return Asset.from_row(rows[0]) if rows else None
 
     def resolve(self, ref: str) -> Asset:
@@ -121,17 +146,22 @@ class Graph:
         if surrogate_at(ref) is not None:
             raise AssetNotFound(ref)
         rows = self._rows(
-            f"MATCH (a:Asset) WHERE a.name = $name RETURN {_ASSET_RETURN} ORDER BY a.id LIMIT 50",
+            f"MATCH (a:Asset) WHERE a.name = $name AND {view_of(self).asset_alive()} "
+            f"RETURN {_ASSET_RETURN}{life_return(self)} ORDER BY a.id LIMIT 50",
             {"name": ref},
         )
+        if view_of(self).as_of is not None:  # only the assets alive then, as they were
+            rows = [r for r in rows if self.get(r["id"]) is not None]
+            if len(rows) == 1:
+                return self.get(rows[0]["id"])
         if len(rows) == 1:
             return Asset.from_row(rows[0])
         if rows:
             raise AmbiguousAsset(ref, [r["id"] for r in rows])
         lowered = ref.lower()
         near = self._rows(
-            "MATCH (a:Asset) WHERE lower(a.id) CONTAINS $q OR lower(a.name) "
-            "CONTAINS $q RETURN a.id AS id ORDER BY size(a.id) LIMIT 5",
+            f"MATCH (a:Asset) WHERE (lower(a.id) CONTAINS $q OR lower(a.name) "
+            f"CONTAINS $q) AND {view_of(self).asset_alive()} RETURN a.id AS id ORDER BY size(a.id) LIMIT 5",
             {"q": lowered},
         )
         raise AssetNotFound(ref, [r["id"] for r in near])
@@ -152,7 +182,8 @@ class Graph:
             return []
         rows = self._rows(
             f"MATCH (a:Asset) WHERE a.kind = $kind AND a.family = $family AND a.id <> $id "
-            f"RETURN {_ASSET_RETURN} ORDER BY a.version, a.id",
+            f"AND {view_of(self).asset_alive()} RETURN {_ASSET_RETURN}{life_return(self)} "
+            "ORDER BY a.version, a.id",
             {"kind": asset.kind, "family": asset.family, "id": asset.id},
         )
         return [Asset.from_row(r) for r in rows]
@@ -160,18 +191,24 @@ class Graph:
     def neighbours(self, ref: str, direction: str = "up") -> list[Neighbour]:
         """Direct dependencies (`up`) or direct dependents (`down`) of an asset."""
         asset = self.resolve(ref)
+        view = view_of(self)
         pattern = {
-            "up": "(x:Asset {id: $id})-[e:DEPENDS_ON]->(a:Asset)",
-            "down": "(x:Asset {id: $id})<-[e:DEPENDS_ON]-(a:Asset)",
+            "up": f"(x:Asset {{id: $id}})-[e:{view.edges()}]->(a:Asset)",
+            "down": f"(x:Asset {{id: $id}})<-[e:{view.edges()}]-(a:Asset)",
         }[direction]
         rows = self._rows(
-            f"MATCH {pattern} RETURN {_ASSET_RETURN}, e.type AS rel_type ORDER BY e.type, a.kind, a.name",
+            f"MATCH {pattern} WHERE {view.edge_alive()} AND {view.asset_alive()} "
+            f"RETURN {_ASSET_RETURN}{life_return(self)}, e.type AS rel_type ORDER BY e.type, a.kind, a.name",
             {"id": asset.id},
         )
-        return [Neighbour(Asset.from_row(r), r["rel_type"]) for r in rows]
+        found = [Neighbour(Asset.from_row(r), r["rel_type"]) for r in rows]
+        return found if view.today else list(dict.fromkeys(found))  # an edge retired and back: once
 
-    def detail(self, ref: str) -> AssetDetail:
-        """Everything about one asset: properties, owners, siblings, direct neighbours."""
+    def detail(self, ref: str, *, include_retired: bool = False, as_of=None) -> AssetDetail:
+        """Everything about one asset: properties, owners, siblings, direct neighbours
+        (`include_retired`: retired ones too; `as_of`: as the graph was then)."""
+        if include_retired or as_of is not None:
+            return self._seen(include_retired, as_of).detail(ref)
         asset = self.resolve(ref)
         return AssetDetail(
             asset=asset,
@@ -187,13 +224,17 @@ class Graph:
 
         return GraphStats(
             path=str(self.path),
-            assets_by_kind=counts("MATCH (a:Asset) RETURN a.kind AS k, count(*) AS n ORDER BY k"),
+            assets_by_kind=counts(
+                f"MATCH (a:Asset) WHERE {view_of(self).asset_alive()} "
+                "RETURN a.kind AS k, count(*) AS n ORDER BY k"
+            ),
             relations_by_type=counts(
                 "MATCH ()-[e:DEPENDS_ON]->() RETURN e.type AS k, count(*) AS n ORDER BY k"
             ),
             owners_by_kind=counts("MATCH (o:Owner) RETURN o.kind AS k, count(*) AS n ORDER BY k"),
             unowned_assets=self._count(
-                "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } RETURN count(*)"
+                f"MATCH (a:Asset) WHERE {view_of(self).asset_alive()} AND "
+                "NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } RETURN count(*)"
             ),
         )
 
@@ -206,14 +247,19 @@ class Graph:
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
         max_nodes: int | None = None,
+        *,
+        include_retired: bool = False,
+        as_of=None,
     ) -> Subgraph:
         """Everything `asset` depends on, to any depth (or `depth` hops).
 
         `kinds` keeps only assets of those kinds (plus the root); the hops through
         hidden assets become edges with `indirect=True`. `types` follows only those
         relation types. `max_nodes` keeps the nearest assets and marks the result cut.
+        `include_retired` walks retired edges too; `as_of` (a datetime or ISO date)
+        answers from the graph as it was then.
         """
-        return lineage(self, asset, "up", depth, kinds, types, max_nodes)
+        return lineage(self._seen(include_retired, as_of), asset, "up", depth, kinds, types, max_nodes)
 
     def downstream(
         self,
@@ -222,9 +268,12 @@ class Graph:
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
         max_nodes: int | None = None,
+        *,
+        include_retired: bool = False,
+        as_of=None,
     ) -> Subgraph:
         """Everything that depends on `asset`, directly or not. Arguments as `upstream`."""
-        return lineage(self, asset, "down", depth, kinds, types, max_nodes)
+        return lineage(self._seen(include_retired, as_of), asset, "down", depth, kinds, types, max_nodes)
 
     def lineage(
         self,
@@ -234,22 +283,29 @@ class Graph:
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
         max_nodes: int | None = None,
+        *,
+        include_retired: bool = False,
+        as_of=None,
     ) -> Subgraph:
         """Upstream (`up`), downstream (`down`) or both around `asset`."""
-        return lineage(self, asset, direction, depth, kinds, types, max_nodes)
+        return lineage(self._seen(include_retired, as_of), asset, direction, depth, kinds, types, max_nodes)
 
     # -- impact and paths: thin methods over mlg/impact.py and mlg/paths.py ------------
 
-    def impact(self, asset: str, max_paths: int | None = 10_000) -> Impact:
+    def impact(
+        self, asset: str, max_paths: int | None = 10_000, *, include_retired: bool = False, as_of=None
+    ) -> Impact:
         """Everything that depends on `asset`, by kind, with paths and owners to notify."""
-        return impact(self, asset, max_paths)
+        return impact(self._seen(include_retired, as_of), asset, max_paths)
 
-    def path_between(self, a: str, b: str, max_paths: int = 5) -> PathResult:
+    def path_between(
+        self, a: str, b: str, max_paths: int = 5, *, include_retired: bool = False, as_of=None
+    ) -> PathResult:
         """Shortest dependency path(s) from `a` to `b` (either direction, else undirected).
 
         Not `Graph.path`: that attribute is the graph's file.
         """
-        return shortest_paths(self, a, b, max_paths)
+        return shortest_paths(self._seen(include_retired, as_of), a, b, max_paths)
 
     # -- discovery: thin methods over mlg/search.py, mlg/reports.py, mlg/cypher.py -------
 
@@ -262,15 +318,26 @@ class Graph:
         domain: str | None = None,
         limit: int = 50,
         count: bool = False,
+        include_retired: bool = False,
     ):
         """Assets matching `text` (`mlg.search.SearchResults`, a list of `SearchHit`),
         ranked in tiers: exact id or name, name prefix, all words in the name, an
         owner's name, full text, typos. Filters by kind(s), owner (id or name), tag and
         domain; `truncated` says whether `limit` cut the hits, `total` (with `count=True`)
-        how many matched."""
+        how many matched. Retired assets only with `include_retired`."""
         from mlg.search import search
 
-        return search(self, text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit, count=count)
+        return search(
+            self,
+            text,
+            kind=kind,
+            owner=owner,
+            tag=tag,
+            domain=domain,
+            limit=limit,
+            count=count,
+            include_retired=include_retired or view_of(self).include_retired,
+        )
 
     def consumers(self, asset: str):
         """Who uses `asset` (`mlg.reports.Consumers`): direct consumers with their owners,
@@ -285,6 +352,26 @@ class Graph:
         from mlg.reports import reuse_report
 
         return reuse_report(self, top=top)
+
+    def diff(self, since, until=None, asset: str | None = None):
+        """What changed from `since` to `until` (default now; datetimes or dates, ISO text,
+        "last-week", ...): assets and edges added, changed and retired, by source and
+        owner (`mlg.lifecycle.diff.GraphDiff`); of the whole graph, or of one `asset`."""
+        from mlg.lifecycle.diff import diff
+
+        return diff(self, since, until, asset)
+
+    def retire(self, asset: str, reason: str | None = None):
+        """Retire `asset` by hand (kept, left out of today's answers) until `restore`."""
+        from mlg.lifecycle.retire import retire
+
+        return retire(self, asset, reason)
+
+    def restore(self, asset: str):
+        """Bring a retired asset back, with the edges still asserted."""
+        from mlg.lifecycle.retire import restore
+
+        return restore(self, asset)
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False):
         """Run your own Cypher; a pandas DataFrame. Read-only unless `write=True`."""
@@ -302,6 +389,7 @@ class Graph:
         format: str = "auto",  # noqa: A002 - the CLI's --format
         skip_invalid: bool = False,
         sync: bool = False,
+        strict: bool = False,
     ) -> IngestReport:
         """Ingest files or directories ("-" reads stdin): validated first, then written
         all-or-nothing.
@@ -310,7 +398,8 @@ class Graph:
         NDJSON) or "auto" (each file sniffed; manifests and events may be mixed).
         `skip_invalid` leaves out invalid OpenLineage events and lists them in the
         report instead of rejecting the whole ingest.
-        `sync` takes each manifest as the whole truth of its source (see `ingest_batch`).
+        `sync` takes each manifest as the whole truth of its source, `strict` refuses
+        references to unknown assets (see `ingest_batch`).
         """
         from mlg.manifest import read_manifests
 
@@ -319,12 +408,14 @@ class Graph:
         paths = list(paths)
         self._require_writable()
         if format == "manifest" and "-" not in paths:  # stdin is read by the reader below
-            return self.ingest_batch(read_manifests(paths), progress=progress, sync=sync)
+            return self.ingest_batch(read_manifests(paths), progress=progress, sync=sync, strict=strict)
         from mlg.openlineage.loader import ingest_sources
 
-        return ingest_sources(self, paths, format, skip_invalid, progress, sync=sync)
+        return ingest_sources(self, paths, format, skip_invalid, progress, sync=sync, strict=strict)
 
-    def ingest_batch(self, batch: Batch, progress=None, *, sync: bool = False) -> IngestReport:
+    def ingest_batch(
+        self, batch: Batch, progress=None, *, sync: bool = False, strict: bool = False
+    ) -> IngestReport:
         """Validate and write a Batch of records (see `mlg.batch`), all or nothing.
 
         Every asset, edge and owner list written records the source that asserts it:
@@ -340,6 +431,11 @@ class Graph:
         are part of the same validated transaction; running the same sync again
         changes nothing. The report counts `assets_retired`, `relations_retired` and
         `assets_revived`.
+
+        A relation to an asset neither in the batch nor in the graph creates a
+        placeholder of the kind the relation implies (`placeholders_added`), which a
+        later batch describing the asset makes a full one; `strict=True` refuses such
+        references instead (as does a reference whose kind cannot be told).
         """
         from mlg.ingest import KuzuLookup, write_plan
         from mlg.validation import validate
@@ -354,7 +450,7 @@ class Graph:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            plan = validate(batch, lookup)
+            plan = validate(batch, lookup, strict=strict)
             plan.sync = sync
             return write_plan(self, plan, lookup, progress)
         finally:

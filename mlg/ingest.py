@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from mlg.errors import MlgError
+from mlg.lifecycle.history import reopen_steps, version_steps
 from mlg.lifecycle.sync import plan_edges, plan_lifecycle, plan_ownerships
 from mlg.model import IngestReport
 from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, EDGE_COLUMNS
@@ -38,14 +39,15 @@ EDGE_SCHEMA = pa.schema(
 OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
 # what new rows carry besides their columns: who asserts them and since when (mlg.lifecycle)
 _LIFE = [("sources", pa.list_(pa.string())), ("valid_from", pa.timestamp("us"))]
-NEW_ASSET_SCHEMA = pa.schema(list(ASSET_SCHEMA) + _LIFE)
+NEW_ASSET_SCHEMA = pa.schema(list(ASSET_SCHEMA) + _LIFE + [("placeholder", pa.bool_())])
 NEW_EDGE_SCHEMA = pa.schema(list(EDGE_SCHEMA) + _LIFE)
 NEW_OWNERSHIP_SCHEMA = pa.schema(list(OWNERSHIP_SCHEMA) + _LIFE[:1])
 
 # Every asset written carries the write's generation (mlg/generation.py), bound as $gen.
 _ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id") + ", a.gen = $gen"
 _ASSET_CREATE = (
-    ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS) + ", gen: $gen, sources: sources, valid_from: valid_from"
+    ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS)
+    + ", gen: $gen, sources: sources, valid_from: valid_from, placeholder: placeholder"
 )
 ID_SCHEMA = pa.schema([("id", pa.string())])
 # Up to this many ids are looked up one primary-key query each (~1 ms): Kuzu 0.11.3
@@ -90,9 +92,11 @@ class KuzuLookup(GraphLookup):
 def write_plan(
     graph: Graph, plan: Plan, lookup: KuzuLookup, progress: Progress | None = None
 ) -> IngestReport:
-    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    moment = datetime.now(UTC).replace(tzinfo=None)  # valid_from/valid_to: to the microsecond
+    now = moment.replace(microsecond=0)
     report: dict[str, int] = {}
     steps: list[tuple[str, str, pa.Table]] = []  # (what, statement, rows)
+    life = plan_lifecycle(graph, plan, lookup.empty, moment)
 
     # assets
     existing = {} if lookup.empty else _existing(graph, "Asset", plan.assets.keys(), ASSET_SCHEMA)
@@ -105,8 +109,9 @@ def write_plan(
                     **row,
                     "created_at": row["created_at"] or now,
                     "updated_at": row["updated_at"] or now,
-                    "sources": sorted(plan.asset_sources.get(asset_id, ())),
-                    "valid_from": now,
+                    "sources": sorted(plan.asset_sources.get(asset_id) or plan.references.get(asset_id, ())),
+                    "valid_from": moment,
+                    "placeholder": asset_id in plan.placeholders,
                 }
             )
         elif _asset_changed(old, row):
@@ -147,7 +152,11 @@ def write_plan(
             )
         )
 
-    life = plan_lifecycle(graph, plan, lookup.empty, now)
+    # history: the versions these updates (and revivals) replace are kept first
+    replaced = {r["id"]: not life.was_alive.get(r["id"], True) for r in changed_rows}
+    replaced.update(life.versioned)
+    steps[:0] = version_steps(replaced, moment)
+    steps.extend(reopen_steps([r["id"] for r in changed_rows] + life.reopened, moment))
 
     # owners
     existing_owners = {} if lookup.empty else _existing(graph, "Owner", plan.owners.keys(), OWNER_SCHEMA)
@@ -276,6 +285,7 @@ def write_plan(
         assets_retired=len(life.retired),
         assets_revived=len(life.revived),
         relations_retired=life.edges_retired,
+        placeholders_added=sum(1 for r in new_rows if r["placeholder"]),
     )
 
     if plan.runs or plan.aliases:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mlg.errors import MlgError
+from mlg.lifecycle.view import life_return, view_of
 from mlg.model import Asset, Owner
 from mlg.schema import ASSET_COLUMNS, KINDS, RELATION_TYPES
 from mlg.subgraph import Edge, Subgraph
@@ -111,13 +112,15 @@ def _one_direction(
     # Ask for one hop more than wanted: anything found there means the answer was cut.
     bound = min(limit + 1, MAX_DEPTH)
     left, right = _ARROWS[direction]
-    where = " (r, n | WHERE r.type IN $types)" if types else ""
+    view = view_of(graph)
+    where = view.walk_filter("r.type IN $types" if types else "")
     params: dict = {"id": root.id}
     if types:
         params["types"] = list(types)
-    walk = f"MATCH (x:Asset {{id: $id}}){left}[p:DEPENDS_ON* SHORTEST 1..{bound}{where}]{right}(a:Asset)"
+    walk = f"MATCH (x:Asset {{id: $id}}){left}[p:{view.edges()}* SHORTEST 1..{bound}{where}]{right}(a:Asset)"
     table = graph._arrow(
-        f"{walk} RETURN {_RETURN}, length(p) AS distance, offset(id(a)) AS _offset, offset(id(x)) AS _root",
+        f"{walk} RETURN {_RETURN}{life_return(graph, brief=True)}, length(p) AS distance, "
+        "offset(id(a)) AS _offset, offset(id(x)) AS _root",
         params,
     )
     truncated, reason = False, None
@@ -139,6 +142,11 @@ def _one_direction(
         owners = _root_owners(graph, root) if with_owners else {}
         return Subgraph([root], [], (root.id,), truncated, reason, {root.id: 0}, owners)
     assets = [root] + _assets(table)
+    if view.as_of is not None:  # the walked assets as they were then
+        from mlg.lifecycle.history import versions_at
+
+        past = versions_at(graph, [a.id for a in assets[1:]], view.as_of)
+        assets = [assets[0]] + [past.get(a.id, a) for a in assets[1:]]
     ids = [a.id for a in assets]  # ids[i] is the asset at offsets[i]
     distances = {root.id: 0, **dict(zip(ids[1:], table.column("distance").to_pylist()))}
     root_offset = table.column("_root")[0]
@@ -171,12 +179,37 @@ def _assets(table: pa.Table) -> list[Asset]:
         for name in ("namespace", "family", "version", "description", "domain")
     ]
     tags = [tuple(t) if t else () for t in table.column("tags").to_pylist()]
-    return [
+    assets = [
         Asset(i, k, nm, ns, fam, ver, desc, dom, tg, pr, ca, ua)
         for i, k, nm, ns, fam, ver, desc, dom, tg, pr, ca, ua in zip(
             *cols, tags, parsed, _decoded(table.column("created_at")), _decoded(table.column("updated_at"))
         )
     ]
+    if "placeholder" in table.column_names:  # marked in the UIs (mlg.lifecycle)
+        assets = _marked(assets, table)
+    return assets
+
+
+def _marked(assets: list[Asset], table: pa.Table) -> list[Asset]:
+    """The placeholders and retired assets among `assets`, flagged as such."""
+    from dataclasses import replace
+
+    from mlg.lifecycle.columns import FOREVER
+
+    flags = pc.or_(
+        table.column("placeholder"),
+        pc.not_equal(table.column("valid_to"), pa.scalar(FOREVER, pa.timestamp("us"))),
+    )
+    marked = pc.indices_nonzero(flags.combine_chunks()).to_pylist()
+    if not marked:
+        return assets
+    placeholder, valid_to = table.column("placeholder"), table.column("valid_to")
+    for i in marked:
+        to = valid_to[i].as_py()
+        assets[i] = replace(
+            assets[i], placeholder=bool(placeholder[i].as_py()), retired_at=None if to == FOREVER else to
+        )
+    return assets
 
 
 def _decoded(column: pa.ChunkedArray | pa.Array) -> list:
@@ -206,8 +239,9 @@ def _walk_edges(
 ) -> list[Edge]:
     """Every lineage edge between two of the assets `ids` (at node `offsets`)."""
     left, right = _ARROWS[direction]
+    view = view_of(graph)
     ends = (
-        f"(a){left}[e:DEPENDS_ON]{right}(b:Asset) RETURN offset(id(a)) AS a, "
+        f"(a){left}[e:{view.edges()}]{right}(b:Asset) WHERE {view.edge_alive()} RETURN offset(id(a)) AS a, "
         "offset(id(b)) AS b, e.type AS type"
     )
     table = graph._arrow(
@@ -224,8 +258,8 @@ def _walk_edges(
     if direction == "down":  # the walk's asset is what the other one depends on
         a, b = b, a
     edges = [Edge(ids[s], ids[t], ty) for s, t, ty in zip(a, b, kinds)]
-    if pc.any(pc.equal(offsets[1:], offsets[0])).as_py():
-        edges = list(dict.fromkeys(edges))  # the root lies on a cycle: each edge once
+    if not view.today or pc.any(pc.equal(offsets[1:], offsets[0])).as_py():
+        edges = list(dict.fromkeys(edges))  # the root lies on a cycle, or an edge came back: once
     return edges
 
 
@@ -282,19 +316,26 @@ def induced_edges(graph: Graph, ids: Iterable[str], types: Sequence[str] | None 
     if len(ids) < 2:
         return []
     wanted = set(ids)
+    view = view_of(graph)
     table = graph._arrow(
-        "LOAD FROM $ids MATCH (a:Asset {id: id})-[e:DEPENDS_ON]->(b:Asset) "
+        f"LOAD FROM $ids MATCH (a:Asset {{id: id}})-[e:{view.edges()}]->(b:Asset) WHERE {view.edge_alive()} "
         "RETURN a.id AS s, b.id AS t, e.type AS type",
         {"ids": pa.table({"id": pa.array(ids, pa.string())})},
     )
     type_set = set(types) if types else None
-    return [
-        Edge(s, t, ty)
-        for s, t, ty in zip(
-            table.column("s").to_pylist(), table.column("t").to_pylist(), table.column("type").to_pylist()
+    return list(
+        dict.fromkeys(
+            [
+                Edge(s, t, ty)
+                for s, t, ty in zip(
+                    table.column("s").to_pylist(),
+                    table.column("t").to_pylist(),
+                    table.column("type").to_pylist(),
+                )
+                if t in wanted and (type_set is None or ty in type_set)
+            ]
         )
-        if t in wanted and (type_set is None or ty in type_set)
-    ]
+    )  # an edge retired and asserted again is there twice with include_retired
 
 
 def owners_of(graph: Graph, ids: Iterable[str]) -> dict[str, tuple[Owner, ...]]:

@@ -41,10 +41,19 @@ class Asset:
     props: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # lifecycle (mlg.lifecycle), when read: retired since, why, a placeholder, asserted by
+    retired_at: datetime | None = field(default=None, compare=False)
+    retired_reason: str | None = field(default=None, compare=False)
+    placeholder: bool = field(default=False, compare=False)
+    sources: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def deprecated(self) -> bool:
         return "deprecated" in self.tags
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Asset:
@@ -63,6 +72,10 @@ class Asset:
             props=json.loads(props) if props else {},
             created_at=row.get("created_at"),
             updated_at=row.get("updated_at"),
+            retired_at=_retired_at(row.get("valid_to")),
+            retired_reason=row.get("retired_reason") or None,
+            placeholder=bool(row.get("placeholder")),
+            sources=tuple(row.get("sources") or ()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +92,13 @@ class Asset:
             "props": self.props,
             "created_at": _iso(self.created_at),
             "updated_at": _iso(self.updated_at),
+            **({"sources": list(self.sources)} if self.sources else {}),
+            **({"placeholder": True} if self.placeholder else {}),
+            **(
+                {"retired_at": _iso(self.retired_at), "retired_reason": self.retired_reason}
+                if self.retired
+                else {}
+            ),
         }
 
 
@@ -168,6 +188,7 @@ class IngestReport:
     assets_retired: int = 0
     assets_revived: int = 0
     relations_retired: int = 0
+    placeholders_added: int = 0  # of assets_added: referenced, not described yet
     files: tuple[str, ...] = ()
 
     @property
@@ -191,6 +212,12 @@ class IngestReport:
         data = asdict(self)
         data["files"] = list(self.files)
         return data
+
+
+def _retired_at(valid_to: datetime | None) -> datetime | None:
+    from mlg.lifecycle.columns import FOREVER
+
+    return None if valid_to is None or valid_to == FOREVER else valid_to
 
 
 def _iso(value: datetime | None) -> str | None:

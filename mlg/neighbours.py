@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlg.errors import MlgError
+from mlg.lifecycle.view import view_of
 from mlg.model import Asset
 from mlg.schema import KINDS
 
@@ -33,6 +34,12 @@ _PATTERNS = {
     "up": ("(x:Asset {id: $id})-[e:DEPENDS_ON]->(a:Asset)", "(a)-[f:DEPENDS_ON]->(:Asset)"),
     "down": ("(x:Asset {id: $id})<-[e:DEPENDS_ON]-(a:Asset)", "(a)<-[f:DEPENDS_ON]-(:Asset)"),
 }
+
+
+def _patterns(graph: Graph, direction: str) -> tuple[str, str]:
+    """_PATTERNS[direction] over the rel tables of the graph's view (mlg.lifecycle.view)."""
+    edges = view_of(graph).edges()
+    return tuple(p.replace(":DEPENDS_ON]", f":{edges}]") for p in _PATTERNS[direction])
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,7 @@ def neighbours_with_counts(
         raise MlgError(f"limit must be at least 1, not {limit}")
     kind_filter = _checked_kinds(kinds)
     asset = graph.resolve(ref)
-    to_neighbour, onwards = _PATTERNS[direction]
+    to_neighbour, onwards = _patterns(graph, direction)
     params: dict = {"id": asset.id}
     where = ""
     if kind_filter is None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from mlg.errors import MlgError
+from mlg.lifecycle.view import view_of
 from mlg.lineage import MAX_DEPTH, induced_edges, owners_of
 from mlg.model import Asset
 from mlg.schema import ASSET_COLUMNS
@@ -152,7 +153,8 @@ def path(graph: Graph, from_ref: str, to_ref: str, max_paths: int = 5) -> PathRe
 def _one_shortest(graph: Graph, a: str, b: str, direction: str) -> list[str] | None:
     left, right = _PATTERNS[direction]
     rows = graph._rows(
-        f"MATCH p = (a:Asset {{id: $a}}){left}[:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]{right}"
+        f"MATCH p = (a:Asset {{id: $a}}){left}[:{view_of(graph).edges()}* SHORTEST 1..{MAX_DEPTH}"
+        f"{view_of(graph).walk_filter()}]{right}"
         "(b:Asset {id: $b}) RETURN list_transform(nodes(p), n -> n.id) AS ids LIMIT 1",
         {"a": a, "b": b},
     )
@@ -162,7 +164,8 @@ def _one_shortest(graph: Graph, a: str, b: str, direction: str) -> list[str] | N
 def _distances(graph: Graph, root: str, direction: str, bound: int) -> dict[str, int]:
     left, right = _PATTERNS[direction]
     table = graph._arrow(
-        f"MATCH (x:Asset {{id: $id}}){left}[p:DEPENDS_ON* SHORTEST 1..{bound}]{right}(a:Asset) "
+        f"MATCH (x:Asset {{id: $id}}){left}[p:{view_of(graph).edges()}* SHORTEST 1..{bound}"
+        f"{view_of(graph).walk_filter()}]{right}(a:Asset) "
         "RETURN a.id AS id, length(p) AS d",
         {"id": root},
     )

@@ -10,9 +10,10 @@ round and use `LOAD FROM` (see `_assets`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mlg.lifecycle.view import view_of
 from mlg.lineage import MAX_DEPTH, owners_of
 from mlg.model import Asset, Owner
 from mlg.paths import DependencyPath
@@ -186,6 +187,8 @@ class ReuseReport:
     paths_capped: bool = False  # some reached assets are listed without their path
     top: int = 20
     deprecated_consumed: int = 0  # deprecated assets with at least one direct consumer
+    # referenced assets no source has described yet (mlg.lifecycle.placeholders)
+    placeholders: list[Asset] = field(default_factory=list)
 
     @property
     def deprecated_capped(self) -> bool:
@@ -218,6 +221,9 @@ class ReuseReport:
             "deprecated_consumed": self.deprecated_consumed,
             "deprecated_capped": self.deprecated_capped,
             "paths_capped": self.paths_capped,
+            "placeholders": [
+                {"id": a.id, "kind": a.kind, "sources": list(a.sources)} for a in self.placeholders
+            ],
         }
 
     def reused_frame(self) -> pandas.DataFrame:
@@ -276,14 +282,16 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
     unowned_by_kind = {
         r["kind"]: int(r["n"])
         for r in graph._rows(
-            "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
+            f"MATCH (a:Asset) WHERE {view_of(graph).asset_alive()} AND "
+            "NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
             "RETURN a.kind AS kind, count(*) AS n ORDER BY kind"
         )
     }
     unowned = [
         Asset.from_row(r)
         for r in graph._rows(
-            f"MATCH (a:Asset) WHERE NOT EXISTS {{ MATCH (a)-[:OWNED_BY]->(:Owner) }} "
+            f"MATCH (a:Asset) WHERE {view_of(graph).asset_alive()} AND "
+            "NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
             f"RETURN {_RETURN} ORDER BY a.kind, a.name, a.id LIMIT {UNOWNED_LISTED}"
         )
     ]
@@ -293,8 +301,18 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
         {"tag": DEPRECATED_TAG},
     )
     deprecated, capped = _deprecated_in_use(graph, [r["id"] for r in consumed])
+    from mlg.lifecycle.placeholders import placeholders
+
     return ReuseReport(
-        ranked["dataset"], ranked["feature"], unowned, unowned_by_kind, deprecated, capped, top, len(consumed)
+        ranked["dataset"],
+        ranked["feature"],
+        unowned,
+        unowned_by_kind,
+        deprecated,
+        capped,
+        top,
+        len(consumed),
+        placeholders(graph),
     )
 
 

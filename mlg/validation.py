@@ -54,6 +54,10 @@ class Plan:
     ownership_sources: dict[str, set[str]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     sync: bool = False
+    # assets only referenced by the plan's edges -> the sources referencing them, and
+    # the placeholders made for those not in the graph (id -> kind; mlg.lifecycle.placeholders)
+    references: dict[str, set[str]] = field(default_factory=dict)
+    placeholders: dict[str, str] = field(default_factory=dict)
 
 
 class GraphLookup:
@@ -85,7 +89,10 @@ class _Problems:
             raise IngestError(self.items, self.total)
 
 
-def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
+def validate(batch: Batch, lookup: GraphLookup | None = None, strict: bool = False) -> Plan:
+    """The Plan of `batch`, or IngestError. A relation to an asset that is neither in the
+    batch nor in the graph makes a placeholder of the kind it implies, unless `strict`
+    (or the kind cannot be told: then it is a problem)."""
     lookup = lookup or GraphLookup()
     problems = _Problems()
     for p in batch.read_problems:
@@ -142,7 +149,7 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
         from mlg.openlineage.records import check_records
 
         check_records(batch, plan, lookup, problems.add)
-    _check_references(plan, edge_locs, owner_refs, lookup, problems)
+    _check_references(plan, edge_locs, owner_refs, lookup, problems, strict)
     problems.raise_if_any()
     _check_cycles(plan, edge_locs, lookup, problems)
     problems.raise_if_any()
@@ -509,9 +516,26 @@ def _keep_edge(edges, edge_locs, key, edge, loc, fld, record_id, problems) -> No
 # -- references, kinds, cycles ------------------------------------------------------------
 
 
-def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, problems) -> None:
+def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, problems, strict=False) -> None:
     wanted = {t for key in plan.edges for t in key[:2]} - plan.assets.keys()
     graph_kinds = lookup.asset_kinds(wanted) if wanted else {}
+    for key in plan.edges:
+        for end in key[:2]:
+            if end in wanted:
+                plan.references.setdefault(end, set()).update(plan.edge_sources.get(key, ()))
+    inferred: dict[str, set[str]] = {}
+    if not strict and len(graph_kinds) < len(wanted):
+        from mlg.lifecycle.placeholders import infer_kinds, placeholder_row
+
+        def known(asset_id: str) -> str | None:
+            row = plan.assets.get(asset_id)
+            return row["kind"] if row is not None else graph_kinds.get(asset_id)
+
+        inferred = infer_kinds(plan.edges, known)
+        for asset_id, kinds in inferred.items():
+            if len(kinds) == 1:
+                plan.placeholders[asset_id] = next(iter(kinds))
+                plan.assets[asset_id] = placeholder_row(asset_id, plan.placeholders[asset_id])
     for key in plan.edges:
         src, dst, rtype = key
         loc, fld = edge_locs[key]
@@ -525,7 +549,8 @@ def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, pr
                     loc,
                     record_id,
                     fld or name,
-                    f"refers to asset {end!r}, which is neither in this input nor in the graph",
+                    f"refers to asset {end!r}, which is neither in this input nor in the graph"
+                    + _why_no_placeholder(inferred.get(end), strict),
                 )
             kinds.append(kind)
         if None in kinds or rtype not in RELATION_RULES:
@@ -552,6 +577,17 @@ def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, pr
                 f"refers to owner {owner_id!r}, which is neither in this input nor in "
                 "the graph; declare it under owners:",
             )
+
+
+def _why_no_placeholder(kinds: set[str] | None, strict: bool) -> str:
+    if strict or kinds is None:
+        return ""
+    if not kinds:
+        return " (its relations disagree on its kind, so no placeholder can stand for it)"
+    return (
+        " (it could be a " + " or a ".join(sorted(kinds)) + ", so no placeholder can stand for it; "
+        "add it to the input)"
+    )
 
 
 def _check_cycles(plan: Plan, edge_locs, lookup: GraphLookup, problems) -> None:

@@ -7,6 +7,7 @@ import json
 import click
 
 from mlg.cli.context import open_graph
+from mlg.cli.history_commands import view_options
 from mlg.cli.output import console, format_option, kind_style, print_json, progress_reporter
 from mlg.model import AssetDetail, GraphStats, IngestReport
 
@@ -59,9 +60,20 @@ def sample(ctx: click.Context, fmt: str) -> None:
     help="Each manifest is the whole truth of its source (its `source:` name, else the file): "
     "what that source asserted before and no longer does is retired, in the same transaction.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse relations to assets neither in the input nor in the graph "
+    "(by default they become placeholders of the kind the relation implies).",
+)
 @click.pass_context
 def ingest(
-    ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], skip_invalid: bool, sync: bool
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    formats: tuple[str, ...],
+    skip_invalid: bool,
+    sync: bool,
+    strict: bool,
 ) -> None:
     """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
     all or nothing. PATH is a file, a directory, or - for stdin."""
@@ -72,7 +84,7 @@ def ingest(
     update, close = progress_reporter()
     try:
         report = graph.ingest(
-            list(paths), progress=update, format=source, skip_invalid=skip_invalid, sync=sync
+            list(paths), progress=update, format=source, skip_invalid=skip_invalid, sync=sync, strict=strict
         )
     finally:
         close()
@@ -96,6 +108,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
 @click.command()
 @click.argument("asset")
 @format_option("table", "json")
+@view_options()
 @click.pass_context
 def show(ctx: click.Context, asset: str, fmt: str) -> None:
     """One asset: properties, owners, tags, versions, direct upstream and downstream.
@@ -146,6 +159,11 @@ def _print_report(report: IngestReport, graph, fmt: str) -> None:
             if report.assets_retired or report.relations_retired or report.assets_revived
             else ""
         )
+        + (
+            f"; {report.placeholders_added} placeholders for referenced assets not described yet"
+            if report.placeholders_added
+            else ""
+        )
     )
 
 
@@ -186,6 +204,8 @@ def _print_detail(detail: AssetDetail) -> None:
         f"[bold {kind_style(a.kind)}]{a.kind}[/] [bold]{esc(a.name)}[/]"
         + (f"  version {esc(a.version)}" if a.version else "")
         + ("  [reverse red] DEPRECATED [/]" if a.deprecated else "")
+        + (f"  [reverse] RETIRED {a.retired_at:%Y-%m-%d %H:%M} [/]" if a.retired else "")
+        + ("  [dim] PLACEHOLDER (no source has described it yet) [/]" if a.placeholder else "")
     )
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim")
@@ -202,6 +222,8 @@ def _print_detail(detail: AssetDetail) -> None:
         ),
         ("created", a.created_at and a.created_at.isoformat(sep=" ")),
         ("updated", a.updated_at and a.updated_at.isoformat(sep=" ")),
+        ("sources", ", ".join(a.sources)),
+        ("retired", a.retired_reason if a.retired else None),
     ):
         if value:
             fields.add_row(label, value if label == "owners" else esc(str(value)))

@@ -84,6 +84,7 @@ def _register() -> None:
         discovery_commands,
         explore_commands,
         graph_commands,
+        history_commands,
         lineage_commands,
         mcp_commands,
         query_commands,
@@ -95,6 +96,7 @@ def _register() -> None:
         explore_commands,
         lineage_commands,
         discovery_commands,
+        history_commands,
         mcp_commands,
     ):
         for command in module.COMMANDS:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import click
 
 from mlg.cli.context import open_graph
+from mlg.cli.history_commands import view_options
 from mlg.cli.output import format_option, kind_style, print_json
 from mlg.schema import KINDS, RELATION_TYPES
 
@@ -58,6 +59,7 @@ def _lineage_options(func: Callable) -> Callable:
     help="Follow only this relation type (repeatable).",
 )
 @format_option("table", "json", "csv")
+@view_options()
 @click.pass_context
 def lineage(
     ctx: click.Context,
@@ -90,6 +92,7 @@ def lineage(
 @click.command()
 @click.argument("asset")
 @format_option("table", "json", "csv")
+@view_options()
 @click.pass_context
 def impact(ctx: click.Context, asset: str, fmt: str) -> None:
     """What a change to ASSET affects, by kind, and which teams and people to tell.
@@ -118,6 +121,7 @@ def impact(ctx: click.Context, asset: str, fmt: str) -> None:
     help="At most this many shortest paths.",
 )
 @format_option("table", "json")
+@view_options()
 @click.pass_context
 def path_command(ctx: click.Context, source: str, target: str, max_paths: int, fmt: str) -> None:
     """The shortest dependency path(s) between FROM and TO.
@@ -150,6 +154,7 @@ def path_command(ctx: click.Context, source: str, target: str, max_paths: int, f
     show_default=True,
     help="csv/parquet: nodes and edges files; json: subgraph.json.",
 )
+@view_options()
 @click.pass_context
 def export(
     ctx: click.Context,

@@ -17,6 +17,19 @@ RETIRED_BY_SYNC = "sync"
 RETIRED_BY_HAND = "manual"
 
 RETIRED_EDGES = "RETIRED_DEPENDS_ON"
+# Past versions of assets (mlg.lifecycle.history): each row an asset as it was over
+# [valid_from, valid_to), with the Asset columns; the Asset row itself is the current
+# (or, retired, the last) version.
+ASSET_HISTORY = "AssetHistory"
+
+
+def asset_history_ddl(asset_columns: tuple[tuple[str, str], ...]) -> str:
+    cols = ", ".join(f"{n} {t}" for n, t in asset_columns if n != "id")
+    return (
+        f"CREATE NODE TABLE {ASSET_HISTORY}(key STRING, asset STRING, {cols}, sources STRING[], "
+        "placeholder BOOLEAN, valid_from TIMESTAMP, valid_to TIMESTAMP, PRIMARY KEY (key))"
+    )
+
 
 # (name, type, default) added to Asset; never NULL (text defaults to "").
 ASSET_LIFE_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -41,18 +54,21 @@ def column_ddl(columns: tuple[tuple[str, str, str], ...]) -> str:
 
 
 def retired_edges_ddl(edge_columns: tuple[tuple[str, str], ...]) -> str:
-    """RETIRED_DEPENDS_ON: DEPENDS_ON's columns (`edge_columns`), its lifecycle ones and
-    why the edge was retired."""
+    """RETIRED_DEPENDS_ON: DEPENDS_ON's columns (`edge_columns`), its lifecycle ones, why
+    the edge was retired and who asserted it until then (`last_sources`; `sources` is
+    who still asserts it: a "dormant" edge, back when both its ends are alive)."""
     base = ", ".join(f"{n} {t}" for n, t in edge_columns)
     return (
         f"CREATE REL TABLE {RETIRED_EDGES}(FROM Asset TO Asset, {base}, "
-        f"{column_ddl(EDGE_LIFE_COLUMNS)}, reason STRING DEFAULT '')"
+        f"{column_ddl(EDGE_LIFE_COLUMNS)}, reason STRING DEFAULT '', last_sources STRING[] DEFAULT [])"
     )
 
 
-def upgrade_to_4(edge_columns: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+def upgrade_to_4(
+    edge_columns: tuple[tuple[str, str], ...], asset_columns: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
     """Schema step 3 -> 4 (issue 15), self-contained: the lifecycle columns on Asset,
-    DEPENDS_ON and OWNED_BY, the RETIRED_DEPENDS_ON table. Existing assets and edges
+    DEPENDS_ON and OWNED_BY, the RETIRED_DEPENDS_ON and AssetHistory tables. Existing assets and edges
     are alive since they were created / first seen and asserted by no source (so no
     sync retires them until a source asserts them)."""
     statements = [f"ALTER TABLE Asset ADD {n} {t} DEFAULT {d}" for n, t, d in ASSET_LIFE_COLUMNS]
@@ -60,6 +76,7 @@ def upgrade_to_4(edge_columns: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     statements += [f"ALTER TABLE OWNED_BY ADD {n} {t} DEFAULT {d}" for n, t, d in OWNED_LIFE_COLUMNS]
     statements += [
         retired_edges_ddl(edge_columns),
+        asset_history_ddl(asset_columns),
         "MATCH (a:Asset) WHERE a.created_at IS NOT NULL SET a.valid_from = a.created_at",
         "MATCH ()-[e:DEPENDS_ON]->() WHERE e.first_seen IS NOT NULL SET e.valid_from = e.first_seen",
     ]

@@ -46,13 +46,13 @@ _EDGE_COPY = "type: e.type, source: e.source, first_seen: e.first_seen, last_see
 RETIRE_EDGE = (
     "MATCH (a:Asset {id: $src})-[e:DEPENDS_ON]->(b:Asset {id: $dst}) WHERE e.type = $rtype "
     f"CREATE (a)-[:{RETIRED_EDGES} {{{_EDGE_COPY}, sources: $sources, valid_from: e.valid_from, "
-    "valid_to: $now, reason: $reason}]->(b) DELETE e"
+    "valid_to: $now, reason: $reason, last_sources: e.sources}]->(b) DELETE e"
 )
 # an asset retired: its edges go with it, still asserted by their sources (dormant)
 RETIRE_EDGES_OF = tuple(
     f"MATCH (a:Asset){left}[e:DEPENDS_ON]{right}(b:Asset) WHERE {end}.id = $id "
     f"CREATE (a)-[:{RETIRED_EDGES} {{{_EDGE_COPY}, sources: e.sources, valid_from: e.valid_from, "
-    "valid_to: $now, reason: $reason}]->(b) DELETE e"
+    "valid_to: $now, reason: $reason, last_sources: e.sources}]->(b) DELETE e"
     for left, right, end in (("-", "->", "a"), ("-", "->", "b"))
 )
 SET_EDGE_SOURCES = (
@@ -95,6 +95,12 @@ class Lifecycle:
     revived: list[str] = field(default_factory=list)
     edges_retired: int = 0
     dormant: dict[EdgeKey, set[str]] = field(default_factory=dict)
+    was_alive: dict[str, bool] = field(default_factory=dict)  # the plan's assets already in the graph
+    cascaded: set = field(default_factory=set)  # live edges moved with their retired asset
+    # versions this write replaces (id -> closed: the asset was retired), kept in
+    # AssetHistory first, and the assets whose new version starts now (history.py)
+    versioned: dict[str, bool] = field(default_factory=dict)
+    reopened: list[str] = field(default_factory=list)
 
     def add(self, what: str, statement: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
         if rows:
@@ -142,7 +148,9 @@ def plan_lifecycle(graph: Graph, plan: Plan, empty: bool, now: datetime) -> Life
     """
     life = Lifecycle(now)
     synced = set(plan.sources) if plan.sync else set()
-    old = {} if empty else existing_life(graph, list(plan.asset_sources))
+    referenced = [i for i in plan.references if i not in plan.assets]
+    old = {} if empty else existing_life(graph, list(plan.asset_sources) + referenced)
+    life.was_alive = {i: is_alive(r) for i, r in old.items() if i in plan.asset_sources}
 
     # assets: the plan's plus, for a sync, those its sources asserted before
     claimed: dict[str, dict[str, Any]] = dict(old)
@@ -157,12 +165,15 @@ def plan_lifecycle(graph: Graph, plan: Plan, empty: bool, now: datetime) -> Life
     for asset_id, row in claimed.items():
         mine = plan.asset_sources.get(asset_id, set())
         before = set(row["sources"] or ())
-        after = (before - synced) | mine
+        # a placeholder is asserted by the sources that reference it
+        refs = plan.references.get(asset_id, set()) if row["placeholder"] else set()
+        after = (before - synced) | mine | refs
         alive = is_alive(row)
-        if mine and not alive and row["retired_by"] != RETIRED_BY_HAND:
+        if (mine or refs) and not alive and row["retired_by"] != RETIRED_BY_HAND:
             life.revived.append(asset_id)
             life.alive_after[asset_id] = True
-            life_rows.append(_life_row(asset_id, after, now, FOREVER, "", "", False))
+            still_placeholder = bool(row["placeholder"]) and not mine
+            life_rows.append(_life_row(asset_id, after, now, FOREVER, "", "", still_placeholder))
         elif mine and row["placeholder"]:
             life.alive_after[asset_id] = alive
             life_rows.append(_life_row(asset_id, after, now, row["valid_to"], row["retired_by"], "", False))
@@ -170,31 +181,44 @@ def plan_lifecycle(graph: Graph, plan: Plan, empty: bool, now: datetime) -> Life
             life.retired.append(asset_id)
             life.alive_after[asset_id] = False
             reason = "no source asserts it any more (last: " + ", ".join(sorted(before)) + ")"
+            # the version alive until now is kept; the row is its last state, seen by no moment
+            life.versioned[asset_id] = False
             life_rows.append(
-                _life_row(
-                    asset_id,
-                    after,
-                    row["valid_from"] if "valid_from" in row else now,
-                    now,
-                    RETIRED_BY_SYNC,
-                    reason,
-                    row["placeholder"],
-                )
+                _life_row(asset_id, after, now, now, RETIRED_BY_SYNC, reason, row["placeholder"])
             )
         else:
             life.alive_after[asset_id] = alive
             if after != before:
                 source_rows.append({"id": asset_id, "sources": sorted(after)})
-    if life.retired:
-        # valid_from is kept: read it for the retired rows (they came from a sync scan)
-        starts = _valid_from(graph, life.retired)
-        for r in life_rows:
-            if r["id"] in starts and r["retired_by"] == RETIRED_BY_SYNC:
-                r["valid_from"] = starts[r["id"]]
+                life.versioned.setdefault(asset_id, not alive)  # who asserted it is history too
+                life.reopened.append(asset_id)
+        if asset_id in life.revived:
+            life.versioned[asset_id] = True
     life.add("retiring", SET_ASSET_LIFE, life_rows, LIFE_ROW)
     life.add("sources", SET_ASSET_SOURCES, source_rows, ID_SOURCES)
-    retire_edges_of(life, life.retired, now, "its asset was retired by a sync")
+    _retire_edges_of_synced(graph, plan, life, synced)
     return life
+
+
+def _retire_edges_of_synced(graph: Graph, plan: Plan, life: Lifecycle, synced: set[str]) -> None:
+    """The live edges of the assets a sync retires go with them, keeping the sources
+    that still assert them after the sync (dormant, if any)."""
+    rows, seen = [], set()
+    for asset_id in life.retired:
+        for r in graph._rows(
+            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE a.id = $id OR b.id = $id "
+            "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
+            {"id": asset_id},
+        ):
+            key = (r["src"], r["dst"], r["rtype"])
+            if key in seen:
+                continue
+            seen.add(key)
+            after = (set(r["sources"] or ()) - synced) | plan.edge_sources.get(key, set())
+            reason = "an end was retired by a sync"
+            rows.append({**_key(key), "sources": sorted(after), "now": life.now, "reason": reason})
+            life.cascaded.add(key)
+    life.add("retiring", RETIRE_EDGE, rows, EDGE_RETIRE)
 
 
 def _life_row(asset_id, sources, valid_from, valid_to, retired_by, reason, placeholder) -> dict[str, Any]:
@@ -206,14 +230,6 @@ def _life_row(asset_id, sources, valid_from, valid_to, retired_by, reason, place
         "retired_by": retired_by,
         "reason": reason,
         "placeholder": bool(placeholder),
-    }
-
-
-def _valid_from(graph: Graph, ids: list[str]) -> dict[str, datetime]:
-    return {
-        i: row["valid_from"]
-        for i in ids
-        for row in graph._rows("MATCH (a:Asset {id: $id}) RETURN a.valid_from AS valid_from", {"id": i})
     }
 
 
@@ -283,11 +299,10 @@ def plan_edges(
             {"s": source},
         ).to_pylist():
             dormant_claimed[(r["src"], r["dst"], r["rtype"])] = set(r["sources"])
-    retiring = set(life.retired)
     sources_rows, retire_rows = [], []
     for key, before in claimed.items():
-        if key[0] in retiring or key[1] in retiring:
-            continue  # moved with its asset (its sources as they were, minus below)
+        if key in life.cascaded:
+            continue  # moved with its asset, its sources settled there
         after = (before - synced) | plan.edge_sources.get(key, set())
         if not after and before:
             life.edges_retired += 1

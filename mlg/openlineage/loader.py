@@ -49,13 +49,14 @@ def ingest_sources(
     skip_invalid: bool = False,
     progress=None,
     sync: bool = False,
+    strict: bool = False,
 ) -> IngestReport:
     """Read files, directories or "-" (stdin) and ingest manifests and events together.
     `sync` (manifests only: events report what happened, never a whole estate) takes
     each manifest as its source's whole truth (Graph.ingest_batch)."""
     found = read_inputs(paths, fmt)
     if not found.events and not found.problems:
-        return graph.ingest_batch(found.manifests, progress=progress, sync=sync)
+        return graph.ingest_batch(found.manifests, progress=progress, sync=sync, strict=strict)
     if sync and found.events:
         raise MlgError(
             "--sync takes manifests only: OpenLineage events say what a run did, not the whole "

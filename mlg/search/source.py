@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mlg.lifecycle.view import view_of
 from mlg.schema import ASSET_COLUMNS
 
 if TYPE_CHECKING:
@@ -22,11 +23,17 @@ FEW = 64  # up to this many assets are read one primary-key query each (see mlg/
 
 
 def assets(graph: Graph, since: int | None) -> list[dict[str, Any]]:
-    """Every asset (`since` None), or those written by a generation after `since`.
-    Timestamps come as ISO text ("2024-06-01 12:00:00"), which is what the index keeps."""
+    """Every alive asset (`since` None), or those written by a generation after `since`
+    (retired ones too, with `alive` False: the index forgets them). Timestamps come as
+    ISO text ("2024-06-01 12:00:00"), which is what the index keeps."""
+    alive = view_of(graph).asset_alive()
     if since is None:
-        return _rows(graph._arrow(f"MATCH (a:Asset) RETURN {_RETURN}"))
-    return _rows(graph._arrow(f"MATCH (a:Asset) WHERE a.gen > $since RETURN {_RETURN}", {"since": since}))
+        return _rows(graph._arrow(f"MATCH (a:Asset) WHERE {alive} RETURN {_RETURN}, true AS alive"))
+    return _rows(
+        graph._arrow(
+            f"MATCH (a:Asset) WHERE a.gen > $since RETURN {_RETURN}, {alive} AS alive", {"since": since}
+        )
+    )
 
 
 def assets_by_id(graph: Graph, ids: set[str]) -> list[dict[str, Any]]:
@@ -34,7 +41,12 @@ def assets_by_id(graph: Graph, ids: set[str]) -> list[dict[str, Any]]:
     return [
         row
         for asset_id in sorted(ids)
-        for row in _rows(graph._arrow(f"MATCH (a:Asset {{id: $id}}) RETURN {_RETURN}", {"id": asset_id}))
+        for row in _rows(
+            graph._arrow(
+                f"MATCH (a:Asset {{id: $id}}) RETURN {_RETURN}, {view_of(graph).asset_alive()} AS alive",
+                {"id": asset_id},
+            )
+        )
     ]
 
 
