@@ -450,6 +450,7 @@ class Graph:
         collecting = gc.isenabled()
         gc.disable()
         try:
+            _unify_identities(self, batch, lookup)
             plan = validate(batch, lookup, strict=strict)
             plan.sync = sync
             return write_plan(self, plan, lookup, progress)
@@ -469,3 +470,14 @@ class Graph:
         from mlg.sample import sample_paths
 
         return self.ingest(sample_paths(), progress=progress)
+
+
+def _unify_identities(graph: Graph, batch: Batch, lookup) -> None:
+    """One dataset, one asset (mlg.lifecycle.identity): records whose physical identifiers
+    already name an asset become that asset; their identifiers are kept as aliases."""
+    from mlg.lifecycle.identity import unify, wanted_aliases
+    from mlg.openlineage.records import existing_aliases
+
+    wanted = wanted_aliases(batch)
+    if wanted:
+        unify(batch, {} if lookup.empty else existing_aliases(graph, sorted(wanted)))
