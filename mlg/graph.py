@@ -1,37 +1,34 @@
-"""`Graph`: the public handle on one lifecycle graph file."""
+"""`Graph`: the public handle on one lifecycle graph, the facade over the storage port.
+
+A Graph holds a `GraphStore` (mlg/store/port.py; chosen from the path or URL by
+`mlg.store.open_store`) and composes the queries of mlg (lineage, impact, paths,
+search, reports, runs), each of which takes the graph and asks its store.
+"""
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import kuzu
-import pyarrow as pa
-
-from mlg import store
 from mlg.batch import Batch
 from mlg.errors import AmbiguousAsset, AssetNotFound, MlgError, ReadOnlyGraph
 from mlg.impact import Impact, impact
-from mlg.lifecycle.view import TODAY, View, life_return, view_of
-from mlg.limits import surrogate_at
-from mlg.lineage import MAX_DEPTH, lineage
+from mlg.lineage import lineage
 from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, Owner
 from mlg.paths import PathResult
 from mlg.paths import path as shortest_paths
-from mlg.schema import ASSET_COLUMNS
+from mlg.store import open_store
+from mlg.store.port import GraphStore
 from mlg.subgraph import Subgraph
-
-_ASSET_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
 
 
 def open(  # noqa: A001 - mirrors the builtin on purpose: mlg.open(path)
     path: str | os.PathLike[str] | None = None, *, read_only: bool = False, create: bool = True
 ) -> Graph:
-    """Open (creating if needed) the graph at `path`, else `$MLG_DB`, else the user data dir."""
+    """Open (creating if needed) the graph at `path` (a file, or a backend URL such as
+    `falkordb://host:port/graph`), else `$MLG_DB`, else the user data dir."""
     return Graph(path, read_only=read_only, create=create)
 
 
@@ -41,25 +38,26 @@ class Graph:
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False, create: bool = True
     ):
-        self.path: Path = store.resolve_path(path)
+        self.store: GraphStore = open_store(path, read_only=read_only, create=create)
+        # The graph's file (an embedded store); a server's graph has none and shows its URL.
+        self.path: Path = getattr(self.store, "path", None) or Path(self.store.location)
         self.read_only = read_only
-        self._handle = store.acquire(self.path, read_only, create and not read_only)
-        self._local = threading.local()
-        self._connections: list[kuzu.Connection] = []
-        self._closed = False
-        self._view: View = TODAY  # what part of history queries see (mlg.lifecycle.view)
-        self._borrowed = False  # a view of another Graph: closing it closes nothing
+        self._borrowed = False  # a view of another Graph (viewing): closing it closes nothing
+        self._ingest_mode = (False, False)  # (sync, strict) for ingest_batch (Graph.ingest)
 
     def viewing(self, include_retired: bool = False, as_of=None) -> Graph:
         """This graph seen with retired assets and edges (`include_retired`), or as it
-        was at `as_of` (a datetime or an ISO date). Shares this Graph's database;
-        closing the view closes nothing. Every query of the view sees only that."""
+        was at `as_of` (a datetime or an ISO date, mlg.lifecycle.history.parse_moment).
+        Shares this Graph's store; closing the view closes nothing. Every query of the
+        view sees only that (mlg.lifecycle.view)."""
         from copy import copy
 
         from mlg.lifecycle.history import parse_moment
+        from mlg.lifecycle.view import View
 
         view = copy(self)
-        view._view = View(include_retired=include_retired, as_of=parse_moment(as_of))
+        view.store = copy(self.store)
+        view.store._view = View(include_retired=include_retired, as_of=parse_moment(as_of))
         view._borrowed = True
         return view
 
@@ -69,13 +67,8 @@ class Graph:
     # -- lifecycle ---------------------------------------------------------------
 
     def close(self) -> None:
-        if self._closed or self._borrowed:
-            return
-        self._closed = True
-        for conn in self._connections:
-            conn.close()
-        self._connections.clear()
-        store.release(self._handle)
+        if not self._borrowed:
+            self.store.close()
 
     def __enter__(self) -> Graph:
         return self
@@ -85,124 +78,61 @@ class Graph:
 
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "read-write"
-        return f"<mlg.Graph {self.path} ({mode})>"
-
-    # -- Kuzu access (the only door to the database) ----------------------------------
-
-    def _connection(self) -> kuzu.Connection:
-        if self._closed:
-            raise MlgError(f"graph at {self.path} is closed")
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = kuzu.Connection(self._handle.database)
-            # Lineage must never be cut silently at Kuzu's 30-hop default (DESIGN §3).
-            conn.execute(f"CALL var_length_extend_max_depth={MAX_DEPTH}")
-            self._local.conn = conn
-            self._connections.append(conn)
-        return conn
-
-    def _result(self, query: str, params: dict[str, Any] | None = None):
-        return self._connection().execute(query, params or {})
-
-    def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        result = self._result(query, params)
-        names = result.get_column_names()
-        rows = []
-        while result.has_next():
-            rows.append(dict(zip(names, result.get_next())))
-        return rows
-
-    def _arrow(self, query: str, params: dict[str, Any] | None = None) -> pa.Table:
-        return self._result(query, params).get_as_arrow()
-
-    def _count(self, query: str, params: dict[str, Any] | None = None) -> int:
-        result = self._result(query, params)
-        return int(result.get_next()[0]) if result.has_next() else 0
+        return f"<mlg.Graph {self.store.location} ({mode})>"
 
     def _require_writable(self) -> None:
         if self.read_only:
-            raise ReadOnlyGraph(f"graph at {self.path} is open read-only; writes are refused")
+            raise ReadOnlyGraph(f"graph at {self.store.location} is open read-only; writes are refused")
 
     # -- assets -------------------------------------------------------------------
 
     def get(self, asset_id: str) -> Asset | None:
-        """The asset with exactly this id, or None; retired assets too (`Asset.retired`)."""
-        if surrogate_at(asset_id) is not None:
-            return None  # not storable text, so no asset has it (and Kuzu cannot bind it)
-        if view_of(self).as_of is not None:
-            from mlg.lifecycle.history import asset_at
+        """The asset with exactly this id, or None; retired assets too (`Asset.retired`);
+        as of a date (`viewing`), the asset as it was then, None if it was not alive."""
+        from mlg.lifecycle.view import view_of
 
-            return asset_at(self, asset_id, view_of(self).as_of)
-        rows = self._rows(
-            f"MATCH (a:Asset {{id: $id}}) RETURN {_ASSET_RETURN}{life_return(self)}", {"id": asset_id}
-        )
-        return Asset.from_row(rows[0]) if rows else None
+        moment = view_of(self.store).as_of
+        if moment is not None:
+            from mlg.lifecycle.history import asset_at
+            from mlg.limits import surrogate_at
+
+            return None if surrogate_at(asset_id) is not None else asset_at(self, asset_id, moment)
+        return self.store.assets([asset_id]).get(asset_id)
 
     def resolve(self, ref: str) -> Asset:
         """The asset `ref` names: an id, or a name that matches exactly one asset."""
-        asset = self.get(ref)
-        if asset is not None:
-            return asset
-        if surrogate_at(ref) is not None:
-            raise AssetNotFound(ref)
-        rows = self._rows(
-            f"MATCH (a:Asset) WHERE a.name = $name AND {view_of(self).asset_alive()} "
-            f"RETURN {_ASSET_RETURN}{life_return(self)} ORDER BY a.id LIMIT 50",
-            {"name": ref},
-        )
-        if view_of(self).as_of is not None:  # only the assets alive then, as they were
-            rows = [r for r in rows if self.get(r["id"]) is not None]
-            if len(rows) == 1:
-                return self.get(rows[0]["id"])
-        if len(rows) == 1:
-            return Asset.from_row(rows[0])
-        if rows:
-            raise AmbiguousAsset(ref, [r["id"] for r in rows])
-        lowered = ref.lower()
-        near = self._rows(
-            f"MATCH (a:Asset) WHERE (lower(a.id) CONTAINS $q OR lower(a.name) "
-            f"CONTAINS $q) AND {view_of(self).asset_alive()} RETURN a.id AS id ORDER BY size(a.id) LIMIT 5",
-            {"q": lowered},
-        )
-        raise AssetNotFound(ref, [r["id"] for r in near])
+        from mlg.lifecycle.view import view_of
+
+        if view_of(self.store).as_of is not None:  # an id or a name, as of that date
+            asset = self.get(ref)
+            if asset is not None:
+                return asset
+        found = self.store.resolve(ref)
+        if found.asset is not None:
+            if view_of(self.store).as_of is not None:
+                then = self.get(found.asset.id)
+                if then is None:
+                    raise AssetNotFound(ref, [])
+                return then
+            return found.asset
+        if found.named:
+            raise AmbiguousAsset(ref, list(found.named))
+        raise AssetNotFound(ref, list(found.near))
 
     def owners(self, ref: str) -> list[Owner]:
+        """The owners of an asset (each with its role), teams first, then by id."""
         asset = self.resolve(ref)
-        rows = self._rows(
-            "MATCH (a:Asset {id: $id})-[r:OWNED_BY]->(o:Owner) RETURN o.id AS id, o.kind AS kind, "
-            "o.name AS name, o.email AS email, r.role AS role ORDER BY o.kind DESC, o.id",
-            {"id": asset.id},
-        )
-        return [Owner(**r) for r in rows]
+        return list(self.store.owners_of([asset.id]).get(asset.id, ()))
 
     def siblings(self, ref: str) -> list[Asset]:
         """Other versions of the same thing: same kind and family."""
-        asset = self.resolve(ref)
-        if asset.family is None:
-            return []
-        rows = self._rows(
-            f"MATCH (a:Asset) WHERE a.kind = $kind AND a.family = $family AND a.id <> $id "
-            f"AND {view_of(self).asset_alive()} RETURN {_ASSET_RETURN}{life_return(self)} "
-            "ORDER BY a.version, a.id",
-            {"kind": asset.kind, "family": asset.family, "id": asset.id},
-        )
-        return [Asset.from_row(r) for r in rows]
+        return self.store.siblings(self.resolve(ref))
 
     def neighbours(self, ref: str, direction: str = "up") -> list[Neighbour]:
         """Direct dependencies (`up`) or direct dependents (`down`) of an asset."""
-        asset = self.resolve(ref)
-        view = view_of(self)
-        pattern = {
-            "up": f"(x:Asset {{id: $id}})-[e:{view.edges()}]->(a:Asset)",
-            "down": f"(x:Asset {{id: $id}})<-[e:{view.edges()}]-(a:Asset)",
-        }[direction]
-        rows = self._rows(
-            f"MATCH {pattern} WHERE {view.edge_alive()} AND {view.asset_alive()} "
-            f"RETURN {_ASSET_RETURN}{life_return(self)}, e.type AS rel_type ORDER BY e.type, a.kind, a.name",
-            {"id": asset.id},
-        )
-        found = [Neighbour(Asset.from_row(r), r["rel_type"]) for r in rows]
-        return found if view.today else list(dict.fromkeys(found))  # an edge retired and back: once
+        if direction not in ("up", "down"):
+            raise MlgError(f"direction must be 'up' or 'down', not {direction!r}")
+        return self.store.neighbours(self.resolve(ref).id, direction)
 
     def detail(self, ref: str, *, include_retired: bool = False, as_of=None) -> AssetDetail:
         """Everything about one asset: properties, owners, siblings, direct neighbours
@@ -219,24 +149,8 @@ class Graph:
         )
 
     def stats(self) -> GraphStats:
-        def counts(query: str) -> dict[str, int]:
-            return {r["k"]: int(r["n"]) for r in self._rows(query)}
-
-        return GraphStats(
-            path=str(self.path),
-            assets_by_kind=counts(
-                f"MATCH (a:Asset) WHERE {view_of(self).asset_alive()} "
-                "RETURN a.kind AS k, count(*) AS n ORDER BY k"
-            ),
-            relations_by_type=counts(
-                "MATCH ()-[e:DEPENDS_ON]->() RETURN e.type AS k, count(*) AS n ORDER BY k"
-            ),
-            owners_by_kind=counts("MATCH (o:Owner) RETURN o.kind AS k, count(*) AS n ORDER BY k"),
-            unowned_assets=self._count(
-                f"MATCH (a:Asset) WHERE {view_of(self).asset_alive()} AND "
-                "NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } RETURN count(*)"
-            ),
-        )
+        """How many assets of each kind, relations of each type, owners; unowned assets."""
+        return self.store.stats()
 
     # -- lineage -------------------------------------------------------------------
 
@@ -325,6 +239,7 @@ class Graph:
         owner's name, full text, typos. Filters by kind(s), owner (id or name), tag and
         domain; `truncated` says whether `limit` cut the hits, `total` (with `count=True`)
         how many matched. Retired assets only with `include_retired`."""
+        from mlg.lifecycle.view import view_of
         from mlg.search import search
 
         return search(
@@ -336,7 +251,7 @@ class Graph:
             domain=domain,
             limit=limit,
             count=count,
-            include_retired=include_retired or view_of(self).include_retired,
+            include_retired=include_retired or view_of(self.store).include_retired,
         )
 
     def consumers(self, asset: str):
@@ -386,7 +301,8 @@ class Graph:
         paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         progress=None,
         *,
-        format: str = "auto",  # noqa: A002 - the CLI's --format
+        from_: str | None = None,
+        format: str | None = None,  # noqa: A002 - the name before `from_`, kept working
         skip_invalid: bool = False,
         sync: bool = False,
         strict: bool = False,
@@ -394,24 +310,29 @@ class Graph:
         """Ingest files or directories ("-" reads stdin): validated first, then written
         all-or-nothing.
 
-        `format` is "manifest", "openlineage" (events: one per file, a JSON array or
-        NDJSON) or "auto" (each file sniffed; manifests and events may be mixed).
-        `skip_invalid` leaves out invalid OpenLineage events and lists them in the
-        report instead of rejecting the whole ingest.
-        `sync` takes each manifest as the whole truth of its source, `strict` refuses
-        references to unknown assets (see `ingest_batch`).
+        `from_` names the source (mlg.sources; the CLI's `--from`): "manifest",
+        "openlineage" (events: one per file, a JSON array or NDJSON) or "auto" (the
+        default: each file sniffed; manifests and events may be mixed). `format` is its
+        older name. `skip_invalid` leaves out invalid OpenLineage events and lists them in
+        the report instead of rejecting the whole ingest. `sync` takes each manifest as
+        the whole truth of its source, `strict` refuses references to unknown assets
+        (see `ingest_batch`).
         """
-        from mlg.manifest import read_manifests
+        from mlg.sources import DEFAULT_SOURCE, ingest
 
+        if from_ is not None and format is not None and from_ != format:
+            raise MlgError(f"from_={from_!r} and format={format!r} disagree; give one")
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
-        paths = list(paths)
         self._require_writable()
-        if format == "manifest" and "-" not in paths:  # stdin is read by the reader below
-            return self.ingest_batch(read_manifests(paths), progress=progress, sync=sync, strict=strict)
-        from mlg.openlineage.loader import ingest_sources
+        source = from_ or format or DEFAULT_SOURCE
+        target = self
+        if sync or strict:  # the sources call ingest_batch: they write in this mode
+            from copy import copy
 
-        return ingest_sources(self, paths, format, skip_invalid, progress, sync=sync, strict=strict)
+            target = copy(self)
+            target._borrowed, target._ingest_mode = True, (sync, strict)
+        return ingest(target, list(paths), source, skip_invalid=skip_invalid, progress=progress)
 
     def ingest_batch(
         self, batch: Batch, progress=None, *, sync: bool = False, strict: bool = False
@@ -435,33 +356,35 @@ class Graph:
         A relation to an asset neither in the batch nor in the graph creates a
         placeholder of the kind the relation implies (`placeholders_added`), which a
         later batch describing the asset makes a full one; `strict=True` refuses such
-        references instead (as does a reference whose kind cannot be told).
+        references instead (as does a reference whose kind cannot be told). Physical
+        identifiers (mlg.lifecycle.identity) make one dataset one asset across sources.
         """
-        from mlg.ingest import KuzuLookup, write_plan
-        from mlg.validation import validate
+        from mlg.ingest import gc_paused, write_batch
+        from mlg.search.index import refresh_after_write
 
         self._require_writable()
-        lookup = KuzuLookup(self)
+        sync, strict = sync or self._ingest_mode[0], strict or self._ingest_mode[1]
+        if sync and batch.runs:
+            raise MlgError(
+                "sync takes manifests only: OpenLineage events say what a run did, not the whole "
+                "truth of a source"
+            )
         if progress:
             progress("validating", 0, 1)
-        # Millions of short-lived dicts and tuples make the cyclic garbage collector
-        # the largest single cost of a big ingest (measured ~40% of validation); they
-        # form no cycles, so it is paused for the call.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            _unify_identities(self, batch, lookup)
-            plan = validate(batch, lookup, strict=strict)
-            plan.sync = sync
-            return write_plan(self, plan, lookup, progress)
-        finally:
-            if collecting:
-                gc.enable()
+        with gc_paused():
+            outcome = write_batch(self, batch, progress, sync=sync, strict=strict)
+            if outcome.generation is not None:
+                # The index follows the assets this write stamped. Never fails the ingest:
+                # the data is committed, and a stale index is brought up to date by the
+                # next search.
+                written = None if outcome.written is None else set(outcome.written)
+                refresh_after_write(self, progress, written=written, owners_changed=outcome.owners_changed)
+        return outcome.report
 
     def runs(self, workflow: str, limit: int = 20) -> list:
-        """The latest runs of a workflow (`mlg.openlineage.Run`), newest first, each with
-        the assets it read and wrote."""
-        from mlg.openlineage.runs import recent_runs
+        """The latest runs of a workflow (`mlg.Run`), newest first, each with the assets
+        it read and wrote."""
+        from mlg.runs import recent_runs
 
         return recent_runs(self, workflow, limit)
 
@@ -470,14 +393,3 @@ class Graph:
         from mlg.sample import sample_paths
 
         return self.ingest(sample_paths(), progress=progress)
-
-
-def _unify_identities(graph: Graph, batch: Batch, lookup) -> None:
-    """One dataset, one asset (mlg.lifecycle.identity): records whose physical identifiers
-    already name an asset become that asset; their identifiers are kept as aliases."""
-    from mlg.lifecycle.identity import unify, wanted_aliases
-    from mlg.openlineage.records import existing_aliases
-
-    wanted = wanted_aliases(batch)
-    if wanted:
-        unify(batch, {} if lookup.empty else existing_aliases(graph, sorted(wanted)))

@@ -48,6 +48,11 @@ EDGE_LIFE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 OWNED_LIFE_COLUMNS: tuple[tuple[str, str, str], ...] = (("sources", "STRING[]", "[]"),)
 
 
+def db(graph_or_store):
+    """The store behind a Graph (or the store itself): what lifecycle queries run on."""
+    return getattr(graph_or_store, "store", graph_or_store)
+
+
 def column_ddl(columns: tuple[tuple[str, str, str], ...]) -> str:
     """`name TYPE DEFAULT value, ...` for a CREATE TABLE."""
     return ", ".join(f"{n} {t} DEFAULT {d}" for n, t, d in columns)

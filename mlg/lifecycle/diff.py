@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from mlg.lifecycle.columns import db
 from mlg.lifecycle.history import parse_moment, state_at
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def _owners(graph: Graph, ids: set[str]) -> dict[str, tuple[str, ...]]:
     """Today's owners (owner links are not versioned)."""
     if not ids:
         return {}
-    rows = graph._rows(
+    rows = db(graph).rows(
         "MATCH (a:Asset)-[:OWNED_BY]->(o:Owner) WHERE a.id IN $ids "
         "RETURN a.id AS asset, o.id AS owner ORDER BY owner",
         {"ids": sorted(ids)},

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 
 from mlg.errors import MlgError
-from mlg.lifecycle.columns import ASSET_HISTORY, FOREVER_LITERAL
+from mlg.lifecycle.columns import ASSET_HISTORY, FOREVER_LITERAL, db
 from mlg.schema import ASSET_COLUMNS
 
 _COPY = ", ".join(f"{n}: a.{n}" for n, _ in ASSET_COLUMNS if n != "id")
@@ -109,7 +109,7 @@ def asset_at(graph, asset_id: str, moment: datetime):
     from mlg.model import Asset
 
     columns = ", ".join(f"a.{n} AS {n}" for n, _ in ASSET_COLUMNS)
-    rows = graph._rows(
+    rows = db(graph).rows(
         f"MATCH (a:Asset {{id: $id}}) WHERE a.valid_from <= $t AND a.valid_to > $t RETURN {columns}"
         + LIFE_RETURN.replace("a.valid_to AS valid_to, ", ""),
         {"id": asset_id, **_at(moment)},
@@ -129,7 +129,7 @@ def versions_at(graph, ids, moment: datetime) -> dict:
     if not ids:
         return {}
     columns = ", ".join(f"h.{n} AS {n}" for n in _CONTENT)
-    rows = graph._rows(
+    rows = db(graph).rows(
         f"MATCH (h:{ASSET_HISTORY}) WHERE h.asset IN $ids AND h.valid_from <= $t AND h.valid_to > $t "
         f"RETURN h.asset AS id, {columns}, h.placeholder AS placeholder, h.sources AS sources",
         {"ids": ids, **_at(moment)},
@@ -148,13 +148,13 @@ def state_at(graph, moment: datetime, asset: str | None = None) -> tuple[dict, d
     one = " AND a.id = $asset" if asset else ""
     params = {**_at(moment), **({"asset": asset} if asset else {})}
     assets = {}
-    for r in graph._rows(
+    for r in db(graph).rows(
         f"MATCH (a:Asset) WHERE a.valid_from <= $t AND a.valid_to > $t{one} "
         f"RETURN a.id AS id, {columns}, a.sources AS sources, a.placeholder AS placeholder",
         params,
     ):
         assets[r.pop("id")] = r
-    for r in graph._rows(
+    for r in db(graph).rows(
         f"MATCH (a:{ASSET_HISTORY}) WHERE a.valid_from <= $t AND a.valid_to > $t"
         + (" AND a.asset = $asset" if asset else "")
         + f" RETURN a.asset AS id, {columns}, a.sources AS sources, a.placeholder AS placeholder",
@@ -164,7 +164,7 @@ def state_at(graph, moment: datetime, asset: str | None = None) -> tuple[dict, d
     edges: dict[tuple[str, str, str], tuple[str, ...]] = {}
     ends = " AND (a.id = $asset OR b.id = $asset)" if asset else ""
     for table, sources in (("DEPENDS_ON", "sources"), (RETIRED_EDGES, "last_sources")):
-        for r in graph._rows(
+        for r in db(graph).rows(
             f"MATCH (a:Asset)-[e:{table}]->(b:Asset) WHERE e.valid_from <= $t AND e.valid_to > $t{ends} "
             f"RETURN a.id AS s, b.id AS d, e.type AS ty, e.{sources} AS sources",
             params,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mlg.lifecycle.columns import db
 from mlg.schema import RELATION_RULES
 
 Known = Callable[[str], "str | None"]
@@ -70,7 +71,7 @@ def placeholders(graph, limit: int = LISTED) -> list:
     if not extra:
         return []  # an older schema: no placeholders
     columns = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
-    rows = graph._rows(
+    rows = db(graph).rows(
         f"MATCH (a:Asset) WHERE a.placeholder AND {view_of(graph).asset_alive()} "
         f"RETURN {columns}{extra} ORDER BY a.kind, a.id LIMIT $limit",
         {"limit": limit},

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from mlg.lifecycle.columns import FOREVER, RETIRED_BY_HAND, RETIRED_EDGES
+from mlg.lifecycle.columns import FOREVER, RETIRED_BY_HAND, RETIRED_EDGES, db
 from mlg.lifecycle.history import version_steps
 from mlg.lifecycle.sync import EDGE_KEY, LIFE_ROW, REVIVE_DORMANT, SET_ASSET_LIFE, Lifecycle, retire_edges_of
 
@@ -56,7 +56,7 @@ def retire(graph: Graph, ref: str, reason: str | None = None) -> LifeChange:
         ],
         LIFE_ROW,
     )
-    edges = graph._count(
+    edges = db(graph).count(
         "MATCH (a:Asset {id: $id})-[e:DEPENDS_ON]-(:Asset) RETURN count(e)", {"id": asset.id}
     )
     retire_edges_of(life, [asset.id], now, f"{asset.id} was retired by hand")
@@ -90,7 +90,7 @@ def restore(graph: Graph, ref: str) -> LifeChange:
         ],
         LIFE_ROW,
     )
-    rows = graph._rows(
+    rows = db(graph).rows(
         f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE (a.id = $id OR b.id = $id) "
         "AND size(e.sources) > 0 AND (a.id = $id OR a.valid_to = timestamp('9999-12-31')) "
         "AND (b.id = $id OR b.valid_to = timestamp('9999-12-31')) "
@@ -103,15 +103,15 @@ def restore(graph: Graph, ref: str) -> LifeChange:
 
 
 def _write(graph: Graph, life: Lifecycle, asset_id: str) -> None:
-    from mlg.ingest import _run_transaction
     from mlg.search.index import refresh_after_write
+    from mlg.store.kuzu.write import _run_transaction
 
-    _run_transaction(graph, [s for s in life.steps if s[2].num_rows], None)
+    _run_transaction(db(graph), [s for s in life.steps if s[2].num_rows], None)
     refresh_after_write(graph, None, written={asset_id}, owners_changed=False)
 
 
 def _valid_from(graph: Graph, asset_id: str) -> datetime:
-    rows = graph._rows("MATCH (a:Asset {id: $id}) RETURN a.valid_from AS v", {"id": asset_id})
+    rows = db(graph).rows("MATCH (a:Asset {id: $id}) RETURN a.valid_from AS v", {"id": asset_id})
     return rows[0]["v"]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mlg.lifecycle.columns import FOREVER_LITERAL
+from mlg.lifecycle.columns import FOREVER_LITERAL, db
 from mlg.lifecycle.view import life_return
 from mlg.model import Asset
 from mlg.schema import ASSET_COLUMNS
@@ -30,7 +30,7 @@ def retired_matches(graph: Graph, text: str, kinds: tuple[str, ...], limit: int)
     if kinds:
         conditions.append("a.kind IN $kinds")
         params["kinds"] = list(kinds)
-    rows = graph._rows(
+    rows = db(graph).rows(
         f"MATCH (a:Asset) WHERE {' AND '.join(conditions)} RETURN {_RETURN}{life_return(graph)} "
         "ORDER BY a.name, a.id LIMIT $limit",
         params,

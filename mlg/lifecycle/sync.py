@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from mlg.lifecycle.columns import FOREVER, RETIRED_BY_HAND, RETIRED_BY_SYNC, RETIRED_EDGES
+from mlg.lifecycle.columns import FOREVER, RETIRED_BY_HAND, RETIRED_BY_SYNC, RETIRED_EDGES, db
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -130,9 +130,9 @@ ID_ONLY = _schema(id=_S)
 
 def existing_life(graph: Graph, ids: list[str]) -> dict[str, dict[str, Any]]:
     """id -> {sources, valid_to, retired_by, placeholder} of the assets in the graph."""
-    from mlg.ingest import _existing
+    from mlg.store.kuzu.write import _existing
 
-    return _existing(graph, "Asset", ids, LIFE_SCHEMA) if ids else {}
+    return _existing(db(graph), "Asset", ids, LIFE_SCHEMA) if ids else {}
 
 
 def is_alive(life: dict[str, Any]) -> bool:
@@ -155,11 +155,15 @@ def plan_lifecycle(graph: Graph, plan: Plan, empty: bool, now: datetime) -> Life
     # assets: the plan's plus, for a sync, those its sources asserted before
     claimed: dict[str, dict[str, Any]] = dict(old)
     for source in synced if not empty else ():
-        rows = graph._arrow(
-            "MATCH (a:Asset) WHERE list_contains(a.sources, $s) RETURN a.id AS id, a.sources AS sources, "
-            "a.valid_to AS valid_to, a.retired_by AS retired_by, a.placeholder AS placeholder",
-            {"s": source},
-        ).to_pylist()
+        rows = (
+            db(graph)
+            .arrow(
+                "MATCH (a:Asset) WHERE list_contains(a.sources, $s) RETURN a.id AS id, a.sources AS sources, "
+                "a.valid_to AS valid_to, a.retired_by AS retired_by, a.placeholder AS placeholder",
+                {"s": source},
+            )
+            .to_pylist()
+        )
         claimed.update((r["id"], r) for r in rows)
     life_rows, source_rows = [], []
     for asset_id, row in claimed.items():
@@ -205,7 +209,7 @@ def _retire_edges_of_synced(graph: Graph, plan: Plan, life: Lifecycle, synced: s
     that still assert them after the sync (dormant, if any)."""
     rows, seen = [], set()
     for asset_id in life.retired:
-        for r in graph._rows(
+        for r in db(graph).rows(
             "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE a.id = $id OR b.id = $id "
             "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
             {"id": asset_id},
@@ -287,17 +291,25 @@ def plan_edges(
     claimed = {k: set(v.get("sources") or ()) for k, v in old_edges.items()}
     dormant_claimed: dict[EdgeKey, set[str]] = {}
     for source in synced if not empty else ():
-        for r in graph._arrow(
-            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE list_contains(e.sources, $s) "
-            "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
-            {"s": source},
-        ).to_pylist():
+        for r in (
+            db(graph)
+            .arrow(
+                "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE list_contains(e.sources, $s) "
+                "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
+                {"s": source},
+            )
+            .to_pylist()
+        ):
             claimed[(r["src"], r["dst"], r["rtype"])] = set(r["sources"])
-        for r in graph._arrow(
-            f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE list_contains(e.sources, $s) "
-            "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
-            {"s": source},
-        ).to_pylist():
+        for r in (
+            db(graph)
+            .arrow(
+                f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE list_contains(e.sources, $s) "
+                "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
+                {"s": source},
+            )
+            .to_pylist()
+        ):
             dormant_claimed[(r["src"], r["dst"], r["rtype"])] = set(r["sources"])
     sources_rows, retire_rows = [], []
     for key, before in claimed.items():
@@ -326,7 +338,7 @@ def plan_edges(
     if life.revived and not empty:
         revive = []
         for asset_id in life.revived:
-            for r in graph._rows(
+            for r in db(graph).rows(
                 f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE (a.id = $id OR b.id = $id) "
                 "AND size(e.sources) > 0 RETURN a.id AS src, b.id AS dst, e.type AS rtype, "
                 "e.sources AS sources, a.valid_to AS a_to, b.valid_to AS b_to",
@@ -355,7 +367,7 @@ def _key(key: EdgeKey) -> dict[str, str]:
 def _dormant(graph: Graph, rows: list[dict[str, Any]]) -> dict[EdgeKey, set[str]]:
     found = {}
     for r in rows:
-        for row in graph._rows(
+        for row in db(graph).rows(
             f"MATCH (a:Asset {{id: $src}})-[e:{RETIRED_EDGES}]->(b:Asset {{id: $dst}}) "
             "WHERE e.type = $rtype AND size(e.sources) > 0 RETURN e.sources AS sources",
             {"src": r["src"], "dst": r["dst"], "rtype": r["rtype"]},
@@ -385,11 +397,15 @@ def plan_ownerships(
         for (owner, role), sources in links.items():
             claimed[(asset_id, owner, role)] = set(sources)
     for source in synced if not empty else ():
-        for r in graph._arrow(
-            "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) WHERE list_contains(o.sources, $s) "
-            "RETURN a.id AS asset, w.id AS owner, o.role AS role, o.sources AS sources",
-            {"s": source},
-        ).to_pylist():
+        for r in (
+            db(graph)
+            .arrow(
+                "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) WHERE list_contains(o.sources, $s) "
+                "RETURN a.id AS asset, w.id AS owner, o.role AS role, o.sources AS sources",
+                {"s": source},
+            )
+            .to_pylist()
+        ):
             claimed[(r["asset"], r["owner"], r["role"])] = set(r["sources"])
     keep_rows, drop_rows = [], []
     for key, before in claimed.items():

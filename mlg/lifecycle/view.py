@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from mlg.lifecycle.columns import FOREVER_LITERAL, RETIRED_EDGES
+from mlg.lifecycle.columns import FOREVER_LITERAL, RETIRED_EDGES, db
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -72,14 +72,15 @@ LIFE_RETURN = (
 
 def view_of(graph: Graph) -> View:
     """The view `graph`'s queries answer in (LEGACY for a graph of an older schema)."""
-    if graph._handle.schema_version < SCHEMA:
+    store = db(graph)
+    if store.schema_version < SCHEMA:
         return LEGACY
-    return getattr(graph, "_view", TODAY)
+    return getattr(store, "_view", TODAY)
 
 
 def life_return(graph: Graph, brief: bool = False) -> str:
     """LIFE_RETURN, or for walks (`brief`) what the UIs mark: placeholder, retired."""
-    if graph._handle.schema_version < SCHEMA:
+    if db(graph).schema_version < SCHEMA:
         return ""
     return ", a.placeholder AS placeholder, a.valid_to AS valid_to" if brief else LIFE_RETURN
 

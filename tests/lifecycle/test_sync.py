@@ -32,19 +32,19 @@ def retired_edges(g: mlg.Graph) -> set[tuple[str, str, str]]:
 def dump(g: mlg.Graph) -> dict:
     """The lifecycle state: who asserts what, what is alive, what is retired."""
     return {
-        "assets": g._rows(
+        "assets": g.store.rows(
             "MATCH (a:Asset) RETURN a.id, a.sources, a.valid_to = timestamp('9999-12-31') AS alive, "
             "a.retired_by, a.placeholder ORDER BY a.id"
         ),
-        "live": g._rows(
+        "live": g.store.rows(
             "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type, e.sources "
             "ORDER BY a.id, b.id"
         ),
-        "retired": g._rows(
+        "retired": g.store.rows(
             "MATCH (a:Asset)-[e:RETIRED_DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type, e.sources "
             "ORDER BY a.id, b.id, e.valid_to"
         ),
-        "owned": g._rows(
+        "owned": g.store.rows(
             "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) RETURN a.id, w.id, o.sources ORDER BY a.id"
         ),
     }

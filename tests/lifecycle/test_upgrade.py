@@ -15,17 +15,17 @@ ESTATE = [
 
 def as_schema_3(path) -> None:
     with mlg.open(path) as g:
-        g._result("DROP TABLE RETIRED_DEPENDS_ON")
-        g._result("DROP TABLE AssetHistory")
+        g.store.execute("DROP TABLE RETIRED_DEPENDS_ON")
+        g.store.execute("DROP TABLE AssetHistory")
         for table, columns in (
             ("Asset", ASSET_LIFE_COLUMNS),
             ("DEPENDS_ON", EDGE_LIFE_COLUMNS),
             ("OWNED_BY", OWNED_LIFE_COLUMNS),
         ):
             for name, _, _ in columns:
-                g._result(f"ALTER TABLE {table} DROP {name}")
-        g._result("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '3'")
-        g._result("CHECKPOINT")
+                g.store.execute(f"ALTER TABLE {table} DROP {name}")
+        g.store.execute("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '3'")
+        g.store.execute("CHECKPOINT")
 
 
 def test_an_older_graph_is_read_as_it_is_then_upgraded(db_path):
@@ -33,13 +33,13 @@ def test_an_older_graph_is_read_as_it_is_then_upgraded(db_path):
         g.ingest_batch(Batch.from_records(assets=ESTATE))
     as_schema_3(db_path)
     with mlg.open(db_path, read_only=True) as g:
-        assert g._handle.schema_version == 3
+        assert g.store.schema_version == 3
         assert g.lineage("m:ranker").ids == ["m:ranker", "d:raw"]
         assert g.detail("ranker").asset.id == "m:ranker"
         assert [h.asset.id for h in g.search("ranker")] == ["m:ranker"]
         assert g.reuse_report().placeholders == []
     with mlg.open(db_path) as g:
-        assert g._handle.schema_version == SCHEMA_VERSION == 4
+        assert g.store.schema_version == SCHEMA_VERSION == 4
         asset = g.get("m:ranker")
         assert not asset.retired and asset.sources == ()
         # asserted by no source: a sync of another source leaves them alone
