@@ -49,11 +49,11 @@ class Graph:
         """This graph seen with retired assets and edges (`include_retired`), or as it
         was at `as_of` (a datetime or an ISO date, mlg.lifecycle.history.parse_moment).
         Shares this Graph's store; closing the view closes nothing. Every query of the
-        view sees only that (mlg.lifecycle.view)."""
+        view sees only that (mlg.lifespan)."""
         from copy import copy
 
         from mlg.lifecycle.history import parse_moment
-        from mlg.lifecycle.view import View
+        from mlg.lifespan import View
 
         view = copy(self)
         view.store = copy(self.store)
@@ -89,7 +89,7 @@ class Graph:
     def get(self, asset_id: str) -> Asset | None:
         """The asset with exactly this id, or None; retired assets too (`Asset.retired`);
         as of a date (`viewing`), the asset as it was then, None if it was not alive."""
-        from mlg.lifecycle.view import view_of
+        from mlg.lifespan import view_of
 
         moment = view_of(self.store).as_of
         if moment is not None:
@@ -101,7 +101,7 @@ class Graph:
 
     def resolve(self, ref: str) -> Asset:
         """The asset `ref` names: an id, or a name that matches exactly one asset."""
-        from mlg.lifecycle.view import view_of
+        from mlg.lifespan import view_of
 
         if view_of(self.store).as_of is not None:  # an id or a name, as of that date
             asset = self.get(ref)
@@ -239,7 +239,7 @@ class Graph:
         owner's name, full text, typos. Filters by kind(s), owner (id or name), tag and
         domain; `truncated` says whether `limit` cut the hits, `total` (with `count=True`)
         how many matched. Retired assets only with `include_retired`."""
-        from mlg.lifecycle.view import view_of
+        from mlg.lifespan import view_of
         from mlg.search import search
 
         return search(
@@ -278,15 +278,23 @@ class Graph:
 
     def retire(self, asset: str, reason: str | None = None):
         """Retire `asset` by hand (kept, left out of today's answers) until `restore`."""
-        from mlg.lifecycle.retire import retire
+        from mlg.search.index import refresh_after_write
 
-        return retire(self, asset, reason)
+        self._require_writable()
+        change = self.store.retire_asset(self.viewing(include_retired=True).resolve(asset), reason)
+        if change.changed:
+            refresh_after_write(self, None, written={change.asset}, owners_changed=False)
+        return change
 
     def restore(self, asset: str):
         """Bring a retired asset back, with the edges still asserted."""
-        from mlg.lifecycle.retire import restore
+        from mlg.search.index import refresh_after_write
 
-        return restore(self, asset)
+        self._require_writable()
+        change = self.store.restore_asset(self.viewing(include_retired=True).resolve(asset))
+        if change.changed:
+            refresh_after_write(self, None, written={change.asset}, owners_changed=False)
+        return change
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False):
         """Run your own Cypher; a pandas DataFrame. Read-only unless `write=True`."""

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mlg.errors import MlgError
-from mlg.lifecycle.view import view_of
+from mlg.lifespan import view_of
 from mlg.model import Asset, Owner
 from mlg.schema import KINDS, RELATION_TYPES
 from mlg.store.port import MAX_DEPTH

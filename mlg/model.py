@@ -215,7 +215,7 @@ class IngestReport:
 
 
 def _retired_at(valid_to: datetime | None) -> datetime | None:
-    from mlg.lifecycle.columns import FOREVER
+    from mlg.lifespan import FOREVER
 
     return None if valid_to is None or valid_to == FOREVER else valid_to
 

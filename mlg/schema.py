@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlg.lifecycle.columns import upgrade_to_4
+from mlg.lifespan import upgrade_to_4
 
 # 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
 # 3: Asset.gen, the generation that last wrote each asset (mlg/generation.py); no Kuzu FTS index

@@ -49,9 +49,7 @@ def view_options(as_of: bool = True) -> Callable:
 def retire(ctx: click.Context, asset: str, reason: str | None, fmt: str) -> None:
     """Retire ASSET by hand: it and its edges leave lineage, impact and search, and
     are kept (with --include-retired, --as-of). Holds until `mlg restore`."""
-    from mlg.lifecycle.retire import retire as retire_asset
-
-    change = retire_asset(open_graph(ctx, write=True), asset, reason)
+    change = open_graph(ctx, write=True).retire(asset, reason)
     if fmt == "json":
         print_json(change.to_dict())
     elif change.changed:
@@ -66,9 +64,7 @@ def retire(ctx: click.Context, asset: str, reason: str | None, fmt: str) -> None
 @click.pass_context
 def restore(ctx: click.Context, asset: str, fmt: str) -> None:
     """Bring a retired ASSET back, with the edges still asserted whose other end is alive."""
-    from mlg.lifecycle.retire import restore as restore_asset
-
-    change = restore_asset(open_graph(ctx, write=True), asset)
+    change = open_graph(ctx, write=True).restore(asset)
     if fmt == "json":
         print_json(change.to_dict())
     elif change.changed:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mlg.lifecycle.columns import db
 from mlg.lifecycle.history import parse_moment, state_at
+from mlg.lifespan import db
 
 if TYPE_CHECKING:
     from mlg.graph import Graph

@@ -13,51 +13,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-import pyarrow as pa
-
 from mlg.errors import MlgError
-from mlg.lifecycle.columns import ASSET_HISTORY, FOREVER_LITERAL, db
+from mlg.lifespan import ASSET_HISTORY, db
 from mlg.schema import ASSET_COLUMNS
-
-_COPY = ", ".join(f"{n}: a.{n}" for n, _ in ASSET_COLUMNS if n != "id")
-# The current version of asset $id into AssetHistory, closed now ($closed False) or
-# at its valid_to (a retired asset's last version, $closed True).
-PUSH_VERSION = (
-    "MATCH (a:Asset {id: $id}) WHERE (NOT $closed AND a.valid_from < $now) "
-    "OR ($closed AND a.valid_from < a.valid_to) "
-    f"CREATE (:{ASSET_HISTORY} {{key: $key, asset: a.id, {_COPY}, sources: a.sources, "
-    "placeholder: a.placeholder, valid_from: a.valid_from, "
-    f"valid_to: CASE WHEN $closed THEN a.valid_to ELSE $now END}})"
-)
-# after a new version was written: alive, it starts now; retired, it starts (and ends)
-# at valid_to, so no moment sees it before it was written
-REOPEN = (
-    f"MATCH (a:Asset {{id: $id}}) SET a.valid_from = CASE WHEN a.valid_to = {FOREVER_LITERAL} "
-    "THEN $now ELSE a.valid_to END"
-)
-_PUSH_ROWS = pa.schema(
-    [("id", pa.string()), ("key", pa.string()), ("now", pa.timestamp("us")), ("closed", pa.bool_())]
-)
-_ID_NOW = pa.schema([("id", pa.string()), ("now", pa.timestamp("us"))])
-
-
-def version_steps(pushes: dict[str, bool], now: datetime) -> list[tuple[str, str, pa.Table]]:
-    """Steps that keep the current version of each asset of `pushes` (id -> closed:
-    retired) before a write replaces it. They must run before the write's updates."""
-    if not pushes:
-        return []
-    stamp = now.isoformat()
-    rows = [{"id": i, "key": f"{i}@{stamp}", "now": now, "closed": c} for i, c in sorted(pushes.items())]
-    return [("history", PUSH_VERSION, pa.Table.from_pylist(rows, schema=_PUSH_ROWS))]
-
-
-def reopen_steps(ids: list[str], now: datetime) -> list[tuple[str, str, pa.Table]]:
-    """Steps run after content updates: the new versions start now."""
-    if not ids:
-        return []
-    rows = [{"id": i, "now": now} for i in sorted(ids)]
-    return [("history", REOPEN, pa.Table.from_pylist(rows, schema=_ID_NOW))]
-
 
 _RELATIVE = {"today": 0, "yesterday": 1, "last-week": 7, "last-month": 30, "last-year": 365}
 
@@ -105,7 +63,7 @@ def _at(moment: datetime) -> dict:
 
 def asset_at(graph, asset_id: str, moment: datetime):
     """The Asset `asset_id` as it was at `moment`, or None if it was not alive then."""
-    from mlg.lifecycle.view import LIFE_RETURN
+    from mlg.lifespan import LIFE_RETURN
     from mlg.model import Asset
 
     columns = ", ".join(f"a.{n} AS {n}" for n, _ in ASSET_COLUMNS)
@@ -142,7 +100,7 @@ def state_at(graph, moment: datetime, asset: str | None = None) -> tuple[dict, d
     then (with their sources), and {(from, to, type): sources} of the edges alive then
     (an edge's sources as last recorded on that interval).
     `asset` keeps only that asset and the edges touching it."""
-    from mlg.lifecycle.columns import RETIRED_EDGES
+    from mlg.lifespan import RETIRED_EDGES
 
     columns = ", ".join(f"a.{n} AS {n}" for n in _CONTENT)
     one = " AND a.id = $asset" if asset else ""

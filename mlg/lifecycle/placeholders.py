@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mlg.lifecycle.columns import db
+from mlg.lifespan import db
 from mlg.schema import RELATION_RULES
 
 Known = Callable[[str], "str | None"]
@@ -63,7 +63,7 @@ LISTED = 200  # placeholders listed by `mlg report`
 def placeholders(graph, limit: int = LISTED) -> list:
     """Alive placeholders, by kind and id (`mlg report`): what is referenced and
     still waits for a source to describe it."""
-    from mlg.lifecycle.view import life_return, view_of
+    from mlg.lifespan import life_return, view_of
     from mlg.model import Asset
     from mlg.schema import ASSET_COLUMNS
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mlg.lifecycle.columns import FOREVER_LITERAL, db
-from mlg.lifecycle.view import life_return
+from mlg.lifespan import FOREVER_LITERAL, db, life_return
 from mlg.model import Asset
 from mlg.schema import ASSET_COLUMNS
 

@@ -53,7 +53,7 @@ def _with_life(assets: list[Asset], table: pa.Table) -> list[Asset]:
 
     import pyarrow.compute as pc
 
-    from mlg.lifecycle.columns import FOREVER
+    from mlg.lifespan import FOREVER
 
     flags = pc.not_equal(table.column("valid_to"), pa.scalar(FOREVER, pa.timestamp("us")))
     if "placeholder" in table.column_names:

@@ -9,7 +9,6 @@ from click.testing import CliRunner
 import mlg
 from mlg.batch import Batch
 from mlg.cli.main import main
-from mlg.lifecycle.retire import restore, retire
 from tests.lifecycle.test_sync import dump
 
 ESTATE = [
@@ -28,20 +27,20 @@ def test_retire_then_restore_is_a_round_trip(graph):
     load(graph)
     before = dump(graph)
     lineage_before = graph.lineage("d:raw", "down").ids
-    change = retire(graph, "m:ranker", "replaced by ranker v2")
+    change = graph.retire("m:ranker", "replaced by ranker v2")
     assert change.changed and change.edges == 2
     assert graph.lineage("d:raw", "down").ids == ["d:raw", "d:clean"]
     assert graph.lineage("s:api", "up").ids == ["s:api"]
     assert [h.asset.id for h in graph.search("ranker")] == []
     asset = graph.get("m:ranker")
     assert asset.retired and asset.retired_reason == "replaced by ranker v2"
-    assert not retire(graph, "m:ranker").changed  # idempotent
+    assert not graph.retire("m:ranker").changed  # idempotent
     assert set(graph.lineage("d:raw", "down", include_retired=True).ids) == set(lineage_before)
     assert [h.asset.id for h in graph.search("ranker", include_retired=True)] == ["m:ranker"]
 
-    change = restore(graph, "m:ranker")
+    change = graph.restore("m:ranker")
     assert change.changed and change.edges == 2
-    assert not restore(graph, "m:ranker").changed
+    assert not graph.restore("m:ranker").changed
     assert graph.lineage("d:raw", "down").ids == lineage_before
     assert [h.asset.id for h in graph.search("ranker")] == ["m:ranker"]
     after = dump(graph)
@@ -52,16 +51,16 @@ def test_retire_then_restore_is_a_round_trip(graph):
 
 def test_a_manual_retirement_survives_a_sync(graph):
     load(graph)
-    retire(graph, "m:ranker")
+    graph.retire("m:ranker")
     load(graph)
     assert graph.get("m:ranker").retired
-    restore(graph, "m:ranker")
+    graph.restore("m:ranker")
     assert not graph.get("m:ranker").retired
 
 
 def test_retired_assets_leave_stats_reports_impact_and_paths(graph):
     load(graph)
-    retire(graph, "d:clean")
+    graph.retire("d:clean")
     assert graph.stats().assets == 3
     assert len(graph.impact("d:raw").affected) == 0
     assert len(graph.impact("d:raw", include_retired=True).affected) == 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mlg
 from mlg.batch import Batch
-from mlg.lifecycle.columns import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
+from mlg.lifespan import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
 from mlg.schema import SCHEMA_VERSION
 
 ESTATE = [

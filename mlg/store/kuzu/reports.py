@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from mlg.lifecycle.view import view_of
+from mlg.lifespan import view_of
 from mlg.model import Asset
 from mlg.store.kuzu.assets import ASSET_RETURN, storable
 from mlg.store.kuzu.closures import ARROWS

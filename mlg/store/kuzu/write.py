@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from mlg.errors import MlgError
-from mlg.lifecycle.history import reopen_steps, version_steps
-from mlg.lifecycle.sync import plan_edges, plan_lifecycle, plan_ownerships
 from mlg.model import IngestReport
 from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, EDGE_COLUMNS, RUN_COLUMNS
 from mlg.store.kuzu.assets import ids_table, storable
 from mlg.store.kuzu.generation import BUMP_STATEMENT, next_generation
+from mlg.store.kuzu.lifecycle import plan_edges, plan_lifecycle, plan_ownerships, reopen_steps, version_steps
 from mlg.store.kuzu.runs import aliases, run_io, runs
 from mlg.store.port import ASSET_SCHEMA, Progress, WriteOutcome
 

@@ -8,34 +8,28 @@ the generation bumped, and a second call changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from mlg.lifecycle.columns import FOREVER, RETIRED_BY_HAND, RETIRED_EDGES, db
-from mlg.lifecycle.history import version_steps
-from mlg.lifecycle.sync import EDGE_KEY, LIFE_ROW, REVIVE_DORMANT, SET_ASSET_LIFE, Lifecycle, retire_edges_of
+from mlg.lifespan import FOREVER, RETIRED_BY_HAND, RETIRED_EDGES, LifeChange
+from mlg.store.kuzu.lifecycle import (
+    EDGE_KEY,
+    LIFE_ROW,
+    REVIVE_DORMANT,
+    SET_ASSET_LIFE,
+    Lifecycle,
+    retire_edges_of,
+    version_steps,
+)
 
 if TYPE_CHECKING:
-    from mlg.graph import Graph
+    from mlg.model import Asset
+    from mlg.store.kuzu.store import KuzuStore
 
 
-@dataclass(frozen=True)
-class LifeChange:
-    """What `retire` or `restore` did: `changed` is False when there was nothing to do."""
-
-    asset: str
-    changed: bool
-    edges: int = 0  # edges retired with the asset, or brought back with it
-
-    def to_dict(self) -> dict:
-        return {"asset": self.asset, "changed": self.changed, "edges": self.edges}
-
-
-def retire(graph: Graph, ref: str, reason: str | None = None) -> LifeChange:
+def retire(store: KuzuStore, asset: Asset, reason: str | None = None) -> LifeChange:
     """Retire `ref` (id or name) and its edges, keeping both (valid_to = now)."""
-    graph._require_writable()
-    asset = graph.viewing(include_retired=True).resolve(ref)
+    store.require_writable()
     if asset.retired:
         return LifeChange(asset.id, False)
     now = _now()
@@ -47,7 +41,7 @@ def retire(graph: Graph, ref: str, reason: str | None = None) -> LifeChange:
             {
                 "id": asset.id,
                 "sources": list(asset.sources),
-                "valid_from": _valid_from(graph, asset.id),
+                "valid_from": _valid_from(store, asset.id),
                 "valid_to": now,
                 "retired_by": RETIRED_BY_HAND,
                 "reason": reason or "retired by hand",
@@ -56,19 +50,16 @@ def retire(graph: Graph, ref: str, reason: str | None = None) -> LifeChange:
         ],
         LIFE_ROW,
     )
-    edges = db(graph).count(
-        "MATCH (a:Asset {id: $id})-[e:DEPENDS_ON]-(:Asset) RETURN count(e)", {"id": asset.id}
-    )
+    edges = store.count("MATCH (a:Asset {id: $id})-[e:DEPENDS_ON]-(:Asset) RETURN count(e)", {"id": asset.id})
     retire_edges_of(life, [asset.id], now, f"{asset.id} was retired by hand")
-    _write(graph, life, asset.id)
+    _write(store, life)
     return LifeChange(asset.id, True, edges)
 
 
-def restore(graph: Graph, ref: str) -> LifeChange:
+def restore(store: KuzuStore, asset: Asset) -> LifeChange:
     """Bring a retired asset back, with the edges its sources still assert whose
     other end is alive."""
-    graph._require_writable()
-    asset = graph.viewing(include_retired=True).resolve(ref)
+    store.require_writable()
     if not asset.retired:
         return LifeChange(asset.id, False)
     now = _now()
@@ -90,7 +81,7 @@ def restore(graph: Graph, ref: str) -> LifeChange:
         ],
         LIFE_ROW,
     )
-    rows = db(graph).rows(
+    rows = store.rows(
         f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE (a.id = $id OR b.id = $id) "
         "AND size(e.sources) > 0 AND (a.id = $id OR a.valid_to = timestamp('9999-12-31')) "
         "AND (b.id = $id OR b.valid_to = timestamp('9999-12-31')) "
@@ -98,20 +89,19 @@ def restore(graph: Graph, ref: str) -> LifeChange:
         {"id": asset.id},
     )
     life.add("restoring", REVIVE_DORMANT, [{**r, "now": now} for r in rows], EDGE_KEY)
-    _write(graph, life, asset.id)
+    _write(store, life)
     return LifeChange(asset.id, True, len(rows))
 
 
-def _write(graph: Graph, life: Lifecycle, asset_id: str) -> None:
-    from mlg.search.index import refresh_after_write
+def _write(store: KuzuStore, life: Lifecycle) -> None:
+    """One transaction (the search index is brought along by Graph.retire/restore)."""
     from mlg.store.kuzu.write import _run_transaction
 
-    _run_transaction(db(graph), [s for s in life.steps if s[2].num_rows], None)
-    refresh_after_write(graph, None, written={asset_id}, owners_changed=False)
+    _run_transaction(store, [s for s in life.steps if s[2].num_rows], None)
 
 
-def _valid_from(graph: Graph, asset_id: str) -> datetime:
-    rows = db(graph).rows("MATCH (a:Asset {id: $id}) RETURN a.valid_from AS v", {"id": asset_id})
+def _valid_from(store: KuzuStore, asset_id: str) -> datetime:
+    rows = store.rows("MATCH (a:Asset {id: $id}) RETURN a.valid_from AS v", {"id": asset_id})
     return rows[0]["v"]
 
 

@@ -1,4 +1,5 @@
-"""What a write does to sources and lifetimes: the steps ingest adds to its transaction.
+"""What a write does to sources and lifetimes: the steps Kuzu's write_plan adds to its
+transaction (sync and retirement, placeholders, kept versions; mlg.lifespan, issue 15).
 
 `plan_lifecycle` reads what it needs from the graph, decides in Python, and hands
 back statements for `mlg.ingest`'s one transaction (a step is (what, statement,
@@ -15,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from mlg.lifecycle.columns import FOREVER, RETIRED_BY_HAND, RETIRED_BY_SYNC, RETIRED_EDGES, db
+from mlg.lifespan import (
+    ASSET_HISTORY,
+    FOREVER,
+    FOREVER_LITERAL,
+    RETIRED_BY_HAND,
+    RETIRED_BY_SYNC,
+    RETIRED_EDGES,
+    db,
+)
+from mlg.schema import ASSET_COLUMNS
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -424,3 +434,45 @@ def plan_ownerships(
     life.add("owners", SET_OWNED_SOURCES, keep_rows, OWNED_SOURCES)
     life.add("owners", DROP_OWNED, drop_rows, OWNED_KEY)
     return sorted({r["asset"] for r in drop_rows})
+
+
+# -- kept versions (mlg.lifecycle.history) ----------------------------------------------------
+
+_COPY = ", ".join(f"{n}: a.{n}" for n, _ in ASSET_COLUMNS if n != "id")
+# The current version of asset $id into AssetHistory, closed now ($closed False) or
+# at its valid_to (a retired asset's last version, $closed True).
+PUSH_VERSION = (
+    "MATCH (a:Asset {id: $id}) WHERE (NOT $closed AND a.valid_from < $now) "
+    "OR ($closed AND a.valid_from < a.valid_to) "
+    f"CREATE (:{ASSET_HISTORY} {{key: $key, asset: a.id, {_COPY}, sources: a.sources, "
+    "placeholder: a.placeholder, valid_from: a.valid_from, "
+    f"valid_to: CASE WHEN $closed THEN a.valid_to ELSE $now END}})"
+)
+# after a new version was written: alive, it starts now; retired, it starts (and ends)
+# at valid_to, so no moment sees it before it was written
+REOPEN = (
+    f"MATCH (a:Asset {{id: $id}}) SET a.valid_from = CASE WHEN a.valid_to = {FOREVER_LITERAL} "
+    "THEN $now ELSE a.valid_to END"
+)
+_PUSH_ROWS = pa.schema(
+    [("id", pa.string()), ("key", pa.string()), ("now", pa.timestamp("us")), ("closed", pa.bool_())]
+)
+_ID_NOW = pa.schema([("id", pa.string()), ("now", pa.timestamp("us"))])
+
+
+def version_steps(pushes: dict[str, bool], now: datetime) -> list[tuple[str, str, pa.Table]]:
+    """Steps that keep the current version of each asset of `pushes` (id -> closed:
+    retired) before a write replaces it. They must run before the write's updates."""
+    if not pushes:
+        return []
+    stamp = now.isoformat()
+    rows = [{"id": i, "key": f"{i}@{stamp}", "now": now, "closed": c} for i, c in sorted(pushes.items())]
+    return [("history", PUSH_VERSION, pa.Table.from_pylist(rows, schema=_PUSH_ROWS))]
+
+
+def reopen_steps(ids: list[str], now: datetime) -> list[tuple[str, str, pa.Table]]:
+    """Steps run after content updates: the new versions start now."""
+    if not ids:
+        return []
+    rows = [{"id": i, "now": now} for i in sorted(ids)]
+    return [("history", REOPEN, pa.Table.from_pylist(rows, schema=_ID_NOW))]
