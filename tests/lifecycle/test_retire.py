@@ -101,6 +101,6 @@ def test_cli_ingest_sync(db_path, tmp_path):
     manifest.write_text(yaml.safe_dump({"source": "team", "assets": ESTATE[:2]}))
     out = run(main, ["ingest", "--sync", str(manifest), "--format", "json", *db])
     report = json.loads(out.output)
-    assert report["assets_retired"] == 2 and report["relations_retired"] == 0
+    assert report["assets_retired"] == 2 and report["relations_retired"] == 2
     out = run(main, ["ingest", "--sync", str(manifest), "--format", "json", *db])
     assert json.loads(out.output)["assets_retired"] == 0

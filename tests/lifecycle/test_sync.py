@@ -67,7 +67,9 @@ def test_sync_retires_exactly_what_vanished_from_one_source(graph):
     before_b = {i for i in alive_ids(graph) if i in ("d:other", "m:b")}
     # team-a drops m:old; m:b of team-b still depends on d:clean
     report = graph.ingest_batch(team("team-a", A1[:2]), sync=True)
-    assert report.assets_retired == 1 and report.relations_retired == 0
+    assert (
+        report.assets_retired == 1 and report.relations_retired == 1
+    )  # m:old trained_on d:clean, with m:old
     assert alive_ids(graph) == {"d:raw", "d:clean", "d:other", "m:b"}
     assert before_b == {"d:other", "m:b"}
     assert ("m:old", "d:clean", "trained_on") in retired_edges(graph)

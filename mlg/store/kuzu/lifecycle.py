@@ -232,6 +232,7 @@ def _retire_edges_of_synced(graph: Graph, plan: Plan, life: Lifecycle, synced: s
             reason = "an end was retired by a sync"
             rows.append({**_key(key), "sources": sorted(after), "now": life.now, "reason": reason})
             life.cascaded.add(key)
+            life.edges_retired += 1
     life.add("retiring", RETIRE_EDGE, rows, EDGE_RETIRE)
 
 
