@@ -26,7 +26,11 @@ def assets(graph: Graph, since: int | None) -> list[dict[str, Any]]:
 
 def assets_by_id(graph: Graph, ids: set[str]) -> list[dict[str, Any]]:
     """The assets with these ids (a few: one primary-key look-up each)."""
-    return _lived([row for asset_id in sorted(ids) for row in _rows(graph.store.asset_rows([asset_id]))])
+    rows = [row for asset_id in sorted(ids) for row in _rows(graph.store.asset_rows([asset_id]))]
+    retired = {a.id for a in graph.store.assets(ids).values() if a.retired}  # the index forgets them
+    for row in rows:
+        row["alive"] = row["id"] not in retired
+    return _lived(rows)
 
 
 def _lived(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

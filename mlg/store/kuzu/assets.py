@@ -46,19 +46,19 @@ def storable(ids: Iterable[str]) -> list[str]:
     return [i for i in dict.fromkeys(ids) if isinstance(i, str) and surrogate_at(i) is None]
 
 
-def asset_rows(store: KuzuStore, ids: Iterable[str]) -> pa.Table:
+def asset_rows(store: KuzuStore, ids: Iterable[str], returns: str = ASSET_RETURN) -> pa.Table:
+    """The port's asset rows (ASSET_COLUMNS); `returns` reads more (`_full`)."""
     ids = storable(ids)
     if not ids:
         return ASSET_SCHEMA.empty_table()
     if len(ids) == 1:
-        return store.arrow(f"MATCH (a:Asset {{id: $id}}) RETURN {_full(store)}", {"id": ids[0]})
-    return store.arrow(
-        f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {_full(store)}", {"ids": ids_table(ids)}
-    )
+        return store.arrow(f"MATCH (a:Asset {{id: $id}}) RETURN {returns}", {"id": ids[0]})
+    return store.arrow(f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {returns}", {"ids": ids_table(ids)})
 
 
 def assets(store: KuzuStore, ids: Iterable[str]) -> dict[str, Asset]:
-    return {a.id: a for a in assets_of(asset_rows(store, ids))}
+    """Assets by id, with what the lifecycle columns say (retired, placeholder, sources)."""
+    return {a.id: a for a in assets_of(asset_rows(store, ids, _full(store)))}
 
 
 def resolve(store: KuzuStore, ref: str) -> Resolution:
