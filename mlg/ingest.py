@@ -42,10 +42,20 @@ class StoreLookup(GraphLookup):
 KuzuLookup = StoreLookup
 
 
-def write_batch(graph: Graph, batch: Batch, progress: Progress | None = None) -> WriteOutcome:
+def write_batch(
+    graph: Graph, batch: Batch, progress: Progress | None = None, *, sync: bool = False, strict: bool = False
+) -> WriteOutcome:
     """Validate `batch` against `graph` and write it through the port; what was written.
-    Call it with the garbage collector paused for a large batch (`gc_paused`)."""
-    plan = validate(batch, StoreLookup(graph))
+    Call it with the garbage collector paused for a large batch (`gc_paused`). `sync`
+    and `strict`: see Graph.ingest_batch."""
+    from mlg.lifecycle.identity import unify, wanted_aliases
+
+    lookup = StoreLookup(graph)
+    wanted = wanted_aliases(batch)
+    if wanted:  # one dataset, one asset (mlg.lifecycle.identity)
+        unify(batch, {} if lookup.empty else lookup.store.aliases(sorted(wanted)))
+    plan = validate(batch, lookup, strict=strict)
+    plan.sync = sync
     return graph.store.write_plan(plan, progress)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from mlg.lifespan import upgrade_to_4
+
 # 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
 # 3: Asset.gen, the generation that last wrote each asset (mlg/generation.py); no Kuzu FTS index
-SCHEMA_VERSION = 3
+# 4: sources, valid_from/valid_to, placeholders, RETIRED_DEPENDS_ON (mlg/lifecycle, issue 15)
+SCHEMA_VERSION = 4
 
 KINDS: tuple[str, ...] = (
     "dataset",
@@ -125,12 +128,13 @@ DDL: tuple[str, ...] = (
     # Another name of an asset (an OpenLineage symlink): id is the id the name would
     # have had on its own, asset the id of the asset it names.
     "CREATE NODE TABLE AssetAlias(id STRING, asset STRING, PRIMARY KEY (id))",
-)
+) + upgrade_to_4(EDGE_COLUMNS, ASSET_COLUMNS)  # a new graph: the tables above, then each step's additions
 
 # schema version -> the statements that bring a graph of that version to the next one
 # (mlg.store runs them in place on the first read-write open).
 UPGRADES: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE Asset ADD gen INT64 DEFAULT 0",),
+    3: upgrade_to_4(EDGE_COLUMNS, ASSET_COLUMNS),
 }
 
 # Tables every mlg graph has; a Kuzu file without MlgMeta is not an mlg graph.

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 import mlg
+from mlg.cli.history_commands import VIEW_KEY, view_options
 from mlg.errors import MlgError
 from mlg.store import resolve_path
 
@@ -31,6 +32,7 @@ from mlg.store import resolve_path
     help="Explore the bundled sample estate (a read-only copy cached in the user cache dir, "
     "rebuilt only when the sample changes; --db is not touched).",
 )
+@view_options()
 @click.pass_context
 def explore(ctx: click.Context, asset: str | None, db: str | None, demo: bool) -> None:
     """Walk the lifecycle graph from the keyboard: search, lineage, impact, paths, Cypher.
@@ -51,8 +53,10 @@ def explore(ctx: click.Context, asset: str | None, db: str | None, demo: bool) -
                 f"no graph at {path}. Load one with `mlg sample` (the sample estate) "
                 "or `mlg ingest PATH`, or try `mlg explore --demo`."
             )
+    include_retired, as_of = ctx.meta.get(VIEW_KEY, (False, None))
     with mlg.open(path, read_only=True) as graph:
-        ExploreApp(graph, asset).run()
+        seen = graph.viewing(include_retired, as_of) if include_retired or as_of else graph
+        ExploreApp(seen, asset).run()
 
 
 # -- the cached sample graph of --demo ------------------------------------------------------

@@ -7,6 +7,7 @@ import json
 import click
 
 from mlg.cli.context import open_graph
+from mlg.cli.history_commands import view_options
 from mlg.cli.output import console, format_option, kind_style, print_json, progress_reporter
 from mlg.model import AssetDetail, GraphStats, IngestReport
 from mlg.sources import DEFAULT_SOURCE, source_names
@@ -70,8 +71,28 @@ def sample(ctx: click.Context, fmt: str) -> None:
     is_flag=True,
     help="Leave out invalid OpenLineage events (and list them) instead of rejecting the whole ingest.",
 )
+@click.option(
+    "--sync",
+    is_flag=True,
+    help="Each manifest is the whole truth of its source (its `source:` name, else the file): "
+    "what that source asserted before and no longer does is retired, in the same transaction.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse relations to assets neither in the input nor in the graph "
+    "(by default they become placeholders of the kind the relation implies).",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], source: str, fmt: str, skip_invalid: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    source: str,
+    fmt: str,
+    skip_invalid: bool,
+    sync: bool,
+    strict: bool,
+) -> None:
     """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
     all or nothing. PATH is a file, a directory, or - for stdin."""
     from mlg.cli.serve_lineage_commands import print_lineage_report
@@ -79,7 +100,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], source: str, fmt: str, sk
     graph = open_graph(ctx, write=True)
     update, close = progress_reporter()
     try:
-        report = graph.ingest(list(paths), progress=update, from_=source, skip_invalid=skip_invalid)
+        report = graph.ingest(
+            list(paths), progress=update, from_=source, skip_invalid=skip_invalid, sync=sync, strict=strict
+        )
     finally:
         close()
     _print_report(report, graph, fmt)
@@ -102,6 +125,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
 @click.command()
 @click.argument("asset")
 @format_option("table", "json")
+@view_options()
 @click.pass_context
 def show(ctx: click.Context, asset: str, fmt: str) -> None:
     """One asset: properties, owners, tags, versions, direct upstream and downstream.
@@ -150,6 +174,17 @@ def _print_report(report: IngestReport, graph, fmt: str) -> None:
         f"{report.assets_unchanged} unchanged; "
         f"relations +{report.relations_added} added, {report.relations_updated} updated; "
         f"owners +{report.owners_added} added, {report.owners_updated} updated"
+        + (
+            f"; retired {report.assets_retired} assets and {report.relations_retired} relations, "
+            f"revived {report.assets_revived} assets"
+            if report.assets_retired or report.relations_retired or report.assets_revived
+            else ""
+        )
+        + (
+            f"; {report.placeholders_added} placeholders for referenced assets not described yet"
+            if report.placeholders_added
+            else ""
+        )
     )
 
 
@@ -190,6 +225,8 @@ def _print_detail(detail: AssetDetail) -> None:
         f"[bold {kind_style(a.kind)}]{a.kind}[/] [bold]{esc(a.name)}[/]"
         + (f"  version {esc(a.version)}" if a.version else "")
         + ("  [reverse red] DEPRECATED [/]" if a.deprecated else "")
+        + (f"  [reverse] RETIRED {a.retired_at:%Y-%m-%d %H:%M} [/]" if a.retired else "")
+        + ("  [dim] PLACEHOLDER (no source has described it yet) [/]" if a.placeholder else "")
     )
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim")
@@ -206,6 +243,8 @@ def _print_detail(detail: AssetDetail) -> None:
         ),
         ("created", a.created_at and a.created_at.isoformat(sep=" ")),
         ("updated", a.updated_at and a.updated_at.isoformat(sep=" ")),
+        ("sources", ", ".join(a.sources)),
+        ("retired", a.retired_reason if a.retired else None),
     ):
         if value:
             fields.add_row(label, value if label == "owners" else esc(str(value)))

@@ -20,6 +20,7 @@ import kuzu
 import pyarrow as pa
 
 from mlg.errors import MlgError, ReadOnlyGraph
+from mlg.lifespan import LifeChange
 from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.store.kuzu import assets, closures, cypher, database, generation, reports, runs, write
 from mlg.store.location import resolve_path
@@ -266,6 +267,18 @@ class KuzuStore:
 
     def owner_ids(self, ids: Iterable[str]) -> set[str]:
         return write.owner_ids(self, ids)
+
+    def retire_asset(self, asset: Asset, reason: str | None = None) -> LifeChange:
+        """Retire `asset` and its edges by hand (mlg.store.kuzu.retire); Kuzu only."""
+        from mlg.store.kuzu.retire import retire
+
+        return retire(self, asset, reason)
+
+    def restore_asset(self, asset: Asset) -> LifeChange:
+        """Bring a retired `asset` back with the edges still asserted; Kuzu only."""
+        from mlg.store.kuzu.retire import restore
+
+        return restore(self, asset)
 
     def write_plan(self, plan: Plan, progress: Progress | None = None) -> WriteOutcome:
         self.require_writable()
