@@ -174,7 +174,6 @@ class Graph:
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
         max_nodes: int | None = None,
-        *,
         include_retired: bool = False,
         as_of=None,
     ) -> Subgraph:
@@ -196,7 +195,6 @@ class Graph:
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
         max_nodes: int | None = None,
-        *,
         include_retired: bool = False,
         as_of=None,
     ) -> Subgraph:
@@ -212,7 +210,6 @@ class Graph:
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
         max_nodes: int | None = None,
-        *,
         include_retired: bool = False,
         as_of=None,
     ) -> Subgraph:

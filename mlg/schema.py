@@ -128,13 +128,14 @@ DDL: tuple[str, ...] = (
     # Another name of an asset (an OpenLineage symlink): id is the id the name would
     # have had on its own, asset the id of the asset it names.
     "CREATE NODE TABLE AssetAlias(id STRING, asset STRING, PRIMARY KEY (id))",
-) + upgrade_to_4(EDGE_COLUMNS, ASSET_COLUMNS)  # a new graph: the tables above, then each step's additions
+    # a new graph: the tables above, then each upgrade step's additions
+) + upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS)
 
 # schema version -> the statements that bring a graph of that version to the next one
 # (mlg.store runs them in place on the first read-write open).
 UPGRADES: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE Asset ADD gen INT64 DEFAULT 0",),
-    3: upgrade_to_4(EDGE_COLUMNS, ASSET_COLUMNS),
+    3: upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS),
 }
 
 # Tables every mlg graph has; a Kuzu file without MlgMeta is not an mlg graph.
