@@ -153,7 +153,11 @@ class ExploreApp(App[None]):
         self._probe_route = self._route()
         self._probe_sent = monotonic()
         if not target.post_message(probe):  # closing: the key went nowhere
-            self._send_probe(self.screen)
+            if target is not self.screen:
+                self._send_probe(self.screen)
+            else:  # the app is closing too
+                self._probe = None
+                self.call_next(self._next_key)
             return
         self.set_timer(PROBE_RESEND_SECONDS, lambda: self._check_probe(probe))
 
