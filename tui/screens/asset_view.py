@@ -326,6 +326,8 @@ class AssetScreen(Screen[None]):
 
     def _show_loading(self, asset: AssetRef) -> None:
         self._loading = None
+        if self.current is None or self.current.id != asset.id or self._drawn is not None:
+            return  # moved on, or drawn meanwhile: "loading…" would hide a drawn view
         with self.app.batch_update():
             self.upstream.show_loading(asset)
             self.downstream.show_loading(asset)
