@@ -57,7 +57,7 @@ def typed(text: str) -> list[tuple[str, str]]:
     return [(c, c) for c in text]
 
 
-@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+@pytest.mark.parametrize("size", [(80, 24), SIZE, (160, 48)])
 async def test_keys_typed_in_one_burst_are_not_lost(make_app, size):
     """`/`, the text, ↓ ↓ and Enter arriving together open the second result; keys
     after the Enter go to the asset view it opened (`i`: that asset's impact), and keys
