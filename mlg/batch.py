@@ -27,6 +27,8 @@ class Batch:
     files: list[str] = field(default_factory=list)
     # problems found while reading (unparseable file, wrong top-level shape, ...)
     read_problems: list = field(default_factory=list)
+    # the source that asserts these records (a connector's `dbt:<path>`, `mlflow:<uri>`)
+    source: str | None = None
 
     def extend(self, other: Batch) -> None:
         self.assets.extend(other.assets)

@@ -322,8 +322,9 @@ class Graph:
 
         return ingest_sources(self, paths, format, skip_invalid, progress)
 
-    def ingest_batch(self, batch: Batch, progress=None) -> IngestReport:
-        """Validate and write a Batch of records (see `mlg.batch`)."""
+    def ingest_batch(self, batch: Batch, progress=None, *, dry_run: bool = False) -> IngestReport:
+        """Validate and write a Batch of records (see `mlg.batch`); with `dry_run`,
+        validate and report what would change, writing nothing."""
         from mlg.ingest import KuzuLookup, write_plan
         from mlg.validation import validate
 
@@ -338,10 +339,26 @@ class Graph:
         gc.disable()
         try:
             plan = validate(batch, lookup)
-            return write_plan(self, plan, lookup, progress)
+            return write_plan(self, plan, lookup, progress, dry_run=dry_run)
         finally:
             if collecting:
                 gc.enable()
+
+    def ingest_from(
+        self,
+        connector: str,
+        targets: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        *,
+        sync: bool = False,
+        dry_run: bool = False,
+        progress=None,
+    ) -> IngestReport:
+        """Read a system through a connector ("dbt", "mlflow", "feast", "backstage",
+        "model-card"; see `mlg.connectors`) and ingest it as one source, all or nothing.
+        `dry_run` reports what would change and writes nothing."""
+        from mlg.connectors import ingest_from
+
+        return ingest_from(self, connector, targets, sync=sync, dry_run=dry_run, progress=progress)
 
     def runs(self, workflow: str, limit: int = 20) -> list:
         """The latest runs of a workflow (`mlg.openlineage.Run`), newest first, each with

@@ -80,8 +80,9 @@ class KuzuLookup(GraphLookup):
 
 
 def write_plan(
-    graph: Graph, plan: Plan, lookup: KuzuLookup, progress: Progress | None = None
+    graph: Graph, plan: Plan, lookup: KuzuLookup, progress: Progress | None = None, dry_run: bool = False
 ) -> IngestReport:
+    """Write `plan` in one transaction; with `dry_run`, only say what it would change."""
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     report: dict[str, int] = {}
     steps: list[tuple[str, str, pa.Table]] = []  # (what, statement, rows)
@@ -259,7 +260,7 @@ def write_plan(
         steps.extend(record_steps(graph, plan, lookup.empty))
 
     work = [s for s in steps if s[2].num_rows]
-    if work:
+    if work and not dry_run:
         _run_transaction(graph, work, progress)
         # The index follows the assets this write stamped. Never fails the ingest: the
         # data is committed, and a stale index is brought up to date by the next search.

@@ -37,35 +37,73 @@ def sample(ctx: click.Context, fmt: str) -> None:
     _print_report(report, graph, fmt)
 
 
+SOURCES = ("auto", "manifest", "openlineage", "dbt", "mlflow", "feast", "backstage", "model-card")
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(SOURCES),
+    default=None,
+    help="What PATH is: auto (default: manifests and OpenLineage events, sniffed), manifest, "
+    "openlineage, or a connector: dbt (a project or manifest.json), mlflow (a tracking URI), "
+    "feast (a feature repository), backstage (catalog-info.yaml files), model-card (README.md files).",
+)
 @click.option(
     "--format",
     "formats",
     multiple=True,
     metavar="FORMAT",
     type=click.Choice(["auto", "manifest", "openlineage", "table", "json"]),
-    help="Input format: auto (default), manifest or openlineage; and/or output "
-    "format: table (default) or json. Give it twice to set both.",
+    help="Output format: table (default) or json. (Still accepts an input format: use --from.)",
 )
 @click.option(
     "--skip-invalid",
     is_flag=True,
     help="Leave out invalid OpenLineage events (and list them) instead of rejecting the whole ingest.",
 )
+@click.option(
+    "--sync", is_flag=True, help="The input is the whole truth of its source: retire what it no longer has."
+)
+@click.option("--dry-run", is_flag=True, help="Validate and print what would change; write nothing.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], skip_invalid: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    source: str | None,
+    formats: tuple[str, ...],
+    skip_invalid: bool,
+    sync: bool,
+    dry_run: bool,
+) -> None:
     """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
-    all or nothing. PATH is a file, a directory, or - for stdin."""
+    or read a system through a connector (--from dbt|mlflow|feast|backstage|model-card),
+    all or nothing. PATH is a file, a directory, a tracking URI, or - for stdin."""
     from mlg.cli.lineage_commands import print_lineage_report, split_formats
+    from mlg.connectors import CONNECTORS
 
-    source, fmt = split_formats(formats)
+    given, fmt = split_formats(formats)
+    if source is not None and any(f in ("manifest", "openlineage") for f in formats) and given != source:
+        raise click.UsageError(
+            f"--from {source} and --format {given} disagree; give the input as --from only"
+        )
+    source = source or given
     graph = open_graph(ctx, write=True)
     update, close = progress_reporter()
     try:
-        report = graph.ingest(list(paths), progress=update, format=source, skip_invalid=skip_invalid)
+        if source in CONNECTORS:
+            report = graph.ingest_from(source, list(paths), sync=sync, dry_run=dry_run, progress=update)
+        elif sync or dry_run:
+            raise click.UsageError("--sync and --dry-run work with --from a connector (for now)")
+        else:
+            report = graph.ingest(list(paths), progress=update, format=source, skip_invalid=skip_invalid)
     finally:
         close()
+    if dry_run:
+        _print_dry_run(report, graph, fmt)
+        return
     _print_report(report, graph, fmt)
     if fmt == "table":
         print_lineage_report(report)
@@ -130,6 +168,23 @@ def _print_report(report: IngestReport, graph, fmt: str) -> None:
         f"{report.assets_unchanged} unchanged; "
         f"relations +{report.relations_added} added, {report.relations_updated} updated; "
         f"owners +{report.owners_added} added, {report.owners_updated} updated"
+    )
+
+
+def _print_dry_run(report: IngestReport, graph, fmt: str) -> None:
+    if fmt == "json":
+        print_json({"path": str(graph.path), "dry_run": True, **report.to_dict()})
+        return
+    if not report.changed:
+        click.echo(
+            f"dry run: nothing would change in {graph.path} ({report.assets_unchanged} assets up to date)"
+        )
+        return
+    click.echo(
+        f"dry run, nothing written to {graph.path}; would add {report.assets_added} and update "
+        f"{report.assets_updated} assets ({report.assets_unchanged} unchanged), add "
+        f"{report.relations_added} and update {report.relations_updated} relations, add "
+        f"{report.owners_added} owners and {report.ownerships_added} owner links"
     )
 
 

@@ -1,0 +1,100 @@
+"""Real systems for the connector tests, built in tmp_path: a dbt project parsed by the
+real `dbt parse`, an MLflow sqlite tracking store written through the MLflow client,
+a Feast repository registered by the real `feast apply`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def tool(name: str) -> str:
+    """A console script installed beside this interpreter (dbt, feast)."""
+    found = Path(sys.executable).parent / name
+    if found.exists():
+        return str(found)
+    which = shutil.which(name)
+    if which is None:
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]' installs it")
+    return which
+
+
+def run(args: list[str], cwd: Path) -> None:
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "FEAST_USAGE": "False"}
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode:
+        pytest.fail(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+DBT_SCHEMA = """\
+version: 2
+sources:
+  - name: app
+    schema: raw
+    tables:
+      - name: customers
+        description: Customers, copied nightly from the app database.
+        meta: {{owner: "team:crm"}}
+groups:
+  - name: growth
+    owner: {{name: Growth Analytics, email: growth@shop.example}}
+models:
+  - name: orders
+    description: One row per order.
+    group: growth
+    config: {{tags: [core, finance]}}
+    columns:
+      - name: id
+        description: The order id.
+        data_type: integer
+      - name: amount
+        description: Order total in EUR.
+  - name: churn_features
+    description: Per-customer order counts, the churn model's training table.
+    meta: {{owner: ana@shop.example}}
+    config:
+      materialized: external
+      location: {location}
+exposures:
+  - name: churn_model
+    label: Churn model
+    type: ml
+    maturity: high
+    owner: {{name: Churn ML, email: churn@shop.example}}
+    description: Predicts churn from order behaviour.
+    depends_on: [ref('churn_features')]
+  - name: revenue_dashboard
+    type: dashboard
+    owner: {{name: BI}}
+    depends_on: [ref('orders')]
+"""
+
+
+def dbt_project(root: Path, location: Path) -> Path:
+    """A small dbt-duckdb project (a seed, a source, two models, two exposures) parsed
+    by `dbt parse`; its external model writes `location`. Returns target/manifest.json."""
+    (root / "models").mkdir(parents=True)
+    (root / "seeds").mkdir()
+    (root / "dbt_project.yml").write_text(
+        "name: shop\nversion: '1.0'\nprofile: shop\nconfig-version: 2\n", encoding="utf-8"
+    )
+    (root / "profiles.yml").write_text(
+        "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: {root / 'warehouse.duckdb'}\n",
+        encoding="utf-8",
+    )
+    (root / "seeds" / "raw_orders.csv").write_text("id,customer_id,amount\n1,1,10\n", encoding="utf-8")
+    (root / "models" / "schema.yml").write_text(DBT_SCHEMA.format(location=location), encoding="utf-8")
+    (root / "models" / "orders.sql").write_text("select * from {{ ref('raw_orders') }}\n", encoding="utf-8")
+    (root / "models" / "churn_features.sql").write_text(
+        "select o.customer_id, count(*) as orders from {{ ref('orders') }} o\n"
+        "join {{ source('app', 'customers') }} c on c.id = o.customer_id group by 1\n",
+        encoding="utf-8",
+    )
+    run([tool("dbt"), "parse", "--profiles-dir", str(root), "--project-dir", str(root)], root)
+    return root / "target" / "manifest.json"
