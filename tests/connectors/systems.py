@@ -98,3 +98,47 @@ def dbt_project(root: Path, location: Path) -> Path:
     )
     run([tool("dbt"), "parse", "--profiles-dir", str(root), "--project-dir", str(root)], root)
     return root / "target" / "manifest.json"
+
+
+def mlflow_store(root: Path, training_data: Path, holdout: Path) -> str:
+    """A sqlite tracking store: two training runs of `churn` reading `training_data`
+    (v1, v2; v2 is the champion) and an evaluation of v2's LoggedModel on `holdout`.
+    Returns the tracking URI."""
+    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    import mlflow
+    import pandas as pd
+    from mlflow import MlflowClient
+
+    uri = f"sqlite:///{root / 'mlflow.db'}"
+    client = MlflowClient(uri, registry_uri=uri)
+    experiment = client.create_experiment("churn-training", artifact_location=str(root / "artifacts"))
+    frame = pd.DataFrame({"customer_id": [1, 2, 3], "orders": [4, 0, 7], "churned": [0, 1, 0]})
+    train = mlflow.data.from_pandas(
+        frame, source=str(training_data), name="churn_features", targets="churned"
+    )
+    test = mlflow.data.from_pandas(frame, source=str(holdout), name="holdout", targets="churned")
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    versions = []
+    try:
+        for round_ in (1, 2):
+            with mlflow.start_run(experiment_id=experiment, run_name=f"train-{round_}") as run:
+                mlflow.log_input(train, context="training")
+                mlflow.log_input(test, context="validation")
+                mlflow.log_params({"max_depth": 3 + round_})
+                mlflow.log_metric("val_auc", 0.7 + round_ / 20)
+                mlflow.set_tag("owner", "team:churn-ml")
+                model = mlflow.create_external_model(name="churn-classifier")
+                if round_ == 2:
+                    mlflow.log_metric("auc", 0.83, model_id=model.model_id, dataset=test)
+                    mlflow.log_metric("recall", 0.61, model_id=model.model_id, dataset=test)
+            versions.append(mlflow.register_model(f"models:/{model.model_id}", "churn"))
+            del run
+        client.update_registered_model("churn", description="Predicts which customers leave next month.")
+        client.update_model_version("churn", versions[1].version, description="Deeper trees.")
+        client.set_registered_model_alias("churn", "champion", versions[1].version)
+        client.set_registered_model_alias("churn", "previous", versions[0].version)
+        client.set_model_version_tag("churn", versions[1].version, "validated", "yes")
+    finally:
+        mlflow.set_tracking_uri(None)
+    return uri
