@@ -142,3 +142,64 @@ def mlflow_store(root: Path, training_data: Path, holdout: Path) -> str:
     finally:
         mlflow.set_tracking_uri(None)
     return uri
+
+
+FEAST_DEFINITIONS = """\
+from datetime import timedelta
+
+import pandas as pd
+from feast import Entity, FeatureService, FeatureView, Field, FileSource
+from feast.on_demand_feature_view import on_demand_feature_view
+from feast.types import Float64, Int64
+
+customer = Entity(name="customer", join_keys=["customer_id"], description="A shop customer.")
+churn_table = FileSource(name="churn_features", path={path!r}, timestamp_field="event_timestamp")
+customer_orders = FeatureView(
+    name="customer_orders",
+    entities=[customer],
+    ttl=timedelta(days=7),
+    schema=[Field(name="orders", dtype=Int64, description="Orders in the last 90 days.")],
+    source=churn_table,
+    owner="ana@shop.example",
+    tags={{"tier": "1"}},
+    description="Order counts per customer.",
+)
+
+
+@on_demand_feature_view(sources=[customer_orders], schema=[Field(name="orders_squared", dtype=Float64)])
+def orders_transformed(inputs: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame()
+    out["orders_squared"] = inputs["orders"].astype(float) ** 2
+    return out
+
+
+churn_v1 = FeatureService(
+    name="churn_v1", features=[customer_orders, orders_transformed], owner="team:churn-ml"
+)
+"""
+
+
+def feast_repo(root: Path, parquet: Path, relative: bool = False) -> Path:
+    """A local Feast repository (local provider, sqlite online store) over `parquet`,
+    registered by `feast apply`. With `relative`, the source path is given relative to
+    the repository, as repositories usually do."""
+    import pandas as pd
+
+    parquet.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(
+        {
+            "customer_id": [1, 2],
+            "orders": [3, 4],
+            "event_timestamp": pd.to_datetime(["2026-01-01", "2026-01-02"], utc=True),
+        }
+    ).to_parquet(parquet)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "feature_store.yaml").write_text(
+        "project: churn\nregistry: data/registry.db\nprovider: local\n"
+        "online_store:\n  type: sqlite\n  path: data/online.db\nentity_key_serialization_version: 3\n",
+        encoding="utf-8",
+    )
+    path = os.path.relpath(parquet, root) if relative else str(parquet)
+    (root / "features.py").write_text(FEAST_DEFINITIONS.format(path=path), encoding="utf-8")
+    run([tool("feast"), "apply"], root)
+    return root
