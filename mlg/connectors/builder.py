@@ -36,6 +36,7 @@ class _Dataset:
     where: Location
     record: dict[str, Any] | None
     fallback: dict[str, Any]
+    physical: list[str] = field(default_factory=list)  # "namespace/name", as OpenLineage lists aliases
 
 
 @dataclass
@@ -81,9 +82,10 @@ class SourceRecords:
         ids = list(dict.fromkeys(ids))
         first_ns, first_name = names[0] if names else ("", ids[0])
         fallback = {"id": ids[0], "kind": "dataset", "name": first_name, "namespace": first_ns or None}
+        physical = [f"{ns}/{name}" for ns, name in names]
         joined = {self._group_of[i] for i in ids if i in self._group_of}
         if not joined:
-            self._datasets.append(_Dataset(ids, self.at(where), record, fallback))
+            self._datasets.append(_Dataset(ids, self.at(where), record, fallback, physical))
             index = len(self._datasets) - 1
         else:  # the same dataset named again (or a name shared with another): one group
             index = min(joined)
@@ -92,9 +94,11 @@ class SourceRecords:
                 merged = self._datasets[other]
                 group.names += [n for n in merged.names if n not in group.names]
                 group.record = group.record or merged.record
+                group.physical += [n for n in merged.physical if n not in group.physical]
                 for n in merged.names:
                     self._group_of[n] = index
             group.names += [n for n in ids if n not in group.names]
+            group.physical += [n for n in physical if n not in group.physical]
             if group.record is None and record is not None:
                 group.record, group.where = record, self.at(where)
         for i in ids:
@@ -124,12 +128,19 @@ class SourceRecords:
         final: dict[str, str] = {}
         batch = Batch(files=[self.file], source=self.source)
         for group in self._datasets:
-            chosen = next(filter(None, map(identities.existing, group.names)), group.names[0])
+            existing = next(filter(None, map(identities.existing, group.names)), None)
+            chosen = existing or group.names[0]
             for n in group.names:
                 final[n] = chosen
             if group.record is not None:
-                batch.assets.append(({**group.record, "id": chosen}, group.where))
-            elif chosen not in identities.assets and chosen not in self.assets:
+                # its other physical names in props.aliases, as OpenLineage events record
+                # them (so that an event naming the asset by one of them changes nothing)
+                others = sorted(n for n in group.physical if f"dataset:{n}" != chosen)
+                props = {**(group.record.get("props") or {})}
+                if others:
+                    props["aliases"] = sorted(set(props.get("aliases") or ()) | set(others))
+                batch.assets.append(({**group.record, "id": chosen, "props": props}, group.where))
+            elif existing is None and chosen not in self.assets:
                 batch.assets.append(({**group.fallback, "id": chosen}, group.where))
             else:
                 continue
