@@ -80,7 +80,8 @@ def dbt_project(root: Path, models: int, rng: random.Random) -> Path:
         body = " union all ".join(f"select * from {p}" for p in parents)
         (root / "models" / f"model_{i}.sql").write_text(body + "\n")
         schema.append(
-            f"  - name: model_{i}\n    description: Model {i}.\n    meta: {{owner: 'team:analytics-{i % 13}'}}\n"
+            f"  - name: model_{i}\n    description: Model {i}.\n"
+            f"    meta: {{owner: 'team:analytics-{i % 13}'}}\n"
             f"    columns:\n      - name: id\n        description: The id.\n"
         )
     schema += ["exposures:"]
