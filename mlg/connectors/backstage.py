@@ -6,7 +6,8 @@
 - `Resource` -> a `dataset` `dataset:backstage/<namespace>/<name>`, or, when the
   annotation `mlg.io/dataset` gives its physical name, the dataset of that name
   (`postgres/shop.public.orders`, `s3://bucket/path`, a file path; see
-  mlg.connectors.identity), so that it meets what dbt, Feast or OpenLineage call it;
+  mlg.connectors.identity), so that it meets what dbt, Feast or OpenLineage call it
+  (a dataset the graph already holds keeps what its own source says of it);
 - `spec.dependsOn`: a component -> `calls`, a resource -> `reads`;
 - `spec.owner` (an entity reference; a bare name is a group) -> the owner;
 - metadata.description, tags, title, lifecycle, system and links -> description,
@@ -124,7 +125,11 @@ def _entities(file: Path, records: SourceRecords, entities: dict, pending: list,
             if names:
                 record.update(namespace=names[0][0], name=names[0][1])
             asset = records.dataset(
-                names or [("backstage", ref)], where, record, extra_ids=(f"dataset:backstage/{ref}",)
+                names or [("backstage", ref)],
+                where,
+                record,
+                extra_ids=(f"dataset:backstage/{ref}",),
+                fill_only=bool(names),  # a table another source describes is left as it says
             )
             entities[("resource", ref)] = asset
         else:

@@ -37,6 +37,7 @@ class _Dataset:
     record: dict[str, Any] | None
     fallback: dict[str, Any]
     physical: list[str] = field(default_factory=list)  # "namespace/name", as OpenLineage lists aliases
+    fill_only: bool = False  # the record describes the dataset only if no one has yet
 
 
 @dataclass
@@ -74,10 +75,13 @@ class SourceRecords:
         record: dict[str, Any] | None = None,
         *,
         extra_ids: tuple[str, ...] = (),
+        fill_only: bool = False,
     ) -> str:
         """A dataset known by physical `names` (the preferred first) and `extra_ids`
         (other ids it is known by, e.g. a dbt unique id); `record` (without id) when this
-        source describes it. Returns a key that `finish` replaces by the final id."""
+        source describes it - with `fill_only`, only when the graph does not hold the
+        dataset yet (a catalog entry naming a table dbt owns). Returns a key that
+        `finish` replaces by the final id."""
         ids = [dataset_id(n) for n in names] + list(extra_ids)
         ids = list(dict.fromkeys(ids))
         first_ns, first_name = names[0] if names else ("", ids[0])
@@ -85,7 +89,7 @@ class SourceRecords:
         physical = [f"{ns}/{name}" for ns, name in names]
         joined = {self._group_of[i] for i in ids if i in self._group_of}
         if not joined:
-            self._datasets.append(_Dataset(ids, self.at(where), record, fallback, physical))
+            self._datasets.append(_Dataset(ids, self.at(where), record, fallback, physical, fill_only))
             index = len(self._datasets) - 1
         else:  # the same dataset named again (or a name shared with another): one group
             index = min(joined)
@@ -132,7 +136,7 @@ class SourceRecords:
             chosen = existing or group.names[0]
             for n in group.names:
                 final[n] = chosen
-            if group.record is not None:
+            if group.record is not None and not (group.fill_only and existing):
                 # its other physical names in props.aliases, as OpenLineage events record
                 # them (so that an event naming the asset by one of them changes nothing)
                 others = sorted(n for n in group.physical if f"dataset:{n}" != chosen)
@@ -142,8 +146,6 @@ class SourceRecords:
                 batch.assets.append(({**group.record, "id": chosen, "props": props}, group.where))
             elif existing is None and chosen not in self.assets:
                 batch.assets.append(({**group.fallback, "id": chosen}, group.where))
-            else:
-                continue
             for n in group.names:
                 if n != chosen and n not in identities.assets and identities.aliases.get(n, chosen) == chosen:
                     batch.aliases.append(({"id": n, "asset": chosen}, group.where))

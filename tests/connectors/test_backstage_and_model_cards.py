@@ -97,3 +97,20 @@ def test_a_dependency_outside_the_catalog_is_an_error(graph, tmp_path):
     )
     with pytest.raises(IngestError, match=r"documents\[0\].*spec.dependsOn\[0\].*not in the catalog"):
         graph.ingest_from("backstage", bad)
+
+
+def test_a_resource_naming_a_table_another_source_describes_leaves_it_as_it_is(graph):
+    _champion(graph)
+    graph.ingest_from("model-card", CARD)
+    graph.ingest_batch(
+        Batch.from_records(
+            owners=[{"id": "team-analytics", "kind": "team"}],
+            assets=[
+                {"id": TABLE, "kind": "dataset", "description": "dbt's words", "owners": ["team-analytics"]}
+            ],
+        )
+    )
+    graph.ingest_from("backstage", CATALOG)
+    assert graph.get(TABLE).description == "dbt's words"
+    assert [o.id for o in graph.owners(TABLE)] == ["team-analytics"]
+    assert (SCORING, "reads", TABLE) in _edges(graph)
