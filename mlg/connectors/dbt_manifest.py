@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,27 +72,52 @@ def read_manifest(manifest: Any, file: str, graph: Graph | None = None, progress
     """Map one parsed manifest; `file` names it in messages and in the source name."""
     _check_manifest(manifest, file)
     records = SourceRecords(f"dbt:{os.path.abspath(file)}", file)
-    platform = manifest["metadata"].get("adapter_type") or "dbt"
-    groups = {g.get("name"): g for g in (manifest.get("groups") or {}).values() if isinstance(g, dict)}
+    platform = manifest["metadata"].get("adapter_type")
+    platform = platform if isinstance(platform, str) and platform.strip() else "dbt"
+    groups = {g.get("name"): g for g in _mapping(manifest.get("groups")).values() if isinstance(g, dict)}
     nodes = {
-        **{k: v for k, v in (manifest.get("nodes") or {}).items() if isinstance(v, dict)},
-        **{k: v for k, v in (manifest.get("sources") or {}).items() if isinstance(v, dict)},
+        **{k: v for k, v in _mapping(manifest.get("nodes")).items() if isinstance(v, dict)},
+        **{k: v for k, v in _mapping(manifest.get("sources")).items() if isinstance(v, dict)},
     }
     keys: dict[str, str] = {}
+    problems: list[Problem] = []
     datasets = [(k, n) for k, n in nodes.items() if n.get("resource_type") in DATASET_TYPES]
     for done, (unique_id, node) in enumerate(datasets):
         if progress and done % 500 == 0:
             progress("reading dbt nodes", done, len(datasets))
-        keys[unique_id] = _dataset(records, unique_id, node, platform, groups, file)
+        with _shape_problems(problems, file, _where(unique_id, node)):
+            keys[unique_id] = _dataset(records, unique_id, node, platform, groups, file)
     for unique_id, node in datasets:
-        where = f"nodes[{unique_id!r}]"
-        for parent in _parents(node):
-            if parent in keys:
-                records.relate(keys[unique_id], "derived_from", keys[parent], where + ".depends_on")
-    for unique_id, exposure in (manifest.get("exposures") or {}).items():
+        where = _where(unique_id, node)
+        with _shape_problems(problems, file, where):
+            for parent in _parents(node):
+                if parent in keys and unique_id in keys:
+                    records.relate(keys[unique_id], "derived_from", keys[parent], where + ".depends_on")
+    exposures = manifest.get("exposures") or {}
+    for unique_id, exposure in exposures.items() if isinstance(exposures, dict) else ():
         if isinstance(exposure, dict) and exposure.get("type") == "ml":
-            _model(records, unique_id, exposure, keys)
+            with _shape_problems(problems, file, f"exposures[{unique_id!r}]"):
+                _model(records, unique_id, exposure, keys)
+    if problems:
+        raise IngestError(problems[:20], len(problems))
     return records.finish(graph)
+
+
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _where(unique_id: str, node: dict) -> str:
+    return f"{'sources' if node.get('resource_type') == 'source' else 'nodes'}[{unique_id!r}]"
+
+
+@contextmanager
+def _shape_problems(problems: list[Problem], file: str, where: str):
+    """A node whose fields are not of the shapes dbt writes: one problem naming it."""
+    try:
+        yield
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        problems.append(Problem(file, where, None, None, f"is not shaped as dbt writes it: {exc}"))
 
 
 def _check_manifest(manifest: Any, file: str) -> None:
@@ -118,7 +144,7 @@ def _check_manifest(manifest: Any, file: str) -> None:
 def _dataset(
     records: SourceRecords, unique_id: str, node: dict, platform: str, groups: dict, file: str
 ) -> str:
-    where = f"{'sources' if node.get('resource_type') == 'source' else 'nodes'}[{unique_id!r}]"
+    where = _where(unique_id, node)
     config = node.get("config") if isinstance(node.get("config"), dict) else {}
     names: list[identity.PhysicalName] = []
     if isinstance(node.get("relation_name"), str) and node["relation_name"]:

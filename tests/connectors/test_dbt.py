@@ -8,16 +8,14 @@ import pytest
 
 from mlg.errors import IngestError
 from tests.conftest import graph_content
-from tests.connectors.systems import dbt_project
 
 ORDERS = "dataset:duckdb/warehouse.main.orders"
 FEATURES = "dataset:duckdb/warehouse.main.churn_features"
 
 
-@pytest.fixture(scope="module")
-def manifest(tmp_path_factory):
-    root = tmp_path_factory.mktemp("dbt")
-    return dbt_project(root / "shop", root / "out" / "churn_features.parquet")
+@pytest.fixture
+def manifest(dbt_manifest):
+    return dbt_manifest
 
 
 def test_models_seeds_sources_and_ml_exposures_become_assets(graph, manifest):
