@@ -9,6 +9,7 @@ import click
 from mlg.cli.context import open_graph
 from mlg.cli.output import console, format_option, kind_style, print_json, progress_reporter
 from mlg.model import AssetDetail, GraphStats, IngestReport
+from mlg.sources import source_names
 
 
 @click.command()
@@ -37,7 +38,7 @@ def sample(ctx: click.Context, fmt: str) -> None:
     _print_report(report, graph, fmt)
 
 
-SOURCES = ("auto", "manifest", "openlineage", "dbt", "mlflow", "feast", "backstage", "model-card")
+_SOURCES = source_names()  # mlg.sources: the names only, no source is imported
 
 
 @click.command()
@@ -45,7 +46,7 @@ SOURCES = ("auto", "manifest", "openlineage", "dbt", "mlflow", "feast", "backsta
 @click.option(
     "--from",
     "source",
-    type=click.Choice(SOURCES),
+    type=click.Choice(_SOURCES),
     default=None,
     help="What PATH is: auto (default: manifests and OpenLineage events, sniffed), manifest, "
     "openlineage, or a connector: dbt (a project or manifest.json), mlflow (a tracking URI), "
@@ -98,7 +99,7 @@ def ingest(
         elif sync or dry_run:
             raise click.UsageError("--sync and --dry-run work with --from a connector (for now)")
         else:
-            report = graph.ingest(list(paths), progress=update, format=source, skip_invalid=skip_invalid)
+            report = graph.ingest(list(paths), progress=update, from_=source, skip_invalid=skip_invalid)
     finally:
         close()
     if dry_run:

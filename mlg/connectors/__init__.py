@@ -94,3 +94,20 @@ def ingest_from(
     if sync:
         return graph.sync_batch(batch, progress=progress, dry_run=dry_run)
     return graph.ingest_batch(batch, progress=progress, dry_run=dry_run)
+
+
+def _source(name: str):
+    """The connector as an mlg.sources ingester (`g.ingest(paths, from_=name)`)."""
+
+    def ingest(graph: Graph, paths: list, *, skip_invalid: bool = False, progress=None) -> IngestReport:
+        return ingest_from(graph, name, paths, progress=progress)
+
+    ingest.__doc__ = f"Ingest through the {name} connector."
+    return ingest
+
+
+ingest_dbt = _source("dbt")
+ingest_mlflow = _source("mlflow")
+ingest_feast = _source("feast")
+ingest_backstage = _source("backstage")
+ingest_model_card = _source("model-card")

@@ -216,9 +216,10 @@ def _served(value: str, graph: Graph | None, problems: list[Problem], file: str,
 def _aliased(graph: Graph | None, name: str, alias: str) -> str | None:
     if graph is None:
         return None
-    rows = graph._rows(
-        "MATCH (a:Asset) WHERE a.kind = 'model' AND a.namespace = 'mlflow' AND a.family = $name "
-        "AND list_contains(a.tags, $alias) RETURN a.id AS id ORDER BY a.id",
-        {"name": name, "alias": alias},
+    named = graph.store.assets_named([name]).column("id").to_pylist()
+    found = sorted(
+        a.id
+        for a in graph.store.assets(named).values()
+        if a.kind == "model" and a.namespace == "mlflow" and a.family == name and alias in a.tags
     )
-    return rows[0]["id"] if rows else None
+    return found[0] if found else None

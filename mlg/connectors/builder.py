@@ -209,5 +209,4 @@ def owner_record(raw: str, kind: str | None = None, email: str | None = None) ->
 def _owners_in(graph: Graph | None, ids: set[str]) -> set[str]:
     if graph is None or not ids:
         return set()
-    rows = graph._rows("MATCH (o:Owner) WHERE o.id IN $ids RETURN o.id AS id", {"ids": sorted(ids)})
-    return {r["id"] for r in rows}
+    return graph.store.owner_ids(sorted(ids))

@@ -72,16 +72,12 @@ class Identities:
         self.aliases: dict[str, str] = {}
 
     def look_up(self, ids: set[str]) -> None:
-        """Learn, in two queries, which of `ids` are asset ids or aliases in the graph."""
+        """Learn, in two store reads, which of `ids` are asset ids or aliases in the graph."""
         if self.graph is None or not ids:
             return
         wanted = sorted(ids)
-        rows = self.graph._rows("MATCH (a:Asset) WHERE a.id IN $ids RETURN a.id AS id", {"ids": wanted})
-        self.assets.update(r["id"] for r in rows)
-        rows = self.graph._rows(
-            "MATCH (x:AssetAlias) WHERE x.id IN $ids RETURN x.id AS id, x.asset AS asset", {"ids": wanted}
-        )
-        self.aliases.update((r["id"], r["asset"]) for r in rows)
+        self.assets.update(self.graph.store.asset_kinds(wanted))
+        self.aliases.update(self.graph.store.aliases(wanted))
 
     def existing(self, candidate: str) -> str | None:
         """The asset the graph holds under this id or alias."""

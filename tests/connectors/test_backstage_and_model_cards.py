@@ -18,7 +18,9 @@ TABLE = "dataset:duckdb/warehouse.main.churn_features"
 
 
 def _edges(graph) -> set[tuple[str, str, str]]:
-    rows = graph._rows("MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS a, e.type AS t, b.id AS b")
+    rows = graph.store.rows(
+        "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS a, e.type AS t, b.id AS b"
+    )
     return {(r["a"], r["t"], r["b"]) for r in rows}
 
 
@@ -77,7 +79,7 @@ def test_backstage_services_resources_owners_and_served_models(graph):
     assert scoring.asset.props["backstage"]["lifecycle"] == "production"
     assert [(o.id, o.kind) for o in graph.owners(TABLE)] == [("person-ana", "person")]
     assert [o.id for o in graph.owners("service:backstage/default/customer-profile")] == ["team-crm"]
-    aliases = {r["x.id"]: r["x.asset"] for r in graph._rows("MATCH (x:AssetAlias) RETURN x.id, x.asset")}
+    aliases = {r["x.id"]: r["x.asset"] for r in graph.store.rows("MATCH (x:AssetAlias) RETURN x.id, x.asset")}
     assert aliases["dataset:backstage/default/churn-features-table"] == TABLE
     before = graph_content(graph)
     assert not graph.ingest_from("backstage", CATALOG).changed

@@ -55,13 +55,13 @@ def test_one_table_four_systems(graph, systems, order):
     assert table is not None
     # one asset, and every other name of it an alias of that asset
     names = {f"dataset:file/{systems['table']}", TABLE, "dbt:model.shop.churn_features"} - {table.id}
-    aliases = {r["x.id"]: r["x.asset"] for r in graph._rows("MATCH (x:AssetAlias) RETURN x.id, x.asset")}
+    aliases = {r["x.id"]: r["x.asset"] for r in graph.store.rows("MATCH (x:AssetAlias) RETURN x.id, x.asset")}
     assert all(aliases.get(n) == table.id or graph.get(n) is None for n in names)
-    assert graph._count(
+    assert graph.store.count(
         "MATCH (a:Asset) WHERE a.name ENDS WITH 'churn_features.parquet' RETURN count(*)"
     ) <= (1 if table.id.startswith("dataset:file/") else 0)
     assert table.description == "Per-customer order counts, the churn model's training table."  # dbt's
-    edges = graph._rows(
+    edges = graph.store.rows(
         "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE a.id = $t OR b.id = $t "
         "RETURN a.id AS a, e.type AS type, b.id AS b, e.source AS source",
         {"t": table.id},

@@ -31,7 +31,7 @@ def test_models_seeds_sources_and_ml_exposures_become_assets(graph, manifest):
         (a, t, b)
         for a, b, t in (
             r.values()
-            for r in graph._rows("MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type")
+            for r in graph.store.rows("MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type")
         )
     }
     assert ("model:dbt/exposure.shop.churn_model", "trained_on", FEATURES) in edges
@@ -57,7 +57,7 @@ def test_owners_tags_descriptions_and_column_docs(graph, manifest):
 
 def test_relation_names_unique_ids_and_locations_are_aliases(graph, manifest):
     graph.ingest_from("dbt", manifest)
-    aliases = {r["x.id"]: r["x.asset"] for r in graph._rows("MATCH (x:AssetAlias) RETURN x.id, x.asset")}
+    aliases = {r["x.id"]: r["x.asset"] for r in graph.store.rows("MATCH (x:AssetAlias) RETURN x.id, x.asset")}
     assert aliases["dbt:model.shop.orders"] == ORDERS
     location = manifest.parent.parent.parent / "out" / "churn_features.parquet"
     assert aliases[f"dataset:file/{location}"] == FEATURES
@@ -75,7 +75,7 @@ def test_reingest_is_a_no_op_and_dry_run_writes_nothing(graph, manifest):
 
 def test_edges_name_the_manifest_as_their_source(graph, manifest):
     graph.ingest_from("dbt", manifest)
-    sources = {r["e.source"] for r in graph._rows("MATCH ()-[e:DEPENDS_ON]->() RETURN e.source")}
+    sources = {r["e.source"] for r in graph.store.rows("MATCH ()-[e:DEPENDS_ON]->() RETURN e.source")}
     assert sources == {f"dbt:{manifest}"}
 
 

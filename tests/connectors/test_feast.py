@@ -24,7 +24,7 @@ def test_features_are_computed_from_their_source_file(graph, repo):
     table = f"dataset:file/{root / 'data' / 'churn_features.parquet'}"  # the relative path, resolved
     edges = {
         (r["a"], r["t"], r["b"])
-        for r in graph._rows(
+        for r in graph.store.rows(
             "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS a, e.type AS t, b.id AS b"
         )
     }

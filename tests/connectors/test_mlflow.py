@@ -20,7 +20,9 @@ def store(tmp_path_factory):
 
 
 def _edges(graph) -> set[tuple[str, str, str]]:
-    rows = graph._rows("MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS a, e.type AS t, b.id AS b")
+    rows = graph.store.rows(
+        "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS a, e.type AS t, b.id AS b"
+    )
     return {(r["a"], r["t"], r["b"]) for r in rows}
 
 
