@@ -116,3 +116,9 @@ def test_a_resource_naming_a_table_another_source_describes_leaves_it_as_it_is(g
     assert graph.get(TABLE).description == "dbt's words"
     assert [o.id for o in graph.owners(TABLE)] == ["team-analytics"]
     assert (SCORING, "reads", TABLE) in _edges(graph)
+
+
+def test_connectors_are_sources_of_graph_ingest(graph):
+    report = graph.ingest(CARD.parent, from_="model-card")  # mlg.sources, as `ingest --from`
+    assert report.assets_added == 4
+    assert not graph.ingest_from("model-card", CARD.parent).changed
