@@ -1,4 +1,4 @@
-"""init, sample, ingest, stats, show."""
+"""The commands about the graph itself: init, sample, ingest, stats, show."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ import click
 from mlg.cli.context import open_graph
 from mlg.cli.output import console, format_option, kind_style, print_json, progress_reporter
 from mlg.model import AssetDetail, GraphStats, IngestReport
-from mlg.sources import source_names
+from mlg.sources import DEFAULT_SOURCE, source_names
+
+
+def _output_format(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """`--format` is the output format; an input format given there says where it goes."""
+    if value in source_names():
+        raise click.BadParameter(f"{value} is an input format: give it as --from {value}", ctx, param)
+    return value
 
 
 @click.command()
@@ -38,27 +45,27 @@ def sample(ctx: click.Context, fmt: str) -> None:
     _print_report(report, graph, fmt)
 
 
-_SOURCES = source_names()  # mlg.sources: the names only, no source is imported
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
     "--from",
     "source",
-    type=click.Choice(_SOURCES),
-    default=None,
-    help="What PATH is: auto (default: manifests and OpenLineage events, sniffed), manifest, "
-    "openlineage, or a connector: dbt (a project or manifest.json), mlflow (a tracking URI), "
-    "feast (a feature repository), backstage (catalog-info.yaml files), model-card (README.md files).",
+    type=click.Choice(source_names()),
+    default=DEFAULT_SOURCE,
+    show_default=True,
+    help="Input format: auto sniffs each file (manifests and OpenLineage events may be mixed); "
+    "or a connector: dbt (a project or manifest.json), mlflow (a tracking URI), feast (a feature "
+    "repository), backstage (catalog-info.yaml files), model-card (README.md files).",
 )
 @click.option(
     "--format",
-    "formats",
-    multiple=True,
-    metavar="FORMAT",
-    type=click.Choice(["auto", "manifest", "openlineage", "table", "json"]),
-    help="Output format: table (default) or json. (Still accepts an input format: use --from.)",
+    "fmt",
+    type=click.Choice(("table", "json", *source_names())),
+    metavar="[table|json]",
+    default="table",
+    show_default=True,
+    callback=_output_format,
+    help="Output format: table is for people; json is stable for scripts.",
 )
 @click.option(
     "--skip-invalid",
@@ -73,8 +80,8 @@ _SOURCES = source_names()  # mlg.sources: the names only, no source is imported
 def ingest(
     ctx: click.Context,
     paths: tuple[str, ...],
-    source: str | None,
-    formats: tuple[str, ...],
+    source: str,
+    fmt: str,
     skip_invalid: bool,
     sync: bool,
     dry_run: bool,
@@ -82,22 +89,16 @@ def ingest(
     """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
     or read a system through a connector (--from dbt|mlflow|feast|backstage|model-card),
     all or nothing. PATH is a file, a directory, a tracking URI, or - for stdin."""
-    from mlg.cli.lineage_commands import print_lineage_report, split_formats
+    from mlg.cli.serve_lineage_commands import print_lineage_report
     from mlg.connectors import CONNECTORS
 
-    given, fmt = split_formats(formats)
-    if source is not None and any(f in ("manifest", "openlineage") for f in formats) and given != source:
-        raise click.UsageError(
-            f"--from {source} and --format {given} disagree; give the input as --from only"
-        )
-    source = source or given
+    if (sync or dry_run) and source not in CONNECTORS:
+        raise click.UsageError("--sync and --dry-run work with --from a connector (for now)")
     graph = open_graph(ctx, write=True)
     update, close = progress_reporter()
     try:
         if source in CONNECTORS:
             report = graph.ingest_from(source, list(paths), sync=sync, dry_run=dry_run, progress=update)
-        elif sync or dry_run:
-            raise click.UsageError("--sync and --dry-run work with --from a connector (for now)")
         else:
             report = graph.ingest(list(paths), progress=update, from_=source, skip_invalid=skip_invalid)
     finally:
@@ -141,7 +142,7 @@ def show(ctx: click.Context, asset: str, fmt: str) -> None:
     else:
         _print_detail(detail)
         if runs:
-            from mlg.cli.lineage_commands import print_runs
+            from mlg.cli.serve_lineage_commands import print_runs
 
             print_runs(runs)
 

@@ -59,9 +59,9 @@ def test_a_missing_extra_is_named(run, monkeypatch):
     assert "pip install 'mlg[modelcard]'" in result.output
 
 
-def test_from_and_an_input_format_must_agree(run):
+def test_format_is_the_output_and_dry_run_needs_a_connector(run):
     result = run("ingest", "--from", "dbt", "x", "--format", "manifest")
-    assert result.exit_code == 2 and "disagree" in result.output
+    assert result.exit_code == 2 and "give it as --from manifest" in result.output
     result = run("ingest", str(CARDS / "catalog-info.yaml"), "--dry-run")
     assert result.exit_code == 2 and "--from a connector" in result.output
 
