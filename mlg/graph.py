@@ -367,7 +367,13 @@ class Graph:
         return ingest(target, list(paths), source, skip_invalid=skip_invalid, progress=progress)
 
     def ingest_batch(
-        self, batch: Batch, progress=None, *, sync: bool = False, strict: bool = False
+        self,
+        batch: Batch,
+        progress=None,
+        *,
+        sync: bool = False,
+        strict: bool = False,
+        dry_run: bool = False,
     ) -> IngestReport:
         """Validate and write a Batch of records (see `mlg.batch`), all or nothing.
 
@@ -390,6 +396,8 @@ class Graph:
         later batch describing the asset makes a full one; `strict=True` refuses such
         references instead (as does a reference whose kind cannot be told). Physical
         identifiers (mlg.lifecycle.identity) make one dataset one asset across sources.
+
+        `dry_run=True` validates and reports what would change, writing nothing.
         """
         from mlg.ingest import gc_paused, write_batch
         from mlg.search.index import refresh_after_write
@@ -404,7 +412,7 @@ class Graph:
         if progress:
             progress("validating", 0, 1)
         with gc_paused():
-            outcome = write_batch(self, batch, progress, sync=sync, strict=strict)
+            outcome = write_batch(self, batch, progress, sync=sync, strict=strict, dry_run=dry_run)
             if outcome.generation is not None:
                 # The index follows the assets this write stamped. Never fails the ingest:
                 # the data is committed, and a stale index is brought up to date by the
@@ -419,6 +427,22 @@ class Graph:
         from mlg.runs import dataset_runs
 
         return dataset_runs(self, asset, limit)
+
+    def ingest_from(
+        self,
+        connector: str,
+        targets: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        *,
+        sync: bool = False,
+        dry_run: bool = False,
+        progress=None,
+    ) -> IngestReport:
+        """Read a system through a connector ("dbt", "mlflow", "feast", "backstage",
+        "model-card"; see `mlg.connectors`) and ingest it as one source, all or nothing.
+        `dry_run` reports what would change and writes nothing."""
+        from mlg.sources import ingest_from
+
+        return ingest_from(self, connector, targets, sync=sync, dry_run=dry_run, progress=progress)
 
     def runs(self, workflow: str, *, limit: int = 20) -> list[Run]:
         """The latest runs of a workflow (`mlg.Run`), newest first, each with the assets

@@ -32,7 +32,11 @@ RELATION_RULES: dict[str, frozenset[tuple[str, str]]] = {
     "evaluates": frozenset({("evaluation", "model")}),
     "evaluated_on": frozenset({("evaluation", "dataset")}),
     "produced_by": frozenset({(k, "workflow") for k in ("dataset", "feature", "model", "evaluation")}),
-    "reads": frozenset({("workflow", k) for k in ("dataset", "feature", "model")}),
+    # a service reads what it looks up at serving time (Backstage's dependsOn a resource)
+    "reads": frozenset(
+        {("workflow", k) for k in ("dataset", "feature", "model")}
+        | {("service", "dataset"), ("service", "feature")}
+    ),
     "serves": frozenset({("service", "model")}),
     "calls": frozenset({("service", "service")}),
     "tests": frozenset({("experiment", "model"), ("experiment", "service")}),

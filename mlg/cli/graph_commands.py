@@ -54,7 +54,9 @@ def sample(ctx: click.Context, fmt: str) -> None:
     type=click.Choice(source_names()),
     default=DEFAULT_SOURCE,
     show_default=True,
-    help="Input format: auto sniffs each file (manifests and OpenLineage events may be mixed).",
+    help="Input format: auto sniffs each file (manifests and OpenLineage events may be mixed); "
+    "or a connector: dbt (a project or manifest.json), mlflow (a tracking URI), feast (a feature "
+    "repository), backstage (catalog-info.yaml files), model-card (README.md files).",
 )
 @click.option(
     "--format",
@@ -83,6 +85,7 @@ def sample(ctx: click.Context, fmt: str) -> None:
     help="Refuse relations to assets neither in the input nor in the graph "
     "(by default they become placeholders of the kind the relation implies).",
 )
+@click.option("--dry-run", is_flag=True, help="Validate and print what would change; write nothing.")
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -92,19 +95,35 @@ def ingest(
     skip_invalid: bool,
     sync: bool,
     strict: bool,
+    dry_run: bool,
 ) -> None:
     """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
-    all or nothing. PATH is a file, a directory, or - for stdin."""
+    or read a system through a connector (--from dbt|mlflow|feast|backstage|model-card),
+    all or nothing. PATH is a file, a directory, a tracking URI, or - for stdin."""
     from mlg.cli.serve_lineage_commands import print_lineage_report
+    from mlg.connectors import CONNECTORS
 
+    if dry_run and source not in CONNECTORS:
+        raise click.UsageError("--dry-run works with --from a connector (for now)")
     graph = open_graph(ctx, write=True)
     update, close = progress_reporter()
     try:
-        report = graph.ingest(
-            list(paths), progress=update, from_=source, skip_invalid=skip_invalid, sync=sync, strict=strict
-        )
+        if source in CONNECTORS:
+            report = graph.ingest_from(source, list(paths), sync=sync, dry_run=dry_run, progress=update)
+        else:
+            report = graph.ingest(
+                list(paths),
+                progress=update,
+                from_=source,
+                skip_invalid=skip_invalid,
+                sync=sync,
+                strict=strict,
+            )
     finally:
         close()
+    if dry_run:
+        _print_dry_run(report, graph, fmt)
+        return
     _print_report(report, graph, fmt)
     if fmt == "table":
         print_lineage_report(report)
@@ -185,6 +204,23 @@ def _print_report(report: IngestReport, graph, fmt: str) -> None:
             if report.placeholders_added
             else ""
         )
+    )
+
+
+def _print_dry_run(report: IngestReport, graph, fmt: str) -> None:
+    if fmt == "json":
+        print_json({"path": str(graph.path), "dry_run": True, **report.to_dict()})
+        return
+    if not report.changed:
+        click.echo(
+            f"dry run: nothing would change in {graph.path} ({report.assets_unchanged} assets up to date)"
+        )
+        return
+    click.echo(
+        f"dry run, nothing written to {graph.path}; would add {report.assets_added} and update "
+        f"{report.assets_updated} assets ({report.assets_unchanged} unchanged), add "
+        f"{report.relations_added} and update {report.relations_updated} relations, add "
+        f"{report.owners_added} owners and {report.ownerships_added} owner links"
     )
 
 

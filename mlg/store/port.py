@@ -416,13 +416,16 @@ class GraphStore(Protocol):
         """The owner ids among `ids` the graph holds."""
         ...
 
-    def write_plan(self, plan: Plan, progress: Progress | None = None) -> WriteOutcome:
+    def write_plan(
+        self, plan: Plan, progress: Progress | None = None, *, dry_run: bool = False
+    ) -> WriteOutcome:
         """Write a validated plan (mlg.validation.Plan) in one transaction: new assets,
         owners, edges, ownerships, runs and aliases created; changed ones updated; an
         asset record listing owners replaces that asset's owners; every asset written
         stamped with the new generation, which is committed with the data. All or
         nothing: on failure nothing is written and MlgError says why. `progress` is
-        called as (stage, done, total)."""
+        called as (stage, done, total). With `dry_run`, the report of what it would
+        change, nothing written (generation None)."""
         ...
 
     # -- raw Cypher -----------------------------------------------------------------------

@@ -280,9 +280,11 @@ class KuzuStore:
 
         return restore(self, asset)
 
-    def write_plan(self, plan: Plan, progress: Progress | None = None) -> WriteOutcome:
+    def write_plan(
+        self, plan: Plan, progress: Progress | None = None, *, dry_run: bool = False
+    ) -> WriteOutcome:
         self.require_writable()
-        return write.write_plan(self, plan, progress)
+        return write.write_plan(self, plan, progress, dry_run=dry_run)
 
     # -- raw Cypher -----------------------------------------------------------------------------
 

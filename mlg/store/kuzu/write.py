@@ -81,7 +81,9 @@ def owner_ids(store: KuzuStore, ids: Iterable[str]) -> set[str]:
     return set(rows.column("id").to_pylist())
 
 
-def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -> WriteOutcome:
+def write_plan(
+    store: KuzuStore, plan: Plan, progress: Progress | None = None, dry_run: bool = False
+) -> WriteOutcome:
     empty = is_empty(store)
     moment = datetime.now(UTC).replace(tzinfo=None)  # valid_from/valid_to: to the microsecond
     now = moment.replace(microsecond=0)
@@ -289,7 +291,7 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
         steps.extend(_record_steps(store, plan, empty))
 
     work = [s for s in steps if s[2].num_rows]
-    generation = _run_transaction(store, work, progress) if work else None
+    generation = _run_transaction(store, work, progress) if work and not dry_run else None
     written = (
         None
         if renamed or plan.merged
