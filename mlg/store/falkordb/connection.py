@@ -63,6 +63,19 @@ class Connection:
                 ssl_check_hostname=target.tls_verify,
             )
         try:
+            # A first ping with a short timeout: a server that never answers (a TLS client
+            # meeting a plain server waits for a handshake forever) fails here, quickly.
+            # The client proper has no read timeout: a long closure may take minutes.
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            probe = redis.Redis(
+                **{**kwargs, "socket_connect_timeout": 5}, socket_timeout=5, retry=Retry(NoBackoff(), 0)
+            )
+            try:
+                probe.ping()
+            finally:
+                probe.close()
             self.db = falkordb.FalkorDB(**kwargs)
             self.graph = self.db.select_graph(target.graph)
             self.redis = self.db.connection
