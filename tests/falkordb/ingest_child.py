@@ -4,7 +4,9 @@ ingests a synthetic estate of N assets into the FalkorDB graph at URL, printing
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from mlg.store.falkordb import open_falkordb
 from mlg.synthetic import synthetic_batch
@@ -26,6 +28,12 @@ class StoreLookup(GraphLookup):
     def edges(self):
         table = self.store.all_edges()
         return table.column("source").to_pylist(), table.column("target").to_pylist()
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a child process that imports this repository's tests and mlg."""
+    repo = str(Path(__file__).resolve().parents[2])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), repo]))}
 
 
 def ingest(store, batch):

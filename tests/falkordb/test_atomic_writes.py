@@ -3,7 +3,6 @@ ingest leaves the graph as it was before, or as it is after the whole ingest."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import time
 from mlg.store.falkordb import open_falkordb
 from mlg.synthetic import synthetic_batch
 from tests.conftest import REPO
-from tests.falkordb.ingest_child import ingest
+from tests.falkordb.ingest_child import child_env, ingest
 
 
 def _content(url: str) -> tuple:
@@ -36,7 +35,7 @@ def test_a_writer_killed_mid_ingest_leaves_the_old_or_the_new_graph(falkordb_url
             [sys.executable, "-m", "tests.falkordb.ingest_child", falkordb_url, "3000", "7"],
             cwd=REPO,
             stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(REPO)]))},
+            env=child_env(),
         )
         assert child.stdout.readline().strip() == b"writing"
         time.sleep(delay)

@@ -3,7 +3,6 @@ another process ingests, and they see the ingest once it is committed."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -12,7 +11,7 @@ import time
 from mlg.store.falkordb import open_falkordb
 from mlg.synthetic import synthetic_estate
 from tests.conftest import REPO
-from tests.falkordb.ingest_child import ingest
+from tests.falkordb.ingest_child import child_env, ingest
 
 
 def test_an_explorer_and_a_notebook_read_while_another_process_ingests(falkordb_url):
@@ -58,7 +57,7 @@ def test_an_explorer_and_a_notebook_read_while_another_process_ingests(falkordb_
         cwd=REPO,
         capture_output=True,
         timeout=300,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(REPO)]))},
+        env=child_env(),
     )
     finished = time.monotonic()
     time.sleep(0.5)
