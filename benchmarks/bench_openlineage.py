@@ -145,7 +145,7 @@ def bench_receiver(events: list[dict], workdir: Path, clients: int, batch_size: 
     rx.stop()
     assert ok and not errors, errors[:3]
     with mlg.open(db, read_only=True) as graph:
-        runs = graph._count("MATCH (r:Run) RETURN count(*)")
+        runs = graph.store.count("MATCH (r:Run) RETURN count(*)")
     return {
         "events": len(events),
         "clients": clients,

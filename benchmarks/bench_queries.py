@@ -261,16 +261,16 @@ class Export:
 
     def __init__(self, graph: mlg.Graph):
         t0 = time.perf_counter()
-        self.assets = graph._arrow(  # noqa: SLF001 - the benchmark reads the whole graph
+        self.assets = graph.store.arrow(  # noqa: SLF001 - the benchmark reads the whole graph
             "MATCH (a:Asset) RETURN a.id AS id, a.kind AS kind, a.name AS name, "
             "a.namespace AS namespace, a.family AS family, a.version AS version, "
             "a.description AS description, a.domain AS domain, a.tags AS tags, "
             "a.props AS props"
         )
-        self.edges = graph._arrow(  # noqa: SLF001
+        self.edges = graph.store.arrow(  # noqa: SLF001
             "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS src, b.id AS dst, e.type AS type"
         )
-        self.owned = graph._arrow(  # noqa: SLF001
+        self.owned = graph.store.arrow(  # noqa: SLF001
             "MATCH (a:Asset)-[r:OWNED_BY]->(o:Owner) RETURN a.id AS asset, o.id AS owner, "
             "o.kind AS kind, o.name AS name, o.email AS email, r.role AS role"
         )
@@ -797,7 +797,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     builds = {}
     with graph:
-        ids = graph._arrow("MATCH (a:Asset) RETURN a.id AS id").column("id").to_pylist()  # noqa: SLF001
+        ids = graph.store.arrow("MATCH (a:Asset) RETURN a.id AS id").column("id").to_pylist()  # noqa: SLF001
         ids.sort()
         qs = questions(info, ids, args)
         del ids

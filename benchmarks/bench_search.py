@@ -36,8 +36,8 @@ def loadavg() -> str:
 def phrases(graph: mlg.Graph, n: int, seed: int) -> list[tuple[str, str]]:
     """(kind of phrase, text) drawn from random assets of the graph."""
     rng = random.Random(seed)
-    total = graph._count("MATCH (a:Asset) RETURN count(*)")
-    picks = graph._rows(
+    total = graph.store.count("MATCH (a:Asset) RETURN count(*)")
+    picks = graph.store.rows(
         "MATCH (a:Asset) WITH a, offset(id(a)) AS o WHERE o IN $offsets "
         "RETURN a.name AS name, a.description AS d ORDER BY o",
         {"offsets": rng.sample(range(total), min(total, n * 3))},

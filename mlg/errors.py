@@ -31,6 +31,10 @@ class ReadOnlyGraph(MlgError):
     """A write was attempted on a graph opened read-only."""
 
 
+class CypherError(MlgError):
+    """The store refused a Cypher statement: its own message, without a traceback."""
+
+
 class AssetNotFound(MlgError):
     def __init__(self, ref: str, suggestions: Sequence[str] = ()):
         self.ref = ref

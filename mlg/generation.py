@@ -18,21 +18,12 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mlg.schema import META_TABLE
-
 if TYPE_CHECKING:
     from mlg.graph import Graph
 
 GENERATION_KEY = "generation"
 UNTRACKED_KEY = "generation.untracked"
 GRAPH_ID_KEY = "graph_id"
-
-# Inside a write transaction, after its data: the new generation, bound as $generation.
-BUMP_STATEMENT = f"MATCH (m:{META_TABLE} {{key: '{GENERATION_KEY}'}}) SET m.value = $generation"
-READ_STATEMENT = (
-    f"MATCH (m:{META_TABLE}) WHERE m.key IN ['{GENERATION_KEY}', '{UNTRACKED_KEY}', '{GRAPH_ID_KEY}'] "
-    "RETURN m.key, m.value"
-)
 
 
 @dataclass(frozen=True)
@@ -56,41 +47,11 @@ def initial_meta(generation: int = 0, untracked: int = 0) -> dict[str, str]:
 
 
 def state(graph: Graph) -> GraphState:
-    """The graph's generation, read now (a primary-key look-up or three)."""
-    if graph._handle.schema_version < 3:
-        return GraphState(None, 0, 0, tracked=False)
-    values = dict(graph._connection().execute(READ_STATEMENT).get_all())
-    return GraphState(
-        graph_id=values.get(GRAPH_ID_KEY),
-        generation=int(values.get(GENERATION_KEY) or 0),
-        untracked=int(values.get(UNTRACKED_KEY) or 0),
-    )
-
-
-def next_generation(conn) -> int:
-    """Inside a write transaction: the generation this write creates."""
-    rows = conn.execute(f"MATCH (m:{META_TABLE} {{key: '{GENERATION_KEY}'}}) RETURN m.value").get_all()
-    return int(rows[0][0]) + 1 if rows else 1
+    """The graph's generation, read now (`GraphStore.state`)."""
+    return graph.store.state()
 
 
 def mark_untracked(graph: Graph) -> int:
     """Before a write that cannot name the assets it changes: a new generation that
-    every index older than it must rebuild from. Committed first, so a crash during
-    the write still leaves the indexes marked stale."""
-    conn = graph._connection()
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        generation = next_generation(conn)
-        conn.execute(BUMP_STATEMENT, {"generation": str(generation)})
-        conn.execute(
-            f"MERGE (m:{META_TABLE} {{key: '{UNTRACKED_KEY}'}}) SET m.value = $generation",
-            {"generation": str(generation)},
-        )
-        conn.execute("COMMIT")
-    except RuntimeError:
-        try:
-            conn.execute("ROLLBACK")
-        except RuntimeError:
-            pass
-        raise
-    return generation
+    every index older than it must rebuild from (`GraphStore.mark_untracked`)."""
+    return graph.store.mark_untracked()

@@ -1,36 +1,34 @@
-"""`Graph`: the public handle on one lifecycle graph file."""
+"""`Graph`: the public handle on one lifecycle graph, the facade over the storage port.
+
+A Graph holds a `GraphStore` (mlg/store/port.py; chosen from the path or URL by
+`mlg.store.open_store`) and composes the queries of mlg (lineage, impact, paths,
+search, reports, runs), each of which takes the graph and asks its store.
+"""
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import kuzu
-import pyarrow as pa
-
-from mlg import store
 from mlg.batch import Batch
 from mlg.errors import AmbiguousAsset, AssetNotFound, MlgError, ReadOnlyGraph
 from mlg.impact import Impact, impact
-from mlg.limits import surrogate_at
-from mlg.lineage import MAX_DEPTH, lineage
+from mlg.lineage import lineage
 from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, Owner
 from mlg.paths import PathResult
 from mlg.paths import path as shortest_paths
-from mlg.schema import ASSET_COLUMNS
+from mlg.store import open_store
+from mlg.store.port import GraphStore
 from mlg.subgraph import Subgraph
-
-_ASSET_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
 
 
 def open(  # noqa: A001 - mirrors the builtin on purpose: mlg.open(path)
     path: str | os.PathLike[str] | None = None, *, read_only: bool = False, create: bool = True
 ) -> Graph:
-    """Open (creating if needed) the graph at `path`, else `$MLG_DB`, else the user data dir."""
+    """Open (creating if needed) the graph at `path` (a file, or a backend URL such as
+    `falkordb://host:port/graph`), else `$MLG_DB`, else the user data dir."""
     return Graph(path, read_only=read_only, create=create)
 
 
@@ -40,23 +38,15 @@ class Graph:
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False, create: bool = True
     ):
-        self.path: Path = store.resolve_path(path)
+        self.store: GraphStore = open_store(path, read_only=read_only, create=create)
+        # The graph's file (an embedded store); a server's graph has none and shows its URL.
+        self.path: Path = getattr(self.store, "path", None) or Path(self.store.location)
         self.read_only = read_only
-        self._handle = store.acquire(self.path, read_only, create and not read_only)
-        self._local = threading.local()
-        self._connections: list[kuzu.Connection] = []
-        self._closed = False
 
     # -- lifecycle ---------------------------------------------------------------
 
     def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        for conn in self._connections:
-            conn.close()
-        self._connections.clear()
-        store.release(self._handle)
+        self.store.close()
 
     def __enter__(self) -> Graph:
         return self
@@ -66,109 +56,41 @@ class Graph:
 
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "read-write"
-        return f"<mlg.Graph {self.path} ({mode})>"
-
-    # -- Kuzu access (the only door to the database) ----------------------------------
-
-    def _connection(self) -> kuzu.Connection:
-        if self._closed:
-            raise MlgError(f"graph at {self.path} is closed")
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = kuzu.Connection(self._handle.database)
-            # Lineage must never be cut silently at Kuzu's 30-hop default (DESIGN §3).
-            conn.execute(f"CALL var_length_extend_max_depth={MAX_DEPTH}")
-            self._local.conn = conn
-            self._connections.append(conn)
-        return conn
-
-    def _result(self, query: str, params: dict[str, Any] | None = None):
-        return self._connection().execute(query, params or {})
-
-    def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        result = self._result(query, params)
-        names = result.get_column_names()
-        rows = []
-        while result.has_next():
-            rows.append(dict(zip(names, result.get_next())))
-        return rows
-
-    def _arrow(self, query: str, params: dict[str, Any] | None = None) -> pa.Table:
-        return self._result(query, params).get_as_arrow()
-
-    def _count(self, query: str, params: dict[str, Any] | None = None) -> int:
-        result = self._result(query, params)
-        return int(result.get_next()[0]) if result.has_next() else 0
+        return f"<mlg.Graph {self.store.location} ({mode})>"
 
     def _require_writable(self) -> None:
         if self.read_only:
-            raise ReadOnlyGraph(f"graph at {self.path} is open read-only; writes are refused")
+            raise ReadOnlyGraph(f"graph at {self.store.location} is open read-only; writes are refused")
 
     # -- assets -------------------------------------------------------------------
 
     def get(self, asset_id: str) -> Asset | None:
         """The asset with exactly this id, or None."""
-        if surrogate_at(asset_id) is not None:
-            return None  # not storable text, so no asset has it (and Kuzu cannot bind it)
-        rows = self._rows(f"MATCH (a:Asset {{id: $id}}) RETURN {_ASSET_RETURN}", {"id": asset_id})
-        return Asset.from_row(rows[0]) if rows else None
+        return self.store.assets([asset_id]).get(asset_id)
 
     def resolve(self, ref: str) -> Asset:
         """The asset `ref` names: an id, or a name that matches exactly one asset."""
-        asset = self.get(ref)
-        if asset is not None:
-            return asset
-        if surrogate_at(ref) is not None:
-            raise AssetNotFound(ref)
-        rows = self._rows(
-            f"MATCH (a:Asset) WHERE a.name = $name RETURN {_ASSET_RETURN} ORDER BY a.id LIMIT 50",
-            {"name": ref},
-        )
-        if len(rows) == 1:
-            return Asset.from_row(rows[0])
-        if rows:
-            raise AmbiguousAsset(ref, [r["id"] for r in rows])
-        lowered = ref.lower()
-        near = self._rows(
-            "MATCH (a:Asset) WHERE lower(a.id) CONTAINS $q OR lower(a.name) "
-            "CONTAINS $q RETURN a.id AS id ORDER BY size(a.id) LIMIT 5",
-            {"q": lowered},
-        )
-        raise AssetNotFound(ref, [r["id"] for r in near])
+        found = self.store.resolve(ref)
+        if found.asset is not None:
+            return found.asset
+        if found.named:
+            raise AmbiguousAsset(ref, list(found.named))
+        raise AssetNotFound(ref, list(found.near))
 
     def owners(self, ref: str) -> list[Owner]:
+        """The owners of an asset (each with its role), teams first, then by id."""
         asset = self.resolve(ref)
-        rows = self._rows(
-            "MATCH (a:Asset {id: $id})-[r:OWNED_BY]->(o:Owner) RETURN o.id AS id, o.kind AS kind, "
-            "o.name AS name, o.email AS email, r.role AS role ORDER BY o.kind DESC, o.id",
-            {"id": asset.id},
-        )
-        return [Owner(**r) for r in rows]
+        return list(self.store.owners_of([asset.id]).get(asset.id, ()))
 
     def siblings(self, ref: str) -> list[Asset]:
         """Other versions of the same thing: same kind and family."""
-        asset = self.resolve(ref)
-        if asset.family is None:
-            return []
-        rows = self._rows(
-            f"MATCH (a:Asset) WHERE a.kind = $kind AND a.family = $family AND a.id <> $id "
-            f"RETURN {_ASSET_RETURN} ORDER BY a.version, a.id",
-            {"kind": asset.kind, "family": asset.family, "id": asset.id},
-        )
-        return [Asset.from_row(r) for r in rows]
+        return self.store.siblings(self.resolve(ref))
 
     def neighbours(self, ref: str, direction: str = "up") -> list[Neighbour]:
         """Direct dependencies (`up`) or direct dependents (`down`) of an asset."""
-        asset = self.resolve(ref)
-        pattern = {
-            "up": "(x:Asset {id: $id})-[e:DEPENDS_ON]->(a:Asset)",
-            "down": "(x:Asset {id: $id})<-[e:DEPENDS_ON]-(a:Asset)",
-        }[direction]
-        rows = self._rows(
-            f"MATCH {pattern} RETURN {_ASSET_RETURN}, e.type AS rel_type ORDER BY e.type, a.kind, a.name",
-            {"id": asset.id},
-        )
-        return [Neighbour(Asset.from_row(r), r["rel_type"]) for r in rows]
+        if direction not in ("up", "down"):
+            raise MlgError(f"direction must be 'up' or 'down', not {direction!r}")
+        return self.store.neighbours(self.resolve(ref).id, direction)
 
     def detail(self, ref: str) -> AssetDetail:
         """Everything about one asset: properties, owners, siblings, direct neighbours."""
@@ -182,20 +104,8 @@ class Graph:
         )
 
     def stats(self) -> GraphStats:
-        def counts(query: str) -> dict[str, int]:
-            return {r["k"]: int(r["n"]) for r in self._rows(query)}
-
-        return GraphStats(
-            path=str(self.path),
-            assets_by_kind=counts("MATCH (a:Asset) RETURN a.kind AS k, count(*) AS n ORDER BY k"),
-            relations_by_type=counts(
-                "MATCH ()-[e:DEPENDS_ON]->() RETURN e.type AS k, count(*) AS n ORDER BY k"
-            ),
-            owners_by_kind=counts("MATCH (o:Owner) RETURN o.kind AS k, count(*) AS n ORDER BY k"),
-            unowned_assets=self._count(
-                "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } RETURN count(*)"
-            ),
-        )
+        """How many assets of each kind, relations of each type, owners; unowned assets."""
+        return self.store.stats()
 
     # -- lineage -------------------------------------------------------------------
 
@@ -324,24 +234,10 @@ class Graph:
 
     def ingest_batch(self, batch: Batch, progress=None) -> IngestReport:
         """Validate and write a Batch of records (see `mlg.batch`)."""
-        from mlg.ingest import KuzuLookup, write_plan
-        from mlg.validation import validate
+        from mlg.ingest import ingest_batch
 
         self._require_writable()
-        lookup = KuzuLookup(self)
-        if progress:
-            progress("validating", 0, 1)
-        # Millions of short-lived dicts and tuples make the cyclic garbage collector
-        # the largest single cost of a big ingest (measured ~40% of validation); they
-        # form no cycles, so it is paused for the call.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            plan = validate(batch, lookup)
-            return write_plan(self, plan, lookup, progress)
-        finally:
-            if collecting:
-                gc.enable()
+        return ingest_batch(self, batch, progress)
 
     def runs(self, workflow: str, limit: int = 20) -> list:
         """The latest runs of a workflow (`mlg.openlineage.Run`), newest first, each with

@@ -1,426 +1,74 @@
-"""Writing a validated Plan into the graph: one transaction, all or nothing.
+"""Ingest through the port: validate a Batch against the graph, write the Plan, bring the
+derived indexes along.
 
-Rows are handed to Kuzu as Arrow tables (`LOAD FROM $table ...`), never one
-statement per row. Nothing here can fail on the data: validation already ran.
-COPY is not used: it cannot run inside a transaction and meets the primary-key
-defects listed in DESIGN §4.
+The writing itself is the store's (`GraphStore.write_plan`: one transaction, all or
+nothing); validation (mlg/validation.py) asks the graph only what `StoreLookup` answers.
 """
 
 from __future__ import annotations
 
-import re
+import gc
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-
-from mlg.errors import MlgError
 from mlg.model import IngestReport
-from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, EDGE_COLUMNS
-from mlg.validation import GraphLookup, Plan
+from mlg.validation import GraphLookup, validate
 
 if TYPE_CHECKING:
+    from mlg.batch import Batch
     from mlg.graph import Graph
+    from mlg.store.port import GraphStore
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-CONTENT_COLUMNS = ("kind", "name", "namespace", "family", "version", "description", "domain", "tags", "props")
 
-_ARROW_TYPES = {"STRING": pa.string(), "STRING[]": pa.list_(pa.string()), "TIMESTAMP": pa.timestamp("us")}
-ASSET_SCHEMA = pa.schema([(name, _ARROW_TYPES[t]) for name, t in ASSET_COLUMNS])
-OWNER_SCHEMA = pa.schema([(n, pa.string()) for n in ("id", "kind", "name", "email")])
-EDGE_SCHEMA = pa.schema(
-    [("src", pa.string()), ("dst", pa.string()), ("rtype", pa.string())]
-    + [(n, _ARROW_TYPES[t]) for n, t in EDGE_COLUMNS if n != "type"]
-)
-OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
+class StoreLookup(GraphLookup):
+    """Answers validation's questions about the graph with set-based store reads."""
 
-# Every asset written carries the write's generation (mlg/generation.py), bound as $gen.
-_ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id") + ", a.gen = $gen"
-_ASSET_CREATE = ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS) + ", gen: $gen"
-ID_SCHEMA = pa.schema([("id", pa.string())])
-# Up to this many ids are looked up one primary-key query each (~1 ms): Kuzu 0.11.3
-# plans `LOAD FROM $ids MATCH (n {id: id})` as a join over a scan of the whole table
-# (~1 s at 1M assets, whatever the number of ids), which a one-asset ingest cannot afford.
-FEW = 64
-
-
-class KuzuLookup(GraphLookup):
-    """Answers validation's questions about the graph with set-based queries."""
-
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph | GraphStore):
+        """`graph`: a Graph, or a store itself."""
         self.graph = graph
-        self.empty = (
-            graph._count("MATCH (a:Asset) RETURN count(*)") == 0
-            and graph._count("MATCH (o:Owner) RETURN count(*)") == 0
-        )
+        self.store: GraphStore = getattr(graph, "store", graph)
+        self.empty = self.store.is_empty()
 
     def asset_kinds(self, ids: Iterable[str]) -> dict[str, str]:
-        if self.empty:
-            return {}
-        table = pa.table({"id": pa.array(list(ids), pa.string())})
-        rows = self.graph._arrow(
-            "LOAD FROM $ids MATCH (a:Asset {id: id}) RETURN a.id AS id, a.kind AS kind", {"ids": table}
-        )
-        return dict(zip(rows.column("id").to_pylist(), rows.column("kind").to_pylist()))
+        return {} if self.empty else self.store.asset_kinds(ids)
 
     def owner_ids(self, ids: Iterable[str]) -> set[str]:
-        if self.empty:
-            return set()
-        table = pa.table({"id": pa.array(list(ids), pa.string())})
-        rows = self.graph._arrow("LOAD FROM $ids MATCH (o:Owner {id: id}) RETURN o.id AS id", {"ids": table})
-        return set(rows.column("id").to_pylist())
+        return set() if self.empty else self.store.owner_ids(ids)
 
     def edges(self) -> tuple[list[str], list[str]]:
         if self.empty:
             return [], []
-        rows = self.graph._arrow("MATCH (a:Asset)-[:DEPENDS_ON]->(b:Asset) RETURN a.id AS s, b.id AS t")
-        return rows.column("s").to_pylist(), rows.column("t").to_pylist()
+        table = self.store.all_edges()
+        return table.column("source").to_pylist(), table.column("target").to_pylist()
 
 
-def write_plan(
-    graph: Graph, plan: Plan, lookup: KuzuLookup, progress: Progress | None = None
-) -> IngestReport:
-    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    report: dict[str, int] = {}
-    steps: list[tuple[str, str, pa.Table]] = []  # (what, statement, rows)
-
-    # assets
-    existing = {} if lookup.empty else _existing(graph, "Asset", plan.assets.keys(), ASSET_SCHEMA)
-    new_rows, changed_rows = [], []
-    for asset_id, row in plan.assets.items():
-        old = existing.get(asset_id)
-        if old is None:
-            new_rows.append(
-                {**row, "created_at": row["created_at"] or now, "updated_at": row["updated_at"] or now}
-            )
-        elif _asset_changed(old, row):
-            changed_rows.append(
-                {
-                    **row,
-                    "created_at": row["created_at"] or old["created_at"],
-                    "updated_at": row["updated_at"] or now,
-                }
-            )
-    report.update(
-        assets_added=len(new_rows),
-        assets_updated=len(changed_rows),
-        assets_unchanged=len(plan.assets) - len(new_rows) - len(changed_rows),
-    )
-    steps.append(
-        (
-            "assets",
-            f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})",
-            _table(new_rows, ASSET_SCHEMA, "Asset"),
-        )
-    )
-    if len(changed_rows) <= FEW:
-        # A few updates: each sets only the columns that changed, by primary key. Kuzu
-        # rewrites every column a statement sets when it checkpoints (1 s at 1M assets
-        # for a whole row, against a join over the table plus that for LOAD FROM).
-        for row in changed_rows:
-            old = existing[row["id"]]
-            columns = [n for n, _ in ASSET_COLUMNS if n != "id" and _differs(old, row, n)] or ["updated_at"]
-            statement = "MATCH (a:Asset {id: $id}) SET " + ", ".join(f"a.{n} = ${n}" for n in columns)
-            steps.append(("assets", statement + ", a.gen = $gen", _table([row], ASSET_SCHEMA, "Asset")))
-    else:
-        steps.append(
-            (
-                "assets",
-                f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}",
-                _table(changed_rows, ASSET_SCHEMA, "Asset"),
-            )
-        )
-
-    # owners
-    existing_owners = {} if lookup.empty else _existing(graph, "Owner", plan.owners.keys(), OWNER_SCHEMA)
-    new_owners = [r for k, r in plan.owners.items() if k not in existing_owners]
-    changed_owners = [r for k, r in plan.owners.items() if k in existing_owners and existing_owners[k] != r]
-    report.update(owners_added=len(new_owners), owners_updated=len(changed_owners))
-    steps.append(
-        (
-            "owners",
-            "LOAD FROM $rows CREATE (:Owner {id: id, kind: kind, name: name, email: email})",
-            _table(new_owners, OWNER_SCHEMA, "Owner"),
-        )
-    )
-    steps.append(
-        (
-            "owners",
-            "LOAD FROM $rows MATCH (o:Owner {id: id}) SET o.kind = kind, o.name = name, o.email = email",
-            _table(changed_owners, OWNER_SCHEMA, "Owner"),
-        )
-    )
-
-    # relations
-    old_edges = {} if lookup.empty else _existing_edges(graph, plan.edges.keys())
-    new_edges, changed_edges = [], []
-    default_source = "manifest:" + ",".join(plan.files) if plan.files else "manifest"
-    for (src, dst, rtype), edge in plan.edges.items():
-        old = old_edges.get((src, dst, rtype))
-        if old is None:
-            new_edges.append(
-                {
-                    "src": src,
-                    "dst": dst,
-                    "rtype": rtype,
-                    "source": edge["source"] or default_source,
-                    "first_seen": edge["first_seen"] or edge["last_seen"] or now,
-                    "last_seen": edge["last_seen"] or edge["first_seen"] or now,
-                }
-            )
-            continue
-        merged = dict(old)
-        if edge["source"] is not None:
-            merged["source"] = edge["source"]
-        if edge["first_seen"] is not None and (
-            old["first_seen"] is None or edge["first_seen"] < old["first_seen"]
-        ):
-            merged["first_seen"] = edge["first_seen"]
-        if edge["last_seen"] is not None and (
-            old["last_seen"] is None or edge["last_seen"] > old["last_seen"]
-        ):
-            merged["last_seen"] = edge["last_seen"]
-        if merged != old:
-            changed_edges.append(merged)
-    report.update(
-        relations_added=len(new_edges),
-        relations_updated=len(changed_edges),
-        relations_unchanged=len(plan.edges) - len(new_edges) - len(changed_edges),
-    )
-    steps.append(
-        (
-            "relations",
-            "LOAD FROM $rows MATCH (a:Asset {id: src}) MATCH (b:Asset {id: dst}) "
-            "CREATE (a)-[:DEPENDS_ON {type: rtype, source: source, first_seen: first_seen, "
-            "last_seen: last_seen}]->(b)",
-            _table(new_edges, EDGE_SCHEMA),
-        )
-    )
-    steps.append(
-        (
-            "relations",
-            "LOAD FROM $rows MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->"
-            "(b:Asset {id: dst}) WHERE e.type = rtype SET e.source = source, "
-            "e.first_seen = first_seen, e.last_seen = last_seen",
-            _table(changed_edges, EDGE_SCHEMA),
-        )
-    )
-
-    # ownership: an asset record that lists owners replaces that asset's owners
-    old_owned = {} if lookup.empty else _existing_ownerships(graph, plan.ownerships.keys())
-    drop, add = [], []
-    for asset_id, owners in plan.ownerships.items():
-        current = old_owned.get(asset_id, set())
-        wanted = set(owners)
-        drop.extend({"asset": asset_id, "owner": o, "role": r} for o, r in current - wanted)
-        add.extend({"asset": asset_id, "owner": o, "role": r} for o, r in owners if (o, r) not in current)
-    report.update(ownerships_added=len(add))
-    steps.append(
-        (
-            "owners",
-            "LOAD FROM $rows MATCH (a:Asset {id: asset})-[o:OWNED_BY]->"
-            "(w:Owner {id: owner}) WHERE o.role = role DELETE o",
-            _table(drop, OWNERSHIP_SCHEMA),
-        )
-    )
-    steps.append(
-        (
-            "owners",
-            "LOAD FROM $rows MATCH (a:Asset {id: asset}) MATCH (w:Owner {id: owner}) "
-            "CREATE (a)-[:OWNED_BY {role: role}]->(w)",
-            _table(add, OWNERSHIP_SCHEMA),
-        )
-    )
-
-    # What the search index shows of an asset includes its owners' names: an asset
-    # whose owners changed, or whose owner was renamed, is written again for the index.
-    touched = sorted({r["asset"] for r in drop + add})
-    steps.append(
-        (
-            "owners",
-            "LOAD FROM $rows MATCH (a:Asset {id: id}) SET a.gen = $gen",
-            _table([{"id": i} for i in touched], ID_SCHEMA),
-        )
-    )
-    renamed = [{"id": r["id"]} for r in changed_owners if r["name"] != existing_owners[r["id"]]["name"]]
-    steps.append(
-        (
-            "owners",
-            "LOAD FROM $rows MATCH (a:Asset)-[:OWNED_BY]->(o:Owner {id: id}) SET a.gen = $gen",
-            _table(renamed, ID_SCHEMA),
-        )
-    )
-
-    if plan.runs or plan.aliases:
-        from mlg.openlineage.records import record_steps
-
-        steps.extend(record_steps(graph, plan, lookup.empty))
-
-    work = [s for s in steps if s[2].num_rows]
-    if work:
-        _run_transaction(graph, work, progress)
-        # The index follows the assets this write stamped. Never fails the ingest: the
-        # data is committed, and a stale index is brought up to date by the next search.
-        from mlg.search.index import refresh_after_write
-
-        written = None if renamed else {r["id"] for r in new_rows + changed_rows} | set(touched)
-        refresh_after_write(
-            graph, progress, written=written, owners_changed=bool(new_owners or changed_owners)
-        )
-    return IngestReport(**report, files=tuple(plan.files))
+# The name sources used before the storage port.
+KuzuLookup = StoreLookup
 
 
-# The by-id updates of write_plan, as one statement per row: what a few rows take
-# instead of `LOAD FROM $rows MATCH (n {id: id})`, which Kuzu plans as a join over the
-# whole table (see FEW).
-_BY_PRIMARY_KEY = {
-    f"LOAD FROM $rows MATCH (a:Asset {{id: id}}) SET {_ASSET_SET}": "MATCH (a:Asset {id: $id}) SET "
-    + ", ".join(f"a.{n} = ${n}" for n, _ in ASSET_COLUMNS if n != "id")
-    + ", a.gen = $gen",
-    "LOAD FROM $rows MATCH (o:Owner {id: id}) SET o.kind = kind, o.name = name, o.email = email": (
-        "MATCH (o:Owner {id: $id}) SET o.kind = $kind, o.name = $name, o.email = $email"
-    ),
-    "LOAD FROM $rows MATCH (a:Asset {id: id}) SET a.gen = $gen": "MATCH (a:Asset {id: $id}) SET a.gen = $gen",
-}
-
-
-def _run_transaction(graph: Graph, steps, progress: Progress | None) -> None:
-    from mlg.generation import BUMP_STATEMENT, next_generation
-
-    conn = graph._connection()
-    total = sum(rows.num_rows for _, _, rows in steps)
-    done = 0
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        generation = next_generation(conn)
-        for what, statement, rows in steps:
-            if progress:
-                progress(f"writing {what}", done, total)
-            one_by_one = _BY_PRIMARY_KEY.get(statement) if rows.num_rows <= FEW else None
-            if "$rows" not in statement:  # a statement per row, its values as parameters
-                one_by_one = statement
-            if one_by_one:  # a few rows: primary-key statements, not a join over the table
-                used = set(re.findall(r"\$(\w+)", one_by_one))  # Kuzu refuses unused parameters
-                for row in rows.to_pylist():
-                    values = {**row, "gen": generation}
-                    conn.execute(one_by_one, {k: v for k, v in values.items() if k in used})
-            else:
-                params: dict[str, Any] = {"rows": rows}
-                if "$gen" in statement:
-                    params["gen"] = generation
-                conn.execute(statement, params)
-            done += rows.num_rows
-        conn.execute(BUMP_STATEMENT, {"generation": str(generation)})
-        if progress:
-            progress("committing", done, total)
-        conn.execute("COMMIT")
-    except RuntimeError as exc:
-        # Kuzu has already rolled back after a failed statement (DESIGN §4); a
-        # ROLLBACK then fails too, which is fine.
-        try:
-            conn.execute("ROLLBACK")
-        except RuntimeError:
-            pass
-        raise MlgError(f"writing to {graph.path} failed and was rolled back: {exc}") from None
+def ingest_batch(graph: Graph, batch: Batch, progress: Progress | None = None) -> IngestReport:
+    """Validate `batch` against `graph` and write it; the report."""
+    lookup = StoreLookup(graph)
     if progress:
-        progress("done", total, total)
+        progress("validating", 0, 1)
+    # Millions of short-lived dicts and tuples make the cyclic garbage collector
+    # the largest single cost of a big ingest (measured ~40% of validation); they
+    # form no cycles, so it is paused for the call.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        plan = validate(batch, lookup)
+        outcome = graph.store.write_plan(plan, progress)
+        if outcome.generation is not None:
+            # The index follows the assets this write stamped. Never fails the ingest: the
+            # data is committed, and a stale index is brought up to date by the next search.
+            from mlg.search.index import refresh_after_write
 
-
-def _table(rows: list[dict[str, Any]], schema: pa.Schema, label: str | None = None) -> pa.Table:
-    # Column by column: several times faster than pa.Table.from_pylist on large inputs.
-    blank = BLANK_FOR_NULL.get(label, ())  # never a NULL into these (schema.BLANK_FOR_NULL)
-    columns = []
-    for f in schema:
-        values = [row[f.name] for row in rows]
-        if f.name in blank:
-            values = ["" if v is None else v for v in values]
-        columns.append(pa.array(values, f.type))
-    return pa.table(columns, schema=schema)
-
-
-def _existing(graph: Graph, label: str, ids: Iterable[str], schema: pa.Schema) -> dict[str, dict]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    columns = ", ".join(f"n.{f.name} AS {f.name}" for f in schema)
-    if len(ids) <= FEW:
-        rows = [
-            row
-            for i in ids
-            for row in graph._arrow(f"MATCH (n:{label} {{id: $id}}) RETURN {columns}", {"id": i}).to_pylist()
-        ]
-    else:
-        rows = graph._arrow(
-            f"LOAD FROM $ids MATCH (n:{label} {{id: id}}) RETURN {columns}",
-            {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-        ).to_pylist()
-    blank = BLANK_FOR_NULL.get(label, ())
-    for row in rows:
-        for name in blank:
-            if row.get(name) == "":
-                row[name] = None
-    return {row["id"]: row for row in rows}
-
-
-def _existing_edges(graph: Graph, keys: Iterable[tuple[str, str, str]]) -> dict:
-    keys = list(keys)
-    if not keys:
-        return {}
-    table = pa.table(
-        {"src": [k[0] for k in keys], "dst": [k[1] for k in keys], "rtype": [k[2] for k in keys]}
-    )
-    rows = graph._arrow(
-        "LOAD FROM $keys MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->(b:Asset {id: dst}) "
-        "WHERE e.type = rtype RETURN src, dst, rtype, e.source AS source, "
-        "e.first_seen AS first_seen, e.last_seen AS last_seen",
-        {"keys": table},
-    )
-    return {(r["src"], r["dst"], r["rtype"]): r for r in rows.to_pylist()}
-
-
-def _existing_ownerships(graph: Graph, asset_ids: Iterable[str]) -> dict[str, set]:
-    ids = list(asset_ids)
-    if not ids:
-        return {}
-    if len(ids) <= FEW:
-        found = [
-            r
-            for i in ids
-            for r in graph._rows(
-                "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) "
-                "RETURN a.id AS id, w.id AS owner, o.role AS role",
-                {"id": i},
-            )
-        ]
-    else:
-        found = graph._arrow(
-            "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-            "RETURN id, w.id AS owner, o.role AS role",
-            {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-        ).to_pylist()
-    owned: dict[str, set] = {}
-    for r in found:
-        owned.setdefault(r["id"], set()).add((r["owner"], r["role"]))
-    return owned
-
-
-def _differs(old: dict[str, Any], row: dict[str, Any], name: str) -> bool:
-    """Whether an update changes column `name` (as `_asset_changed` compares them)."""
-    if name in ("created_at", "updated_at"):
-        return row[name] is not None and row[name] != old[name]
-    if name == "tags":
-        return tuple(row[name] or ()) != tuple(old[name] or ())
-    return row[name] != old[name]
-
-
-def _asset_changed(old: dict[str, Any], row: dict[str, Any]) -> bool:
-    for name in CONTENT_COLUMNS:
-        new_value = row[name]
-        old_value = old[name]
-        if name == "tags":
-            old_value = tuple(old_value or ())
-        if new_value != old_value:
-            return True
-    return any(row[n] is not None and row[n] != old[n] for n in ("created_at", "updated_at"))
+            written = None if outcome.written is None else set(outcome.written)
+            refresh_after_write(graph, progress, written=written, owners_changed=outcome.owners_changed)
+    finally:
+        if collecting:
+            gc.enable()
+    return outcome.report

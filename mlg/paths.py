@@ -1,6 +1,6 @@
 """How two assets are connected: the shortest dependency path(s) between them.
 
-The first path comes from one Kuzu `* SHORTEST` query. Further shortest paths are
+The first path comes from one `GraphStore.shortest_path`. Further shortest paths are
 built in Python from the distance layers of two closures bounded by that length (an
 asset is on a shortest path iff its distances from both ends add up to it), so that
 diamond-heavy graphs never make Kuzu enumerate paths (DESIGN §3: no ALL SHORTEST).
@@ -12,20 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from mlg.errors import MlgError
-from mlg.lineage import MAX_DEPTH, induced_edges, owners_of
+from mlg.lineage import induced_edges, owners_of
 from mlg.model import Asset
-from mlg.schema import ASSET_COLUMNS
 from mlg.subgraph import Edge, Subgraph
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
-
-# direction -> (left, right) arrow halves of the pattern from the first asset
-_PATTERNS = {"up": ("-", "->"), "down": ("<-", "-"), "undirected": ("-", "-")}
-_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -150,23 +143,11 @@ def path(graph: Graph, from_ref: str, to_ref: str, max_paths: int = 5) -> PathRe
 
 
 def _one_shortest(graph: Graph, a: str, b: str, direction: str) -> list[str] | None:
-    left, right = _PATTERNS[direction]
-    rows = graph._rows(
-        f"MATCH p = (a:Asset {{id: $a}}){left}[:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]{right}"
-        "(b:Asset {id: $b}) RETURN list_transform(nodes(p), n -> n.id) AS ids LIMIT 1",
-        {"a": a, "b": b},
-    )
-    return list(rows[0]["ids"]) if rows else None
+    return graph.store.shortest_path(a, b, direction)
 
 
 def _distances(graph: Graph, root: str, direction: str, bound: int) -> dict[str, int]:
-    left, right = _PATTERNS[direction]
-    table = graph._arrow(
-        f"MATCH (x:Asset {{id: $id}}){left}[p:DEPENDS_ON* SHORTEST 1..{bound}]{right}(a:Asset) "
-        "RETURN a.id AS id, length(p) AS d",
-        {"id": root},
-    )
-    return {root: 0, **dict(zip(table.column("id").to_pylist(), table.column("d").to_pylist()))}
+    return {root: 0, **graph.store.distances(root, direction, depth=bound)}
 
 
 def _all_shortest(
@@ -228,11 +209,7 @@ def _result(
     known = {source.id: source, target.id: target}
     missing = [v for v in ids if v not in known]
     if missing:
-        rows = graph._arrow(
-            f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {_RETURN}",
-            {"ids": pa.table({"id": pa.array(missing, pa.string())})},
-        ).to_pylist()
-        known.update((r["id"], Asset.from_row(r)) for r in rows)
+        known.update(graph.store.assets(missing))
     edges = list({(e.source, e.target, e.type): e for p in paths for e in p.edges}.values())
     distances: dict[str, int] = {}
     for p in paths:

@@ -1,11 +1,8 @@
 """Who uses what: consumers of one asset, and the estate-wide reuse and governance report.
 
-Every number comes from aggregate Cypher (counts in the query, not rows to Python),
-and every closure is one `* SHORTEST` query over a set of sources — never one query
-per asset. Sources of a closure are bound with `WHERE d.id IN $ids`: a `LOAD FROM`
-or `UNWIND` feeding a recursive pattern measured 90–145 s for 20 sources on 100k
-assets, against ~1 s for the `IN` form. Plain look-ups of many ids are the other way
-round and use `LOAD FROM` (see `_assets`).
+Every number comes from the store's aggregates (counted there, not rows to Python:
+`GraphStore.reach_counts`, `most_depended_on`, ...), and every closure is one store
+call over a set of roots — never one query per asset.
 """
 
 from __future__ import annotations
@@ -13,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlg.lineage import MAX_DEPTH, owners_of
+from mlg.lineage import owners_of
 from mlg.model import Asset, Owner
 from mlg.paths import DependencyPath
-from mlg.schema import ASSET_COLUMNS
+from mlg.store.port import MAX_DEPTH, Reach
 
 if TYPE_CHECKING:
     import pandas
@@ -32,8 +29,8 @@ DEPRECATED_PATHS = 5_000  # paths spelled out for deprecated assets in use; all 
 # and on an estate where thousands are deprecated their sum is the whole graph many times.
 DEPRECATED_FOLLOWED = 100
 
-_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
-_LIVE = f"(r.kind = 'service' OR (r.kind = 'model' AND list_contains(r.tags, '{TIER1_TAG}')))"
+# What a deprecated asset must not feed: services, and tier-1 models.
+LIVE = Reach(kinds=("service",), kinds_tagged=(("model", TIER1_TAG),))
 
 
 # -- who uses this -------------------------------------------------------------------
@@ -97,11 +94,7 @@ def consumers(graph: Graph, ref: str) -> Consumers:
     asset = graph.resolve(ref)
     direct = graph.neighbours(asset.id, "down")
     owners = owners_of(graph, {n.asset.id for n in direct})
-    rows = graph._rows(
-        f"MATCH (x:Asset {{id: $id}})<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(a:Asset) "
-        "RETURN a.kind AS kind, count(*) AS n, max(length(p)) AS deepest ORDER BY kind",
-        {"id": asset.id},
-    )
+    rows = graph.store.reach_counts([asset.id], "down").to_pylist()
     return Consumers(
         asset=asset,
         direct=[Consumer(n.asset, n.type, owners.get(n.asset.id, ())) for n in direct],
@@ -273,58 +266,32 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
     if not isinstance(top, int) or top < 1:
         raise MlgError(f"top must be a positive whole number, not {top!r}")
     ranked = {kind: _most_reused(graph, kind, top) for kind in REUSED_KINDS}
-    unowned_by_kind = {
-        r["kind"]: int(r["n"])
-        for r in graph._rows(
-            "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
-            "RETURN a.kind AS kind, count(*) AS n ORDER BY kind"
-        )
-    }
-    unowned = [
-        Asset.from_row(r)
-        for r in graph._rows(
-            f"MATCH (a:Asset) WHERE NOT EXISTS {{ MATCH (a)-[:OWNED_BY]->(:Owner) }} "
-            f"RETURN {_RETURN} ORDER BY a.kind, a.name, a.id LIMIT {UNOWNED_LISTED}"
-        )
-    ]
-    consumed = graph._rows(
-        "MATCH (d:Asset)<-[:DEPENDS_ON]-(:Asset) WHERE list_contains(d.tags, $tag) "
-        "RETURN d.id AS id, count(*) AS n ORDER BY n DESC, id",
-        {"tag": DEPRECATED_TAG},
-    )
-    deprecated, capped = _deprecated_in_use(graph, [r["id"] for r in consumed])
+    unowned_by_kind, unowned = graph.store.unowned(UNOWNED_LISTED)
+    consumed = graph.store.tagged_in_use(DEPRECATED_TAG)
+    deprecated, capped = _deprecated_in_use(graph, [asset_id for asset_id, _ in consumed])
     return ReuseReport(
         ranked["dataset"], ranked["feature"], unowned, unowned_by_kind, deprecated, capped, top, len(consumed)
     )
 
 
 def _most_reused(graph: Graph, kind: str, top: int) -> list[ReusedAsset]:
-    ranked = graph._rows(
-        "MATCH (a:Asset)<-[:DEPENDS_ON]-(c:Asset) WHERE a.kind = $kind "
-        "RETURN a.id AS id, count(DISTINCT c.id) AS n ORDER BY n DESC, id LIMIT $top",
-        {"kind": kind, "top": top},
-    )
+    ranked = graph.store.most_depended_on(kind, top)
     if not ranked:
         return []
-    ids = [r["id"] for r in ranked]
+    ids = [asset_id for asset_id, _ in ranked]
     assets = _assets(graph, ids)
     below: dict[str, dict[str, int]] = {}
-    for r in graph._rows(
-        f"MATCH (a:Asset) WHERE a.id IN $ids "
-        f"MATCH (a)<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(c:Asset) "
-        "RETURN a.id AS id, c.kind AS kind, count(*) AS n",
-        {"ids": ids},
-    ):
-        below.setdefault(r["id"], {})[r["kind"]] = int(r["n"])
+    for r in graph.store.reach_counts(ids, "down").to_pylist():
+        below.setdefault(r["root"], {})[r["kind"]] = int(r["n"])
     return [
         ReusedAsset(
-            assets[r["id"]],
-            int(r["n"]),
-            sum(below.get(r["id"], {}).values()),
-            below.get(r["id"], {}).get("model", 0),
-            below.get(r["id"], {}).get("service", 0),
+            assets[asset_id],
+            n,
+            sum(below.get(asset_id, {}).values()),
+            below.get(asset_id, {}).get("model", 0),
+            below.get(asset_id, {}).get("service", 0),
         )
-        for r in ranked
+        for asset_id, n in ranked
     ]
 
 
@@ -332,31 +299,21 @@ def _deprecated_in_use(graph: Graph, consumed: list[str]) -> tuple[list[Deprecat
     """What the most used deprecated assets (`consumed`, most used first) reach."""
     if not consumed:
         return [], False
-    sources = {"ids": consumed[:DEPRECATED_FOLLOWED]}
-    closure = (
-        f"MATCH (d:Asset) WHERE d.id IN $ids "
-        f"MATCH (d)<-[p:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]-(r:Asset) WHERE {_LIVE} "
-    )
-    counts = graph._rows(closure + "RETURN d.id AS id, r.kind AS kind, count(*) AS n", sources)
+    roots = consumed[:DEPRECATED_FOLLOWED]
+    counts = graph.store.reach_counts(roots, "down", reach=LIVE).to_pylist()
     if not counts:
         return [], False
-    paths = graph._rows(
-        closure + "RETURN d.id AS id, r.id AS reached, properties(nodes(p), 'id') AS ids, "
-        "properties(rels(p), 'type') AS types LIMIT $cap",
-        {**sources, "cap": DEPRECATED_PATHS},
-    )
+    paths = graph.store.reach_paths(roots, "down", reach=LIVE, limit=DEPRECATED_PATHS)
     totals: dict[str, dict[str, int]] = {}
     for r in counts:
-        totals.setdefault(r["id"], {})[r["kind"]] = int(r["n"])
+        totals.setdefault(r["root"], {})[r["kind"]] = int(r["n"])
     capped = sum(int(r["n"]) for r in counts) > len(paths)
-    reached_ids = {r["reached"] for r in paths} | set(totals)
+    reached_ids = {p.reached for p in paths} | set(totals)
     assets = _assets(graph, reached_ids)
     uses: dict[str, list[LiveUse]] = {}
-    for r in paths:
-        # nodes() of a recursive relationship are the ones between its two ends
-        ids = (r["id"], *r["ids"], r["reached"])
-        path = DependencyPath(ids, tuple(r["types"]), (False,) * len(r["types"]))
-        uses.setdefault(r["id"], []).append(LiveUse(assets[r["reached"]], path))
+    for p in paths:
+        path = DependencyPath(p.assets, p.types, (False,) * len(p.types))
+        uses.setdefault(p.root, []).append(LiveUse(assets[p.reached], path))
     result = []
     for dep_id, kinds in totals.items():
         reaches = sorted(
@@ -370,15 +327,8 @@ def _deprecated_in_use(graph: Graph, consumed: list[str]) -> tuple[list[Deprecat
 
 
 def _assets(graph: Graph, ids) -> dict[str, Asset]:
-    """Assets by id, joined from an Arrow table (`WHERE id IN $list` measured 46 s for
-    5,000 ids on 1M assets)."""
-    import pyarrow as pa
-
-    table = pa.table({"id": pa.array(sorted(ids), pa.string())})
-    rows = graph._arrow(
-        f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {_RETURN}", {"ids": table}
-    ).to_pylist()
-    return {r["id"]: Asset.from_row(r) for r in rows}
+    """Assets by id, in one store look-up."""
+    return graph.store.assets(sorted(ids))
 
 
 def _frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pandas.DataFrame:

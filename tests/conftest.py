@@ -40,13 +40,13 @@ def sample_graph(sample_db: Path):
 def graph_content(g: mlg.Graph) -> dict:
     """Everything a graph holds, in a stable order, for before/after comparisons."""
     return {
-        "assets": g._rows("MATCH (a:Asset) RETURN a.* ORDER BY a.id"),
-        "owners": g._rows("MATCH (o:Owner) RETURN o.* ORDER BY o.id"),
-        "edges": g._rows(
+        "assets": g.store.rows("MATCH (a:Asset) RETURN a.* ORDER BY a.id"),
+        "owners": g.store.rows("MATCH (o:Owner) RETURN o.* ORDER BY o.id"),
+        "edges": g.store.rows(
             "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type, e.source, "
             "e.first_seen, e.last_seen ORDER BY a.id, b.id, e.type"
         ),
-        "ownerships": g._rows(
+        "ownerships": g.store.rows(
             "MATCH (a:Asset)-[r:OWNED_BY]->(o:Owner) RETURN a.id, o.id, r.role ORDER BY a.id, o.id, r.role"
         ),
     }

@@ -29,13 +29,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from mlg.batch import Batch, Location
 from mlg.openlineage.events import DATASET_EVENT, RUN_EVENT, DatasetRef, LineageEvent
 from mlg.openlineage.records import existing_aliases, existing_io, existing_runs
 from mlg.openlineage.runs import merge_runs, run_from_event, stored_run
-from mlg.schema import ASSET_COLUMNS, DEFAULT_OWNER_ROLE
+from mlg.schema import DEFAULT_OWNER_ROLE
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -86,7 +84,7 @@ class AssetIndex:
 
     def __init__(self, graph: Graph | None, pending: Batch | None = None):
         self.graph = graph
-        self.empty = graph is None or graph._count("MATCH (a:Asset) RETURN count(*)") == 0
+        self.empty = graph is None or graph.store.is_empty()
         self.pending: dict[str, dict[str, Any]] = {}
         self.pending_owners: dict[str, dict[str, Any]] = {}
         for record, _ in pending.assets if pending else ():
@@ -126,12 +124,7 @@ class AssetIndex:
         if self.empty or not keys:
             return
         names = sorted({name for _, name in keys})
-        rows = self.graph._rows(
-            "MATCH (a:Asset) WHERE a.name IN $names RETURN a.id AS id, a.kind AS kind, "
-            "a.namespace AS namespace, a.name AS name, a.version AS version, "
-            "a.created_at AS created_at",
-            {"names": names},
-        )
+        rows = self.graph.store.assets_named(names).to_pylist()
         for row in rows:
             row["version"] = row["version"] or None  # stored blank for NULL (schema.BLANK_FOR_NULL)
             key = (row.pop("namespace") or None, row.pop("name"))
@@ -164,10 +157,7 @@ class AssetIndex:
         ids = {i for i in ids if i not in self.pending}
         if self.empty or not ids:
             return {}
-        columns = ", ".join(f"a.{n} AS {n}" for n, _ in ASSET_COLUMNS)
-        rows = self.graph._rows(
-            f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {columns}", {"ids": _ids_table(ids)}
-        )
+        rows = self.graph.store.asset_rows(ids).to_pylist()
         blank = ("namespace", "family", "version", "description", "domain")  # schema.BLANK_FOR_NULL
         return {
             r["id"]: {
@@ -183,15 +173,7 @@ class AssetIndex:
         ids = {i for i in ids if i not in self.pending}
         if self.empty or not ids:
             return {}
-        rows = self.graph._rows(
-            "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-            "RETURN id, w.id AS owner, o.role AS role ORDER BY owner, role",
-            {"ids": _ids_table(ids)},
-        )
-        owned: dict[str, list[tuple[str, str]]] = {}
-        for r in rows:
-            owned.setdefault(r["id"], []).append((r["owner"], r["role"]))
-        return owned
+        return self.graph.store.ownerships(ids)
 
     def owners(self) -> list[dict[str, Any]]:
         """Every known owner: few enough to match OpenLineage owner names in Python."""
@@ -199,9 +181,10 @@ class AssetIndex:
             self._owners = (
                 []
                 if self.graph is None
-                else self.graph._rows(
-                    "MATCH (o:Owner) RETURN o.id AS id, o.kind AS kind, o.name AS name, o.email AS email"
-                )
+                else [
+                    {"id": o.id, "kind": o.kind, "name": o.name, "email": o.email}
+                    for o in self.graph.store.all_owners()
+                ]
             )
             self._owners += [r for r in self.pending_owners.values()]
         return self._owners
@@ -218,13 +201,8 @@ class AssetIndex:
         """The (a, b) among `pairs` with an edge b -rtype-> a in the graph."""
         if self.empty or not pairs:
             return set()
-        table = pa.table({"src": [b for _, b in pairs], "dst": [a for a, _ in pairs]})
-        rows = self.graph._rows(
-            "LOAD FROM $pairs MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->"
-            "(b:Asset {id: dst}) WHERE e.type = $rtype RETURN src, dst",
-            {"pairs": table, "rtype": rtype},
-        )
-        return {(r["dst"], r["src"]) for r in rows}
+        found = self.graph.store.edges_present((b, a, rtype) for a, b in pairs)
+        return {(a, b) for b, a, _ in found}
 
 
 # -- building records -------------------------------------------------------------------------
@@ -703,7 +681,3 @@ def _text(value: Any) -> str | None:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9._@-]+", "-", text.lower()).strip("-")
-
-
-def _ids_table(ids: set[str]) -> pa.Table:
-    return pa.table({"id": pa.array(sorted(ids), pa.string())})

@@ -1,5 +1,5 @@
 """Runs and asset aliases inside the core ingest: checked by `mlg.validation.validate`,
-written by `mlg.ingest.write_plan` in the same all-or-nothing transaction as the
+written by the store's `write_plan` in the same all-or-nothing transaction as the
 assets and edges they refer to.
 
 A run record, as the mapping produces it (already merged with the run as the graph
@@ -16,8 +16,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from mlg.batch import Batch, Location
 from mlg.openlineage.events import EVENT_TYPES
 from mlg.schema import RUN_COLUMNS
@@ -28,13 +26,7 @@ if TYPE_CHECKING:
 
 AddProblem = Callable[[Location, "str | None", "str | None", str], None]
 
-RUN_SCHEMA = pa.schema([(n, pa.timestamp("us") if t == "TIMESTAMP" else pa.string()) for n, t in RUN_COLUMNS])
-LINK_SCHEMA = pa.schema([("run", pa.string()), ("asset", pa.string()), ("direction", pa.string())])
-ALIAS_SCHEMA = pa.schema([("id", pa.string()), ("asset", pa.string())])
 
-_RUN_CREATE = ", ".join(f"{n}: {n}" for n, _ in RUN_COLUMNS)
-_RUN_SET = ", ".join(f"r.{n} = {n}" for n, _ in RUN_COLUMNS if n not in ("id", "workflow"))
-_RUN_RETURN = ", ".join(f"r.{n} AS {n}" for n, _ in RUN_COLUMNS)
 _IO_KEYS = (("inputs", "input"), ("outputs", "output"))
 
 
@@ -169,124 +161,24 @@ def _facets_json(value: Any) -> str | None:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-# -- writing -------------------------------------------------------------------------------
-
-
-def record_steps(graph: Graph, plan: Plan, empty: bool) -> list[tuple[str, str, pa.Table]]:
-    """The (what, statement, rows) steps that write plan.runs and plan.aliases."""
-    steps: list[tuple[str, str, pa.Table]] = []
-    columns = [n for n, _ in RUN_COLUMNS]
-    old_runs = {} if empty else existing_runs(graph, plan.runs.keys())
-    new_rows, changed_rows, links = [], [], []
-    for run_id, row in plan.runs.items():
-        values = {n: row[n] for n in columns}
-        old = old_runs.get(run_id)
-        if old is None:
-            new_rows.append(values)
-            links.append({"run": run_id, "asset": row["workflow"], "direction": None})
-        elif any(old[n] != values[n] for n in columns if n not in ("id", "workflow")):
-            changed_rows.append(values)
-    steps.append(
-        (
-            "runs",
-            f"LOAD FROM $rows CREATE (:Run {{{_RUN_CREATE}}})",
-            pa.Table.from_pylist(new_rows, schema=RUN_SCHEMA),
-        )
-    )
-    steps.append(
-        (
-            "runs",
-            f"LOAD FROM $rows MATCH (r:Run {{id: id}}) SET {_RUN_SET}",
-            pa.Table.from_pylist(changed_rows, schema=RUN_SCHEMA),
-        )
-    )
-    steps.append(
-        (
-            "runs",
-            "LOAD FROM $rows MATCH (r:Run {id: run}) MATCH (a:Asset {id: asset}) CREATE (r)-[:RUN_OF]->(a)",
-            pa.Table.from_pylist(links, schema=LINK_SCHEMA),
-        )
-    )
-
-    old_io = set() if empty else _existing_io(graph, plan.runs.keys())
-    io = [
-        {"run": run_id, "asset": asset, "direction": direction}
-        for run_id, row in plan.runs.items()
-        for key, direction in _IO_KEYS
-        for asset in row[key]
-        if (run_id, asset, direction) not in old_io
-    ]
-    steps.append(
-        (
-            "runs",
-            "LOAD FROM $rows MATCH (r:Run {id: run}) MATCH (a:Asset {id: asset}) "
-            "CREATE (r)-[:RUN_IO {direction: direction}]->(a)",
-            pa.Table.from_pylist(io, schema=LINK_SCHEMA),
-        )
-    )
-
-    old_aliases = {} if empty else existing_aliases(graph, plan.aliases.keys())
-    new_aliases = [{"id": a, "asset": t} for a, t in plan.aliases.items() if a not in old_aliases]
-    moved = [
-        {"id": a, "asset": t} for a, t in plan.aliases.items() if a in old_aliases and old_aliases[a] != t
-    ]
-    steps.append(
-        (
-            "aliases",
-            "LOAD FROM $rows CREATE (:AssetAlias {id: id, asset: asset})",
-            pa.Table.from_pylist(new_aliases, schema=ALIAS_SCHEMA),
-        )
-    )
-    steps.append(
-        (
-            "aliases",
-            "LOAD FROM $rows MATCH (x:AssetAlias {id: id}) SET x.asset = asset",
-            pa.Table.from_pylist(moved, schema=ALIAS_SCHEMA),
-        )
-    )
-    return steps
+# -- reading -------------------------------------------------------------------------------
+# (the writing is the store's: GraphStore.write_plan writes plan.runs and plan.aliases)
 
 
 def existing_runs(graph: Graph, ids) -> dict[str, dict[str, Any]]:
     """The runs the graph holds among `ids`, as rows (facets as JSON text)."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    rows = graph._arrow(
-        f"LOAD FROM $ids MATCH (r:Run {{id: id}}) RETURN {_RUN_RETURN}",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-    )
-    return {row["id"]: row for row in rows.to_pylist()}
+    return graph.store.runs(ids)
 
 
 def existing_io(graph: Graph, ids) -> dict[str, dict[str, set[str]]]:
     """run id -> {"inputs": {asset ids}, "outputs": {asset ids}} for the runs in `ids`."""
     found: dict[str, dict[str, set[str]]] = {}
-    for run_id, asset, direction in _existing_io(graph, ids):
+    for run_id, asset, direction in graph.store.run_io(ids):
         key = "inputs" if direction == "input" else "outputs"
         found.setdefault(run_id, {"inputs": set(), "outputs": set()})[key].add(asset)
     return found
 
 
-def _existing_io(graph: Graph, ids) -> set[tuple[str, str, str]]:
-    ids = list(ids)
-    if not ids:
-        return set()
-    rows = graph._arrow(
-        "LOAD FROM $ids MATCH (r:Run {id: id})-[l:RUN_IO]->(a:Asset) "
-        "RETURN id, a.id AS asset, l.direction AS direction",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-    )
-    return {(r["id"], r["asset"], r["direction"]) for r in rows.to_pylist()}
-
-
 def existing_aliases(graph: Graph, ids) -> dict[str, str]:
     """alias id -> asset id, for the aliases among `ids` that the graph holds."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    rows = graph._arrow(
-        "LOAD FROM $ids MATCH (x:AssetAlias {id: id}) RETURN id, x.asset AS asset",
-        {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-    )
-    return {r["id"]: r["asset"] for r in rows.to_pylist()}
+    return graph.store.aliases(ids)

@@ -22,11 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from mlg.model import Asset
 from mlg.openlineage.events import TERMINAL_STATES, LineageEvent
-from mlg.schema import ASSET_COLUMNS, RUN_COLUMNS
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -35,9 +32,6 @@ STATE_RANK = {"OTHER": 0, "START": 1, "RUNNING": 2, "COMPLETE": 3, "ABORT": 4, "
 MAX_FACET_BYTES = 16_384  # larger run facets (Spark's logical plan, ...) are left out
 TIMES = "_times"  # facet name -> time of the event it came from
 IO_PREFIX = "io:"  # "io:<asset id>" -> that dataset's input/output facets in the run
-
-_ASSET_RETURN = ", ".join(f"a.{n} AS {n}" for n, _ in ASSET_COLUMNS)
-_RUN_RETURN = ", ".join(f"r.{n} AS {n}" for n, _ in RUN_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -85,28 +79,12 @@ class Run:
 def recent_runs(graph: Graph, workflow_ref: str, limit: int = 20) -> list[Run]:
     """The latest `limit` runs of a workflow, newest first, with their inputs and outputs."""
     workflow = graph.resolve(workflow_ref)
-    rows = graph._rows(
-        f"MATCH (r:Run)-[:RUN_OF]->(w:Asset {{id: $id}}) RETURN {_RUN_RETURN} "
-        "ORDER BY coalesce(r.started_at, r.last_event_at) DESC, r.id DESC LIMIT $limit",
-        {"id": workflow.id, "limit": max(0, int(limit))},
-    )
-    if not rows:
-        return []
-    io = graph._rows(
-        f"LOAD FROM $ids MATCH (r:Run {{id: id}})-[l:RUN_IO]->(a:Asset) "
-        f"RETURN id AS run, l.direction AS direction, {_ASSET_RETURN} ORDER BY a.id",
-        {"ids": pa.table({"id": pa.array([r["id"] for r in rows], pa.string())})},
-    )
-    linked: dict[tuple[str, str], list[Asset]] = {}
-    for row in io:
-        linked.setdefault((row.pop("run"), row.pop("direction")), []).append(Asset.from_row(row))
+    stored = graph.store.recent_runs(workflow.id, max(0, int(limit)))
     return [
         Run(
-            **{**row, "facets": _public_facets(row["facets"])},
-            inputs=tuple(linked.get((row["id"], "input"), ())),
-            outputs=tuple(linked.get((row["id"], "output"), ())),
+            **{**run.row, "facets": _public_facets(run.row["facets"])}, inputs=run.inputs, outputs=run.outputs
         )
-        for row in rows
+        for run in stored
     ]
 
 

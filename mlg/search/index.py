@@ -147,20 +147,20 @@ class SearchIndex:
 
 def index_for(graph: Graph, progress: Progress | None = None, written: Written | None = None) -> SearchIndex:
     """The graph's search index, brought up to date first if the graph moved on."""
-    handle = graph._handle
-    with handle.lock:
-        index = handle.derived.get("search")
+    derived = graph.store.derived
+    with derived.lock:
+        index = derived.indexes.get("search")
         if index is None:
             index = _open_index(graph)
-            handle.derived["search"] = index
+            derived.indexes["search"] = index
     bring_up_to_date(graph, index, progress, written)
     return index
 
 
 def _open_index(graph: Graph) -> SearchIndex:
-    if graph._handle.schema_version < 3:
+    if graph.store.schema_version < 3:
         return SearchIndex(None)  # no generations to check a file against: memory only
-    path = index_path(graph.path)
+    path = graph.store.derived_path(SUFFIX)
     try:
         index = SearchIndex(path)
         index.meta()

@@ -73,7 +73,7 @@ def test_sample_then_stats(run):
 
 
 def test_show_by_id_and_by_name(run, sample_graph, sample_db):
-    rows = sample_graph._rows(
+    rows = sample_graph.store.rows(
         "MATCH (a:Asset) WHERE a.kind = 'model' RETURN a.id AS id, a.name AS name ORDER BY a.id"
     )
     names = [r["name"] for r in rows]
@@ -99,7 +99,7 @@ def test_show_by_id_and_by_name(run, sample_graph, sample_db):
 
 def test_show_every_sample_asset_works(sample_graph, sample_db):
     runner = CliRunner()
-    ids = [r["id"] for r in sample_graph._rows("MATCH (a:Asset) RETURN a.id AS id")]
+    ids = [r["id"] for r in sample_graph.store.rows("MATCH (a:Asset) RETURN a.id AS id")]
     for asset_id in ids[::25]:
         result = runner.invoke(main, ["--db", str(sample_db), "show", asset_id])
         assert result.exit_code == 0, (asset_id, result.output)

@@ -116,7 +116,7 @@ def test_writes_are_refused_unless_asked(estate, cypher):
     assert graph_content(estate) == before
     assert generation.state(estate) == state  # nothing written: the search index stays current
     assert len(estate.query("CALL show_tables() RETURN *")) == len(
-        estate._rows("CALL show_tables() RETURN *")
+        estate.store.rows("CALL show_tables() RETURN *")
     )
 
 

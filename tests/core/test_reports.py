@@ -159,13 +159,13 @@ def test_reports_on_an_empty_graph(graph):
 
 def _count_queries(graph, monkeypatch) -> list[str]:
     seen: list[str] = []
-    original = graph._result  # every query of a Graph goes through it
+    original = graph.store.execute  # every query of the Kuzu store goes through it
 
     def counting(query, params=None):
         seen.append(query)
         return original(query, params)
 
-    monkeypatch.setattr(graph, "_result", counting)
+    monkeypatch.setattr(graph.store, "execute", counting)
     return seen
 
 

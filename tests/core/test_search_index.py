@@ -146,7 +146,7 @@ def test_every_write_bumps_the_generation_and_stamps_what_it_wrote(graph):
     _seed(graph)
     state = generation.state(graph)
     assert state.generation == start + 1 and state.graph_id
-    stamped = graph._rows("MATCH (a:Asset) RETURN a.id AS id, a.gen AS gen ORDER BY id")
+    stamped = graph.store.rows("MATCH (a:Asset) RETURN a.id AS id, a.gen AS gen ORDER BY id")
     assert {r["gen"] for r in stamped} == {start + 1}
     _ingest(
         graph,
@@ -164,10 +164,11 @@ def test_every_write_bumps_the_generation_and_stamps_what_it_wrote(graph):
     _ingest(graph, owners=[{"id": "ana", "kind": "person", "name": "Ana Lima-Souza"}])
     assert generation.state(graph).generation == start + 2
     _ingest(graph, [{"id": "model:home_ranker@1", "kind": "model", "owners": ["ana"]}])
-    assert graph._rows("MATCH (a:Asset {id: 'model:home_ranker@1'}) RETURN a.gen AS gen") == [
+    assert graph.store.rows("MATCH (a:Asset {id: 'model:home_ranker@1'}) RETURN a.gen AS gen") == [
         {"gen": start + 3}
     ]
-    assert graph._rows("MATCH (a:Asset {id: 'dataset:home'}) RETURN a.gen AS gen") == [{"gen": start + 1}]
+    home = graph.store.rows("MATCH (a:Asset {id: 'dataset:home'}) RETURN a.gen AS gen")
+    assert home == [{"gen": start + 1}]
     assert_like_a_rebuild(graph)
 
 
@@ -391,7 +392,7 @@ def test_where_no_index_file_can_be_written_the_index_is_kept_in_memory(graph, d
     index_path(db_path).mkdir()  # a directory in the way: SQLite cannot open the file
     with mlg.open(db_path, read_only=True) as g:
         assert [h.asset.id for h in g.search("home")][:1] == ["dataset:home"]
-        assert g._handle.derived["search"].path is None
+        assert g.store.derived.indexes["search"].path is None
         assert_like_a_rebuild(g)
 
 
@@ -403,13 +404,13 @@ def _as_schema_2(db: Path) -> None:
     and Kuzu's FTS index on names and descriptions (exactly the statements it ran)."""
     index_path(db).unlink(missing_ok=True)
     with mlg.open(db) as g:
-        g._result("ALTER TABLE Asset DROP gen")
-        g._result("MATCH (m:MlgMeta) WHERE m.key <> 'schema_version' DELETE m")
-        g._result("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '2'")
-        g._result(
+        g.store.execute("ALTER TABLE Asset DROP gen")
+        g.store.execute("MATCH (m:MlgMeta) WHERE m.key <> 'schema_version' DELETE m")
+        g.store.execute("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '2'")
+        g.store.execute(
             "CALL CREATE_FTS_INDEX('Asset', 'asset_text', ['name', 'description'], stemmer := 'english')"
         )
-        g._result("CHECKPOINT")
+        g.store.execute("CHECKPOINT")
 
 
 def test_a_graph_made_before_the_index_is_searched_read_only_and_upgraded_on_write(graph, db_path):
@@ -417,12 +418,12 @@ def test_a_graph_made_before_the_index_is_searched_read_only_and_upgraded_on_wri
     graph.close()
     _as_schema_2(db_path)
     with mlg.open(db_path, read_only=True) as g:
-        assert g._handle.schema_version == 2
+        assert g.store.schema_version == 2
         assert [h.asset.id for h in g.search("home")][:1] == ["dataset:home"]
     assert not index_path(db_path).exists()  # no generations to check a file against: memory only
     with mlg.open(db_path) as g:  # first read-write open: upgraded in place
-        assert g._handle.schema_version == 3
-        assert g._rows("CALL SHOW_INDEXES() RETURN *") == []
+        assert g.store.schema_version == 3
+        assert g.store.rows("CALL SHOW_INDEXES() RETURN *") == []
         # the sequence that crashed Kuzu's index: update an asset, then add one
         _ingest(g, [{"id": "dataset:home", "kind": "dataset", "name": "home", "description": "changed"}])
         _ingest(g, [{"id": "dataset:new.one", "kind": "dataset"}])

@@ -93,14 +93,14 @@ def _acceptable(graph, expected: tuple[str, ...]) -> set[str]:
     wanted: set[str] = set()
     for item in expected:
         if item.startswith("owner:"):
-            rows = graph._rows(
+            rows = graph.store.rows(
                 "MATCH (a:Asset)-[:OWNED_BY]->(o:Owner {id: $id}) RETURN DISTINCT a.id AS id",
                 {"id": item[6:]},
             )
             assert rows, item
             wanted |= {r["id"] for r in rows}
         elif item.startswith("owner-domain:"):
-            rows = graph._rows("MATCH (a:Asset) WHERE a.domain = $d RETURN a.id AS id", {"d": item[13:]})
+            rows = graph.store.rows("MATCH (a:Asset) WHERE a.domain = $d RETURN a.id AS id", {"d": item[13:]})
             wanted |= {r["id"] for r in rows}
         else:
             assert graph.get(item) is not None, item

@@ -15,9 +15,9 @@ from mlg.schema import SCHEMA_VERSION
 
 def test_creates_schema_and_records_version(db_path):
     with mlg.open(db_path) as g:
-        tables = {r["name"] for r in g._rows("CALL show_tables() RETURN name")}
+        tables = {r["name"] for r in g.store.rows("CALL show_tables() RETURN name")}
         assert {"Asset", "Owner", "DEPENDS_ON", "OWNED_BY", "MlgMeta"} <= tables
-        version = g._rows("MATCH (m:MlgMeta {key: 'schema_version'}) RETURN m.value AS v")
+        version = g.store.rows("MATCH (m:MlgMeta {key: 'schema_version'}) RETURN m.value AS v")
         assert version == [{"v": str(SCHEMA_VERSION)}]
     # reopening an existing graph keeps it
     with mlg.open(db_path) as g:
@@ -26,7 +26,7 @@ def test_creates_schema_and_records_version(db_path):
 
 def test_newer_schema_version_is_refused(db_path):
     with mlg.open(db_path) as g:
-        g._rows("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '99' RETURN m.value")
+        g.store.rows("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '99' RETURN m.value")
     with pytest.raises(mlg.GraphError, match=r"schema version 99, newer than this mlg"):
         mlg.open(db_path)
 
@@ -64,7 +64,7 @@ def test_read_only_refuses_writes(db_path, tmp_path):
 
 def test_one_database_per_path_per_process(db_path):
     with mlg.open(db_path) as a, mlg.open(db_path) as b:
-        assert a._handle is b._handle
+        assert a.store.handle is b.store.handle
     with mlg.open(db_path, read_only=True):
         with pytest.raises(mlg.GraphError, match="already open read-only in this process"):
             mlg.open(db_path)

@@ -153,13 +153,13 @@ def test_sample_stream_lands_on_the_sample_estate(run, db_path):
     assert run("sample").exit_code == 0
     with mlg.open(db_path, read_only=True) as g:
         before = {a.id for a in g.lineage("dataset:raw.playback_events", "down").assets}
-        estate_ids = {r["id"] for r in g._rows("MATCH (a:Asset) RETURN a.id AS id")}
+        estate_ids = {r["id"] for r in g.store.rows("MATCH (a:Asset) RETURN a.id AS id")}
     result = run("ingest", str(SAMPLE_EVENTS))
     assert result.exit_code == 0 and "0 skipped" in result.output
     again = run("ingest", str(SAMPLE_EVENTS))
     assert again.output.startswith("nothing changed")
     with mlg.open(db_path, read_only=True) as g:
-        new = {r["id"] for r in g._rows("MATCH (a:Asset) RETURN a.id AS id")} - estate_ids
+        new = {r["id"] for r in g.store.rows("MATCH (a:Asset) RETURN a.id AS id")} - estate_ids
         # only the pipelines the estate does not know became new assets
         assert new == {
             "workflow:airflow://prod-airflow/airflow.qoe_regression_alerts",

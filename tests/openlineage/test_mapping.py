@@ -79,7 +79,7 @@ def test_edges_take_first_and_last_seen_from_event_times(graph):
         for t in ("2024-05-03T00:00:00Z", "2024-05-01T08:00:00Z", "2024-05-02T00:00:00Z")
     ]
     ingest_events(graph, events)
-    rows = graph._rows(
+    rows = graph.store.rows(
         "MATCH (a)-[e:DEPENDS_ON]->(b) RETURN e.type AS t, e.first_seen AS f, "
         "e.last_seen AS l, e.source AS s ORDER BY t"
     )
@@ -90,7 +90,7 @@ def test_edges_take_first_and_last_seen_from_event_times(graph):
     assert rows[0]["s"].startswith("openlineage:https://github.com/apache/airflow")
     # a later ingest widens the window, never narrows it
     ingest_events(graph, [run_event("COMPLETE", "2024-04-01T00:00:00Z", inputs=[dataset("s3://b", "in")])])
-    row = graph._rows(
+    row = graph.store.rows(
         "MATCH (a)-[e:DEPENDS_ON {type: 'reads'}]->(b) RETURN e.first_seen AS f, e.last_seen AS l"
     )[0]
     assert (row["f"], row["l"]) == (datetime(2024, 4, 1), datetime(2024, 5, 3))
@@ -366,11 +366,11 @@ def test_same_stream_twice_is_the_same_graph(graph, full_event):
     events = _stream()
     ingest_events(graph, [full_event, *events])
     before = graph_content(graph)
-    runs_before = graph._rows("MATCH (r:Run) RETURN r.* ORDER BY r.id")
+    runs_before = graph.store.rows("MATCH (r:Run) RETURN r.* ORDER BY r.id")
     report = ingest_events(graph, [full_event, *events])
     assert not report.changed
     assert graph_content(graph) == before
-    assert graph._rows("MATCH (r:Run) RETURN r.* ORDER BY r.id") == runs_before
+    assert graph.store.rows("MATCH (r:Run) RETURN r.* ORDER BY r.id") == runs_before
 
 
 def test_event_order_and_batching_do_not_change_the_graph(tmp_path):
@@ -394,8 +394,8 @@ def test_event_order_and_batching_do_not_change_the_graph(tmp_path):
                 asset.pop("a.gen")  # the generation of the ingest that wrote it last
                 if size < len(events):
                     asset.pop("a.version"), asset.pop("a.props")
-            content["runs"] = g._rows("MATCH (r:Run) RETURN r.* ORDER BY r.id")
-            content["io"] = g._rows(
+            content["runs"] = g.store.rows("MATCH (r:Run) RETURN r.* ORDER BY r.id")
+            content["io"] = g.store.rows(
                 "MATCH (r:Run)-[l:RUN_IO]->(a:Asset) RETURN r.id, "
                 "l.direction, a.id ORDER BY r.id, l.direction, a.id"
             )

@@ -1,4 +1,4 @@
-"""Opening graph files: location, schema creation and checks, one Database per path.
+"""Opening Kuzu graph files: schema creation and checks, one Database per path.
 
 Kuzu lets one process open a file read-write, or many read-only, and crashes when one
 process opens the same path twice (DESIGN §5), so this module keeps a registry of the
@@ -7,7 +7,6 @@ process opens the same path twice (DESIGN §5), so this module keeps a registry 
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -18,22 +17,7 @@ import kuzu
 from mlg.errors import GraphError, GraphLocked
 from mlg.generation import initial_meta
 from mlg.schema import DDL, META_TABLE, SCHEMA_VERSION, UPGRADES
-
-ENV_VAR = "MLG_DB"
-
-
-def default_path() -> Path:
-    """`$MLG_DB`, else `graph.kuzu` in the user data dir."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("mlg", appauthor=False) / "graph.kuzu"
-
-
-def resolve_path(path: str | os.PathLike[str] | None) -> Path:
-    return (Path(path).expanduser() if path is not None else default_path()).absolute()
+from mlg.store.port import MAX_DEPTH, Derived
 
 
 @dataclass
@@ -43,10 +27,9 @@ class _Handle:
     database: kuzu.Database
     schema_version: int = SCHEMA_VERSION  # older only when opened read-only (never upgraded then)
     users: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    # Indexes derived from this graph (the search index), shared by its Graph objects
-    # and closed with the database: name -> object with close().
-    derived: dict = field(default_factory=dict)
+    # Indexes derived from this graph (the search index), shared by its stores and
+    # closed with the database.
+    derived: Derived = field(default_factory=Derived)
 
 
 _handles: dict[Path, _Handle] = {}
@@ -76,9 +59,7 @@ def release(handle: _Handle) -> None:
         handle.users -= 1
         if handle.users <= 0 and _handles.get(handle.path) is handle:
             del _handles[handle.path]
-            for index in handle.derived.values():
-                index.close()
-            handle.derived.clear()
+            handle.derived.close()
             handle.database.close()
 
 
@@ -212,3 +193,11 @@ def _rows(conn: kuzu.Connection, query: str, params: dict | None = None) -> list
     while result.has_next():
         rows.append(result.get_next())
     return rows
+
+
+def new_connection(db: kuzu.Database) -> kuzu.Connection:
+    """A connection whose variable-length patterns reach MAX_DEPTH hops: Kuzu cuts them
+    at 30 by default, silently, and lineage must never be cut silently (DESIGN §3)."""
+    conn = kuzu.Connection(db)
+    conn.execute(f"CALL var_length_extend_max_depth={MAX_DEPTH}").close()
+    return conn

@@ -1,0 +1,274 @@
+"""`KuzuStore`: the storage port over one embedded Kuzu file.
+
+The class holds the connections (one per thread: a Kuzu connection is not safe to share
+between threads) and hands each port operation to the module that holds its Cypher:
+assets.py (look-ups), closures.py (lineage walks), reports.py (estate aggregates),
+runs.py (runs and aliases), write.py (the one write transaction), generation.py, and
+cypher.py (user Cypher). Those modules take the store and call `execute`, `rows`,
+`arrow` and `count`: every query goes through `execute`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import kuzu
+import pyarrow as pa
+
+from mlg.errors import MlgError, ReadOnlyGraph
+from mlg.model import Asset, GraphStats, Neighbour, Owner
+from mlg.store.kuzu import assets, closures, cypher, database, generation, reports, runs, write
+from mlg.store.location import resolve_path
+from mlg.store.port import (
+    Closure,
+    CountedLevel,
+    Derived,
+    Direction,
+    PathDirection,
+    Progress,
+    Reach,
+    ReachPath,
+    Resolution,
+    StoredRun,
+    WriteOutcome,
+)
+
+if TYPE_CHECKING:
+    from mlg.generation import GraphState
+    from mlg.validation import Plan
+
+
+def open_kuzu(target: str | os.PathLike[str], *, read_only: bool = False, create: bool = True) -> KuzuStore:
+    """The registry's opener for paths (and `kuzu://` URLs: `kuzu:///abs/graph.kuzu`)."""
+    if isinstance(target, str) and target.lower().startswith("kuzu://"):
+        target = target[len("kuzu://") :]
+    return KuzuStore(target, read_only=read_only, create=create)
+
+
+class KuzuStore:
+    """One open Kuzu graph file (see mlg.store.port.GraphStore for every method's contract)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None, *, read_only: bool = False, create: bool = True):
+        self.path: Path = resolve_path(path)
+        self.location = str(self.path)
+        self.read_only = read_only
+        self.handle = database.acquire(self.path, read_only, create and not read_only)
+        self._local = threading.local()
+        self._connections: list[kuzu.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def schema_version(self) -> int:
+        return self.handle.schema_version
+
+    @property
+    def derived(self) -> Derived:
+        return self.handle.derived
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"<KuzuStore {self.path} ({mode})>"
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        database.release(self.handle)
+
+    def derived_path(self, suffix: str) -> Path:
+        return Path(f"{self.path}{suffix}")
+
+    # -- the only door to the database ---------------------------------------------------
+
+    def connection(self) -> kuzu.Connection:
+        """This thread's connection, opened with the depth setting on first use."""
+        if self._closed:
+            raise MlgError(f"graph at {self.path} is closed")
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = database.new_connection(self.handle.database)
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def execute(self, query: str, params: dict[str, Any] | None = None) -> kuzu.QueryResult:
+        """Run one statement on this thread's connection."""
+        return self.connection().execute(query, params or {})
+
+    def rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The result as dicts, one per row."""
+        result = self.execute(query, params)
+        names = result.get_column_names()
+        found = []
+        while result.has_next():
+            found.append(dict(zip(names, result.get_next())))
+        return found
+
+    def arrow(self, query: str, params: dict[str, Any] | None = None) -> pa.Table:
+        """The result as an Arrow table."""
+        return self.execute(query, params).get_as_arrow()
+
+    def count(self, query: str, params: dict[str, Any] | None = None) -> int:
+        """The first column of the first row, as an int (0 when there is no row)."""
+        result = self.execute(query, params)
+        return int(result.get_next()[0]) if result.has_next() else 0
+
+    def require_writable(self) -> None:
+        """Refuse a write on a read-only store."""
+        if self.read_only:
+            raise ReadOnlyGraph(f"graph at {self.path} is open read-only; writes are refused")
+
+    # -- assets -----------------------------------------------------------------------------
+
+    def assets(self, ids: Iterable[str]) -> dict[str, Asset]:
+        return assets.assets(self, ids)
+
+    def asset_rows(self, ids: Iterable[str]) -> pa.Table:
+        return assets.asset_rows(self, ids)
+
+    def resolve(self, ref: str) -> Resolution:
+        return assets.resolve(self, ref)
+
+    def siblings(self, asset: Asset) -> list[Asset]:
+        return assets.siblings(self, asset)
+
+    def neighbours(self, asset_id: str, direction: Direction) -> list[Neighbour]:
+        return assets.neighbours(self, asset_id, direction)
+
+    def counted_neighbours(
+        self, asset_id: str, direction: Direction, *, kinds: Sequence[str] | None, limit: int
+    ) -> CountedLevel:
+        return assets.counted_neighbours(self, asset_id, direction, kinds=kinds, limit=limit)
+
+    def owners_of(self, ids: Iterable[str]) -> dict[str, tuple[Owner, ...]]:
+        return assets.owners_of(self, ids)
+
+    def all_owners(self) -> list[Owner]:
+        return assets.all_owners(self)
+
+    def stats(self) -> GraphStats:
+        return assets.stats(self)
+
+    def assets_named(self, names: Iterable[str]) -> pa.Table:
+        return assets.assets_named(self, names)
+
+    def ownerships(self, ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        return assets.ownerships(self, ids)
+
+    def index_assets(self, since: int | None) -> pa.Table:
+        return assets.index_assets(self, since)
+
+    def index_ownerships(
+        self, since: int | None = None, ids: Iterable[str] | None = None
+    ) -> dict[str, list[tuple[str, str]]]:
+        return assets.index_ownerships(self, since, ids)
+
+    # -- lineage ---------------------------------------------------------------------------
+
+    def closure(
+        self,
+        root_id: str,
+        direction: Direction,
+        *,
+        depth: int,
+        types: Sequence[str] | None = None,
+        owners: bool = True,
+    ) -> Closure:
+        return closures.closure(self, root_id, direction, depth=depth, types=types, owners=owners)
+
+    def distances(self, root_id: str, direction: PathDirection, *, depth: int) -> dict[str, int]:
+        return closures.distances(self, root_id, direction, depth=depth)
+
+    def shortest_path(self, source_id: str, target_id: str, direction: PathDirection) -> list[str] | None:
+        return closures.shortest_path(self, source_id, target_id, direction)
+
+    def edges_among(self, ids: Iterable[str]) -> pa.Table:
+        return closures.edges_among(self, ids)
+
+    def edges_present(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        return closures.edges_present(self, keys)
+
+    def all_edges(self) -> pa.Table:
+        return closures.all_edges(self)
+
+    # -- reports -------------------------------------------------------------------------------
+
+    def reach_counts(
+        self, roots: Sequence[str], direction: Direction, *, reach: Reach | None = None
+    ) -> pa.Table:
+        return reports.reach_counts(self, roots, direction, reach=reach)
+
+    def reach_paths(
+        self, roots: Sequence[str], direction: Direction, *, reach: Reach | None = None, limit: int
+    ) -> list[ReachPath]:
+        return reports.reach_paths(self, roots, direction, reach=reach, limit=limit)
+
+    def most_depended_on(self, kind: str, top: int) -> list[tuple[str, int]]:
+        return reports.most_depended_on(self, kind, top)
+
+    def unowned(self, limit: int) -> tuple[dict[str, int], list[Asset]]:
+        return reports.unowned(self, limit)
+
+    def tagged_in_use(self, tag: str) -> list[tuple[str, int]]:
+        return reports.tagged_in_use(self, tag)
+
+    # -- runs and aliases -------------------------------------------------------------------
+
+    def recent_runs(self, workflow_id: str, limit: int) -> list[StoredRun]:
+        return runs.recent_runs(self, workflow_id, limit)
+
+    def runs(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return runs.runs(self, ids)
+
+    def run_io(self, ids: Iterable[str]) -> set[tuple[str, str, str]]:
+        return runs.run_io(self, ids)
+
+    def aliases(self, ids: Iterable[str]) -> dict[str, str]:
+        return runs.aliases(self, ids)
+
+    # -- generations ---------------------------------------------------------------------------
+
+    def state(self) -> GraphState:
+        return generation.state(self)
+
+    def mark_untracked(self) -> int:
+        self.require_writable()
+        return generation.mark_untracked(self)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return write.is_empty(self)
+
+    def asset_kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        return write.asset_kinds(self, ids)
+
+    def owner_ids(self, ids: Iterable[str]) -> set[str]:
+        return write.owner_ids(self, ids)
+
+    def write_plan(self, plan: Plan, progress: Progress | None = None) -> WriteOutcome:
+        self.require_writable()
+        return write.write_plan(self, plan, progress)
+
+    # -- raw Cypher -----------------------------------------------------------------------------
+
+    def cypher(
+        self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> pa.Table:
+        if write:
+            self.require_writable()
+        if self._closed:
+            raise MlgError(f"graph at {self.path} is closed")
+        return cypher.run(self, statement, params, write=write)

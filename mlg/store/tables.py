@@ -1,0 +1,74 @@
+"""The port's Arrow tables and rows as mlg's objects: Assets, Owners, Edges.
+
+Shared by every backend and by the queries, so that each builds objects one way, fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyarrow as pa
+
+from mlg.model import Asset, Owner
+
+
+def assets_of(table: pa.Table) -> list[Asset]:
+    """`Asset.from_row` of every row of an asset table, built column by column:
+    330k rows in 2.0 s against 7.6 s through row dicts (same run, GC paused; one
+    `json.loads` per row and one datetime per value are most of the difference)."""
+    n = table.num_rows
+    if not n:
+        return []
+    props = table.column("props").to_pylist()
+    try:  # one parse of a JSON array instead of one call per row
+        parsed = json.loads("[" + ",".join(p or "{}" for p in props) + "]")
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, list) or len(parsed) != n:
+        parsed = [json.loads(p) if p else {} for p in props]
+    cols = [table.column(name).to_pylist() for name in ("id", "kind", "name")] + [
+        # stored blank for NULL (mlg.schema.BLANK_FOR_NULL)
+        [v or None for v in table.column(name).to_pylist()]
+        for name in ("namespace", "family", "version", "description", "domain")
+    ]
+    tags = [tuple(t) if t else () for t in table.column("tags").to_pylist()]
+    return [
+        Asset(i, k, nm, ns, fam, ver, desc, dom, tg, pr, ca, ua)
+        for i, k, nm, ns, fam, ver, desc, dom, tg, pr, ca, ua in zip(
+            *cols, tags, parsed, decoded(table.column("created_at")), decoded(table.column("updated_at"))
+        )
+    ]
+
+
+def decoded(column: pa.ChunkedArray | pa.Array) -> list:
+    """The column's values as Python objects, one object per distinct value: assets
+    written by one ingest share their timestamps, and converting each row's datetime
+    costs ~0.4 s per 330k rows."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if not len(column):
+        return []
+    encoded = column.dictionary_encode()
+    values = encoded.dictionary.to_pylist()
+    return [None if i is None else values[i] for i in encoded.indices.to_pylist()]
+
+
+def owner_order(owner: Owner) -> tuple[bool, str]:
+    """How an asset's owners are listed: teams first, then by id."""
+    return (owner.kind != "team", owner.id)
+
+
+def owners_by_asset(rows: Iterable[Mapping[str, Any]]) -> dict[str, tuple[Owner, ...]]:
+    """Rows of (asset, id, kind, name, email, role) as asset id -> its owners, in
+    `owner_order`, one Owner object per owner and role."""
+    shared: dict[tuple, Owner] = {}
+    owners: dict[str, list[Owner]] = {}
+    for r in rows:
+        key = (r["id"], r["kind"], r["name"], r["email"], r["role"])
+        owner = shared.get(key)
+        if owner is None:
+            owner = shared[key] = Owner(*key)
+        owners.setdefault(r["asset"], []).append(owner)
+    return {k: tuple(sorted(v, key=owner_order)) for k, v in owners.items()}
