@@ -9,13 +9,6 @@ import pytest
 
 _numbers = itertools.count()
 
-# TEMPORARY, until main's storage port (issue 11) is merged into this branch: before it,
-# mlg.store is a module and the backend package mlg/store/falkordb cannot be imported.
-try:
-    import mlg.store.falkordb  # noqa: F401
-except ModuleNotFoundError:
-    collect_ignore_glob = ["test_[!s]*.py"]
-
 
 @pytest.fixture
 def falkordb_url(falkordb_server):

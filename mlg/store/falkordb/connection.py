@@ -37,9 +37,8 @@ class Connection:
 
     def __init__(self, target: Target):
         try:
-            import redis
-
             import falkordb
+            import redis
         except ImportError as exc:  # the extra is not installed
             raise GraphError(
                 f"the FalkorDB backend needs the falkordb client ({exc}); pip install 'mlg[falkordb]'"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -60,6 +61,30 @@ INDEXES = (
 )
 CHUNK = 5_000
 _OUT_EDGES = "UNWIND $ids AS i MATCH (a:Asset {id: i})-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type"
+
+
+# (host, port, graph) -> [the Derived every handle on that graph in this process shares, users]
+_shared: dict[tuple[str, int, str], list] = {}
+_shared_lock = threading.Lock()
+
+
+def _acquire_derived(key: tuple[str, int, str]) -> Derived:
+    with _shared_lock:
+        entry = _shared.setdefault(key, [Derived(), 0])
+        entry[1] += 1
+        return entry[0]
+
+
+def _release_derived(key: tuple[str, int, str]) -> None:
+    with _shared_lock:
+        entry = _shared.get(key)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] <= 0:
+            del _shared[key]
+            with entry[0].lock:
+                entry[0].close()
 
 
 def open_falkordb(target: str, *, read_only: bool = False, create: bool = True) -> FalkorStore:
@@ -117,7 +142,6 @@ class FalkorStore:
         self.target = target
         self.location = target.location
         self.read_only = read_only
-        self.derived = Derived()
         self._closed = False
         self.conn = Connection(target)
         try:
@@ -125,6 +149,8 @@ class FalkorStore:
         except BaseException:
             self.conn.close()
             raise
+        self._key = (target.host, target.port, target.graph)
+        self.derived = _acquire_derived(self._key)
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -156,7 +182,7 @@ class FalkorStore:
         if self._closed:
             return
         self._closed = True
-        self.derived.close()
+        _release_derived(self._key)
         self.conn.close()
 
     def __enter__(self) -> FalkorStore:
@@ -411,8 +437,11 @@ class FalkorStore:
                 f"RETURN [n IN nodes(shortestPath((a){arrow % MAX_DEPTH}(b))) | n.id]",
                 {"s": source_id, "t": target_id},
             )
-            path = rows[0][0] if rows else None
-            return list(path) if path and len(path) > 1 else None
+            path = list(rows[0][0] or ()) if rows else []
+            if len(path) < 2:
+                return None
+            # nodes() runs along the edges' direction: from the source of the first edge
+            return path if path[0] == source_id else path[::-1]
         # FalkorDB has no undirected shortestPath: the frontier walk, with parents
         root = walks.root_node(self.conn, source_id)
         goal = walks.root_node(self.conn, target_id)

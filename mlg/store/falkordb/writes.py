@@ -153,6 +153,7 @@ def write_plan(store: FalkorStore, plan, progress=None) -> WriteOutcome:
 def _plan(store: FalkorStore, plan, gen: int):
     from mlg.store.falkordb.store import ASSET_RETURN, OWNER_RETURN, _chunks
 
+    _check_keys(store, plan)
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     out: list[Statement] = []
     report: dict[str, int] = {}
@@ -313,6 +314,22 @@ def _plan(store: FalkorStore, plan, gen: int):
         out += _record_statements(store, plan)
     written = None if renamed else {r["id"] for r in new_rows + changed_rows} | set(touched)
     return out, report, written, bool(new_owners or changed_owners)
+
+
+def _check_keys(store: FalkorStore, plan) -> None:
+    """Refuse, before anything is sent, a plan whose rows are not filed under their own id.
+
+    FalkorDB has no primary keys, and Redis does not roll back the commands of an EXEC
+    that ran before a failing one: a statement must not be able to fail once the write
+    is under way. What the database would refuse (a second node with an existing id) is
+    refused here instead, while nothing has been written."""
+    for label, rows in (("asset", plan.assets), ("owner", plan.owners), ("run", plan.runs)):
+        for key, row in rows.items():
+            if row.get("id") != key:
+                raise GraphError(
+                    f"write to {store.location} refused: the {label} row filed under {key!r} "
+                    f"has id {row.get('id')!r}; nothing was written"
+                )
 
 
 def _record_statements(store: FalkorStore, plan) -> list[Statement]:
