@@ -18,9 +18,9 @@ def init(ctx: click.Context, fmt: str) -> None:
     """Create an empty graph (or check an existing one)."""
     graph = open_graph(ctx, write=True)
     if fmt == "json":
-        print_json({"path": str(graph.path), "assets": graph.stats().assets})
+        print_json({"path": graph.store.location, "assets": graph.stats().assets})
     else:
-        click.echo(f"graph ready at {graph.path}")
+        click.echo(f"graph ready at {graph.store.location}")
 
 
 @click.command()
@@ -115,17 +115,17 @@ COMMANDS = [init, sample, ingest, stats, show]
 
 def _print_report(report: IngestReport, graph, fmt: str) -> None:
     if fmt == "json":
-        print_json({"path": str(graph.path), **report.to_dict()})
+        print_json({"path": graph.store.location, **report.to_dict()})
         return
     if not report.changed:
         click.echo(
-            f"nothing changed in {graph.path} "
+            f"nothing changed in {graph.store.location} "
             f"({report.assets_unchanged} assets, {report.relations_unchanged} relations "
             "already up to date)"
         )
         return
     click.echo(
-        f"ingested into {graph.path}: "
+        f"ingested into {graph.store.location}: "
         f"assets +{report.assets_added} added, {report.assets_updated} updated, "
         f"{report.assets_unchanged} unchanged; "
         f"relations +{report.relations_added} added, {report.relations_updated} updated; "
