@@ -107,9 +107,6 @@ def show(ctx: click.Context, asset: str, fmt: str) -> None:
             print_runs(runs)
 
 
-COMMANDS = [init, sample, ingest, stats, show]
-
-
 # -- people's output ----------------------------------------------------------------
 
 
@@ -215,3 +212,26 @@ def _print_detail(detail: AssetDetail) -> None:
             for n in neighbours:
                 table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]", esc(n.asset.id))
             out.print(table)
+
+
+@click.command(name="copy")
+@click.argument("source")
+@click.argument("destination")
+@format_option("table", "json")
+def copy_command(source: str, destination: str, fmt: str) -> None:
+    """Copy a whole graph between backends: SOURCE and DESTINATION are graph files or
+    URLs (falkordb://HOST:PORT/GRAPH); DESTINATION must be new or empty."""
+    from mlg.copy import copy_graph
+    from mlg.store.location import resolve_target
+
+    report = copy_graph(resolve_target(source), resolve_target(destination))
+    if fmt == "json":
+        print_json({"source": source, "destination": destination, **report.to_dict()})
+    else:
+        click.echo(
+            f"copied {source} to {destination}: {report.assets_added} assets, "
+            f"{report.relations_added} relations, {report.owners_added} owners"
+        )
+
+
+COMMANDS = [init, sample, ingest, stats, show, copy_command]

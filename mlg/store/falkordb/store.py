@@ -32,12 +32,14 @@ from mlg.store.port import (
     EDGE_TABLE,
     MAX_DEPTH,
     OWNERSHIP_TABLE,
+    RELATION_RECORD_TABLE,
     Closure,
     CountedLevel,
     CountedNeighbour,
     Derived,
     Reach,
     ReachPath,
+    RelationRecords,
     Resolution,
     StoredRun,
     WriteOutcome,
@@ -491,6 +493,21 @@ class FalkorStore:
                 "target": pa.array([r[1] for r in rows], pa.string()),
             }
         )
+
+    def relation_records(self) -> RelationRecords:
+        rows = self._rows(
+            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) "
+            "RETURN a.id, b.id, e.type, e.source, e.first_seen, e.last_seen"
+        )
+        columns = list(zip(*rows)) if rows else [()] * 6
+        edges = pa.Table.from_arrays(
+            [pa.array(c, pa.string()) for c in columns[:4]]
+            + [pa.array(c, pa.int64()).cast(pa.timestamp("us")) for c in columns[4:]],
+            schema=RELATION_RECORD_TABLE,
+        )
+        runs = tuple(r[0] for r in self._rows("MATCH (r:Run) RETURN r.id"))
+        aliases = tuple(r[0] for r in self._rows("MATCH (x:AssetAlias) RETURN x.id"))
+        return RelationRecords(edges, runs, aliases)
 
     # -- reports --------------------------------------------------------------------
 
