@@ -23,3 +23,37 @@ def falkordb_url(falkordb_server):
             client.execute_command("GRAPH.DELETE", name)
     finally:
         client.close()
+
+
+# The wider suite on FalkorDB (tests/falkordb/test_on_falkordb_*.py import the tests of
+# tests/core and tests/openlineage unchanged): in this folder `graph` and `sample_graph`
+# are FalkorDB graphs, so every fixture those tests build on is built on FalkorDB.
+
+
+@pytest.fixture
+def graph(falkordb_url):
+    """A fresh, empty FalkorDB graph through the public API."""
+    import mlg
+
+    with mlg.open(falkordb_url) as g:
+        yield g
+
+
+@pytest.fixture(scope="session")
+def sample_graph(falkordb_server):
+    """The sample estate on FalkorDB, loaded once per session, opened read-only."""
+    import redis
+
+    import mlg
+
+    name = f"mlg_sample_{os.getpid()}"
+    url = f"falkordb://{falkordb_server.address}/{name}"
+    with mlg.open(url) as g:
+        g.load_sample()
+    with mlg.open(url, read_only=True) as g:
+        yield g
+    client = redis.Redis(host=falkordb_server.host, port=falkordb_server.port)
+    try:
+        client.execute_command("GRAPH.DELETE", name)
+    finally:
+        client.close()
