@@ -21,7 +21,7 @@ class Batch:
     assets: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     owners: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     relations: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
-    # workflow runs and asset aliases (OpenLineage, see mlg.openlineage.records)
+    # workflow runs and asset aliases (records of mlg.records; OpenLineage makes them)
     runs: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     aliases: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)

@@ -209,40 +209,51 @@ class Graph:
         paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         progress=None,
         *,
-        format: str = "auto",  # noqa: A002 - the CLI's --format
+        from_: str | None = None,
+        format: str | None = None,  # noqa: A002 - the name before `from_`, kept working
         skip_invalid: bool = False,
     ) -> IngestReport:
         """Ingest files or directories ("-" reads stdin): validated first, then written
         all-or-nothing.
 
-        `format` is "manifest", "openlineage" (events: one per file, a JSON array or
-        NDJSON) or "auto" (each file sniffed; manifests and events may be mixed).
-        `skip_invalid` leaves out invalid OpenLineage events and lists them in the
-        report instead of rejecting the whole ingest.
+        `from_` names the source (mlg.sources; the CLI's `--from`): "manifest",
+        "openlineage" (events: one per file, a JSON array or NDJSON) or "auto" (the
+        default: each file sniffed; manifests and events may be mixed). `format` is its
+        older name. `skip_invalid` leaves out invalid OpenLineage events and lists them in
+        the report instead of rejecting the whole ingest.
         """
-        from mlg.manifest import read_manifests
+        from mlg.sources import DEFAULT_SOURCE, ingest
 
+        if from_ is not None and format is not None and from_ != format:
+            raise MlgError(f"from_={from_!r} and format={format!r} disagree; give one")
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
-        paths = list(paths)
         self._require_writable()
-        if format == "manifest" and "-" not in paths:  # stdin is read by the reader below
-            return self.ingest_batch(read_manifests(paths), progress=progress)
-        from mlg.openlineage.loader import ingest_sources
-
-        return ingest_sources(self, paths, format, skip_invalid, progress)
+        source = from_ or format or DEFAULT_SOURCE
+        return ingest(self, list(paths), source, skip_invalid=skip_invalid, progress=progress)
 
     def ingest_batch(self, batch: Batch, progress=None) -> IngestReport:
         """Validate and write a Batch of records (see `mlg.batch`)."""
-        from mlg.ingest import ingest_batch
+        from mlg.ingest import gc_paused, write_batch
+        from mlg.search.index import refresh_after_write
 
         self._require_writable()
-        return ingest_batch(self, batch, progress)
+        if progress:
+            progress("validating", 0, 1)
+        with gc_paused():
+            outcome = write_batch(self, batch, progress)
+            if outcome.generation is not None:
+                # The index follows the assets this write stamped. Never fails the ingest:
+                # the data is committed, and a stale index is brought up to date by the
+                # next search.
+                written = None if outcome.written is None else set(outcome.written)
+                refresh_after_write(self, progress, written=written, owners_changed=outcome.owners_changed)
+        return outcome.report
 
     def runs(self, workflow: str, limit: int = 20) -> list:
-        """The latest runs of a workflow (`mlg.openlineage.Run`), newest first, each with
-        the assets it read and wrote."""
-        from mlg.openlineage.runs import recent_runs
+        """The latest runs of a workflow (`mlg.Run`), newest first, each with the assets
+        it read and wrote."""
+        from mlg.runs import recent_runs
 
         return recent_runs(self, workflow, limit)
 

@@ -1,23 +1,23 @@
-"""Ingest through the port: validate a Batch against the graph, write the Plan, bring the
-derived indexes along.
+"""Ingest through the port: validate a Batch against the graph and write the Plan.
 
 The writing itself is the store's (`GraphStore.write_plan`: one transaction, all or
 nothing); validation (mlg/validation.py) asks the graph only what `StoreLookup` answers.
+Bringing the derived indexes along afterwards is the facade's (`Graph.ingest_batch`).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from mlg.model import IngestReport
 from mlg.validation import GraphLookup, validate
 
 if TYPE_CHECKING:
     from mlg.batch import Batch
     from mlg.graph import Graph
-    from mlg.store.port import GraphStore
+    from mlg.store.port import GraphStore, WriteOutcome
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -48,27 +48,22 @@ class StoreLookup(GraphLookup):
 KuzuLookup = StoreLookup
 
 
-def ingest_batch(graph: Graph, batch: Batch, progress: Progress | None = None) -> IngestReport:
-    """Validate `batch` against `graph` and write it; the report."""
-    lookup = StoreLookup(graph)
-    if progress:
-        progress("validating", 0, 1)
-    # Millions of short-lived dicts and tuples make the cyclic garbage collector
-    # the largest single cost of a big ingest (measured ~40% of validation); they
-    # form no cycles, so it is paused for the call.
+def write_batch(graph: Graph, batch: Batch, progress: Progress | None = None) -> WriteOutcome:
+    """Validate `batch` against `graph` and write it through the port; what was written.
+    Call it with the garbage collector paused for a large batch (`gc_paused`)."""
+    plan = validate(batch, StoreLookup(graph))
+    return graph.store.write_plan(plan, progress)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: millions of short-lived dicts and tuples
+    make it the largest single cost of a big ingest (measured ~40% of validation); they
+    form no cycles, so pausing it loses nothing."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        plan = validate(batch, lookup)
-        outcome = graph.store.write_plan(plan, progress)
-        if outcome.generation is not None:
-            # The index follows the assets this write stamped. Never fails the ingest: the
-            # data is committed, and a stale index is brought up to date by the next search.
-            from mlg.search.index import refresh_after_write
-
-            written = None if outcome.written is None else set(outcome.written)
-            refresh_after_write(graph, progress, written=written, owners_changed=outcome.owners_changed)
+        yield
     finally:
         if collecting:
             gc.enable()
-    return outcome.report

@@ -10,16 +10,23 @@ relations: [{from, to, type, source, first_seen, last_seen}]
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlg.batch import Batch, Location
 from mlg.errors import IngestError, Problem
 from mlg.limits import type_name
-from mlg.safe_load import DocumentError, load_json, load_yaml, read_text
+from mlg.safe_load import DocumentError, check_size, load_json, load_yaml, read_text
+
+if TYPE_CHECKING:
+    from mlg.graph import Graph
+    from mlg.model import IngestReport
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SECTIONS = ("assets", "owners", "relations")
+STDIN = "-"
 
 
 def manifest_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -120,6 +127,31 @@ def read_manifests(paths: Iterable[str | os.PathLike[str]]) -> Batch:
     for path in manifest_files(paths):
         batch.extend(read_manifest(path))
     return batch
+
+
+def read_manifest_inputs(paths: Iterable[str | os.PathLike[str]]) -> Batch:
+    """Manifests from files, directories and "-" (stdin, read as YAML)."""
+    paths = list(paths)
+    if all(str(p) != STDIN for p in paths):
+        return read_manifests(paths)
+    batch = Batch()
+    for path in paths:
+        if str(path) != STDIN:
+            batch.extend(read_manifests([path]))
+            continue
+        text = sys.stdin.read()
+        try:
+            check_size(text)
+        except DocumentError as exc:
+            raise IngestError([Problem("<stdin>", "input", None, None, str(exc))]) from None
+        batch.extend(parse_manifest_text("<stdin>", text))
+    return batch
+
+
+def ingest_manifests(graph: Graph, paths, *, skip_invalid: bool = False, progress=None) -> IngestReport:
+    """The "manifest" source (mlg.sources): manifests only, validated as one batch
+    (`skip_invalid` is for events: an invalid manifest rejects the whole ingest)."""
+    return graph.ingest_batch(read_manifest_inputs(paths), progress=progress)
 
 
 def _format_name(name: str) -> str:

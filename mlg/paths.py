@@ -96,11 +96,12 @@ class PathResult:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         """In Jupyter: the paths as a table, with their diagram where widgets run."""
-        try:
-            from mlg.notebook.display import result_mimebundle
-        except ImportError:
+        from mlg.rich_display import notebook_display
+
+        display = notebook_display()
+        if display is None:
             return {"text/plain": repr(self), "text/html": self._repr_html_()}
-        return result_mimebundle(self, self._repr_html_(), self.subgraph, include, exclude)
+        return display.result_mimebundle(self, self._repr_html_(), self.subgraph, include, exclude)
 
     def to_dict(self) -> dict[str, Any]:
         return {

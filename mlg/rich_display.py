@@ -8,8 +8,10 @@ subgraph is one call away: `result.subgraph` shows itself as one.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
 from html import escape
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,6 +20,16 @@ if TYPE_CHECKING:
     from mlg.paths import DependencyPath, PathResult
     from mlg.reports import Consumers, ReuseReport
     from mlg.search import SearchHit
+
+
+def notebook_display() -> ModuleType | None:
+    """`mlg.notebook.display` when the notebook extra is installed, else None. Imported
+    by name: the result types that call it sit below the UIs in mlg's layers."""
+    try:
+        return importlib.import_module("mlg.notebook.display")
+    except ImportError:
+        return None
+
 
 ROWS = 25
 _CELL = "padding:1px 8px;text-align:left;vertical-align:top"

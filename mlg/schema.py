@@ -95,6 +95,8 @@ RUN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("facets", "STRING"),  # JSON object of run facets
 )
 RUN_IO_DIRECTIONS: tuple[str, ...] = ("input", "output")
+# The states a run record may hold: OpenLineage's event types (mlg.openlineage.events).
+RUN_STATES: tuple[str, ...] = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
 
 
 def _columns(cols: tuple[tuple[str, str], ...], key: str | None = "id") -> str:

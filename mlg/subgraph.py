@@ -117,11 +117,12 @@ class Subgraph:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         """In Jupyter: the interactive lineage diagram, with an HTML table fallback."""
-        try:
-            from mlg.notebook.display import mimebundle
-        except ImportError:
+        from mlg.rich_display import notebook_display
+
+        display = notebook_display()
+        if display is None:
             return {"text/plain": repr(self)}
-        return mimebundle(self, include, exclude)
+        return display.mimebundle(self, include, exclude)
 
     # -- conversions ----------------------------------------------------------------
 

@@ -43,7 +43,7 @@ class Plan:
     # record says who owns them; ownership of other assets is left as it is.
     ownerships: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     # workflow runs (run id -> row, with its "inputs"/"outputs" asset ids) and
-    # aliases (alias id -> asset id); see mlg.openlineage.records
+    # aliases (alias id -> asset id); see mlg.records
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
@@ -127,7 +127,7 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
         _keep_edge(plan.edges, edge_locs, key, edge, loc, None, None, problems)
 
     if batch.runs or batch.aliases:
-        from mlg.openlineage.records import check_records
+        from mlg.records import check_records
 
         check_records(batch, plan, lookup, problems.add)
     _check_references(plan, edge_locs, owner_refs, lookup, problems)

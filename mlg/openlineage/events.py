@@ -19,8 +19,9 @@ from typing import Any
 from mlg.batch import Location
 from mlg.errors import Problem
 from mlg.limits import Limits, type_name, value_problem
+from mlg.schema import RUN_STATES
 
-EVENT_TYPES: tuple[str, ...] = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
+EVENT_TYPES: tuple[str, ...] = RUN_STATES  # the states a run record may hold (mlg.schema)
 TERMINAL_STATES = frozenset({"COMPLETE", "ABORT", "FAIL"})
 
 RUN_EVENT, JOB_EVENT, DATASET_EVENT = "RunEvent", "JobEvent", "DatasetEvent"

@@ -64,6 +64,16 @@ def ingest_sources(
     )
 
 
+def ingest_auto(graph: Graph, paths, *, skip_invalid: bool = False, progress=None) -> IngestReport:
+    """The "auto" source (mlg.sources): each file sniffed, manifests and events mixed."""
+    return ingest_sources(graph, paths, "auto", skip_invalid, progress)
+
+
+def ingest_openlineage(graph: Graph, paths, *, skip_invalid: bool = False, progress=None) -> IngestReport:
+    """The "openlineage" source (mlg.sources): every file holds events."""
+    return ingest_sources(graph, paths, "openlineage", skip_invalid, progress)
+
+
 def ingest_events(
     graph: Graph,
     events: Iterable[Any],
