@@ -40,8 +40,8 @@ def graph(falkordb_url):
 
 
 @pytest.fixture(scope="session")
-def sample_graph(falkordb_server):
-    """The sample estate on FalkorDB, loaded once per session, opened read-only."""
+def sample_db(falkordb_server):
+    """The sample estate on FalkorDB, loaded once per session: its URL."""
     import redis
 
     import mlg
@@ -50,10 +50,18 @@ def sample_graph(falkordb_server):
     url = f"falkordb://{falkordb_server.address}/{name}"
     with mlg.open(url) as g:
         g.load_sample()
-    with mlg.open(url, read_only=True) as g:
-        yield g
+    yield url
     client = redis.Redis(host=falkordb_server.host, port=falkordb_server.port)
     try:
         client.execute_command("GRAPH.DELETE", name)
     finally:
         client.close()
+
+
+@pytest.fixture
+def sample_graph(sample_db):
+    """The sample estate on FalkorDB, opened read-only."""
+    import mlg
+
+    with mlg.open(sample_db, read_only=True) as g:
+        yield g
