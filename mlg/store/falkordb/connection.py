@@ -11,7 +11,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mlg.errors import GraphError, MlgError
+from mlg.errors import GraphError
 from mlg.store.falkordb.url import Target
 
 _EPOCH = datetime(1970, 1, 1)
@@ -126,4 +126,4 @@ class Connection:
             pass
 
 
-__all__ = ["Connection", "MlgError", "from_micros", "to_micros"]
+__all__ = ["Connection", "from_micros", "to_micros"]

@@ -10,7 +10,6 @@ server, and writes (writes.py) are optimistic transactions, each all or nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -783,4 +782,4 @@ class FalkorStore:
         return run_cypher(self, statement, params, write=write)
 
 
-__all__ = ["FalkorStore", "open_falkordb", "json"]
+__all__ = ["FalkorStore", "open_falkordb"]
