@@ -10,6 +10,9 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Owner:
+    """A team or a person owning assets; `role` (e.g. "owner", "reviewer") is set when
+    the owner is seen through one asset."""
+
     id: str
     kind: str
     name: str
@@ -29,6 +32,9 @@ class Owner:
 
 @dataclass(frozen=True)
 class Asset:
+    """One dataset, feature, model, evaluation, workflow, service or experiment.
+    Missing optional text is None; `props` holds free-form properties."""
+
     id: str
     kind: str
     name: str
@@ -115,6 +121,9 @@ class AssetDetail:
 
 @dataclass(frozen=True)
 class GraphStats:
+    """How much the graph holds: assets by kind, relations by type, owners by kind, and
+    how many assets have no owner; `path` names the graph (its file or URL)."""
+
     path: str
     assets_by_kind: dict[str, int]
     relations_by_type: dict[str, int]

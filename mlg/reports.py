@@ -264,7 +264,7 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
     from mlg.errors import MlgError
 
     if not isinstance(top, int) or top < 1:
-        raise MlgError(f"top must be a positive whole number, not {top!r}")
+        raise MlgError(f"limit (top) must be a positive whole number, not {top!r}")
     ranked = {kind: _most_reused(graph, kind, top) for kind in REUSED_KINDS}
     unowned_by_kind, unowned = graph.store.unowned(UNOWNED_LISTED)
     consumed = graph.store.tagged_in_use(DEPRECATED_TAG)

@@ -74,7 +74,11 @@ OWNER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "STRING"),
     ("email", "STRING"),
 )
-EDGE_COLUMNS: tuple[tuple[str, str], ...] = (
+# The stored properties of a DEPENDS_ON edge. Its ends are its `source` (the dependent)
+# and `target` (what it depends on) in every result (mlg.subgraph.EDGE_COLUMNS); the
+# property named `source` here is who asserted the edge (a manifest file, an OpenLineage
+# producer): the name manifests and Cypher use, kept for them.
+RELATION_PROPERTIES: tuple[tuple[str, str], ...] = (
     ("type", "STRING"),
     ("source", "STRING"),
     ("first_seen", "TIMESTAMP"),
@@ -110,7 +114,7 @@ DDL: tuple[str, ...] = (
     "CREATE NODE TABLE MlgMeta(key STRING, value STRING, PRIMARY KEY (key))",
     f"CREATE NODE TABLE Asset({_columns(ASSET_COLUMNS + (ASSET_GENERATION,))})",
     f"CREATE NODE TABLE Owner({_columns(OWNER_COLUMNS)})",
-    f"CREATE REL TABLE DEPENDS_ON(FROM Asset TO Asset, {_columns(EDGE_COLUMNS, None)})",
+    f"CREATE REL TABLE DEPENDS_ON(FROM Asset TO Asset, {_columns(RELATION_PROPERTIES, None)})",
     "CREATE REL TABLE OWNED_BY(FROM Asset TO Owner, role STRING)",
     f"CREATE NODE TABLE Run({_columns(RUN_COLUMNS)})",
     "CREATE REL TABLE RUN_OF(FROM Run TO Asset)",

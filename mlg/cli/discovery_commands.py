@@ -91,18 +91,20 @@ def uses(ctx: click.Context, asset: str, fmt: str) -> None:
 
 @click.command()
 @click.option(
+    "--limit",
     "--top",
+    "limit",
     type=click.IntRange(min=1),
     default=20,
     show_default=True,
-    help="How many datasets and features to rank.",
+    help="How many datasets and features to rank (--top: its older name).",
 )
 @format_option("table", "json")
 @click.pass_context
-def report(ctx: click.Context, top: int, fmt: str) -> None:
+def report(ctx: click.Context, limit: int, fmt: str) -> None:
     """Reuse and governance: most reused datasets and features, assets without an owner,
     deprecated assets still feeding services or tier-1 models."""
-    result = open_graph(ctx).reuse_report(top=top)
+    result = open_graph(ctx).reuse_report(limit=limit)
     if fmt == "json":
         print_json(result.to_dict())
     else:

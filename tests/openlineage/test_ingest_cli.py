@@ -68,16 +68,19 @@ def test_ndjson_in_a_json_file_is_detected(run, tmp_path):
 
 def test_explicit_formats(run, tmp_path):
     path = write_ndjson(tmp_path / "events.jsonl", events_of(1))
-    result = run("ingest", str(path), "--format", "openlineage", "--format", "json")
+    result = run("ingest", str(path), "--from", "openlineage", "--format", "json")
     data = json.loads(result.output)
     assert (data["events"], data["runs_added"], data["assets_added"]) == (1, 1, 2)
     manifest = tmp_path / "m.json"
     manifest.write_text(json.dumps({"assets": [{"id": "d", "kind": "dataset"}]}))
-    assert "assets +1 added" in run("ingest", str(manifest), "--format", "manifest").output
+    assert "assets +1 added" in run("ingest", str(manifest), "--from", "manifest").output
     # the same JSON read as OpenLineage is not an event
-    result = run("ingest", str(manifest), "--format", "openlineage")
+    result = run("ingest", str(manifest), "--from", "openlineage")
     assert result.exit_code == 1 and "it has no run, job or dataset" in result.output
-    usage = run("ingest", str(path), "--format", "manifest", "--format", "openlineage")
+    # --format is the output format: an input format there says where it goes
+    usage = run("ingest", str(path), "--format", "openlineage")
+    assert usage.exit_code == 2 and "give it as --from openlineage" in usage.output
+    usage = run("ingest", str(path), "--from", "json")
     assert usage.exit_code == 2
 
 

@@ -29,9 +29,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode, UnknownNodeID
 from textual.worker import get_current_worker
 
-from mlg import Graph, MlgError
-from mlg.neighbours import NeighbourLevel, neighbours_with_counts
-from mlg.subgraph import Subgraph
+from mlg import Graph, MlgError, NeighbourLevel, Subgraph, neighbours_with_counts
 from mlg.tui.labels import AssetRef, asset_name, counted, error, muted, note, relation_arrow, warning
 from mlg.tui.widgets.nav_tree import NavTree
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from mlg.errors import MlgError
 from mlg.model import IngestReport
-from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, EDGE_COLUMNS, RUN_COLUMNS
+from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, RELATION_PROPERTIES, RUN_COLUMNS
 from mlg.store.kuzu.assets import ids_table, storable
 from mlg.store.kuzu.generation import BUMP_STATEMENT, next_generation
 from mlg.store.kuzu.runs import aliases, run_io, runs
@@ -33,7 +33,7 @@ _ARROW_TYPES = {"STRING": pa.string(), "STRING[]": pa.list_(pa.string()), "TIMES
 OWNER_SCHEMA = pa.schema([(n, pa.string()) for n in ("id", "kind", "name", "email")])
 EDGE_SCHEMA = pa.schema(
     [("src", pa.string()), ("dst", pa.string()), ("rtype", pa.string())]
-    + [(n, _ARROW_TYPES[t]) for n, t in EDGE_COLUMNS if n != "type"]
+    + [(n, _ARROW_TYPES[t]) for n, t in RELATION_PROPERTIES if n != "type"]
 )
 OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
 

@@ -1,4 +1,4 @@
-"""lineage, impact, path, export: the questions asked of the graph."""
+"""The lineage questions: lineage, impact, path, export."""
 
 from __future__ import annotations
 
@@ -76,9 +76,11 @@ def lineage(
     graph = open_graph(ctx)
     if fmt == "table":
         for side in ("up", "down") if direction == "both" else (direction,):
-            _print_lineage(graph.lineage(asset, side, depth, kinds or None, types or None), side)
+            _print_lineage(
+                graph.lineage(asset, side, depth=depth, kinds=kinds or None, types=types or None), side
+            )
         return
-    sub = graph.lineage(asset, direction, depth, kinds or None, types or None)
+    sub = graph.lineage(asset, direction, depth=depth, kinds=kinds or None, types=types or None)
     if fmt == "json":
         print_json(sub.to_dict())
     else:
@@ -163,7 +165,7 @@ def export(
     """Write the lineage of ASSET to files (columns in the README)."""
     from mlg.export import write_subgraph
 
-    sub = open_graph(ctx).lineage(asset, direction, depth, kinds or None)
+    sub = open_graph(ctx).lineage(asset, direction, depth=depth, kinds=kinds or None)
     files = write_subgraph(sub, out_dir, fmt)
     click.echo(
         f"wrote {len(sub.assets)} assets and {len(sub.relations)} edges to {out_dir}: "

@@ -1,4 +1,5 @@
-"""serve-lineage, and the OpenLineage parts of ingest and show output."""
+"""serve-lineage (the OpenLineage HTTP receiver), and the OpenLineage parts of the
+output of ingest and show."""
 
 from __future__ import annotations
 
@@ -7,21 +8,6 @@ import click
 from mlg.cli.output import console, format_option
 from mlg.cli.server_options import api_key, http_server_options
 from mlg.errors import MlgError
-
-INPUT_FORMATS = ("auto", "manifest", "openlineage")
-OUTPUT_FORMATS = ("table", "json")
-
-
-def split_formats(values: tuple[str, ...]) -> tuple[str, str]:
-    """`ingest --format` takes an input format, an output format, or one of each."""
-    inputs = [v for v in values if v in INPUT_FORMATS]
-    outputs = [v for v in values if v in OUTPUT_FORMATS]
-    if len(set(inputs)) > 1 or len(set(outputs)) > 1:
-        raise click.UsageError(
-            "--format: give at most one input format "
-            "(auto|manifest|openlineage) and one output format (table|json)"
-        )
-    return (inputs or ["auto"])[0], (outputs or ["table"])[0]
 
 
 def print_lineage_report(report) -> None:
