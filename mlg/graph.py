@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import pandas
 
     from mlg.reports import Consumers, ReuseReport
-    from mlg.runs import Run
+    from mlg.runs import DatasetRun, Run
     from mlg.search import SearchResults
 
 
@@ -77,10 +77,14 @@ class Graph:
         return self.store.assets([asset_id]).get(asset_id)
 
     def resolve(self, ref: str) -> Asset:
-        """The asset `ref` names: an id, or a name that matches exactly one asset."""
+        """The asset `ref` names: an id, another name's id (an OpenLineage symlink, or an
+        asset merged into another), or a name that matches exactly one asset."""
         found = self.store.resolve(ref)
         if found.asset is not None:
             return found.asset
+        alias = self.store.aliases([ref]).get(ref)
+        if alias is not None and (asset := self.get(alias)) is not None:
+            return asset
         if found.named:
             raise AmbiguousAsset(ref, list(found.named))
         raise AssetNotFound(ref, list(found.near))
@@ -267,6 +271,13 @@ class Graph:
                 written = None if outcome.written is None else set(outcome.written)
                 refresh_after_write(self, progress, written=written, owners_changed=outcome.owners_changed)
         return outcome.report
+
+    def dataset_runs(self, asset: str, *, limit: int = 20) -> list[DatasetRun]:
+        """The latest runs that read or wrote `asset` (`mlg.runs.DatasetRun`),
+        newest first, each with the version of the asset it read or wrote."""
+        from mlg.runs import dataset_runs
+
+        return dataset_runs(self, asset, limit)
 
     def runs(self, workflow: str, *, limit: int = 20) -> list[Run]:
         """The latest runs of a workflow (`mlg.Run`), newest first, each with the assets

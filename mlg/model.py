@@ -66,7 +66,7 @@ class Asset:
             description=row.get("description") or None,
             domain=row.get("domain") or None,
             tags=tuple(row.get("tags") or ()),
-            props=json.loads(props) if props else {},
+            props=_public_props(props),
             created_at=row.get("created_at"),
             updated_at=row.get("updated_at"),
         )
@@ -197,3 +197,22 @@ class IngestReport:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _public_props(text: str | None) -> dict[str, Any]:
+    """Stored props as users see them: without the bookkeeping of OpenLineage merges
+    (the eventTime that set each field, the names a dataset goes by: mlg.openlineage.mapping)."""
+    return without_bookkeeping(json.loads(text) if text else {})
+
+
+# props keys the OpenLineage source keeps for itself (mlg.openlineage.mapping): the
+# eventTime that set each field, every name of a dataset and its TABLE names
+BOOKKEEPING_PROPS = ("_times", "_names", "_tables")
+
+
+def without_bookkeeping(props: dict[str, Any]) -> dict[str, Any]:
+    """`props` as users see them (changed in place): without BOOKKEEPING_PROPS."""
+    if props:
+        for key in BOOKKEEPING_PROPS:
+            props.pop(key, None)
+    return props

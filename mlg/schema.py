@@ -33,6 +33,9 @@ RELATION_RULES: dict[str, frozenset[tuple[str, str]]] = {
     "serves": frozenset({("service", "model")}),
     "calls": frozenset({("service", "service")}),
     "tests": frozenset({("experiment", "model"), ("experiment", "service")}),
+    # job hierarchy (OpenLineage's parent run facet): a task is part of its DAG, a dbt
+    # model of its dbt run, a dbt test (an evaluation) of its dbt run
+    "part_of": frozenset({("workflow", "workflow"), ("evaluation", "workflow")}),
 }
 
 RELATION_TYPES: tuple[str, ...] = tuple(RELATION_RULES)

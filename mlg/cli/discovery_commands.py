@@ -103,7 +103,7 @@ def uses(ctx: click.Context, asset: str, fmt: str) -> None:
 @click.pass_context
 def report(ctx: click.Context, limit: int, fmt: str) -> None:
     """Reuse and governance: most reused datasets and features, assets without an owner,
-    deprecated assets still feeding services or tier-1 models."""
+    deprecated assets still feeding services or tier-1 models, lineage cycles."""
     result = open_graph(ctx).reuse_report(limit=limit)
     if fmt == "json":
         print_json(result.to_dict())
@@ -325,6 +325,11 @@ def _print_report(result) -> None:
         )
     if result.paths_capped:
         out.print("[yellow]some paths were not spelled out (too many); counts are complete[/]")
+    out.print(f"\n[bold]lineage cycles[/]: {result.cycles_total}")
+    for cycle in result.cycles[:20]:
+        out.print(f"  ↺ {escape(' · '.join(cycle))}")
+    if result.cycles_total > 20:
+        out.print(f"  … and {result.cycles_total - 20} more (--format json lists {len(result.cycles)})")
 
 
 def _print_frame(frame) -> None:

@@ -111,16 +111,20 @@ def show(ctx: click.Context, asset: str, fmt: str) -> None:
     graph = open_graph(ctx)
     detail = graph.detail(asset)
     runs = graph.runs(detail.asset.id, limit=10) if detail.asset.kind == "workflow" else None
+    used = graph.dataset_runs(detail.asset.id, limit=10) if detail.asset.kind != "workflow" else None
     if fmt == "json":
-        print_json(
-            {**detail.to_dict(), **({"runs": [r.to_dict() for r in runs]} if runs is not None else {})}
-        )
+        extra = {"runs": [r.to_dict() for r in runs]} if runs is not None else {}
+        if used:
+            extra["used_by_runs"] = [u.to_dict() for u in used]
+        print_json({**detail.to_dict(), **extra})
     else:
         _print_detail(detail)
-        if runs:
-            from mlg.cli.serve_lineage_commands import print_runs
+        from mlg.cli.serve_lineage_commands import print_dataset_runs, print_runs
 
+        if runs:
             print_runs(runs)
+        if used:
+            print_dataset_runs(used)
 
 
 # -- people's output ----------------------------------------------------------------

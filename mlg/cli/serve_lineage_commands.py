@@ -39,10 +39,32 @@ def print_runs(runs) -> None:
         out.print(f"  {started}  [{style.get(state, 'cyan')}]{state}[/]  {_duration(run.duration)}")
         out.print(f"      [dim]run[/]   {escape(run.id)}", overflow="fold")
         for label, assets in (("read", run.inputs), ("wrote", run.outputs)):
+            direction = "input" if label == "read" else "output"
             for i, asset in enumerate(assets):
-                out.print(f"      [dim]{label if i == 0 else '':<5}[/] {escape(asset.id)}", overflow="fold")
+                version = run.versions.get(direction, {}).get(asset.id)
+                at = f" [dim]@[/] {escape(version)}" if version else ""
+                out.print(
+                    f"      [dim]{label if i == 0 else '':<5}[/] {escape(asset.id)}{at}", overflow="fold"
+                )
         if run.error:
             out.print(f"      [red]error[/] {escape(run.error)}", overflow="fold")
+
+
+def print_dataset_runs(used) -> None:
+    """Which runs read or wrote an asset, and which version of it, for `mlg show`."""
+    from rich.markup import escape
+
+    out = console()
+    out.print(f"\n[bold]runs that read or wrote it[/]: {len(used)}")
+    for use in used:
+        run = use.run
+        started = run.started_at.isoformat(sep=" ", timespec="seconds") if run.started_at else "?"
+        verb = "wrote" if use.direction == "output" else "read"
+        version = f" version {escape(use.version)}" if use.version else ""
+        out.print(
+            f"  {started}  {verb}{version}  [dim]by[/] {escape(run.workflow)}  [dim]run[/] {escape(run.id)}",
+            overflow="fold",
+        )
 
 
 def _duration(delta) -> str:

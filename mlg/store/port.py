@@ -331,6 +331,11 @@ class GraphStore(Protocol):
         what `mlg copy` needs, besides the other reads, to copy a whole graph."""
         ...
 
+    def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Every lineage edge with an end among `ids`, as dicts: src, dst, type, source,
+        first_seen, last_seen (what merging two assets moves)."""
+        ...
+
     # -- reports ------------------------------------------------------------------------
 
     def reach_counts(
@@ -380,6 +385,14 @@ class GraphStore(Protocol):
 
     def aliases(self, ids: Iterable[str]) -> dict[str, str]:
         """Alias id -> asset id, for the aliases among `ids` the graph holds."""
+        ...
+
+    def aliases_of(self, asset_ids: Iterable[str]) -> dict[str, str]:
+        """Alias id -> asset id, for the aliases that name one of `asset_ids`."""
+        ...
+
+    def runs_using(self, asset_ids: Iterable[str]) -> set[str]:
+        """The ids of the runs that read or wrote one of `asset_ids`."""
         ...
 
     def assets_named(self, names: Iterable[str]) -> pa.Table:

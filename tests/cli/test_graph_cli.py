@@ -67,7 +67,8 @@ def test_sample_then_stats(run):
     stats = json.loads(run("stats", "--format", "json").output)
     assert stats["assets"] >= 400 and stats["relations"] >= 1000 and stats["owners"] >= 10
     assert set(stats["assets_by_kind"]) == set(KINDS)
-    assert set(stats["relations_by_type"]) == set(RELATION_TYPES)
+    # part_of (job hierarchy) comes from OpenLineage parent facets; the manifest estate has none
+    assert set(stats["relations_by_type"]) == set(RELATION_TYPES) - {"part_of"}
     table = run("stats").output
     assert "assets by kind" in table and "relations by type" in table
 

@@ -41,6 +41,7 @@ LEVEL_LIMIT = 50
 EXPAND_ALL_CAP = 300
 # Assets of a folded (kind-filtered) closure fetched at most per root.
 FOLD_CAP = 5000
+CYCLE_MARK = "  ↺ cycle"  # after an asset already on the way from the root: it closes a cycle
 
 
 @dataclass(frozen=True)
@@ -362,8 +363,12 @@ class LineageTree(NavTree[LineageNode | None]):
         data.children = level.total
         if node is self.root:
             node.set_label(self._root_label(data.asset, level.total))
+        above = _ids_up_to_root(node)
         for ch in level.children:
             child = LineageNode(ch.asset, ch.relation, ch.count, ch.hops)
+            if ch.asset.id in above:  # the child closes a cycle: marked, not opened again
+                node.add(self._label(child) + Text(CYCLE_MARK, style=warning()), child, allow_expand=False)
+                continue
             node.add(self._label(child), child, allow_expand=ch.count > 0)
         if level.truncated:
             node.add_leaf(
@@ -478,7 +483,7 @@ class LineageTree(NavTree[LineageNode | None]):
                 if child.data is None or not child.data.children:
                     continue
                 if child.data.asset.id in on_path:
-                    child.set_label(child.label + Text("  ↺ cycle", style=warning()))
+                    child.set_label(child.label + Text(CYCLE_MARK, style=warning()))
                     continue
                 queue.append((child, on_path | {child.data.asset.id}))
         if cut or closure.sub.truncated:
@@ -524,3 +529,14 @@ class LineageTree(NavTree[LineageNode | None]):
             node.collapse()
         elif node.parent is not None:
             self.move_cursor(node.parent)
+
+
+def _ids_up_to_root(node: TreeNode[LineageNode | None]) -> set[str]:
+    """The assets on the way from the root to `node`, both included."""
+    ids = set()
+    current: TreeNode[LineageNode | None] | None = node
+    while current is not None:
+        if current.data is not None:
+            ids.add(current.data.asset.id)
+        current = current.parent
+    return ids

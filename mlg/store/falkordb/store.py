@@ -508,6 +508,28 @@ class FalkorStore:
         aliases = tuple(r[0] for r in self._rows("MATCH (x:AssetAlias) RETURN x.id"))
         return RelationRecords(edges, runs, aliases)
 
+    def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        found: dict[tuple, dict[str, Any]] = {}
+        for chunk in _chunks(_storable(ids)):
+            for pattern in (
+                "(a:Asset {id: i})-[e:DEPENDS_ON]->(b:Asset)",
+                "(a:Asset)-[e:DEPENDS_ON]->(b:Asset {id: i})",
+            ):
+                for row in self._rows(
+                    f"UNWIND $ids AS i MATCH {pattern} "
+                    "RETURN a.id, b.id, e.type, e.source, e.first_seen, e.last_seen",
+                    {"ids": chunk},
+                ):
+                    found[tuple(row[:3])] = {
+                        "src": row[0],
+                        "dst": row[1],
+                        "type": row[2],
+                        "source": row[3],
+                        "first_seen": from_micros(row[4]),
+                        "last_seen": from_micros(row[5]),
+                    }
+        return list(found.values())
+
     # -- reports --------------------------------------------------------------------
 
     def _selected(self, reach: Reach | None, kind: str, tags: Sequence[str]) -> bool:
@@ -653,6 +675,25 @@ class FalkorStore:
                 "UNWIND $ids AS i MATCH (x:AssetAlias {id: i}) RETURN x.id, x.asset", {"ids": chunk}
             ):
                 out[row[0]] = row[1]
+        return out
+
+    def aliases_of(self, asset_ids: Iterable[str]) -> dict[str, str]:
+        out = {}
+        for chunk in _chunks(_storable(asset_ids)):
+            for row in self._rows(
+                "UNWIND $ids AS i MATCH (x:AssetAlias) WHERE x.asset = i RETURN x.id, x.asset", {"ids": chunk}
+            ):
+                out[row[0]] = row[1]
+        return out
+
+    def runs_using(self, asset_ids: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for chunk in _chunks(_storable(asset_ids)):
+            rows = self._rows(
+                "UNWIND $ids AS i MATCH (r:Run)-[:RUN_IO]->(a:Asset {id: i}) RETURN DISTINCT r.id",
+                {"ids": chunk},
+            )
+            out.update(r[0] for r in rows)
         return out
 
     def assets_named(self, names: Iterable[str]) -> pa.Table:

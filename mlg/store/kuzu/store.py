@@ -214,6 +214,9 @@ class KuzuStore:
         aliases = self.arrow("MATCH (x:AssetAlias) RETURN x.id AS id").column("id").to_pylist()
         return RelationRecords(edges.cast(RELATION_RECORD_TABLE), tuple(runs), tuple(aliases))
 
+    def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        return closures.edges_of(self, ids)
+
     # -- reports -------------------------------------------------------------------------------
 
     def reach_counts(
@@ -248,6 +251,12 @@ class KuzuStore:
 
     def aliases(self, ids: Iterable[str]) -> dict[str, str]:
         return runs.aliases(self, ids)
+
+    def aliases_of(self, asset_ids: Iterable[str]) -> dict[str, str]:
+        return runs.aliases_of(self, asset_ids)
+
+    def runs_using(self, asset_ids: Iterable[str]) -> set[str]:
+        return runs.runs_using(self, asset_ids)
 
     # -- generations ---------------------------------------------------------------------------
 

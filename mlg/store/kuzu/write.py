@@ -164,7 +164,13 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
             )
             continue
         merged = dict(old)
-        if edge["source"] is not None:
+        # the source of the latest sighting (a manifest's relation, without times, is
+        # the latest); at the same instant the larger, so that arrival order never matters
+        if edge["source"] is not None and (
+            edge["last_seen"] is None
+            or old["last_seen"] is None
+            or (edge["last_seen"], edge["source"]) >= (old["last_seen"], old["source"] or "")
+        ):
             merged["source"] = edge["source"]
         if edge["first_seen"] is not None and (
             old["first_seen"] is None or edge["first_seen"] < old["first_seen"]
@@ -245,12 +251,16 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
         )
     )
 
-    if plan.runs or plan.aliases:
+    if plan.runs or plan.aliases or plan.merged:
         steps.extend(_record_steps(store, plan, empty))
 
     work = [s for s in steps if s[2].num_rows]
     generation = _run_transaction(store, work, progress) if work else None
-    written = None if renamed else frozenset({r["id"] for r in new_rows + changed_rows} | set(touched))
+    written = (
+        None
+        if renamed or plan.merged
+        else frozenset({r["id"] for r in new_rows + changed_rows} | set(touched))
+    )
     return WriteOutcome(
         IngestReport(**report, files=tuple(plan.files)),
         written,
@@ -493,6 +503,14 @@ def _record_steps(store: KuzuStore, plan: Plan, empty: bool) -> list[tuple[str, 
             "aliases",
             "LOAD FROM $rows MATCH (x:AssetAlias {id: id}) SET x.asset = asset",
             pa.Table.from_pylist(moved, schema=ALIAS_SCHEMA),
+        )
+    )
+    # merged assets go last: everything they held was written onto the asset they merge into
+    steps.append(
+        (
+            "merges",
+            "LOAD FROM $rows MATCH (a:Asset {id: id}) DETACH DELETE a",
+            pa.Table.from_pylist([{"id": i} for i in sorted(plan.merged)], schema=ID_SCHEMA),
         )
     )
     return steps
