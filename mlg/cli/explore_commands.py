@@ -14,7 +14,7 @@ import click
 import mlg
 from mlg.cli.history_commands import VIEW_KEY, view_options
 from mlg.errors import MlgError
-from mlg.store import resolve_path
+from mlg.store.location import resolve_target
 
 
 @click.command()
@@ -47,8 +47,8 @@ def explore(ctx: click.Context, asset: str | None, db: str | None, demo: bool) -
     if demo:
         path = demo_graph(echo=lambda text: click.echo(text, err=True))
     else:
-        path = resolve_path(db if db is not None else ctx.find_root().obj.get("db"))
-        if not path.exists():
+        path = resolve_target(db if db is not None else ctx.find_root().obj.get("db"))
+        if isinstance(path, Path) and not path.exists():
             raise MlgError(
                 f"no graph at {path}. Load one with `mlg sample` (the sample estate) "
                 "or `mlg ingest PATH`, or try `mlg explore --demo`."

@@ -27,9 +27,9 @@ def init(ctx: click.Context, fmt: str) -> None:
     """Create an empty graph (or check an existing one)."""
     graph = open_graph(ctx, write=True)
     if fmt == "json":
-        print_json({"path": str(graph.path), "assets": graph.stats().assets})
+        print_json({"path": graph.store.location, "assets": graph.stats().assets})
     else:
-        click.echo(f"graph ready at {graph.path}")
+        click.echo(f"graph ready at {graph.store.location}")
 
 
 @click.command()
@@ -170,25 +170,22 @@ def show(ctx: click.Context, asset: str, fmt: str) -> None:
             print_dataset_runs(used)
 
 
-COMMANDS = [init, sample, ingest, stats, show]
-
-
 # -- people's output ----------------------------------------------------------------
 
 
 def _print_report(report: IngestReport, graph, fmt: str) -> None:
     if fmt == "json":
-        print_json({"path": str(graph.path), **report.to_dict()})
+        print_json({"path": graph.store.location, **report.to_dict()})
         return
     if not report.changed:
         click.echo(
-            f"nothing changed in {graph.path} "
+            f"nothing changed in {graph.store.location} "
             f"({report.assets_unchanged} assets, {report.relations_unchanged} relations "
             "already up to date)"
         )
         return
     click.echo(
-        f"ingested into {graph.path}: "
+        f"ingested into {graph.store.location}: "
         f"assets +{report.assets_added} added, {report.assets_updated} updated, "
         f"{report.assets_unchanged} unchanged; "
         f"relations +{report.relations_added} added, {report.relations_updated} updated; "
@@ -310,3 +307,26 @@ def _print_detail(detail: AssetDetail) -> None:
             for n in neighbours:
                 table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]", esc(n.asset.id))
             out.print(table)
+
+
+@click.command(name="copy")
+@click.argument("source")
+@click.argument("destination")
+@format_option("table", "json")
+def copy_command(source: str, destination: str, fmt: str) -> None:
+    """Copy a whole graph between backends: SOURCE and DESTINATION are graph files or
+    URLs (falkordb://HOST:PORT/GRAPH); DESTINATION must be new or empty."""
+    from mlg.copy import copy_graph
+    from mlg.store.location import resolve_target
+
+    report = copy_graph(resolve_target(source), resolve_target(destination))
+    if fmt == "json":
+        print_json({"source": source, "destination": destination, **report.to_dict()})
+    else:
+        click.echo(
+            f"copied {source} to {destination}: {report.assets_added} assets, "
+            f"{report.relations_added} relations, {report.owners_added} owners"
+        )
+
+
+COMMANDS = [init, sample, ingest, stats, show, copy_command]

@@ -183,6 +183,29 @@ class Derived:
         self.indexes.clear()
 
 
+@dataclass(frozen=True)
+class RelationRecords:
+    """`edges`: source, target, type, source_of (who asserted it) strings and
+    first_seen, last_seen (timestamp[us]), one row per lineage edge; `run_ids`,
+    `alias_ids`: every run and alias the graph holds."""
+
+    edges: pa.Table
+    run_ids: tuple[str, ...]
+    alias_ids: tuple[str, ...]
+
+
+RELATION_RECORD_TABLE = pa.schema(
+    [
+        ("source", pa.string()),
+        ("target", pa.string()),
+        ("type", pa.string()),
+        ("source_of", pa.string()),
+        ("first_seen", pa.timestamp("us")),
+        ("last_seen", pa.timestamp("us")),
+    ]
+)
+
+
 # -- the port -------------------------------------------------------------------------------
 
 
@@ -301,6 +324,11 @@ class GraphStore(Protocol):
 
     def all_edges(self) -> pa.Table:
         """Every lineage edge as (source, target) strings (what a cycle check needs)."""
+        ...
+
+    def relation_records(self) -> RelationRecords:
+        """Every lineage edge with its properties, and the ids of every run and alias:
+        what `mlg copy` needs, besides the other reads, to copy a whole graph."""
         ...
 
     def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.store.kuzu import assets, closures, cypher, database, generation, reports, runs, write
 from mlg.store.location import resolve_path
 from mlg.store.port import (
+    RELATION_RECORD_TABLE,
     Closure,
     CountedLevel,
     Derived,
@@ -33,6 +34,7 @@ from mlg.store.port import (
     Progress,
     Reach,
     ReachPath,
+    RelationRecords,
     Resolution,
     StoredRun,
     WriteOutcome,
@@ -203,6 +205,15 @@ class KuzuStore:
 
     def all_edges(self) -> pa.Table:
         return closures.all_edges(self)
+
+    def relation_records(self) -> RelationRecords:
+        edges = self.arrow(
+            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS source, b.id AS target, "
+            "e.type AS type, e.source AS source_of, e.first_seen AS first_seen, e.last_seen AS last_seen"
+        )
+        runs = self.arrow("MATCH (r:Run) RETURN r.id AS id").column("id").to_pylist()
+        aliases = self.arrow("MATCH (x:AssetAlias) RETURN x.id AS id").column("id").to_pylist()
+        return RelationRecords(edges.cast(RELATION_RECORD_TABLE), tuple(runs), tuple(aliases))
 
     def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         return closures.edges_of(self, ids)
