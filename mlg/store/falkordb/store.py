@@ -807,11 +807,11 @@ class FalkorStore:
             )
         return out
 
-    def write_plan(self, plan, progress=None) -> WriteOutcome:
+    def write_plan(self, plan, progress=None, *, dry_run: bool = False) -> WriteOutcome:
         self._require_writable()
         from mlg.store.falkordb.writes import write_plan
 
-        return write_plan(self, plan, progress)
+        return write_plan(self, plan, progress, dry_run=dry_run)
 
     # -- raw Cypher -------------------------------------------------------------------------
 

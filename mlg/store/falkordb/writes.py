@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mlg.errors import GraphError
+from mlg.errors import GraphError, MlgError
 from mlg.generation import GENERATION_KEY, UNTRACKED_KEY
 from mlg.model import IngestReport
 from mlg.schema import ASSET_COLUMNS, META_TABLE, RUN_COLUMNS
@@ -129,9 +129,20 @@ def _stored_asset(row: dict[str, Any], gen: int) -> dict[str, Any]:
     return out
 
 
-def write_plan(store: FalkorStore, plan, progress=None) -> WriteOutcome:
-    """Write a validated mlg.validation.Plan (see the module doc)."""
+def write_plan(store: FalkorStore, plan, progress=None, dry_run: bool = False) -> WriteOutcome:
+    """Write a validated mlg.validation.Plan (see the module doc); with `dry_run`, only
+    what it would change (the report), nothing sent."""
+    if getattr(plan, "sync", False):
+        # Source tracking and retirement (mlg.lifecycle, schema 4) are Kuzu-only so far:
+        # refuse rather than write a sync that retires nothing.
+        raise MlgError(
+            "--sync (retiring what a source no longer asserts) is not available on a FalkorDB "
+            "graph yet; ingest without --sync, or use a Kuzu graph"
+        )
     result: dict[str, Any] = {}
+    if dry_run:
+        _, report, _, _ = _plan(store, plan, 0)
+        return WriteOutcome(IngestReport(**report, files=tuple(plan.files)), frozenset(), False, None)
 
     def statements(gen: int) -> list[Statement] | None:
         out, report, written, owners_changed = _plan(store, plan, gen)
