@@ -57,7 +57,7 @@ def write_batch(
     from mlg.lifecycle.identity import unify, wanted_aliases
 
     lookup = StoreLookup(graph)
-    wanted = wanted_aliases(batch)
+    wanted = wanted_aliases(batch) if batch.unify_physical else set()
     if wanted:  # one dataset, one asset (mlg.lifecycle.identity)
         unify(batch, {} if lookup.empty else lookup.store.aliases(sorted(wanted)))
     plan = validate(batch, lookup, strict=strict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -250,3 +250,20 @@ def without_bookkeeping(props: dict[str, Any]) -> dict[str, Any]:
         for key in BOOKKEEPING_PROPS:
             props.pop(key, None)
     return props
+
+
+def canonical_json(value: dict[str, Any]) -> str:
+    """props as stored: one JSON text per value (sorted keys, no spaces, dates ISO)."""
+    return _CANONICAL.encode(value)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
+
+
+# One encoder for every record: json.dumps with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+)

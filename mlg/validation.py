@@ -8,7 +8,6 @@ the record and the field.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,6 +16,7 @@ from typing import Any
 from mlg.batch import Batch, Location
 from mlg.errors import IngestError, Problem
 from mlg.limits import Limits, text_problem, type_name, value_problem
+from mlg.model import canonical_json
 from mlg.schema import DEFAULT_OWNER_ROLE, KINDS, OWNER_KINDS, RELATION_RULES
 
 MAX_PROBLEMS = 20
@@ -54,6 +54,7 @@ class Plan:
     ownership_sources: dict[str, set[str]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     sync: bool = False
+    references_assert: bool = False  # see Batch.references_assert
     # assets only referenced by the plan's edges -> the sources referencing them, and
     # the placeholders made for those not in the graph (id -> kind; mlg.lifecycle.placeholders)
     references: dict[str, set[str]] = field(default_factory=dict)
@@ -96,7 +97,7 @@ def validate(batch: Batch, lookup: GraphLookup | None = None, strict: bool = Fal
         problems.total += 1
         if len(problems.items) < MAX_PROBLEMS:
             problems.items.append(p)
-    plan = Plan(files=list(batch.files), sources=batch.sources())
+    plan = Plan(files=list(batch.files), sources=batch.sources(), references_assert=batch.references_assert)
     asset_locs: dict[str, Location] = {}
     owner_locs: dict[str, Location] = {}
     edge_locs: dict[EdgeKey, tuple[Location, str | None]] = {}
@@ -586,22 +587,6 @@ def _why_no_placeholder(kinds: set[str] | None, strict: bool) -> str:
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def canonical_json(value: dict[str, Any]) -> str:
-    return _CANONICAL.encode(value)
-
-
-def _json_default(value: Any) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
-
-
-# One encoder for every record: json.dumps with options builds a new one per call.
-_CANONICAL = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
-)
 
 
 def _expected(what: str, value: Any, present: bool = True) -> str:

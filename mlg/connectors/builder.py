@@ -130,7 +130,7 @@ class SourceRecords:
         identities.look_up(wanted)
         owners_known = _owners_in(graph, set(self.owners))
         final: dict[str, str] = {}
-        batch = Batch(files=[self.file], source=self.source)
+        batch = Batch(files=[self.file], source=self.source, references_assert=True)
         for group in self._datasets:
             existing = next(filter(None, map(identities.existing, group.names)), None)
             chosen = existing or group.names[0]

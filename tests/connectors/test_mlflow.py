@@ -74,7 +74,7 @@ def test_a_version_deleted_in_mlflow_is_retired_by_the_next_sync(graph, tmp_path
     assert not graph.get(V1).retired
     MlflowClient(uri, registry_uri=uri).delete_model_version("churn", "1")
     report = graph.ingest_from("mlflow", uri, sync=True)
-    assert report.assets_retired == 1
+    assert report.assets_retired == 2  # the version and the evaluation only it had
     assert graph.get(V1).retired  # kept, with its history
     assert not graph.get(V2).retired
     assert V1 not in {hit.asset.id for hit in graph.search("churn")}

@@ -179,8 +179,14 @@ def plan_lifecycle(graph: Graph, plan: Plan, empty: bool, now: datetime) -> Life
     for asset_id, row in claimed.items():
         mine = plan.asset_sources.get(asset_id, set())
         before = set(row["sources"] or ())
-        # a placeholder is asserted by the sources that reference it
-        refs = plan.references.get(asset_id, set()) if row["placeholder"] else set()
+        # a placeholder is asserted by the sources that reference it; so is an asset, by a
+        # source that asserted it before and still refers to it when the batch says that
+        # references assert (a connector's; Batch.references_assert)
+        referring = plan.references.get(asset_id, set())
+        if row["placeholder"]:
+            refs = referring
+        else:
+            refs = referring & before if plan.references_assert else set()
         after = (before - synced) | mine | refs
         alive = is_alive(row)
         if (mine or refs) and not alive and row["retired_by"] != RETIRED_BY_HAND:
