@@ -312,14 +312,20 @@ def _print_detail(detail: AssetDetail) -> None:
 @click.command(name="copy")
 @click.argument("source")
 @click.argument("destination")
+@click.option(
+    "--drop-history",
+    is_flag=True,
+    help="Copy today's graph only, leaving retired assets and earlier versions behind "
+    "(without it, a graph that keeps history is refused).",
+)
 @format_option("table", "json")
-def copy_command(source: str, destination: str, fmt: str) -> None:
+def copy_command(source: str, destination: str, drop_history: bool, fmt: str) -> None:
     """Copy a whole graph between backends: SOURCE and DESTINATION are graph files or
     URLs (falkordb://HOST:PORT/GRAPH); DESTINATION must be new or empty."""
     from mlg.copy import copy_graph
     from mlg.store.location import resolve_target
 
-    report = copy_graph(resolve_target(source), resolve_target(destination))
+    report = copy_graph(resolve_target(source), resolve_target(destination), drop_history=drop_history)
     if fmt == "json":
         print_json({"source": source, "destination": destination, **report.to_dict()})
     else:

@@ -29,7 +29,9 @@ def test_a_round_trip_kuzu_falkordb_kuzu_gives_an_identical_dump(tmp_path, falko
         graph.load_sample()
         graph.ingest(REPO / "sample_data" / "openlineage" / "streamly_events.ndjson", skip_invalid=True)
     runner = CliRunner()
-    there = runner.invoke(main, ["copy", str(original), falkordb_url, "--format", "json"])
+    refused = runner.invoke(main, ["copy", str(original), falkordb_url])
+    assert refused.exit_code == 1 and "kept asset versions" in refused.output  # never silently lost
+    there = runner.invoke(main, ["copy", str(original), falkordb_url, "--drop-history", "--format", "json"])
     assert there.exit_code == 0, there.output
     assert json.loads(there.output)["assets_added"] > 400
     back = tmp_path / "back.kuzu"

@@ -279,6 +279,21 @@ class KuzuStore:
     def owner_ids(self, ids: Iterable[str]) -> set[str]:
         return write.owner_ids(self, ids)
 
+    def history_counts(self) -> dict[str, int]:
+        """What this graph keeps beyond today's state (mlg.lifecycle): retired assets,
+        retired edges, kept asset versions. `mlg copy` refuses to drop them."""
+        from mlg.lifespan import ASSET_HISTORY, FOREVER, RETIRED_EDGES, SCHEMA
+
+        if self.schema_version < SCHEMA:
+            return {}
+        return {
+            "retired assets": self.count(
+                "MATCH (a:Asset) WHERE a.valid_to <> $forever RETURN count(*)", {"forever": FOREVER}
+            ),
+            "retired relations": self.count(f"MATCH ()-[e:{RETIRED_EDGES}]->() RETURN count(*)"),
+            "kept asset versions": self.count(f"MATCH (h:{ASSET_HISTORY}) RETURN count(*)"),
+        }
+
     def retire_asset(self, asset: Asset, reason: str | None = None) -> LifeChange:
         """Retire `asset` and its edges by hand (mlg.store.kuzu.retire); Kuzu only."""
         from mlg.store.kuzu.retire import retire
