@@ -76,7 +76,8 @@ def closure(
             table.column("_offset").combine_chunks().cast(pa.int64()),
         ]
     )
-    assets = table.drop_columns(["_offset", "_root"])
+    # select, not drop_columns: that needs pyarrow 14 and mlg supports 10.0.1
+    assets = table.select([n for n in table.column_names if n not in ("_offset", "_root")])
     assets = assets.set_column(
         assets.schema.get_field_index("distance"), "distance", assets.column("distance").cast(pa.int64())
     )
