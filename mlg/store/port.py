@@ -512,7 +512,8 @@ class GraphStore(Protocol):
 
     def retire_asset(self, asset: Asset, reason: str | None = None) -> LifeChange:
         """Retire `asset` by hand (`mlg retire`) with its edges (kept, dormant); only a
-        `restore_asset` revives it. `changed` False when it was retired already."""
+        `restore_asset` revives it. `changed` False when it was retired already (`asset`
+        as just read)."""
         ...
 
     def restore_asset(self, asset: Asset) -> LifeChange:
