@@ -7,15 +7,19 @@ upstream of X is nx.descendants(G, X) and downstream is nx.ancestors(G, X).
 
 from __future__ import annotations
 
+import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mlg
 from mlg.batch import Batch
+from mlg.store.kuzu.topology import SUFFIX, SWITCH
 
 
 @st.composite
@@ -42,11 +46,31 @@ def _walks_edges(path, g: nx.DiGraph) -> bool:
     return True
 
 
+@contextmanager
+def _walks_in(walks: str):
+    """Walks answered by the topology index ("index") or by Kuzu's Cypher ("cypher")."""
+    before = os.environ.get(SWITCH)
+    os.environ[SWITCH] = "1" if walks == "index" else "0"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[SWITCH]
+        else:
+            os.environ[SWITCH] = before
+
+
+@pytest.mark.parametrize("walks", ["index", "cypher"])
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dags())
 @example((46, [(i, i - 1) for i in range(1, 46)], 45, 0))  # a 45-hop chain
 @example((40, [(i, i - 1) for i in range(1, 40)] + [(39, 20)], 0, 39))
-def test_lineage_impact_and_path_agree_with_networkx(case):
+def test_lineage_impact_and_path_agree_with_networkx(walks, case):
+    with _walks_in(walks):
+        _agree_with_networkx(walks, case)
+
+
+def _agree_with_networkx(walks: str, case) -> None:
     n, edges, x, y = case
     g = nx.DiGraph()
     g.add_nodes_from(_id(i) for i in range(n))
@@ -61,6 +85,7 @@ def test_lineage_impact_and_path_agree_with_networkx(case):
         )
 
         up = graph.upstream(root)
+        assert (Path(folder) / f"g.kuzu{SUFFIX}").is_dir() == (walks == "index")
         assert set(up.ids) == nx.descendants(g, root) | {root} and not up.truncated
         assert up.distances == nx.single_source_shortest_path_length(g, root)
         assert {(e.source, e.target) for e in up.relations} == set(g.subgraph(up.ids).edges)

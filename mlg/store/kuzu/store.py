@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from mlg.errors import MlgError, ReadOnlyGraph
 from mlg.model import Asset, GraphStats, Neighbour, Owner
-from mlg.store.kuzu import assets, closures, cypher, database, generation, reports, runs, write
+from mlg.store.kuzu import assets, closures, cypher, database, generation, reports, runs, topology, write
 from mlg.store.location import resolve_path
 from mlg.store.port import (
     Closure,
@@ -186,12 +186,21 @@ class KuzuStore:
         types: Sequence[str] | None = None,
         owners: bool = True,
     ) -> Closure:
+        index = topology.current(self)
+        if index is not None:
+            return topology.closure(self, index, root_id, direction, depth=depth, types=types, owners=owners)
         return closures.closure(self, root_id, direction, depth=depth, types=types, owners=owners)
 
     def distances(self, root_id: str, direction: PathDirection, *, depth: int) -> dict[str, int]:
+        index = topology.current(self) if direction != "undirected" else None
+        if index is not None:
+            return topology.distances(self, index, root_id, direction, depth=depth)
         return closures.distances(self, root_id, direction, depth=depth)
 
     def shortest_path(self, source_id: str, target_id: str, direction: PathDirection) -> list[str] | None:
+        index = topology.current(self) if direction != "undirected" and source_id != target_id else None
+        if index is not None:
+            return topology.path(self, index, source_id, target_id, direction)
         return closures.shortest_path(self, source_id, target_id, direction)
 
     def edges_among(self, ids: Iterable[str]) -> pa.Table:

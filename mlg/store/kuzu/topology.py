@@ -1,0 +1,245 @@
+"""The Kuzu store's topology index: closures, distances and shortest paths without Cypher.
+
+A derived index (DESIGN §1, like the search index): the lineage edges as compressed sparse
+rows (mlg.topology), numbered by Kuzu's node offset, with the asset rows and ownerships a
+closure hands back, kept as ``.npy`` and Arrow IPC files in ``<graph>.topology/`` and
+memory-mapped on open. Kuzu stays the record store and answers every look-up by id.
+
+Staleness: the index records the graph id and generation it was built from, read in the
+same read transaction as its rows. Every committed write bumps the generation inside its
+own transaction (mlg/generation.py), and Kuzu admits one writer at a time, so before
+answering, the store reads the generation (one primary-key look-up) and an index whose
+generation differs (a write by this process or by another one since) is rebuilt first.
+Setting MLG_TOPOLOGY=0 turns the index off: every walk then runs in Cypher (closures.py),
+which also answers anything the index does not cover (undirected walks).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from mlg.store.kuzu.assets import ASSET_RETURN, storable
+from mlg.store.kuzu.closures import edge_skeleton
+from mlg.store.port import ASSET_SCHEMA, EDGE_TABLE, OWNERSHIP_TABLE, Closure
+from mlg.topology import Topology, load_topology, save_topology, shortest_path
+from mlg.topology import closure as walk
+from mlg.topology.files import load_extra_array, load_extra_table, load_meta
+from mlg.topology.walks import edges_among
+
+if TYPE_CHECKING:
+    from mlg.generation import GraphState
+    from mlg.store.kuzu.store import KuzuStore
+
+SUFFIX = ".topology"
+SWITCH = "MLG_TOPOLOGY"  # "0": no index, every walk in Cypher
+_NAME = "topology"
+_CLOSURE_ASSETS = pa.schema([*ASSET_SCHEMA, pa.field("distance", pa.int64())])
+_OWNER_COLUMNS = ("id", "kind", "name", "email", "role")
+
+
+def enabled() -> bool:
+    return os.environ.get(SWITCH, "1") != "0"
+
+
+@dataclass
+class TopologyIndex:
+    """One built (or loaded) index: `topology` over node offsets 0..n-1; `assets` the
+    asset rows, `row_of[node]` the row of a node (-1: no asset there); `owners` the
+    ownership rows sorted by node, those of node i at `owner_pointers[i]:[i+1]`."""
+
+    topology: Topology
+    assets: pa.Table
+    row_of: np.ndarray
+    owners: pa.Table
+    owner_pointers: np.ndarray
+    graph_id: str | None
+    generation: int
+
+    def close(self) -> None:
+        """Nothing to release: the memory maps go with the arrays."""
+
+    def ids(self, nodes: np.ndarray) -> pa.Array:
+        return self.assets.column("id").take(pa.array(self.row_of[nodes])).combine_chunks()
+
+    def owner_rows(self, nodes: np.ndarray, ids: pa.Array) -> pa.Table:
+        starts = self.owner_pointers[nodes]
+        lengths = self.owner_pointers[nodes + 1] - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return OWNERSHIP_TABLE.empty_table()
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        positions = pa.array(np.arange(total, dtype=np.int64) + shift)
+        asset = ids.take(pa.array(np.repeat(np.arange(len(nodes)), lengths)))
+        columns = [asset] + [self.owners.column(c).take(positions) for c in _OWNER_COLUMNS]
+        return pa.Table.from_arrays(columns, schema=OWNERSHIP_TABLE)
+
+    def types_known(self, types) -> list[str] | None:
+        """`types` as the walk takes them: None for all; unknown types dropped."""
+        if not types:
+            return None
+        return [t for t in types if t in self.topology.type_names]
+
+
+def current(store: KuzuStore) -> TopologyIndex | None:
+    """The index, brought up to the graph's generation first; None when it is off or the
+    graph has no generation (an older schema opened read-only)."""
+    if not enabled():
+        return None
+    state = store.state()
+    if not state.tracked:
+        return None
+    with store.derived.lock:
+        index = store.derived.indexes.get(_NAME)
+        if index is not None and _fresh(index.graph_id, index.generation, state):
+            return index
+        folder = store.derived_path(SUFFIX)
+        index = _load(folder, state) or _build(store, folder)
+        store.derived.indexes[_NAME] = index
+        return index
+
+
+def _fresh(graph_id: str | None, generation: int, state: GraphState) -> bool:
+    return graph_id == state.graph_id and generation == state.generation
+
+
+def _load(folder: Path, state: GraphState) -> TopologyIndex | None:
+    meta = load_meta(folder)
+    if meta is None or not _fresh(meta.get("graph_id"), int(meta.get("generation", -1)), state):
+        return None
+    topology = load_topology(folder)
+    if topology is None:
+        return None
+    try:
+        return TopologyIndex(
+            topology=topology,
+            assets=load_extra_table(folder, "assets"),
+            row_of=load_extra_array(folder, "row_of"),
+            owners=load_extra_table(folder, "owners"),
+            owner_pointers=load_extra_array(folder, "owner_pointers"),
+            graph_id=meta.get("graph_id"),
+            generation=topology.generation,
+        )
+    except (OSError, ValueError, pa.ArrowException):
+        return None
+
+
+def _build(store: KuzuStore, folder: Path) -> TopologyIndex:
+    """Read the skeleton, asset rows and ownerships in one read transaction (so they and
+    the generation read with them agree), then save them beside the graph."""
+    conn = store.connection()
+    conn.execute("BEGIN TRANSACTION READ ONLY")
+    try:
+        state = store.state()
+        assets = store.arrow(f"MATCH (a:Asset) RETURN {ASSET_RETURN}, offset(id(a)) AS _node")
+        edges = edge_skeleton(store)
+        owners = store.arrow(
+            "MATCH (a:Asset)-[r:OWNED_BY]->(o:Owner) RETURN offset(id(a)) AS _node, o.id AS id, "
+            "o.kind AS kind, o.name AS name, o.email AS email, r.role AS role"
+        )
+    finally:
+        conn.execute("COMMIT")
+    nodes = assets.column("_node").to_numpy().astype(np.int64)
+    n = int(nodes.max()) + 1 if len(nodes) else 0
+    row_of = np.full(n, -1, dtype=np.int64)
+    row_of[nodes] = np.arange(len(nodes))
+    assets = assets.drop_columns(["_node"]).cast(ASSET_SCHEMA)
+    encoded = pc.dictionary_encode(edges.column("type").combine_chunks()) if edges.num_rows else None
+    type_names = tuple(encoded.dictionary.to_pylist()) if encoded is not None else ()
+    codes = encoded.indices.to_numpy() if encoded is not None else np.zeros(0, dtype=np.uint8)
+    topology = Topology.from_edges(
+        n,
+        edges.column("a").to_numpy(),
+        edges.column("b").to_numpy(),
+        codes,
+        type_names,
+        generation=state.generation,
+    )
+    owners = owners.sort_by("_node")
+    owner_nodes = owners.column("_node").to_numpy().astype(np.int64)
+    owner_pointers = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner_nodes, minlength=n)[:n], out=owner_pointers[1:])
+    owners = owners.select(list(_OWNER_COLUMNS)).cast(pa.schema([(c, pa.string()) for c in _OWNER_COLUMNS]))
+    index = TopologyIndex(topology, assets, row_of, owners, owner_pointers, state.graph_id, state.generation)
+    try:
+        save_topology(
+            topology,
+            folder,
+            arrays={"row_of": row_of, "owner_pointers": owner_pointers},
+            tables={"assets": assets, "owners": owners},
+            meta={"graph_id": state.graph_id},
+        )
+    except OSError:
+        pass  # a read-only place: answer from memory, build again next time
+    return index
+
+
+def _node(store: KuzuStore, asset_id: str) -> int | None:
+    if not storable([asset_id]):
+        return None
+    rows = store.execute("MATCH (a:Asset {id: $id}) RETURN offset(id(a))", {"id": asset_id}).get_all()
+    return int(rows[0][0]) if rows else None
+
+
+def closure(
+    store: KuzuStore, index: TopologyIndex, root_id: str, direction: str, *, depth: int, types, owners: bool
+) -> Closure:
+    root = _node(store, root_id)
+    none = OWNERSHIP_TABLE.empty_table()
+    if root is None:
+        return Closure(_CLOSURE_ASSETS.empty_table(), EDGE_TABLE.empty_table(), none)
+    wanted = index.types_known(types)
+    roots = np.array([root], dtype=np.int64)
+    if wanted == []:  # only relation types the graph has none of
+        found = OWNERSHIP_TABLE.empty_table() if not owners else index.owner_rows(roots, index.ids(roots))
+        return Closure(_CLOSURE_ASSETS.empty_table(), EDGE_TABLE.empty_table(), found)
+    reached = walk(index.topology, [root], direction, depth, wanted)
+    nodes = np.concatenate([roots, reached.nodes.astype(np.int64)])
+    ids = index.ids(nodes)
+    assets = index.assets.take(pa.array(index.row_of[reached.nodes]))
+    assets = assets.append_column("distance", pa.array(reached.depths.astype(np.int64)))
+    found = index.owner_rows(nodes, ids) if owners else none
+    if not len(reached.nodes):
+        return Closure(assets, EDGE_TABLE.empty_table(), found)
+    sources, targets, codes = edges_among(index.topology, nodes, wanted)
+    position = np.full(index.topology.n, -1, dtype=np.int64)
+    position[nodes] = np.arange(len(nodes))
+    names = pa.array(index.topology.type_names, pa.string())
+    edges = pa.Table.from_arrays(
+        [
+            ids.take(pa.array(position[sources])),
+            ids.take(pa.array(position[targets])),
+            names.take(pa.array(codes.astype(np.int64))),
+        ],
+        schema=EDGE_TABLE,
+    )
+    return Closure(assets, edges, found)
+
+
+def distances(
+    store: KuzuStore, index: TopologyIndex, root_id: str, direction: str, *, depth: int
+) -> dict[str, int]:
+    root = _node(store, root_id)
+    if root is None:
+        return {}
+    reached = walk(index.topology, [root], direction, depth)
+    ids = index.ids(reached.nodes.astype(np.int64)).to_pylist()
+    return {root_id: 0, **dict(zip(ids, reached.depths.tolist()))}
+
+
+def path(
+    store: KuzuStore, index: TopologyIndex, source_id: str, target_id: str, direction: str
+) -> list[str] | None:
+    source, target = _node(store, source_id), _node(store, target_id)
+    if source is None or target is None:
+        return None
+    found = shortest_path(index.topology, source, target, direction)
+    if found is None:
+        return None
+    return index.ids(np.array(found[0], dtype=np.int64)).to_pylist()

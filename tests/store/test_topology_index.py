@@ -1,0 +1,71 @@
+"""The Kuzu store's topology index: persisted beside the graph, memory-mapped, and never
+stale: a write by another process between two queries is seen by the next query."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+
+import mlg
+from mlg.batch import Batch
+from mlg.store.kuzu.topology import SUFFIX, current
+
+
+def _chain(graph, ids: list[str]) -> None:
+    graph.ingest_batch(
+        Batch.from_records(
+            assets=[{"id": i, "kind": "dataset"} for i in ids],
+            relations=[{"from": a, "to": b, "type": "derived_from"} for a, b in zip(ids[1:], ids)],
+        )
+    )
+
+
+def test_index_is_saved_beside_the_graph_and_memory_mapped(tmp_path: Path):
+    path = tmp_path / "g.kuzu"
+    with mlg.open(path) as graph:
+        _chain(graph, ["dataset:a", "dataset:b", "dataset:c"])
+        assert set(graph.upstream("dataset:c").ids) == {"dataset:a", "dataset:b", "dataset:c"}
+    assert (tmp_path / f"g.kuzu{SUFFIX}" / "meta.json").is_file()
+    with mlg.open(path) as graph:
+        index = current(graph.store)
+        assert isinstance(index.topology.forward.targets, np.memmap)
+        assert set(graph.upstream("dataset:c").ids) == {"dataset:a", "dataset:b", "dataset:c"}
+
+
+def test_a_write_in_this_process_is_seen_by_the_next_query(tmp_path: Path):
+    with mlg.open(tmp_path / "g.kuzu") as graph:
+        _chain(graph, ["dataset:a", "dataset:b"])
+        assert set(graph.upstream("dataset:b").ids) == {"dataset:a", "dataset:b"}
+        _chain(graph, ["dataset:z", "dataset:a"])
+        assert set(graph.upstream("dataset:b").ids) == {"dataset:z", "dataset:a", "dataset:b"}
+        assert graph.path_between("dataset:b", "dataset:z").hops == 2
+
+
+def test_a_write_by_another_process_is_seen_by_the_next_query(tmp_path: Path):
+    path = tmp_path / "g.kuzu"
+    with mlg.open(path) as graph:
+        _chain(graph, ["dataset:a", "dataset:b"])
+        assert set(graph.downstream("dataset:a").ids) == {"dataset:a", "dataset:b"}
+        generation = current(graph.store).generation
+    # another process adds a dependent, writing through Cypher (which leaves our index alone)
+    script = textwrap.dedent(
+        f"""
+        import mlg
+        with mlg.open({str(path)!r}) as graph:
+            graph.store.mark_untracked()
+            graph.store.cypher(
+                "MATCH (b:Asset {{id: 'dataset:b'}}) CREATE (c:Asset {{id: 'dataset:c', kind: 'dataset', "
+                "name: 'c'}})-[:DEPENDS_ON {{type: 'derived_from'}}]->(b)",
+                write=True,
+            )
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    with mlg.open(path) as graph:
+        assert set(graph.downstream("dataset:a").ids) == {"dataset:a", "dataset:b", "dataset:c"}
+        assert graph.path_between("dataset:c", "dataset:a").hops == 2
+        assert current(graph.store).generation > generation
