@@ -69,3 +69,30 @@ def test_a_write_by_another_process_is_seen_by_the_next_query(tmp_path: Path):
         assert set(graph.downstream("dataset:a").ids) == {"dataset:a", "dataset:b", "dataset:c"}
         assert graph.path_between("dataset:c", "dataset:a").hops == 2
         assert current(graph.store).generation > generation
+
+
+def test_edges_among_from_the_index_equal_kuzus(tmp_path: Path):
+    import random
+
+    from mlg.store.kuzu import closures, topology
+
+    ids = [f"dataset:n{i:03d}" for i in range(300)]
+    rng = random.Random(7)
+    pairs = {(ids[i], ids[i - 1]) for i in range(1, 300)} | {
+        (ids[a], ids[b])
+        for a, b in ((rng.randrange(1, 300), rng.randrange(300)) for _ in range(300))
+        if a > b
+    }
+    with mlg.open(tmp_path / "g.kuzu") as graph:
+        graph.ingest_batch(
+            Batch.from_records(
+                assets=[{"id": i, "kind": "dataset"} for i in ids],
+                relations=[{"from": a, "to": b, "type": "derived_from"} for a, b in pairs],
+            )
+        )
+        index = current(graph.store)
+        for asked in (rng.sample(ids, 12) + ["dataset:nobody"], ids + ["dataset:nobody"]):
+            assert len(asked) > topology.FEW_IDS or len(asked) < 20
+            ours = {tuple(r.values()) for r in topology.induced_edges(index, asked).to_pylist()}
+            kuzus = {tuple(r.values()) for r in closures.edges_among(graph.store, asked).to_pylist()}
+            assert ours == kuzus and (ours or len(asked) < 20)

@@ -204,6 +204,9 @@ class KuzuStore:
         return closures.shortest_path(self, source_id, target_id, direction)
 
     def edges_among(self, ids: Iterable[str]) -> pa.Table:
+        index = topology.current(self)
+        if index is not None:
+            return topology.induced_edges(index, ids)
         return closures.edges_among(self, ids)
 
     def edges_present(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:

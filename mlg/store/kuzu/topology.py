@@ -16,6 +16,7 @@ which also answers anything the index does not cover (undirected walks).
 
 from __future__ import annotations
 
+import bisect
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,12 +62,37 @@ class TopologyIndex:
     owner_pointers: np.ndarray
     graph_id: str | None
     generation: int
+    # for `nodes_of`, built on first use: rows in id order, and the node of each row
+    by_id: np.ndarray | None = None
+    node_of_row: np.ndarray | None = None
 
     def close(self) -> None:
         """Nothing to release: the memory maps go with the arrays."""
 
     def ids(self, nodes: np.ndarray) -> pa.Array:
         return self.assets.column("id").take(pa.array(self.row_of[nodes])).combine_chunks()
+
+    def nodes_of(self, ids: list[str]) -> np.ndarray:
+        """The nodes of the assets among `ids` (unknown ids left out): a binary search in
+        id order for a few ids, one hash pass over every id for many."""
+        column = self.assets.column("id").combine_chunks()
+        if len(ids) > FEW_IDS:
+            rows = pc.index_in(pa.array(ids, pa.string()), value_set=column).drop_null().to_numpy()
+        else:
+            if self.by_id is None:
+                self.by_id = pc.sort_indices(column).to_numpy()
+            ordered = _InOrder(column, self.by_id)
+            found = []
+            for i in ids:
+                at = bisect.bisect_left(ordered, i)
+                if at < len(ordered) and ordered[at] == i:
+                    found.append(self.by_id[at])
+            rows = np.array(found, dtype=np.int64)
+        if self.node_of_row is None:
+            present = np.flatnonzero(self.row_of >= 0)
+            self.node_of_row = np.empty(len(present), dtype=np.int64)
+            self.node_of_row[self.row_of[present]] = present
+        return self.node_of_row[rows.astype(np.int64)] if len(rows) else np.zeros(0, dtype=np.int64)
 
     def owner_rows(self, nodes: np.ndarray, ids: pa.Array) -> pa.Table:
         starts = self.owner_pointers[nodes]
@@ -85,6 +111,22 @@ class TopologyIndex:
         if not types:
             return None
         return [t for t in types if t in self.topology.type_names]
+
+
+FEW_IDS = 256
+
+
+class _InOrder:
+    """The ids as a sequence sorted by id, for bisect."""
+
+    def __init__(self, column: pa.Array, order: np.ndarray):
+        self.column, self.order = column, order
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, at: int) -> str:
+        return self.column[int(self.order[at])].as_py()
 
 
 def current(store: KuzuStore) -> TopologyIndex | None:
@@ -243,3 +285,20 @@ def path(
     if found is None:
         return None
     return index.ids(np.array(found[0], dtype=np.int64)).to_pylist()
+
+
+def induced_edges(index: TopologyIndex, ids) -> pa.Table:
+    """Every lineage edge whose two ends are among `ids` (EDGE_TABLE)."""
+    nodes = index.nodes_of(storable(ids))
+    if len(nodes) < 2:
+        return EDGE_TABLE.empty_table()
+    sources, targets, codes = edges_among(index.topology, nodes)
+    names = pa.array(index.topology.type_names, pa.string())
+    return pa.Table.from_arrays(
+        [
+            index.ids(sources.astype(np.int64)),
+            index.ids(targets.astype(np.int64)),
+            names.take(pa.array(codes.astype(np.int64))),
+        ],
+        schema=EDGE_TABLE,
+    )
