@@ -24,6 +24,8 @@ class Batch:
     # workflow runs and asset aliases (records of mlg.records; OpenLineage makes them)
     runs: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     aliases: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
+    # {id, into}: an asset merged into another (two names of one dataset, linked late)
+    merges: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     # problems found while reading (unparseable file, wrong top-level shape, ...)
     read_problems: list = field(default_factory=list)
@@ -34,6 +36,7 @@ class Batch:
         self.relations.extend(other.relations)
         self.runs.extend(other.runs)
         self.aliases.extend(other.aliases)
+        self.merges.extend(other.merges)
         self.files.extend(other.files)
         self.read_problems.extend(other.read_problems)
 

@@ -10,18 +10,26 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlg.batch import Batch
 from mlg.errors import AmbiguousAsset, AssetNotFound, MlgError, ReadOnlyGraph
 from mlg.impact import Impact, impact
-from mlg.lineage import lineage
+from mlg.lineage import lineage, owners_of
 from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, Owner
+from mlg.neighbours import NeighbourLevel, neighbours_with_counts
 from mlg.paths import PathResult
 from mlg.paths import path as shortest_paths
 from mlg.store import open_store
 from mlg.store.port import GraphStore
 from mlg.subgraph import Subgraph
+
+if TYPE_CHECKING:
+    import pandas
+
+    from mlg.reports import Consumers, ReuseReport
+    from mlg.runs import DatasetRun, Run
+    from mlg.search import SearchResults
 
 
 def open(  # noqa: A001 - mirrors the builtin on purpose: mlg.open(path)
@@ -69,10 +77,14 @@ class Graph:
         return self.store.assets([asset_id]).get(asset_id)
 
     def resolve(self, ref: str) -> Asset:
-        """The asset `ref` names: an id, or a name that matches exactly one asset."""
+        """The asset `ref` names: an id, another name's id (an OpenLineage symlink, or an
+        asset merged into another), or a name that matches exactly one asset."""
         found = self.store.resolve(ref)
         if found.asset is not None:
             return found.asset
+        alias = self.store.aliases([ref]).get(ref)
+        if alias is not None and (asset := self.get(alias)) is not None:
+            return asset
         if found.named:
             raise AmbiguousAsset(ref, list(found.named))
         raise AssetNotFound(ref, list(found.near))
@@ -112,6 +124,7 @@ class Graph:
     def upstream(
         self,
         asset: str,
+        *,
         depth: int | None = None,
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
@@ -128,6 +141,7 @@ class Graph:
     def downstream(
         self,
         asset: str,
+        *,
         depth: int | None = None,
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
@@ -140,6 +154,7 @@ class Graph:
         self,
         asset: str,
         direction: str = "both",
+        *,
         depth: int | None = None,
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
@@ -150,7 +165,7 @@ class Graph:
 
     # -- impact and paths: thin methods over mlg/impact.py and mlg/paths.py ------------
 
-    def impact(self, asset: str, max_paths: int | None = 10_000) -> Impact:
+    def impact(self, asset: str, *, max_paths: int | None = 10_000) -> Impact:
         """Everything that depends on `asset`, by kind, with paths and owners to notify."""
         return impact(self, asset, max_paths)
 
@@ -166,13 +181,14 @@ class Graph:
     def search(
         self,
         text: str | None,
+        *,
         kind: str | Iterable[str] | None = None,
         owner: str | None = None,
         tag: str | None = None,
         domain: str | None = None,
         limit: int = 50,
         count: bool = False,
-    ):
+    ) -> SearchResults:
         """Assets matching `text` (`mlg.search.SearchResults`, a list of `SearchHit`),
         ranked in tiers: exact id or name, name prefix, all words in the name, an
         owner's name, full text, typos. Filters by kind(s), owner (id or name), tag and
@@ -182,21 +198,27 @@ class Graph:
 
         return search(self, text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit, count=count)
 
-    def consumers(self, asset: str):
+    def consumers(self, asset: str) -> Consumers:
         """Who uses `asset` (`mlg.reports.Consumers`): direct consumers with their owners,
         and everything downstream counted by kind."""
         from mlg.reports import consumers
 
         return consumers(self, asset)
 
-    def reuse_report(self, top: int = 20):
-        """Most reused datasets and features, unowned assets, deprecated assets still
-        feeding services or tier-1 models (`mlg.reports.ReuseReport`)."""
+    def reuse_report(self, *, limit: int | None = None, top: int | None = None) -> ReuseReport:
+        """Most reused datasets and features (the `limit` most used of each, 20 unless
+        given; `top` is its older name), unowned assets, deprecated assets still feeding
+        services or tier-1 models (`mlg.ReuseReport`)."""
         from mlg.reports import reuse_report
 
-        return reuse_report(self, top=top)
+        if limit is not None and top is not None and limit != top:
+            raise MlgError(f"limit={limit!r} and top={top!r} disagree; give one")
+        chosen = limit if limit is not None else top if top is not None else 20
+        return reuse_report(self, top=chosen)
 
-    def query(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False):
+    def query(
+        self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> pandas.DataFrame:
         """Run your own Cypher; a pandas DataFrame. Read-only unless `write=True`."""
         from mlg.cypher import query
 
@@ -250,12 +272,31 @@ class Graph:
                 refresh_after_write(self, progress, written=written, owners_changed=outcome.owners_changed)
         return outcome.report
 
-    def runs(self, workflow: str, limit: int = 20) -> list:
+    def dataset_runs(self, asset: str, *, limit: int = 20) -> list[DatasetRun]:
+        """The latest runs that read or wrote `asset` (`mlg.runs.DatasetRun`),
+        newest first, each with the version of the asset it read or wrote."""
+        from mlg.runs import dataset_runs
+
+        return dataset_runs(self, asset, limit)
+
+    def runs(self, workflow: str, *, limit: int = 20) -> list[Run]:
         """The latest runs of a workflow (`mlg.Run`), newest first, each with the assets
         it read and wrote."""
         from mlg.runs import recent_runs
 
         return recent_runs(self, workflow, limit)
+
+    def neighbour_level(
+        self, ref: str, direction: str = "up", *, kinds: Iterable[str] | None = None, limit: int = 100
+    ) -> NeighbourLevel:
+        """One level of a lineage tree: up to `limit` direct neighbours of `ref` (of
+        `kinds`), each with how many neighbours it has in turn (`mlg.NeighbourLevel`)."""
+        return neighbours_with_counts(self, ref, direction, kinds, limit)
+
+    def owners_of(self, ids: Iterable[str]) -> dict[str, tuple[Owner, ...]]:
+        """The owners of many assets at once: asset id -> its owners (with roles), teams
+        first; assets without owners left out."""
+        return owners_of(self, ids)
 
     def load_sample(self, progress=None) -> IngestReport:
         """Ingest the bundled sample estate (a fictional streaming company)."""

@@ -37,12 +37,6 @@ class StoreLookup(GraphLookup):
     def owner_ids(self, ids: Iterable[str]) -> set[str]:
         return set() if self.empty else self.store.owner_ids(ids)
 
-    def edges(self) -> tuple[list[str], list[str]]:
-        if self.empty:
-            return [], []
-        table = self.store.all_edges()
-        return table.column("source").to_pylist(), table.column("target").to_pylist()
-
 
 # The name sources used before the storage port.
 KuzuLookup = StoreLookup

@@ -10,6 +10,9 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Owner:
+    """A team or a person owning assets; `role` (e.g. "owner", "reviewer") is set when
+    the owner is seen through one asset."""
+
     id: str
     kind: str
     name: str
@@ -29,6 +32,9 @@ class Owner:
 
 @dataclass(frozen=True)
 class Asset:
+    """One dataset, feature, model, evaluation, workflow, service or experiment.
+    Missing optional text is None; `props` holds free-form properties."""
+
     id: str
     kind: str
     name: str
@@ -60,7 +66,7 @@ class Asset:
             description=row.get("description") or None,
             domain=row.get("domain") or None,
             tags=tuple(row.get("tags") or ()),
-            props=json.loads(props) if props else {},
+            props=_public_props(props),
             created_at=row.get("created_at"),
             updated_at=row.get("updated_at"),
         )
@@ -115,6 +121,9 @@ class AssetDetail:
 
 @dataclass(frozen=True)
 class GraphStats:
+    """How much the graph holds: assets by kind, relations by type, owners by kind, and
+    how many assets have no owner; `path` names the graph (its file or URL)."""
+
     path: str
     assets_by_kind: dict[str, int]
     relations_by_type: dict[str, int]
@@ -188,3 +197,22 @@ class IngestReport:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _public_props(text: str | None) -> dict[str, Any]:
+    """Stored props as users see them: without the bookkeeping of OpenLineage merges
+    (the eventTime that set each field, the names a dataset goes by: mlg.openlineage.mapping)."""
+    return without_bookkeeping(json.loads(text) if text else {})
+
+
+# props keys the OpenLineage source keeps for itself (mlg.openlineage.mapping): the
+# eventTime that set each field, every name of a dataset and its TABLE names
+BOOKKEEPING_PROPS = ("_times", "_names", "_tables")
+
+
+def without_bookkeeping(props: dict[str, Any]) -> dict[str, Any]:
+    """`props` as users see them (changed in place): without BOOKKEEPING_PROPS."""
+    if props:
+        for key in BOOKKEEPING_PROPS:
+            props.pop(key, None)
+    return props

@@ -7,6 +7,9 @@ holds it, see mlg.openlineage.runs; any source may make them):
     {id, workflow, state, started_at, ended_at, last_event_at, error, producer,
      facets: {..}, inputs: [asset id, ..], outputs: [asset id, ..]}
 An alias record: {id: the id the other name would have had, asset: the asset it names}.
+A merge record: {id: an asset, into: the asset it becomes} (a symlink linked two assets
+the graph held apart); the source writes what the merged asset held onto `into`, and
+the store deletes the merged asset last, in the same transaction.
 """
 
 from __future__ import annotations
@@ -48,9 +51,21 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
             continue
         plan.runs[row["id"]] = row
         run_locs[row["id"]] = loc
-        refs.append((row["workflow"], loc, row["id"], "workflow", {"workflow"}))
+        refs.append((row["workflow"], loc, row["id"], "workflow", {"workflow", "evaluation"}))
         for key, _ in _IO_KEYS:
             refs.extend((asset, loc, row["id"], key, None) for asset in row[key])
+    for record, loc in batch.merges:
+        if not (
+            isinstance(record, dict)
+            and set(record) == {"id", "into"}
+            and all(isinstance(record[k], str) and record[k] for k in ("id", "into"))
+            and record["id"] != record["into"]
+        ):
+            add(loc, None, None, "a merge must be a mapping {id, into} of two different asset ids")
+            continue
+        plan.merged[record["id"]] = record["into"]
+        refs.append((record["id"], loc, record["id"], "id", None))
+        refs.append((record["into"], loc, record["id"], "into", None))
     alias_locs: dict[str, Location] = {}
     for record, loc in batch.aliases:
         if not (
@@ -71,7 +86,7 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
                 f"names {asset!r}, but {first.file}: {first.record} made it a name of {previous!r}",
             )
             continue
-        if alias in plan.assets:
+        if alias in plan.assets and alias not in plan.merged:
             add(loc, alias, "id", f"is the id of an asset, so it cannot also name {asset!r}")
             continue
         plan.aliases[alias] = asset
@@ -80,7 +95,7 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
     wanted = ({ref[0] for ref in refs} | plan.aliases.keys()) - plan.assets.keys()
     kinds = lookup.asset_kinds(wanted) if wanted else {}
     for alias, asset in plan.aliases.items():
-        if alias in kinds:
+        if alias in kinds and alias not in plan.merged:
             add(
                 alias_locs[alias],
                 alias,

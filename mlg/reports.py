@@ -7,9 +7,10 @@ call over a set of roots — never one query per asset.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mlg.cycles import CYCLES_LISTED, lineage_cycles
 from mlg.lineage import owners_of
 from mlg.model import Asset, Owner
 from mlg.paths import DependencyPath
@@ -179,6 +180,9 @@ class ReuseReport:
     paths_capped: bool = False  # some reached assets are listed without their path
     top: int = 20
     deprecated_consumed: int = 0  # deprecated assets with at least one direct consumer
+    # lineage cycles (mlg.cycles): the nodes of each, largest first; at most CYCLES_LISTED
+    cycles: list[tuple[str, ...]] = field(default_factory=list)
+    cycles_total: int = 0
 
     @property
     def deprecated_capped(self) -> bool:
@@ -211,6 +215,8 @@ class ReuseReport:
             "deprecated_consumed": self.deprecated_consumed,
             "deprecated_capped": self.deprecated_capped,
             "paths_capped": self.paths_capped,
+            "cycles_total": self.cycles_total,
+            "cycles": [list(c) for c in self.cycles],
         }
 
     def reused_frame(self) -> pandas.DataFrame:
@@ -264,14 +270,30 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
     from mlg.errors import MlgError
 
     if not isinstance(top, int) or top < 1:
-        raise MlgError(f"top must be a positive whole number, not {top!r}")
+        raise MlgError(f"limit (top) must be a positive whole number, not {top!r}")
     ranked = {kind: _most_reused(graph, kind, top) for kind in REUSED_KINDS}
     unowned_by_kind, unowned = graph.store.unowned(UNOWNED_LISTED)
     consumed = graph.store.tagged_in_use(DEPRECATED_TAG)
     deprecated, capped = _deprecated_in_use(graph, [asset_id for asset_id, _ in consumed])
+    cycles = _cycles(graph)
     return ReuseReport(
-        ranked["dataset"], ranked["feature"], unowned, unowned_by_kind, deprecated, capped, top, len(consumed)
+        ranked["dataset"],
+        ranked["feature"],
+        unowned,
+        unowned_by_kind,
+        deprecated,
+        capped,
+        top,
+        len(consumed),
+        cycles[:CYCLES_LISTED],
+        len(cycles),
     )
+
+
+def _cycles(graph: Graph) -> list[tuple[str, ...]]:
+    """Every lineage cycle (its strongly connected components, mlg.cycles)."""
+    edges = graph.store.all_edges()
+    return lineage_cycles(zip(edges.column("source").to_pylist(), edges.column("target").to_pylist()))
 
 
 def _most_reused(graph: Graph, kind: str, top: int) -> list[ReusedAsset]:

@@ -205,4 +205,8 @@ def reuse_html(report: ReuseReport) -> str:
     ]
     if report.deprecated_capped:
         parts.append(_note("only the most used deprecated assets were followed"))
+    parts += [
+        f"<p><b>Lineage cycles</b>: {report.cycles_total}</p>",
+        table(("assets on the cycle",), ((" · ".join(c),) for c in report.cycles), total=report.cycles_total),
+    ]
     return _box("reuse", "Reuse and governance report", *parts)

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 TIMES = "_times"  # facet name -> time of the event it came from
 IO_PREFIX = "io:"  # "io:<asset id>" -> that dataset's input/output facets in the run
+# "version:input:<asset id>" / "version:output:<asset id>" -> the dataset version the run
+# read or wrote (datasetVersion facet, else Iceberg's snapshot id); merged per key as
+# facets are, so a START without versions and a COMPLETE with them give both
+VERSION_PREFIX = "version:"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,17 @@ class Run:
     facets: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     inputs: tuple[Asset, ...] = ()
     outputs: tuple[Asset, ...] = ()
+    # {"input": {asset id: version}, "output": {...}}: the dataset versions it read and wrote
+    versions: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+
+    def version_of(self, asset_id: str, direction: str | None = None) -> str | None:
+        """The version of `asset_id` this run read ("input") or wrote ("output"); with no
+        direction, what it wrote, else what it read. None when the events did not say."""
+        for d in (direction,) if direction else ("output", "input"):
+            found = self.versions.get(d, {}).get(asset_id)
+            if found is not None:
+                return found
+        return None
 
     @property
     def duration(self) -> timedelta | None:
@@ -62,6 +77,28 @@ class Run:
             "facets": self.facets,
             "inputs": brief(self.inputs),
             "outputs": brief(self.outputs),
+            "versions": self.versions,
+        }
+
+
+@dataclass(frozen=True)
+class DatasetRun:
+    """A run that read (`direction` "input") or wrote ("output") a dataset, and the
+    version of the dataset it read or wrote (None when its events did not say)."""
+
+    run: Run
+    direction: str
+    version: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run.id,
+            "workflow": self.run.workflow,
+            "state": self.run.state,
+            "started_at": _iso(self.run.started_at),
+            "ended_at": _iso(self.run.ended_at),
+            "direction": self.direction,
+            "version": self.version,
         }
 
 
@@ -71,16 +108,60 @@ def recent_runs(graph: Graph, workflow_ref: str, limit: int = 20) -> list[Run]:
     stored = graph.store.recent_runs(workflow.id, max(0, int(limit)))
     return [
         Run(
-            **{**run.row, "facets": _public_facets(run.row["facets"])}, inputs=run.inputs, outputs=run.outputs
+            **{**run.row, "facets": _public_facets(run.row["facets"])},
+            inputs=run.inputs,
+            outputs=run.outputs,
+            versions=_versions(run.row["facets"]),
         )
         for run in stored
     ]
+
+
+def dataset_runs(graph: Graph, asset_ref: str, limit: int = 20) -> list[DatasetRun]:
+    """The latest `limit` uses of an asset by runs (a run that read and wrote it counts
+    twice), newest first, each with the version of the asset it read or wrote."""
+    asset = graph.resolve(asset_ref)
+    store = graph.store
+    run_ids = store.runs_using([asset.id])
+    if not run_ids:
+        return []
+    rows = store.runs(run_ids)
+    links = sorted(
+        (
+            (run_id, direction)
+            for run_id, asset_id, direction in store.run_io(run_ids)
+            if asset_id == asset.id
+        ),
+        key=lambda link: (
+            rows[link[0]]["started_at"] or rows[link[0]]["last_event_at"] or datetime.min,
+            link[0],
+            link[1] == "input",
+        ),
+        reverse=True,
+    )[: max(0, int(limit))]
+    runs = {}
+    for run_id in dict.fromkeys(r for r, _ in links):
+        row = rows[run_id]
+        runs[run_id] = Run(
+            **{**row, "facets": _public_facets(row["facets"])}, versions=_versions(row["facets"])
+        )
+    return [DatasetRun(runs[r], d, runs[r].version_of(asset.id, d)) for r, d in links]
+
+
+def _versions(text: str | None) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for key, value in json.loads(text or "{}").items():
+        if key.startswith(VERSION_PREFIX) and isinstance(value, str):
+            direction, _, asset = key[len(VERSION_PREFIX) :].partition(":")
+            found.setdefault(direction, {})[asset] = value
+    return found
 
 
 def _public_facets(text: str | None) -> dict[str, Any]:
     """Stored facets as users see them: io facets under "io", no merge bookkeeping."""
     stored = json.loads(text or "{}")
     stored.pop(TIMES, None)
+    stored = {k: v for k, v in stored.items() if not k.startswith(VERSION_PREFIX)}
     facets = {k: v for k, v in stored.items() if not k.startswith(IO_PREFIX)}
     io = {k[len(IO_PREFIX) :]: v for k, v in stored.items() if k.startswith(IO_PREFIX)}
     if io:

@@ -33,6 +33,9 @@ RELATION_RULES: dict[str, frozenset[tuple[str, str]]] = {
     "serves": frozenset({("service", "model")}),
     "calls": frozenset({("service", "service")}),
     "tests": frozenset({("experiment", "model"), ("experiment", "service")}),
+    # job hierarchy (OpenLineage's parent run facet): a task is part of its DAG, a dbt
+    # model of its dbt run, a dbt test (an evaluation) of its dbt run
+    "part_of": frozenset({("workflow", "workflow"), ("evaluation", "workflow")}),
 }
 
 RELATION_TYPES: tuple[str, ...] = tuple(RELATION_RULES)
@@ -74,7 +77,11 @@ OWNER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "STRING"),
     ("email", "STRING"),
 )
-EDGE_COLUMNS: tuple[tuple[str, str], ...] = (
+# The stored properties of a DEPENDS_ON edge. Its ends are its `source` (the dependent)
+# and `target` (what it depends on) in every result (mlg.subgraph.EDGE_COLUMNS); the
+# property named `source` here is who asserted the edge (a manifest file, an OpenLineage
+# producer): the name manifests and Cypher use, kept for them.
+RELATION_PROPERTIES: tuple[tuple[str, str], ...] = (
     ("type", "STRING"),
     ("source", "STRING"),
     ("first_seen", "TIMESTAMP"),
@@ -110,7 +117,7 @@ DDL: tuple[str, ...] = (
     "CREATE NODE TABLE MlgMeta(key STRING, value STRING, PRIMARY KEY (key))",
     f"CREATE NODE TABLE Asset({_columns(ASSET_COLUMNS + (ASSET_GENERATION,))})",
     f"CREATE NODE TABLE Owner({_columns(OWNER_COLUMNS)})",
-    f"CREATE REL TABLE DEPENDS_ON(FROM Asset TO Asset, {_columns(EDGE_COLUMNS, None)})",
+    f"CREATE REL TABLE DEPENDS_ON(FROM Asset TO Asset, {_columns(RELATION_PROPERTIES, None)})",
     "CREATE REL TABLE OWNED_BY(FROM Asset TO Owner, role STRING)",
     f"CREATE NODE TABLE Run({_columns(RUN_COLUMNS)})",
     "CREATE REL TABLE RUN_OF(FROM Run TO Asset)",

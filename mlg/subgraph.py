@@ -48,6 +48,9 @@ EDGE_COLUMNS = ("source", "target", "type", "indirect", "hops")
 
 @dataclass(frozen=True)
 class Edge:
+    """A lineage edge of a result: `source` depends on `target` through `type`;
+    `indirect` edges stand for `hops` relations through assets a kind filter hid."""
+
     source: str  # the dependent asset
     target: str  # what it depends on
     type: str
@@ -109,6 +112,12 @@ class Subgraph:
     # can expand it. Unannotated on purpose: not a dataclass field, so it is never
     # compared, exported or pickled.
     _graph = None
+
+    @property
+    def graph(self):
+        """The Graph this result was read from, which a diagram expands it from; None
+        when it was built by hand or unpickled."""
+        return self._graph
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

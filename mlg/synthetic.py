@@ -581,6 +581,8 @@ class _Generator:
         features: list[int] = []
         stems = {}
 
+        dags: dict[str, int] = {}
+
         def workflow(stage: str, inputs: list[int], k: int) -> int:
             stem = _WORKFLOW_STEMS[stage]
             name = f"{domain}-{stem}-{g}-{k}"
@@ -598,6 +600,11 @@ class _Generator:
             )
             for j in distinct(inputs, 1 + optional(1.2)):
                 edge(i, j, "reads")
+            # the project's later workflows are part of its first (its DAG); no random
+            # draw, so the rest of the estate is the same as without the hierarchy
+            dag = dags.setdefault("dag", i)
+            if dag != i:
+                edge(i, dag, "part_of")
             return i
 
         # landing datasets: imports from the platform, deep chains or data groups

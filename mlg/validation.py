@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from mlg.batch import Batch, Location
-from mlg.cycles import find_cycle
 from mlg.errors import IngestError, Problem
 from mlg.limits import Limits, text_problem, type_name, value_problem
 from mlg.schema import DEFAULT_OWNER_ROLE, KINDS, OWNER_KINDS, RELATION_RULES
@@ -46,6 +45,7 @@ class Plan:
     # aliases (alias id -> asset id); see mlg.records
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)  # asset id -> the asset it merges into
     files: list[str] = field(default_factory=list)
 
 
@@ -57,9 +57,6 @@ class GraphLookup:
 
     def owner_ids(self, ids: Iterable[str]) -> set[str]:
         return set()
-
-    def edges(self) -> tuple[list[str], list[str]]:
-        return [], []
 
 
 class _Problems:
@@ -126,13 +123,11 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
         key, edge = parsed_rel
         _keep_edge(plan.edges, edge_locs, key, edge, loc, None, None, problems)
 
-    if batch.runs or batch.aliases:
+    if batch.runs or batch.aliases or batch.merges:
         from mlg.records import check_records
 
         check_records(batch, plan, lookup, problems.add)
     _check_references(plan, edge_locs, owner_refs, lookup, problems)
-    problems.raise_if_any()
-    _check_cycles(plan, edge_locs, lookup, problems)
     problems.raise_if_any()
     return plan
 
@@ -494,7 +489,7 @@ def _keep_edge(edges, edge_locs, key, edge, loc, fld, record_id, problems) -> No
             return
 
 
-# -- references, kinds, cycles ------------------------------------------------------------
+# -- references and kinds ------------------------------------------------------------------
 
 
 def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, problems) -> None:
@@ -540,36 +535,6 @@ def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, pr
                 f"refers to owner {owner_id!r}, which is neither in this input nor in "
                 "the graph; declare it under owners:",
             )
-
-
-def _check_cycles(plan: Plan, edge_locs, lookup: GraphLookup, problems) -> None:
-    if not plan.edges:
-        return
-    sources = [k[0] for k in plan.edges]
-    targets = [k[1] for k in plan.edges]
-    # Edges already in the graph can only close a cycle through a new edge that
-    # touches an asset the graph already holds: a brand-new asset has no edges yet.
-    ends = set(sources).union(targets)
-    if lookup.asset_kinds(ends):
-        old_sources, old_targets = lookup.edges()
-        sources += old_sources
-        targets += old_targets
-    cycle = find_cycle(sources, targets)
-    if not cycle:
-        return
-    types = {(k[0], k[1]): k for k in plan.edges}
-    path = " → ".join(cycle + [cycle[0]])
-    for a, b in zip(cycle, cycle[1:] + cycle[:1]):
-        key = types.get((a, b))
-        if key is not None:
-            loc, fld = edge_locs[key]
-            problems.add(
-                loc,
-                a if fld else f"{a} -{key[2]}-> {b}",
-                fld or "to",
-                f"this {key[2]} relation closes a lineage cycle: {path}",
-            )
-            return
 
 
 # -- helpers ----------------------------------------------------------------------------------

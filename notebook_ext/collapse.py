@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mlg.subgraph import Subgraph
+from mlg import Subgraph
 
 DEFAULT_CAP = 300
 DEFAULT_FANOUT = 25

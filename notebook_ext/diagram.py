@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from mlg.errors import MlgError
+from mlg import MlgError, Subgraph
 from mlg.notebook import collapse
 from mlg.notebook.cytoscape_view import FIT, KEEP, CytoscapeView
 from mlg.notebook.elements import (
@@ -34,13 +34,11 @@ from mlg.notebook.grow import attach, infer_direction
 from mlg.notebook.layout import fit_zoom, layered_positions, place_new
 from mlg.notebook.panel import asset_panel_html, impact_html, legend_html, matches_html
 from mlg.notebook.toolbar import Toolbar
-from mlg.subgraph import Subgraph
 
 if TYPE_CHECKING:
     import pandas
 
-    from mlg.graph import Graph
-    from mlg.impact import Impact
+    from mlg import Graph, Impact
 
 log = logging.getLogger(__name__)
 FRAME_ROWS = 5
@@ -93,7 +91,7 @@ class LineageDiagram(w.VBox):
     ):
         if subgraph is None:
             raise TypeError("LineageDiagram needs a subgraph, e.g. g.upstream('model:x')")
-        self.graph = graph if graph is not None else getattr(subgraph, "_graph", None)
+        self.graph = graph if graph is not None else getattr(subgraph, "graph", None)
         self.cap, self.fanout, self.readable = cap, fanout, readable
         self.initial = self.base = self.subgraph = subgraph
         self.nodes: pandas.DataFrame | None = None

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from mlg import Subgraph
 from mlg.notebook.panel import subgraph_table_html
-from mlg.subgraph import Subgraph
 
 log = logging.getLogger(__name__)
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from mlg import Edge, Subgraph
 from mlg.notebook.collapse import DETACHED, MoreGroup
-from mlg.subgraph import Edge, Subgraph
 
 # kind -> (fill colour, node shape, what it is); colour-blind-safe Tableau 10 hues
 KIND_STYLES: dict[str, tuple[str, str, str]] = {

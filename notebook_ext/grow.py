@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlg.subgraph import Subgraph
+from mlg import Subgraph
 
 
 def attach(current: Subgraph, part: Subgraph, at: str) -> Subgraph:

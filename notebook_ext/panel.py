@@ -10,12 +10,11 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from mlg.model import Asset, Owner
+from mlg import Asset, Owner
 from mlg.notebook.elements import EDGE_DIRECTION, IMPACT_COLOURS, kind_style, legend_entries
 
 if TYPE_CHECKING:
-    from mlg.impact import Impact
-    from mlg.subgraph import Subgraph
+    from mlg import Impact, Subgraph
 
 TABLE_ROWS = 60
 _CELL = "padding:1px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from mlg.schema import KINDS
+from mlg import KINDS
 
 DEPTHS = [("all", 0), ("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5), ("8", 8)]
 

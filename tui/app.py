@@ -17,8 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from mlg import Asset, Graph
-from mlg.subgraph import Edge, Subgraph
+from mlg import Asset, Edge, Graph, Subgraph
 from mlg.tui.labels import AssetRef, use_theme
 from mlg.tui.screens.asset_view import AssetScreen
 from mlg.tui.screens.console import ConsoleScreen
@@ -187,7 +186,7 @@ class ExploreApp(App[None]):
         graph = self.graph
 
         def on_screen() -> Subgraph:
-            from mlg.lineage import owners_of
+            from mlg import owners_of
 
             assets = [a for a in (graph.get(i) for i in ids) if a is not None]
             owners = owners_of(graph, [a.id for a in assets])

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES
 
-from mlg.paths import DependencyPath
+from mlg import DependencyPath
 
 
 class AssetRef(Protocol):

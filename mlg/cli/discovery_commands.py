@@ -91,18 +91,20 @@ def uses(ctx: click.Context, asset: str, fmt: str) -> None:
 
 @click.command()
 @click.option(
+    "--limit",
     "--top",
+    "limit",
     type=click.IntRange(min=1),
     default=20,
     show_default=True,
-    help="How many datasets and features to rank.",
+    help="How many datasets and features to rank (--top: its older name).",
 )
 @format_option("table", "json")
 @click.pass_context
-def report(ctx: click.Context, top: int, fmt: str) -> None:
+def report(ctx: click.Context, limit: int, fmt: str) -> None:
     """Reuse and governance: most reused datasets and features, assets without an owner,
-    deprecated assets still feeding services or tier-1 models."""
-    result = open_graph(ctx).reuse_report(top=top)
+    deprecated assets still feeding services or tier-1 models, lineage cycles."""
+    result = open_graph(ctx).reuse_report(limit=limit)
     if fmt == "json":
         print_json(result.to_dict())
     else:
@@ -323,6 +325,11 @@ def _print_report(result) -> None:
         )
     if result.paths_capped:
         out.print("[yellow]some paths were not spelled out (too many); counts are complete[/]")
+    out.print(f"\n[bold]lineage cycles[/]: {result.cycles_total}")
+    for cycle in result.cycles[:20]:
+        out.print(f"  ↺ {escape(' · '.join(cycle))}")
+    if result.cycles_total > 20:
+        out.print(f"  … and {result.cycles_total - 20} more (--format json lists {len(result.cycles)})")
 
 
 def _print_frame(frame) -> None:

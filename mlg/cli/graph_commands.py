@@ -1,4 +1,4 @@
-"""init, sample, ingest, stats, show."""
+"""The commands about the graph itself: init, sample, ingest, stats, show."""
 
 from __future__ import annotations
 
@@ -9,6 +9,14 @@ import click
 from mlg.cli.context import open_graph
 from mlg.cli.output import console, format_option, kind_style, print_json, progress_reporter
 from mlg.model import AssetDetail, GraphStats, IngestReport
+from mlg.sources import DEFAULT_SOURCE, source_names
+
+
+def _output_format(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """`--format` is the output format; an input format given there says where it goes."""
+    if value in source_names():
+        raise click.BadParameter(f"{value} is an input format: give it as --from {value}", ctx, param)
+    return value
 
 
 @click.command()
@@ -40,13 +48,22 @@ def sample(ctx: click.Context, fmt: str) -> None:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
+    "--from",
+    "source",
+    type=click.Choice(source_names()),
+    default=DEFAULT_SOURCE,
+    show_default=True,
+    help="Input format: auto sniffs each file (manifests and OpenLineage events may be mixed).",
+)
+@click.option(
     "--format",
-    "formats",
-    multiple=True,
-    metavar="FORMAT",
-    type=click.Choice(["auto", "manifest", "openlineage", "table", "json"]),
-    help="Input format: auto (default), manifest or openlineage; and/or output "
-    "format: table (default) or json. Give it twice to set both.",
+    "fmt",
+    type=click.Choice(("table", "json", *source_names())),
+    metavar="[table|json]",
+    default="table",
+    show_default=True,
+    callback=_output_format,
+    help="Output format: table is for people; json is stable for scripts.",
 )
 @click.option(
     "--skip-invalid",
@@ -54,16 +71,15 @@ def sample(ctx: click.Context, fmt: str) -> None:
     help="Leave out invalid OpenLineage events (and list them) instead of rejecting the whole ingest.",
 )
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], skip_invalid: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], source: str, fmt: str, skip_invalid: bool) -> None:
     """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
     all or nothing. PATH is a file, a directory, or - for stdin."""
-    from mlg.cli.lineage_commands import print_lineage_report, split_formats
+    from mlg.cli.serve_lineage_commands import print_lineage_report
 
-    source, fmt = split_formats(formats)
     graph = open_graph(ctx, write=True)
     update, close = progress_reporter()
     try:
-        report = graph.ingest(list(paths), progress=update, format=source, skip_invalid=skip_invalid)
+        report = graph.ingest(list(paths), progress=update, from_=source, skip_invalid=skip_invalid)
     finally:
         close()
     _print_report(report, graph, fmt)
@@ -95,16 +111,20 @@ def show(ctx: click.Context, asset: str, fmt: str) -> None:
     graph = open_graph(ctx)
     detail = graph.detail(asset)
     runs = graph.runs(detail.asset.id, limit=10) if detail.asset.kind == "workflow" else None
+    used = graph.dataset_runs(detail.asset.id, limit=10) if detail.asset.kind != "workflow" else None
     if fmt == "json":
-        print_json(
-            {**detail.to_dict(), **({"runs": [r.to_dict() for r in runs]} if runs is not None else {})}
-        )
+        extra = {"runs": [r.to_dict() for r in runs]} if runs is not None else {}
+        if used:
+            extra["used_by_runs"] = [u.to_dict() for u in used]
+        print_json({**detail.to_dict(), **extra})
     else:
         _print_detail(detail)
-        if runs:
-            from mlg.cli.lineage_commands import print_runs
+        from mlg.cli.serve_lineage_commands import print_dataset_runs, print_runs
 
+        if runs:
             print_runs(runs)
+        if used:
+            print_dataset_runs(used)
 
 
 COMMANDS = [init, sample, ingest, stats, show]

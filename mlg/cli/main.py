@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from typing import NoReturn
 
 import click
 
@@ -10,24 +12,52 @@ from mlg.errors import MlgError
 
 
 class MlgGroup(click.Group):
-    """Turns mlg's own errors into one clear message and exit code 1 — never a traceback."""
+    """Turns mlg's own errors into one clear message and exit code 1 — never a traceback.
+    With `--format json` the message is JSON on stderr, `{"error": ..., "kind": ...}`
+    (kind: the error's class, e.g. AssetNotFound, or UsageError); exit codes stay."""
 
     def main(self, args=None, *rest, **options):
+        argv = list(sys.argv[1:] if args is None else args)
+        json_errors = self._json_errors = wants_json(argv)
         # Arguments that are not UTF-8 (or hold lone surrogates) cannot be looked up or
         # stored: one clear message before any command runs, not a traceback deep in Kuzu.
-        for position, arg in enumerate(sys.argv[1:] if args is None else args, start=1):
+        for position, arg in enumerate(argv, start=1):
             why = _not_text(arg)
             if why:
-                click.echo(f"error: argument {position} ({arg!r}) {why}", err=True)
-                sys.exit(1)
-        return super().main(args, *rest, **options)
+                fail(f"argument {position} ({arg!r}) {why}", "InvalidArgument", json_errors)
+        if not json_errors or not options.get("standalone_mode", True):
+            return super().main(argv, *rest, **options)
+        try:
+            return super().main(argv, *rest, standalone_mode=False, **options)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            fail("aborted", "Abort", True)
+        except click.ClickException as exc:
+            fail(exc.format_message(), type(exc).__name__, True, exc.exit_code)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except MlgError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            fail(str(exc), type(exc).__name__, getattr(self, "_json_errors", False))
+
+
+def wants_json(argv: list[str]) -> bool:
+    """Whether the command line asks for JSON output (`--format json`, `--format=json`)."""
+    for i, arg in enumerate(argv):
+        if arg == "--format=json" or (arg == "--format" and i + 1 < len(argv) and argv[i + 1] == "json"):
+            return True
+    return False
+
+
+def fail(message: str, kind: str, as_json: bool, code: int = 1) -> NoReturn:
+    """Say what went wrong on stderr (as JSON when asked) and exit with `code`."""
+    if as_json:
+        click.echo(json.dumps({"error": message, "kind": kind}, ensure_ascii=False), err=True)
+    else:
+        click.echo(f"error: {message}", err=True)
+    sys.exit(code)
 
 
 def _not_text(arg: object) -> str | None:
@@ -50,7 +80,7 @@ def _not_text(arg: object) -> str | None:
     "db",
     envvar="MLG_DB",
     type=click.Path(dir_okay=False),
-    help="Graph file. Default: $MLG_DB, else graph.kuzu in the user data dir.",
+    help="Graph file, or a backend URL (name://...). Default: $MLG_DB, else graph.kuzu in the user data dir.",
 )
 @click.version_option(package_name="mlg")
 @click.pass_context
@@ -73,7 +103,7 @@ def db_option() -> click.Option:
         expose_value=False,
         is_eager=True,
         callback=_db_after_command,
-        help="Graph file (also accepted before the command).",
+        help="Graph file or backend URL (also accepted before the command).",
     )
 
 
@@ -84,16 +114,16 @@ def _register() -> None:
         discovery_commands,
         explore_commands,
         graph_commands,
-        lineage_commands,
+        lineage_query_commands,
         mcp_commands,
-        query_commands,
+        serve_lineage_commands,
     )
 
     for module in (
         graph_commands,
-        query_commands,
+        lineage_query_commands,
         explore_commands,
-        lineage_commands,
+        serve_lineage_commands,
         discovery_commands,
         mcp_commands,
     ):

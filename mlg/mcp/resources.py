@@ -38,6 +38,7 @@ RELATION_MEANINGS: dict[str, str] = {
     "serves": "production system serving a model",
     "calls": "service dependency",
     "tests": "A/B test of a model or service",
+    "part_of": "task of a DAG, model or test of a dbt run (OpenLineage parent)",
 }
 
 

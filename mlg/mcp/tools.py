@@ -132,7 +132,7 @@ def register_tools(server: MCPServer, access: GraphAccess) -> None:
 
         def run() -> dict[str, Any]:
             with access.reading() as graph:
-                sub = graph.lineage(asset, direction, depth, kinds, types, max_nodes=limit)
+                sub = graph.lineage(asset, direction, depth=depth, kinds=kinds, types=types, max_nodes=limit)
             return answers.lineage_answer(sub, direction, limit)
 
         return answer(run)
@@ -211,7 +211,7 @@ def register_tools(server: MCPServer, access: GraphAccess) -> None:
                 found = graph.resolve(workflow)
                 if found.kind != "workflow":
                     raise MlgError(f"{found.id} is a {found.kind}; runs belong to workflows")
-                return answers.runs_answer(found, graph.runs(found.id, limit + 1), limit)
+                return answers.runs_answer(found, graph.runs(found.id, limit=limit + 1), limit)
 
         return answer(run)
 

@@ -18,7 +18,7 @@ from mlg.validation import MAX_PROBLEMS
 if TYPE_CHECKING:
     from mlg.graph import Graph
 
-# --skip-invalid: an event the graph rejects (a kind clash, a cycle) is dropped and the
+# --skip-invalid: an event the graph rejects (a kind clash) is dropped and the
 # rest retried; each round drops at least one event, and rounds are bounded.
 MAX_ROUNDS = 20
 
@@ -145,8 +145,8 @@ def ingest_events(
 def check_events(graph: Graph, events: list[LineageEvent], lookup=None) -> tuple[list[Problem], Any]:
     """What ingesting these (valid) events into `graph` would reject, and the Plan it
     would write (None when refused). Nothing is written. The receiver runs this before it
-    acknowledges an event, so that what it acknowledges it can apply (a kind clash, a
-    lineage cycle); its `lookup` (a KuzuLookup) adds what it acknowledged but has not
+    acknowledges an event, so that what it acknowledges it can apply (a kind clash;
+    cycles are lineage, never refused); its `lookup` (a KuzuLookup) adds what it acknowledged but has not
     applied yet."""
     from mlg.ingest import KuzuLookup
     from mlg.validation import validate

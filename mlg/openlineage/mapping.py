@@ -6,33 +6,44 @@
   same call) the event names that asset instead, so events and manifests meet.
 - Inputs become `reads` edges (workflow -> dataset), outputs `produced_by` edges
   (dataset -> workflow), with first_seen/last_seen from the event times and source
-  `openlineage:<producer>`. A job that reads and writes the same dataset gets only the
-  produced_by edge (the read is kept on the run), because both would form a cycle.
+  `openlineage:<producer>`. A job that reads and writes the same dataset (a MERGE)
+  gets both edges: cycles are lineage (DESIGN §2).
 - Facets: documentation -> description; ownership -> owners (team or person guessed
   from a "team:"/"user:" prefix); schema -> props.fields; datasetVersion -> version
-  (and props.dataset_version); symlinks -> one asset with props.aliases (a TABLE
-  symlink is the canonical name, else the name the event used; later events naming
-  any alias reach the same asset); columnLineage -> props.column_lineage; jobType ->
-  props.job_type/integration/processing_type; tags -> tags.
+  (and props.dataset_version); symlinks -> one asset with props.aliases; columnLineage
+  -> props.column_lineage; jobType -> props.job_type/integration/processing_type;
+  tags -> tags.
 - Facets only add: an event without a documentation facet leaves the description as
   it is, tags and owners are added to those the asset has.
+- Newest eventTime wins, per field, across calls: each field set from an event keeps
+  the time of that event (props["_times"], hidden from readers); an older event that
+  arrives later sets only the fields no newer event set. At equal times the larger
+  value (as canonical JSON) wins, so no order of arrival changes the result.
+- Symlinks: every name a dataset goes by (its own and its symlinks') forms one group
+  (kept in props["_names"], the TABLE ones in props["_tables"]). The canonical asset of
+  a group: an asset a manifest declared (never merged away), else the name ever given
+  as a TABLE symlink (the warehouse table), else the smallest (namespace, name). When a
+  symlink links names that two assets already hold, the other asset is merged into the
+  canonical one: its fields (newest wins), owners, tags, edges, runs and aliases move,
+  its id becomes an alias (Graph.resolve follows aliases) and it is deleted.
 - RunEvents become runs (see mlg.openlineage.runs), merged with the run as stored.
 
-Events are applied in event-time order, so replaying a stream gives the same graph.
+Any permutation of a stream, split into any number of ingest calls, gives the same graph
+(tests/openlineage/test_order.py).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mlg.batch import Batch, Location
 from mlg.openlineage.events import DATASET_EVENT, RUN_EVENT, DatasetRef, LineageEvent
 from mlg.openlineage.records import existing_aliases, existing_io, existing_runs
-from mlg.openlineage.runs import merge_runs, run_from_event, stored_run
+from mlg.openlineage.runs import IO_PREFIX, TIMES, VERSION_PREFIX, merge_runs, run_from_event, stored_run
 from mlg.schema import DEFAULT_OWNER_ROLE
 
 if TYPE_CHECKING:
@@ -44,10 +55,18 @@ MAX_SQL_CHARS = 8_000
 TEAM_PREFIXES = ("team", "group", "squad", "org")
 PERSON_PREFIXES = ("user", "person", "email", "mailto")
 _UNSET = object()
+TIMES_KEY = "_times"  # props key: field -> eventTime (ISO) of the event that set it
+NAMES_KEY = "_names"  # props key: every [namespace, name] a dataset goes by (symlinks)
+TABLES_KEY = "_tables"  # props key: those of them given as TABLE symlinks
 
 
 def workflow_id(namespace: str, name: str) -> str:
     return f"workflow:{namespace}/{name}"
+
+
+def evaluation_id(namespace: str, name: str) -> str:
+    """A dbt test's id: it becomes an `evaluation` of the datasets it checks."""
+    return f"evaluation:{namespace}/{name}"
 
 
 def dataset_id(namespace: str, name: str) -> str:
@@ -197,15 +216,16 @@ class AssetIndex:
             run_id: stored_run(row, io.get(run_id)) for run_id, row in existing_runs(self.graph, ids).items()
         }
 
-    def reverse_edges(self, pairs: set[tuple[str, str]], rtype: str) -> set[tuple[str, str]]:
-        """The (a, b) among `pairs` with an edge b -rtype-> a in the graph."""
-        if self.empty or not pairs:
-            return set()
-        found = self.graph.store.edges_present((b, a, rtype) for a, b in pairs)
-        return {(a, b) for b, a, _ in found}
-
 
 # -- building records -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Group:
+    own: tuple[Any, Any] | None
+    names: set[tuple[str, str]]
+    tables: set[tuple[str, str]]
+    declared: bool  # by a manifest (or not a dataset): never merged away
 
 
 @dataclass
@@ -224,6 +244,66 @@ class _Draft:
     props: dict[str, Any] = field(default_factory=dict)
     aliases: set[str] = field(default_factory=set)
     owners: list[tuple[str, str]] | None = None
+    # field -> time of the event that set it ("description", "dataset_version" or a
+    # props key); stored under props["_times"] so that the newest event wins across calls
+    times: dict[str, datetime] = field(default_factory=dict)
+    names: set[tuple[str, str]] = field(default_factory=set)  # every (namespace, name) it goes by
+    tables: set[tuple[str, str]] = field(default_factory=set)  # those given as TABLE symlinks
+
+    def set(self, key: str, value: Any, at: datetime) -> None:
+        """Set one field from an event at `at`, unless a newer event set it already
+        (equal times: the larger value, so that the order of events never matters)."""
+        if key in self.times and (self.times[key], _order_key(self._get(key))) > (at, _order_key(value)):
+            return
+        self.times[key] = at
+        if key == "description":
+            self.description = value
+        elif key == "dataset_version":
+            self.dataset_version = value
+        else:
+            self.props[key] = value
+
+    def fold(self, other: _Draft) -> None:
+        """Take in what events said of an asset merged into this one."""
+        for key, at in other.times.items():
+            self.set(key, other._get(key), at)
+        self._take(other.tags, other.owners or [], other.first_seen)
+        self.names |= other.names | {(other.namespace, other.name)}
+        self.tables |= other.tables
+        self.aliases |= other.aliases | {f"{other.namespace}/{other.name}"}
+
+    def fold_row(self, row: dict[str, Any], owners: list[tuple[str, str]]) -> None:
+        """Take in an asset the graph holds that is merged into this one: each field with
+        the time of the event that set it (a field without one counts as the oldest)."""
+        props = dict(row["props"]) if isinstance(row["props"], dict) else {}
+        times = props.pop(TIMES_KEY, None) or {}
+        self.names |= {tuple(n) for n in props.pop(NAMES_KEY, None) or () if len(n) == 2}
+        self.names.add((row["namespace"], row["name"]))
+        self.tables |= {tuple(n) for n in props.pop(TABLES_KEY, None) or () if len(n) == 2}
+        self.aliases |= set(props.pop("aliases", None) or ()) | {f"{row['namespace']}/{row['name']}"}
+        values = dict(props)
+        if row.get("description"):
+            values["description"] = row["description"]
+        for key, value in values.items():
+            self.set(key, value, _parse_time(times.get(key)) or datetime.min)
+        self._take(row.get("tags") or [], owners, row.get("created_at"))
+
+    def _take(self, tags, owners, first_seen: datetime | None) -> None:
+        self.tags = list(dict.fromkeys([*self.tags, *tags]))
+        if owners:
+            self.owners = self.owners or []
+            for owner_id, role in owners:
+                if all(o != owner_id for o, _ in self.owners):
+                    self.owners.append((owner_id, role))
+        if first_seen is not None and first_seen < self.first_seen:
+            self.first_seen = first_seen
+
+    def _get(self, key: str) -> Any:
+        if key == "description":
+            return None if self.description is _UNSET else self.description
+        if key == "dataset_version":
+            return self.dataset_version
+        return self.props.get(key)
 
 
 class _Builder:
@@ -234,6 +314,7 @@ class _Builder:
         self.runs: dict[str, tuple[dict[str, Any], Location]] = {}
         self.aliases: dict[str, tuple[str, Location]] = {}
         self.new_owners: dict[str, tuple[dict[str, Any], Location]] = {}
+        self.merged: dict[str, str] = {}  # asset id -> the asset it is merged into
 
     # events
 
@@ -241,30 +322,43 @@ class _Builder:
         if event.kind == DATASET_EVENT:
             self._dataset(event.dataset, event)
             return
-        workflow = self._workflow(event)
+        event = _folded_statement(event)
+        test = _is_dbt_test(event)
+        workflow = self._workflow(event, "evaluation" if test else "workflow")
         inputs = [self._dataset(ref, event) for ref in event.inputs]
         outputs = [self._dataset(ref, event) for ref in event.outputs]
         for dataset in inputs:
-            self._edge(workflow, dataset, "reads", event)
-        for dataset in outputs:
+            self._edge(workflow, dataset, "evaluated_on" if test else "reads", event)
+        for dataset in outputs if not test else ():  # a test's audit tables stay on its runs
             self._edge(dataset, workflow, "produced_by", event)
         if event.kind == RUN_EVENT:
             io_facets = {
-                asset: ref.io_facets
+                asset: {**ref.io_facets, **_assertions(ref)}
                 for asset, ref in zip(inputs + outputs, event.inputs + event.outputs)
-                if ref.io_facets
+                if ref.io_facets or _assertions(ref)
             }
-            row = run_from_event(event, workflow, inputs, outputs, io_facets)
+            versions = {
+                (direction, asset): version
+                for direction, assets, refs in (
+                    ("input", inputs, event.inputs),
+                    ("output", outputs, event.outputs),
+                )
+                for asset, ref in zip(assets, refs)
+                if (version := _version_read_or_written(ref)) is not None
+            }
+            row = run_from_event(event, workflow, inputs, outputs, io_facets, versions)
             previous = self.runs.get(event.run_id)
             if previous is None:
                 self.runs[event.run_id] = (row, event.location)
             else:
                 self.runs[event.run_id] = (merge_runs(previous[0], row), previous[1])
 
-    def _workflow(self, event: LineageEvent) -> str:
+    def _workflow(self, event: LineageEvent, kind: str = "workflow") -> str:
         ns, name = event.job_namespace, event.job_name
-        asset_id = self.index.find(ns, name, ("workflow",)) or workflow_id(ns, name)
-        draft = self._draft(asset_id, "workflow", ns, name, event)
+        asset_id = self.index.find(ns, name, (kind,)) or (
+            workflow_id(ns, name) if kind == "workflow" else evaluation_id(ns, name)
+        )
+        draft = self._draft(asset_id, kind, ns, name, event)
         facets = event.job_facets
         self._common_facets(draft, facets, event)
         job_type = facets.get("jobType", {})
@@ -274,64 +368,90 @@ class _Builder:
             ("processingType", "processing_type"),
         ):
             if isinstance(job_type.get(key), str):
-                draft.props[prop] = job_type[key]
+                draft.set(prop, job_type[key], event.event_time)
         location = facets.get("sourceCodeLocation", {})
         url = location.get("url") or location.get("repoUrl")
         if isinstance(url, str):
-            draft.props["source_code_url"] = url
+            draft.set("source_code_url", url, event.event_time)
         language = facets.get("sourceCode", {}).get("language")
         if isinstance(language, str):
-            draft.props["language"] = language
+            draft.set("language", language, event.event_time)
         query = facets.get("sql", {}).get("query")
         if isinstance(query, str):
-            draft.props["sql"] = query[:MAX_SQL_CHARS]
+            draft.set("sql", query[:MAX_SQL_CHARS], event.event_time)
         parent = _parent_job(event)
         if parent and parent != (ns, name):
-            draft.props["parent"] = self.index.find(*parent, ("workflow",)) or workflow_id(*parent)
+            parent_id = self.index.find(*parent, ("workflow",)) or workflow_id(*parent)
+            draft.set("parent", parent_id, event.event_time)
+            # the parent job is a workflow of its own, which its tasks are part of
+            self._draft(parent_id, "workflow", *parent, event)
+            self._edge(asset_id, parent_id, "part_of", event)
         return asset_id
 
     def _dataset(self, ref: DatasetRef, event: LineageEvent) -> str:
         facets = ref.facets
         version = _text(facets.get("version", {}).get("datasetVersion"))
         identifiers = _identifiers(ref)
-        # an asset that already has one of the names wins; else a TABLE symlink (the
-        # warehouse name) is the canonical name, else the name the event used
-        asset_id = next(
-            filter(
-                None,
-                (
-                    self._named(ns, name, version) or self.index.aliases.get(dataset_id(ns, name))
-                    for ns, name in identifiers
-                ),
-            ),
-            None,
-        )
-        ns, name = identifiers[0]
-        if asset_id is None:
-            tables = sorted(k for k, t in zip(identifiers[1:], _symlink_types(ref)) if t == "TABLE")
-            ns, name = tables[0] if tables else identifiers[0]
+        tables = {k for k, t in zip(identifiers[1:], _symlink_types(ref)) if t == "TABLE"}
+        # the assets that already have one of the names (as their own, or as an alias)
+        existing: list[str] = []
+        for ns, name in identifiers:
+            found = self._named(ns, name, version) or self.index.aliases.get(dataset_id(ns, name))
+            if found is not None and self._canon(found) not in existing:
+                existing.append(self._canon(found))
+        names = set(identifiers)
+        declared = []
+        for other in existing:
+            group = self._group(other)
+            if group.declared:
+                declared.append((other, group.own))
+            else:
+                names |= group.names
+                tables |= group.tables
+        # The canonical asset (DESIGN §2): an asset a manifest declared wins (the smallest
+        # id if several; they are never merged); else the name given as a TABLE symlink
+        # anywhere (the warehouse table), else the smallest (namespace, name). Every other
+        # asset of the group is merged into it, whatever order the names arrived in.
+        if declared:
+            asset_id, (ns, name) = min(declared)
+        else:
+            ns, name = min(names, key=lambda k: (k not in tables, k))
             asset_id = dataset_id(ns, name)
+        for other in existing:
+            if other != asset_id and not self._group(other).declared:
+                self.merged[other] = asset_id
+        if asset_id not in {e for e in existing} and self.index.find(ns, name, DATASET_KINDS) is None:
             self.index.add_name(ns, name, asset_id, "dataset")
         draft = self._draft(asset_id, "dataset", ns, name, event)
-        for other_ns, other_name in identifiers:
-            if self._named(other_ns, other_name, None) is not None:
-                continue  # the asset's own name, or another asset's
+        if not declared:
+            draft.names |= names
+            draft.tables |= tables
+        for other_ns, other_name in sorted(names):
             alias = dataset_id(other_ns, other_name)
+            if alias == asset_id or (other_ns, other_name) == (ns, name):
+                continue
+            if any(alias == d for d, _ in declared):
+                continue  # another declared asset's own id
             draft.aliases.add(f"{other_ns}/{other_name}")
             self.index.aliases[alias] = asset_id
-            self.aliases.setdefault(alias, (asset_id, event.location))
+            self.aliases[alias] = (asset_id, event.location)
         self._common_facets(draft, facets, event)
         if version is not None:
-            draft.dataset_version = version
+            draft.set("dataset_version", version, event.event_time)
         fields = facets.get("schema", {}).get("fields")
         if isinstance(fields, list):
-            draft.props["fields"] = _fields(fields)
+            draft.set("fields", _fields(fields), event.event_time)
         lineage = facets.get("columnLineage", {}).get("fields")
         if isinstance(lineage, dict):
-            draft.props["column_lineage"] = self._column_lineage(lineage)
+            draft.set("column_lineage", self._column_lineage(lineage), event.event_time)
+        # dataset-level column lineage: input columns that touch every column (filters,
+        # join and group keys), mlg.openlineage.columns.dataset_column_inputs
+        shared = facets.get("columnLineage", {}).get("dataset")
+        if isinstance(shared, list):
+            draft.set("column_lineage_dataset", _input_columns(shared, None), event.event_time)
         source = facets.get("dataSource", {})
         if isinstance(source.get("uri") or source.get("name"), str):
-            draft.props["datasource"] = source.get("uri") or source.get("name")
+            draft.set("datasource", source.get("uri") or source.get("name"), event.event_time)
         for facet, key, prop in (
             ("storage", "storageLayer", "storage_layer"),
             ("storage", "fileFormat", "file_format"),
@@ -340,18 +460,44 @@ class _Builder:
         ):
             value = facets.get(facet, {}).get(key)
             if isinstance(value, str):
-                draft.props[prop] = value
+                draft.set(prop, value, event.event_time)
         return asset_id
 
     def _named(self, ns: str, name: str, version: str | None) -> str | None:
         """The asset whose own namespace and name these are (not an alias)."""
         own_id = dataset_id(ns, name)
-        return self.index.find(ns, name, DATASET_KINDS, version) or (
+        found = self.index.find(ns, name, DATASET_KINDS, version) or (
             own_id if own_id in self.drafts else None
         )
+        return self._canon(found) if found is not None else None
+
+    def _canon(self, asset_id: str) -> str:
+        """The asset `asset_id` was merged into in this call (itself if it was not)."""
+        while asset_id in self.merged:
+            asset_id = self.merged[asset_id]
+        return asset_id
+
+    def _group(self, asset_id: str) -> _Group:
+        """The names an existing asset goes by and which of them were TABLE symlinks."""
+        draft = self.drafts.get(asset_id)
+        if draft is not None and asset_id not in self.index.pending:
+            own = (draft.namespace, draft.name)
+            return _Group(own, {own} | draft.names, set(draft.tables), asset_id != dataset_id(*own))
+        if asset_id in self.index.pending:
+            record = self.index.pending[asset_id]
+            return _Group((record.get("namespace"), record.get("name")), set(), set(), True)
+        row = self.index.rows({asset_id}).get(asset_id)
+        if row is None:
+            return _Group(None, set(), set(), True)
+        own = (row["namespace"], row["name"])
+        props = row["props"] if isinstance(row["props"], dict) else {}
+        names = {tuple(n) for n in props.get(NAMES_KEY) or () if isinstance(n, list) and len(n) == 2}
+        tables = {tuple(n) for n in props.get(TABLES_KEY) or () if isinstance(n, list) and len(n) == 2}
+        declared = row["kind"] != "dataset" or own[0] is None or asset_id != dataset_id(*own)
+        return _Group(own, {own} | names, tables, declared)
 
     def _resolve(self, ns: str, name: str) -> str:
-        return (
+        return self._canon(
             self._named(ns, name, None)
             or self.index.aliases.get(dataset_id(ns, name))
             or dataset_id(ns, name)
@@ -367,7 +513,7 @@ class _Builder:
     def _common_facets(self, draft: _Draft, facets: dict[str, Any], event: LineageEvent) -> None:
         description = facets.get("documentation", {}).get("description")
         if isinstance(description, str):
-            draft.description = description
+            draft.set("description", description, event.event_time)
         owners = facets.get("ownership", {}).get("owners")
         if isinstance(owners, list):
             for owner in owners:
@@ -422,28 +568,8 @@ class _Builder:
         out: dict[str, list[dict[str, Any]]] = {}
         for column, spec in sorted(fields.items()):
             inputs = spec.get("inputFields") if isinstance(spec, dict) else None
-            if not isinstance(inputs, list):
-                continue
-            kept = []
-            for item in inputs:
-                if not (
-                    isinstance(item, dict)
-                    and all(isinstance(item.get(k), str) for k in ("namespace", "name", "field"))
-                ):
-                    continue
-                source = self._resolve(item["namespace"], item["name"])
-                entry: dict[str, Any] = {"dataset": source, "field": item["field"]}
-                transformations = item.get("transformations")
-                if isinstance(transformations, list) and transformations:
-                    entry["transformations"] = [
-                        {k: t[k] for k in ("type", "subtype", "description", "masking") if k in t}
-                        for t in transformations
-                        if isinstance(t, dict)
-                    ]
-                elif isinstance(spec.get("transformationType"), str):
-                    entry["transformations"] = [{"type": spec["transformationType"]}]
-                kept.append(entry)
-            out[column] = kept
+            if isinstance(inputs, list):
+                out[column] = _input_columns(inputs, spec.get("transformationType"))
         return out
 
     def _edge(self, src: str, dst: str, rtype: str, event: LineageEvent) -> None:
@@ -457,7 +583,7 @@ class _Builder:
             }
             return
         edge["first_seen"] = min(edge["first_seen"], event.event_time)
-        if event.event_time >= edge["last_seen"]:
+        if (event.event_time, event.producer) >= (edge["last_seen"], edge["producer"]):
             edge["last_seen"] = event.event_time
             edge["producer"] = event.producer
 
@@ -467,6 +593,11 @@ class _Builder:
         index = self.index
         batch = Batch()
         mapped = Mapped(batch)
+        gone = self._fold_merges()
+        for old in sorted(gone):
+            batch.merges.append(
+                ({"id": old, "into": self._canon(old)}, self.drafts[self._canon(old)].location)
+            )
         rows = index.rows(set(self.drafts))
         owned = index.ownerships({d.id for d in self.drafts.values() if d.owners})
         for draft in self.drafts.values():
@@ -496,7 +627,7 @@ class _Builder:
         stored = index.runs(set(self.runs))
         for run_id, (row, location) in self.runs.items():
             old = stored.get(run_id)
-            merged = merge_runs(old, row) if old is not None else row
+            merged = self._canon_run(merge_runs(old, row) if old is not None else row)
             if old is not None and merged == old:
                 continue
             if old is None:
@@ -509,25 +640,114 @@ class _Builder:
                     location,
                 )
             )
-        for alias, (asset_id, location) in self.aliases.items():
-            batch.aliases.append(({"id": alias, "asset": asset_id}, location))
+        for alias, (asset_id, location) in sorted(self.aliases.items()):
+            if alias != self._canon(asset_id):
+                batch.aliases.append(({"id": alias, "asset": self._canon(asset_id)}, location))
         return mapped
 
+    def _fold_merges(self) -> set[str]:
+        """Fold every asset merged in this call into the one it merges into: drafts of
+        this call, and assets the graph holds (their fields with the times that set
+        them, owners, tags, edges, runs and aliases). Returns the graph's merged ids."""
+        if not self.merged:
+            return set()
+        canon = self._canon
+        for old in sorted(self.merged):
+            draft = self.drafts.pop(old, None)
+            if draft is not None:
+                self.drafts[canon(old)].fold(draft)
+        index = self.index
+        rows = index.rows(set(self.merged))
+        owned = index.ownerships(set(rows))
+        for old, row in sorted(rows.items()):
+            self.drafts[canon(old)].fold_row(row, owned.get(old, []))
+        gone = set(rows)
+        if not gone:
+            return gone
+        store = index.graph.store
+        for e in sorted(store.edges_of(gone), key=lambda r: (r["src"], r["dst"], r["type"])):
+            key = (canon(e["src"]), canon(e["dst"]), e["type"])
+            if key[0] != key[1]:
+                self._stored_edge(key, e)
+        location = next(iter(self.drafts.values())).location
+        for run_id, run in index.runs(store.runs_using(gone) - set(self.runs)).items():
+            self.runs[run_id] = (run, location)
+        for alias, asset_id in sorted(store.aliases_of(gone).items()):
+            self.aliases[alias] = (canon(asset_id), location)
+        return gone
+
+    def _stored_edge(self, key: tuple[str, str, str], e: dict[str, Any]) -> None:
+        first, last = e["first_seen"], e["last_seen"]
+        edge = self.edges.get(key)
+        if edge is None:
+            self.edges[key] = {
+                "first_seen": first,
+                "last_seen": last,
+                "producer": None,
+                "source": e["source"],
+                "location": next(iter(self.drafts.values())).location,
+            }
+            return
+        if first is not None and (edge["first_seen"] is None or first < edge["first_seen"]):
+            edge["first_seen"] = first
+        mine = (edge["last_seen"] or datetime.min, _edge_source(edge))
+        if last is not None and (last, e["source"] or "") >= mine:
+            edge["last_seen"], edge["source"], edge["producer"] = last, e["source"], None
+
+    def _canon_run(self, run: dict[str, Any]) -> dict[str, Any]:
+        """A run with the merged assets it names replaced by the ones they merge into."""
+        if not self.merged:
+            return run
+        canon = self._canon
+        facets = {}
+        for name, value in run["facets"].items():
+            facets[self._canon_key(name)] = value
+        times = run["facets"].get(TIMES)
+        if isinstance(times, dict):
+            facets[TIMES] = {self._canon_key(k): v for k, v in times.items()}
+        return {
+            **run,
+            "facets": facets,
+            "inputs": {canon(a) for a in run["inputs"]},
+            "outputs": {canon(a) for a in run["outputs"]},
+        }
+
+    def _canon_key(self, name: str) -> str:
+        """A run facet's name with the asset it names (io:<id>, version:<dir>:<id>) canonical."""
+        if name.startswith(IO_PREFIX):
+            return IO_PREFIX + self._canon(name[len(IO_PREFIX) :])
+        if name.startswith(VERSION_PREFIX):
+            direction, _, asset = name[len(VERSION_PREFIX) :].partition(":")
+            return f"{VERSION_PREFIX}{direction}:{self._canon(asset)}"
+        return name
+
     def _relations(self, batch: Batch) -> None:
-        produced = {(dst, src) for src, dst, rtype in self.edges if rtype == "produced_by"}
-        reads = {(src, dst) for src, dst, rtype in self.edges if rtype == "reads"}
-        # a job that writes what it reads: keep produced_by only (see module docstring)
-        skip = (reads & produced) | self.index.reverse_edges(reads - produced, "produced_by")
-        for (src, dst, rtype), edge in self.edges.items():
-            if rtype == "reads" and (src, dst) in skip:
+        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for (src, dst, rtype), edge in sorted(self.edges.items(), key=lambda kv: kv[0]):
+            key = (self._canon(src), self._canon(dst), rtype)
+            if key[0] == key[1] and (src, dst) != key[:2]:
+                continue  # an edge between two names of one asset
+            have = edges.get(key)
+            if have is None:
+                edges[key] = dict(edge)
                 continue
+            if edge["first_seen"] is not None and (
+                have["first_seen"] is None or edge["first_seen"] < have["first_seen"]
+            ):
+                have["first_seen"] = edge["first_seen"]
+            if (edge["last_seen"] or datetime.min, _edge_source(edge)) >= (
+                have["last_seen"] or datetime.min,
+                _edge_source(have),
+            ):
+                have.update(last_seen=edge["last_seen"], source=_edge_source(edge), producer=None)
+        for (src, dst, rtype), edge in edges.items():
             batch.relations.append(
                 (
                     {
                         "from": src,
                         "to": dst,
                         "type": rtype,
-                        "source": SOURCE_PREFIX + edge["producer"],
+                        "source": _edge_source(edge),
                         "first_seen": edge["first_seen"],
                         "last_seen": edge["last_seen"],
                     },
@@ -536,24 +756,75 @@ class _Builder:
             )
 
 
+def _edge_source(edge: dict[str, Any]) -> str:
+    if edge.get("producer") is not None:
+        return SOURCE_PREFIX + edge["producer"]
+    return edge.get("source") or ""
+
+
+def _current(record: dict[str, Any], key: str) -> Any:
+    if key == "description":
+        return record.get("description")
+    props = record.get("props")
+    return props.get(key) if isinstance(props, dict) else None
+
+
+def _newer_or_same(at: datetime, value: Any, stored_at: Any, stored_value: Any) -> bool:
+    """Whether a value set by an event at `at` replaces one an event at `stored_at`
+    (ISO text) set: the newer event wins; at the same instant, the larger value."""
+    try:
+        before = datetime.fromisoformat(stored_at) if isinstance(stored_at, str) else None
+    except ValueError:
+        before = None
+    if before is None:
+        return True
+    return (at, _order_key(value)) >= (before, _order_key(stored_value))
+
+
+def _parse_time(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _order_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
+
 def _overlay(
     record: dict[str, Any], draft: _Draft, origin: str, owners: list[tuple[str, str]] = ()
 ) -> dict[str, Any]:
     """`record` (an asset "new" from the events, as the "graph" holds it, or a "manifest"
     record of the same ingest) with what the events say laid over it. A manifest
     record's fields of the wrong shape are left as they are for validation to report."""
-    if draft.description is not _UNSET:
+    props = record.get("props")
+    stored = props.get(TIMES_KEY) if isinstance(props, dict) else None
+    stored = stored if isinstance(stored, dict) else {}
+    # what the events set, without what a newer event already set in the graph
+    fresh = {
+        key: at
+        for key, at in draft.times.items()
+        if key not in stored or _newer_or_same(at, draft._get(key), stored[key], _current(record, key))
+    }
+    if "description" in fresh:
         record["description"] = draft.description
     if draft.tags and isinstance(record.get("tags", []), list | tuple | type(None)):
         record["tags"] = list(dict.fromkeys([*(record.get("tags") or []), *draft.tags]))
-    props = record.get("props")
     if isinstance(props, dict | type(None)):
         props = dict(props or {})
         previous_version = props.get("dataset_version")
-        props.update(draft.props)
+        props.update({k: v for k, v in draft.props.items() if k in fresh})
         if draft.aliases:
             props["aliases"] = sorted(set(props.get("aliases") or ()) | draft.aliases)
-        if draft.dataset_version is not None:
+        for key, found in ((NAMES_KEY, draft.names), (TABLES_KEY, draft.tables)):
+            known = {tuple(n) for n in props.get(key) or () if isinstance(n, list) and len(n) == 2}
+            every = known | found
+            if key == NAMES_KEY and len(every) < 2:
+                continue  # a dataset known by one name only
+            if every and every != known:
+                props[key] = [list(n) for n in sorted(every)]
+        if "dataset_version" in fresh and draft.dataset_version is not None:
             props["dataset_version"] = draft.dataset_version
             # the version column follows the dataset's own version, unless a manifest
             # gave the asset a version of its own
@@ -563,6 +834,10 @@ def _overlay(
                 or (origin == "graph" and record["version"] == previous_version)
             ):
                 record["version"] = draft.dataset_version
+        if fresh:
+            props[TIMES_KEY] = dict(
+                sorted({**stored, **{k: at.isoformat() for k, at in fresh.items()}}.items())
+            )
         if props or "props" in record:
             record["props"] = props
     if draft.owners and isinstance(record.get("owners", []), list | type(None)):
@@ -639,6 +914,83 @@ def _column_inputs(ref: DatasetRef) -> set[tuple[str, str]]:
                 ):
                     keys.add((item["namespace"], item["name"]))
     return keys
+
+
+def _version_read_or_written(ref: DatasetRef) -> str | None:
+    """The dataset version a run read or wrote: the datasetVersion facet (Delta, Iceberg
+    and most integrations), else the Iceberg snapshot of its scan or commit report."""
+    version = _text(ref.facets.get("version", {}).get("datasetVersion"))
+    if version is not None:
+        return version
+    for facet in ("icebergScanReport", "icebergCommitReport"):
+        report = ref.io_facets.get(facet)
+        if isinstance(report, dict) and _text(report.get("snapshotId")) is not None:
+            return _text(report["snapshotId"])
+    return None
+
+
+_STATEMENT = re.compile(r"^(?P<node>.+)\.sql\.(?P<n>\d+)$")
+
+
+def _folded_statement(event: LineageEvent) -> LineageEvent:
+    """A dbt statement job (`model.x.y.sql.3`, a child of the `model.x.y` job) as an event
+    of its model's run: no workflow and no run of its own, its SQL kept on the model's
+    run as the `dbt_statement_<n>` facet."""
+    match = _STATEMENT.match(event.job_name or "")
+    parent = event.run_facets.get("parent", {})
+    parent_run = parent.get("run", {}).get("runId") if isinstance(parent.get("run"), dict) else None
+    if (
+        match is None
+        or _parent_job(event) != (event.job_namespace, match["node"])
+        or not isinstance(parent_run, str)
+    ):
+        return event
+    run_facets = {k: v for k, v in event.run_facets.items() if k != "parent"}
+    query = event.job_facets.get("sql", {}).get("query")
+    if isinstance(query, str):
+        run_facets[f"dbt_statement_{match['n']}"] = {"sql": query[:MAX_SQL_CHARS]}
+    return replace(event, job_name=match["node"], run_id=parent_run, run_facets=run_facets, job_facets={})
+
+
+def _is_dbt_test(event: LineageEvent) -> bool:
+    job_type = event.job_facets.get("jobType", {})
+    return (
+        (job_type.get("jobType") == "TEST" and str(job_type.get("integration", "")).upper() == "DBT")
+        or (event.job_name or "").startswith("test.")
+        and event.producer.find("dbt") >= 0
+    )
+
+
+def _assertions(ref: DatasetRef) -> dict[str, Any]:
+    """A dbt test's results on the dataset it checked: the dataQualityAssertions facet
+    (a dataset facet in recent dbt integrations, an input facet before)."""
+    found = ref.facets.get("dataQualityAssertions") or ref.io_facets.get("dataQualityAssertions")
+    return {"dataQualityAssertions": found} if isinstance(found, dict) else {}
+
+
+def _input_columns(inputs: list[Any], transformation_type: Any) -> list[dict[str, Any]]:
+    """Input columns of the columnLineage facet, kept by name and resolved when read
+    (mlg.openlineage.columns): which asset a name stands for can change later (a
+    symlink), the name cannot."""
+    kept = []
+    for item in inputs:
+        if not (
+            isinstance(item, dict)
+            and all(isinstance(item.get(k), str) for k in ("namespace", "name", "field"))
+        ):
+            continue
+        entry: dict[str, Any] = {"namespace": item["namespace"], "name": item["name"], "field": item["field"]}
+        transformations = item.get("transformations")
+        if isinstance(transformations, list) and transformations:
+            entry["transformations"] = [
+                {k: t[k] for k in ("type", "subtype", "description", "masking") if k in t}
+                for t in transformations
+                if isinstance(t, dict)
+            ]
+        elif isinstance(transformation_type, str):
+            entry["transformations"] = [{"type": transformation_type}]
+        kept.append(entry)
+    return kept
 
 
 def _parent_job(event: LineageEvent) -> tuple[str, str] | None:

@@ -6,7 +6,7 @@
 The contract: 2xx only for an event the receiver will apply. Before answering it
 checks the event (limits, the spec, text Kuzu cannot store: 400 with the reasons) and,
 when it can open the graph, what applying it after the events already waiting would
-reject (a kind clash, a lineage cycle: 400 too); then it writes the event durably to
+reject (a kind clash: 400 too; cycles are lineage and never refused); then it writes the event durably to
 the spool (mlg.openlineage.spool) and answers 201. A background applier ingests
 spooled events in batches, one transaction each, and deletes their files after the
 commit. Whatever still fails at apply time (the graph was held by another process at
@@ -118,7 +118,7 @@ class LineageReceiver:
         self._last_use = 0.0
         self._pending: dict[str, LineageEvent] = {}
         self._checked: set[tuple] = set()  # lineage signatures found applicable (see _would_refuse)
-        self._known: _Known | None = None  # the graph's edges and kinds, plus the pending events'
+        self._known: _Known | None = None  # the asset kinds the pending events add
         self._generation = 0  # bumped whenever _checked and _known are dropped
         self._checks_waiting = 0  # only ever 0 or 1: checks run one at a time
         self._last_accept = 0.0
@@ -475,19 +475,18 @@ class LineageReceiver:
 
 
 class _Known:
-    """The lineage edges and asset kinds checks must count with: the graph's (read once
-    per holding of the graph) and those of every event acknowledged since."""
+    """The asset kinds checks must count with beyond the graph's: those of every event
+    acknowledged and not applied yet. (Edges are not needed: cycles are lineage, so an
+    event's edges cannot make it refused; only a kind clash or a bad reference can.)"""
 
-    def __init__(self, edges: set[tuple[str, str]], kinds: dict[str, str]):
-        self.edges = edges
+    def __init__(self, kinds: dict[str, str]):
         self.kinds = kinds
 
     @classmethod
     def of(cls, graph, pending: list[LineageEvent]) -> _Known:
         from mlg.openlineage.loader import check_events
 
-        sources, targets = KuzuLookup(graph).edges()
-        known = cls(set(zip(sources, targets)), {})
+        known = cls({})
         problems, plan = check_events(graph, pending) if pending else ([], None)
         if plan is not None:
             known.add(plan)
@@ -499,7 +498,6 @@ class _Known:
         return known
 
     def add(self, plan) -> None:
-        self.edges.update((src, dst) for src, dst, _ in plan.edges)
         self.kinds.update((asset_id, row["kind"]) for asset_id, row in plan.assets.items())
 
 
@@ -522,10 +520,6 @@ class _KnownLookup(KuzuLookup):
 
     def owner_ids(self, ids):
         return set() if self.graph_empty else super().owner_ids(ids)
-
-    def edges(self):
-        pairs = self.known.edges
-        return [s for s, _ in pairs], [t for _, t in pairs]
 
 
 def is_loopback(host: str) -> bool:

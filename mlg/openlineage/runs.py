@@ -12,7 +12,8 @@ and merging is order-independent:
 - facets: per facet, the value of the latest event that carried it (the event time of
   each is kept under "_times", so that merging stays order-independent); a dataset's
   input/output facets are kept per dataset as "io:<asset id>";
-- inputs and outputs: every dataset any of its events named.
+- inputs and outputs: every dataset any of its events named, each with the dataset
+  version the run read or wrote when the event says (`Run.versions`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mlg.openlineage.events import TERMINAL_STATES, LineageEvent
-from mlg.runs import IO_PREFIX, TIMES, Run, recent_runs
+from mlg.runs import IO_PREFIX, TIMES, VERSION_PREFIX, DatasetRun, Run, dataset_runs, recent_runs
 
-__all__ = ["IO_PREFIX", "TIMES", "Run", "merge_runs", "recent_runs", "run_from_event", "stored_run"]
+__all__ = [
+    "IO_PREFIX",
+    "TIMES",
+    "VERSION_PREFIX",
+    "DatasetRun",
+    "Run",
+    "dataset_runs",
+    "merge_runs",
+    "recent_runs",
+    "run_from_event",
+    "stored_run",
+]
 
 if TYPE_CHECKING:
     pass
@@ -42,8 +54,10 @@ def run_from_event(
     inputs: list[str],
     outputs: list[str],
     io_facets: dict[str, dict[str, Any]],
+    versions: dict[tuple[str, str], str] | None = None,
 ) -> dict[str, Any]:
-    """The run record one RunEvent describes on its own."""
+    """The run record one RunEvent describes on its own; `versions` maps (direction,
+    asset id) to the dataset version the event says the run read or wrote."""
     state = event.event_type or "OTHER"
     error = event.run_facets.get("errorMessage", {}).get("message")
     facets = {
@@ -52,6 +66,10 @@ def run_from_event(
         if name != TIMES and not name.startswith(IO_PREFIX)
     }
     facets.update((IO_PREFIX + asset, _capped(value)) for asset, value in io_facets.items())
+    facets.update(
+        (f"{VERSION_PREFIX}{direction}:{asset}", version)
+        for (direction, asset), version in (versions or {}).items()
+    )
     facets[TIMES] = dict.fromkeys(facets, event.event_time.isoformat())
     return {
         "id": event.run_id,

@@ -303,6 +303,11 @@ class GraphStore(Protocol):
         """Every lineage edge as (source, target) strings (what a cycle check needs)."""
         ...
 
+    def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Every lineage edge with an end among `ids`, as dicts: src, dst, type, source,
+        first_seen, last_seen (what merging two assets moves)."""
+        ...
+
     # -- reports ------------------------------------------------------------------------
 
     def reach_counts(
@@ -352,6 +357,14 @@ class GraphStore(Protocol):
 
     def aliases(self, ids: Iterable[str]) -> dict[str, str]:
         """Alias id -> asset id, for the aliases among `ids` the graph holds."""
+        ...
+
+    def aliases_of(self, asset_ids: Iterable[str]) -> dict[str, str]:
+        """Alias id -> asset id, for the aliases that name one of `asset_ids`."""
+        ...
+
+    def runs_using(self, asset_ids: Iterable[str]) -> set[str]:
+        """The ids of the runs that read or wrote one of `asset_ids`."""
         ...
 
     def assets_named(self, names: Iterable[str]) -> pa.Table:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from mlg.model import Asset, Owner
+from mlg.model import Asset, Owner, without_bookkeeping
 
 
 def assets_of(table: pa.Table) -> list[Asset]:
@@ -28,6 +28,7 @@ def assets_of(table: pa.Table) -> list[Asset]:
         parsed = None
     if not isinstance(parsed, list) or len(parsed) != n:
         parsed = [json.loads(p) if p else {} for p in props]
+    parsed = [without_bookkeeping(p) for p in parsed]
     cols = [table.column(name).to_pylist() for name in ("id", "kind", "name")] + [
         # stored blank for NULL (mlg.schema.BLANK_FOR_NULL)
         [v or None for v in table.column(name).to_pylist()]

@@ -160,6 +160,8 @@ def test_report(run):
     assert "DEPRECATED" in table.output and "dataset:raw" in table.output
     data = json.loads(run("report", "--format", "json", "--top", "1").output)
     assert [d["id"] for d in data["datasets"]] == ["dataset:home"]
+    # --limit is the one name for "how many"; --top, its older name, means the same
+    assert json.loads(run("report", "--format", "json", "--limit", "1").output) == data
     [dep] = data["deprecated_in_use"]
     assert dep["id"] == "dataset:raw" and dep["services"] == 1 and dep["tier1_models"] == 1
     assert {r["id"] for r in dep["reaches"]} == {"model:home_ranker@1", "service:homepage-api"}

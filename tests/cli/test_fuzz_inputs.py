@@ -270,7 +270,7 @@ def run_ingest(template, name: str, data: bytes, skip_invalid: bool, via_stdin: 
     path.write_bytes(data)
     args = ["--db", str(db), "ingest", "-" if via_stdin else str(path)]
     if via_stdin and name.endswith((".json", ".ndjson")):
-        args += ["--format", "openlineage" if "event" in name else "manifest"]
+        args += ["--from", "openlineage" if "event" in name else "manifest"]
     if skip_invalid:
         args.append("--skip-invalid")
     started = time.monotonic()

@@ -67,7 +67,8 @@ def test_sample_then_stats(run):
     stats = json.loads(run("stats", "--format", "json").output)
     assert stats["assets"] >= 400 and stats["relations"] >= 1000 and stats["owners"] >= 10
     assert set(stats["assets_by_kind"]) == set(KINDS)
-    assert set(stats["relations_by_type"]) == set(RELATION_TYPES)
+    # part_of (job hierarchy) comes from OpenLineage parent facets; the manifest estate has none
+    assert set(stats["relations_by_type"]) == set(RELATION_TYPES) - {"part_of"}
     table = run("stats").output
     assert "assets by kind" in table and "relations by type" in table
 
@@ -170,3 +171,30 @@ def test_show_prints_user_text_literally(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "weird [/] [bold]name" in result.output
     assert "model:smile:x" in result.output and "uses [red]markup[/red] :ab:" in result.output
+
+
+def test_with_format_json_errors_are_json_on_stderr_and_exit_codes_stay():
+    runner = CliRunner()
+    result = runner.invoke(main, ["--db", "/nonexistent/dir/g.kuzu", "stats", "--format", "json"])
+    assert result.exit_code == 1
+    error = json.loads(result.stderr)
+    assert error["kind"] == "GraphError" and "no graph at" in error["error"]
+    assert result.stdout == ""
+    plain = runner.invoke(main, ["--db", "/nonexistent/dir/g.kuzu", "stats"])
+    assert plain.exit_code == 1 and plain.stderr.startswith("error: no graph at")
+    usage = runner.invoke(main, ["lineage", "x", "--depth", "0", "--format=json"])
+    assert usage.exit_code == 2
+    assert json.loads(usage.stderr)["kind"] == "BadParameter"
+
+
+def test_an_unknown_backend_url_is_refused_by_name(tmp_path):
+    result = CliRunner().invoke(main, ["--db", "nosuch://host/g", "stats", "--format", "json"])
+    assert result.exit_code == 1
+    assert (
+        json.loads(result.stderr)
+        == {
+            "error": json.loads(result.stderr)["error"],
+            "kind": "GraphError",
+        }
+        and "no storage backend for nosuch://" in json.loads(result.stderr)["error"]
+    )

@@ -74,7 +74,9 @@ def _listed(repo: Path, *folders: str) -> list[str]:
 def _tracked_sources() -> list[str]:
     listed = _listed(REPO, *PACKAGE_DIRS)
     return [
-        name for name in listed if name.endswith((".py", ".tcss", ".js", ".css")) and (REPO / name).exists()
+        name
+        for name in listed
+        if name.endswith((".py", ".tcss", ".js", ".css", "py.typed")) and (REPO / name).exists()
     ]
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 import mlg
 from mlg.cli.main import main
+from mlg.openlineage import column_lineage
 from tests.conftest import REPO
 from tests.openlineage.conftest import dataset, run_event, write_ndjson
 
@@ -68,16 +69,19 @@ def test_ndjson_in_a_json_file_is_detected(run, tmp_path):
 
 def test_explicit_formats(run, tmp_path):
     path = write_ndjson(tmp_path / "events.jsonl", events_of(1))
-    result = run("ingest", str(path), "--format", "openlineage", "--format", "json")
+    result = run("ingest", str(path), "--from", "openlineage", "--format", "json")
     data = json.loads(result.output)
     assert (data["events"], data["runs_added"], data["assets_added"]) == (1, 1, 2)
     manifest = tmp_path / "m.json"
     manifest.write_text(json.dumps({"assets": [{"id": "d", "kind": "dataset"}]}))
-    assert "assets +1 added" in run("ingest", str(manifest), "--format", "manifest").output
+    assert "assets +1 added" in run("ingest", str(manifest), "--from", "manifest").output
     # the same JSON read as OpenLineage is not an event
-    result = run("ingest", str(manifest), "--format", "openlineage")
+    result = run("ingest", str(manifest), "--from", "openlineage")
     assert result.exit_code == 1 and "it has no run, job or dataset" in result.output
-    usage = run("ingest", str(path), "--format", "manifest", "--format", "openlineage")
+    # --format is the output format: an input format there says where it goes
+    usage = run("ingest", str(path), "--format", "openlineage")
+    assert usage.exit_code == 2 and "give it as --from openlineage" in usage.output
+    usage = run("ingest", str(path), "--from", "json")
     assert usage.exit_code == 2
 
 
@@ -112,7 +116,25 @@ def test_skip_invalid_reports_and_continues(run, tmp_path, db_path):
 
 
 def test_skip_invalid_also_skips_events_the_graph_refuses(run, tmp_path, db_path):
-    # job a reads x and writes y; job b reads y and writes x: the second closes a cycle
+    # the graph holds s/x as a service: a job cannot read it (a kind clash)
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("assets:\n  - {id: 'dataset:s/x', kind: service}\n")
+    assert run("ingest", str(manifest)).exit_code == 0
+    events = [
+        run_event(job="a", inputs=[dataset("s", "y")], outputs=[dataset("s", "z")]),
+        run_event(job="b", time="2024-05-02T00:00:00Z", inputs=[dataset("s", "x")]),
+    ]
+    path = write_ndjson(tmp_path / "events.ndjson", events)
+    refused = run("ingest", str(path))
+    assert refused.exit_code == 1 and "reads relation cannot go from a workflow" in refused.output
+    result = run("ingest", str(path), "--skip-invalid")
+    assert result.exit_code == 0 and "events: 1 applied, 1 skipped" in result.output
+    with mlg.open(db_path, read_only=True) as g:
+        assert g.get("workflow:airflow/a") and g.get("workflow:airflow/b") is None
+
+
+def test_a_cycle_is_ingested_and_reported(run, tmp_path, db_path):
+    # job a reads x and writes y; job b reads y and writes x: ordinary table-level lineage
     events = [
         run_event(job="a", inputs=[dataset("s", "x")], outputs=[dataset("s", "y")]),
         run_event(
@@ -120,11 +142,15 @@ def test_skip_invalid_also_skips_events_the_graph_refuses(run, tmp_path, db_path
         ),
     ]
     path = write_ndjson(tmp_path / "events.ndjson", events)
-    refused = run("ingest", str(path))
-    assert refused.exit_code == 1 and "closes a lineage cycle" in refused.output
-    result = run("ingest", str(path), "--skip-invalid")
-    assert result.exit_code == 0 and "events: 1 applied, 1 skipped" in result.output
-    assert "closes a lineage cycle" in result.output
+    result = run("ingest", str(path))
+    assert result.exit_code == 0, result.output
+    report = run("report")
+    assert "lineage cycles: 1" in report.output
+    data = json.loads(run("report", "--format", "json").output)
+    assert data["cycles"] == [["dataset:s/x", "dataset:s/y", "workflow:airflow/a", "workflow:airflow/b"]]
+    upstream = json.loads(run("lineage", "dataset:s/x", "--format", "json").output)
+    ids = [a["id"] for a in upstream["nodes"]]
+    assert len(ids) == len(set(ids)) == 4  # each node once, the root included
 
 
 def test_show_lists_a_workflows_recent_runs(run, tmp_path):
@@ -192,9 +218,8 @@ def test_sample_stream_lands_on_the_sample_estate(run, db_path):
         assert before < after
         playback = g.get("dataset:core.playback_sessions")
         assert playback.description and "session" in playback.description.lower()
-        assert (
-            playback.props["column_lineage"]["watch_seconds"][0]["dataset"] == "dataset:staging.heartbeats_1m"
-        )
+        (watch,) = column_lineage(g, playback.id, "watch_seconds")
+        assert watch["input_dataset"] == "dataset:staging.heartbeats_1m"
 
 
 def test_sample_stream_is_up_to_date():

@@ -21,7 +21,8 @@ JOB = "workflow:airflow/etl.load_orders"
 
 def test_full_event(graph, full_event):
     report = ingest_events(graph, [full_event])
-    assert (report.events, report.assets_added, report.relations_added) == (1, 3, 2)
+    # the job, its two datasets and its parent (the DAG); reads, produced_by and part_of
+    assert (report.events, report.assets_added, report.relations_added) == (1, 4, 3)
 
     job = graph.get(JOB)
     assert (job.kind, job.namespace, job.name) == ("workflow", "airflow", "etl.load_orders")
@@ -31,6 +32,9 @@ def test_full_event(graph, full_event):
     assert job.props["sql"].startswith("INSERT INTO orders")
     assert job.props["source_code_url"] == "https://git.example.com/etl/load_orders.py"
     assert job.props["parent"] == "workflow:airflow/etl"
+    assert [(n.asset.id, n.type) for n in graph.neighbours(JOB, "up") if n.type == "part_of"] == [
+        ("workflow:airflow/etl", "part_of")
+    ]
     assert job.tags == ("tier:1",)
     assert [(o.id, o.kind, o.role) for o in graph.owners(JOB)] == [("team:data-eng", "team", "maintainer")]
 
@@ -62,7 +66,11 @@ def test_full_event(graph, full_event):
     assert raw.props["datasource"] == PG
 
     edges = {(e.source, e.target, e.type) for e in graph.lineage(JOB).relations}
-    assert edges == {(JOB, raw.id, "reads"), (ORDERS, JOB, "produced_by")}
+    assert edges == {
+        (JOB, raw.id, "reads"),
+        (ORDERS, JOB, "produced_by"),
+        (JOB, "workflow:airflow/etl", "part_of"),
+    }
     assert column_lineage(graph, ORDERS) == [
         {
             "column": "order_id",
@@ -253,17 +261,22 @@ def test_symlinks_in_any_order_give_one_asset(tmp_path):
     )
 
 
-def test_a_job_reading_what_it_writes_gets_produced_by_only(graph):
+def test_a_merge_job_reads_and_writes_its_table(graph):
+    """A MERGE INTO t reads t and writes t: both edges (a cycle through the job)."""
     table = dataset("hive://ms", "sales.orders")
     ingest_events(graph, [run_event(inputs=[table, dataset("hive://ms", "raw")], outputs=[table])])
-    types = {(e.source, e.type) for e in graph.lineage("workflow:airflow/etl.daily").relations}
-    assert types == {
-        ("workflow:airflow/etl.daily", "reads"),
-        ("dataset:hive://ms/sales.orders", "produced_by"),
+    edges = {(e.source, e.target, e.type) for e in graph.lineage("workflow:airflow/etl.daily").relations}
+    job, orders = "workflow:airflow/etl.daily", "dataset:hive://ms/sales.orders"
+    assert edges == {
+        (job, "dataset:hive://ms/raw", "reads"),
+        (job, orders, "reads"),
+        (orders, job, "produced_by"),
     }
-    # and a later run that only reads it does not close a cycle
+    # impact of the merged table reaches the job that rewrites it, once
+    assert [a.asset.id for a in graph.impact(orders).affected] == [job]
+    assert graph.reuse_report().cycles == [(orders, job)]
     ingest_events(graph, [run_event(inputs=[table])])
-    assert graph.stats().relations == 2
+    assert graph.stats().relations == 3
 
 
 def test_owner_names_meet_the_owners_already_declared(graph):

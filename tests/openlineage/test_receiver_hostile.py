@@ -87,9 +87,15 @@ def valid(i: int) -> dict:
 # -- the poison event, end to end through a real receiver process -----------------------
 
 
-def test_poison_and_cycle_are_refused_before_the_answer_and_everything_acknowledged_is_applied(
+def test_poison_and_kind_clash_are_refused_before_the_answer_and_everything_acknowledged_is_applied(
     db_path, tmp_path
 ):
+    """Cycles are lineage: a pair of events closing one is acknowledged and applied. An
+    event the graph refuses (reading what the graph holds as a service) gets 400."""
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("assets:\n  - {id: 'dataset:s3://c/svc', kind: service}\n")
+    with mlg.open(db_path) as g:
+        g.ingest(manifest)
     key_file = tmp_path / "key"
     key_file.write_text("s3cret\n")
     auth = {"Authorization": "Bearer s3cret"}
@@ -101,7 +107,7 @@ def test_poison_and_cycle_are_refused_before_the_answer_and_everything_acknowled
         poison = run_event(run="poison\ud800")
         status, body = post(url, json.dumps(poison).encode(), auth)
         assert status == 400 and "run.runId" in body["problems"][0] and "U+D800" in body["problems"][0]
-        # a spec-valid event closing a lineage cycle with one acknowledged before it
+        # two spec-valid events closing a lineage cycle: both acknowledged
         first = run_event(
             run="c1", job="copy.ab", inputs=[dataset("s3://c", "a")], outputs=[dataset("s3://c", "b")]
         )
@@ -109,13 +115,15 @@ def test_poison_and_cycle_are_refused_before_the_answer_and_everything_acknowled
             run="c2", job="copy.ba", inputs=[dataset("s3://c", "b")], outputs=[dataset("s3://c", "a")]
         )
         assert post(url, json.dumps(first).encode(), auth)[0] == 201
-        status, body = post(url, json.dumps(back).encode(), auth)
-        assert status == 400 and "closes a lineage cycle" in body["problems"][0], body
+        assert post(url, json.dumps(back).encode(), auth)[0] == 201
+        clash = run_event(run="k1", job="reads.svc", inputs=[dataset("s3://c", "svc")])
+        status, body = post(url, json.dumps(clash).encode(), auth)
+        assert status == 400 and "reads relation cannot go from a workflow" in body["problems"][0], body
         for i in range(10, 20):
             statuses.append(post(url, json.dumps(valid(i)).encode(), auth)[0])
         assert statuses == [201] * 20
         status = _wait_applied(url, auth)
-        assert status["applied"] == 21 and status["dead_lettered"] == 0, status
+        assert status["applied"] == 22 and status["dead_lettered"] == 0, status
         assert status["state"] == "idle" and status["last_error"] is None
     finally:
         server.send_signal(signal.SIGTERM)
@@ -124,7 +132,8 @@ def test_poison_and_cycle_are_refused_before_the_answer_and_everything_acknowled
         found = {r.id for job in range(3) for r in g.runs(f"workflow:airflow/job{job}", limit=50)}
         assert found == {f"run-{i}" for i in range(20)}
         assert [r.id for r in g.runs("workflow:airflow/copy.ab")] == ["c1"]
-        assert g.get("workflow:airflow/copy.ba") is None
+        assert [r.id for r in g.runs("workflow:airflow/copy.ba")] == ["c2"]
+        assert g.get("workflow:airflow/reads.svc") is None
     result = CliRunner().invoke(main, ["--db", str(db_path), "serve-lineage", "--status", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) | {"spool": None, "dead_letters": None} == {
@@ -162,10 +171,13 @@ def test_a_spool_left_with_a_poison_event_is_drained_past_it(db_path):
 
 
 def test_what_fails_at_apply_time_is_dead_lettered_not_lost(receiver, db_path):
-    """While another process holds the graph the receiver cannot check against it: two
-    events that close a cycle together are both acknowledged. When the graph is free,
-    one is applied, the other goes to the dead-letter folder with the reason, counted."""
-    mlg.open(db_path).close()
+    """While another process holds the graph the receiver cannot check against it: an
+    event reading what the graph holds as a service is acknowledged. When the graph is
+    free, it goes to the dead-letter folder with the reason, counted; the others apply."""
+    manifest = db_path.with_name("m.yaml")
+    manifest.write_text("assets:\n  - {id: 'dataset:s3://c/svc', kind: service}\n")
+    with mlg.open(db_path) as g:
+        g.ingest(manifest)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
@@ -177,10 +189,8 @@ def test_what_fails_at_apply_time_is_dead_lettered_not_lost(receiver, db_path):
             post(rx.url, json.dumps(run_event(run="c1", job="ab", inputs=[a], outputs=[b])).encode())[0]
             == 201
         )
-        assert (
-            post(rx.url, json.dumps(run_event(run="c2", job="ba", inputs=[b], outputs=[a])).encode())[0]
-            == 201
-        )
+        clash = run_event(run="k1", job="reads.svc", inputs=[dataset("s3://c", "svc")])
+        assert post(rx.url, json.dumps(clash).encode())[0] == 201
         assert post(rx.url, json.dumps(valid(1)).encode())[0] == 201
         assert rx.status()["unchecked"] == 3
     finally:
@@ -189,7 +199,7 @@ def test_what_fails_at_apply_time_is_dead_lettered_not_lost(receiver, db_path):
     status = rx.status()
     assert status["applied"] == 2 and status["dead_lettered"] == 1 and status["pending"] == 0, status
     (reason,) = [r for _, r in rx.spool.dead_letters()]
-    assert "closes a lineage cycle" in reason
+    assert "reads relation cannot go from a workflow" in reason
     assert any("dead-lettered" in line for line in rx.logs)
 
 

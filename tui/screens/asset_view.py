@@ -25,8 +25,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from mlg import AmbiguousAsset, Asset, Graph, MlgError, Owner
-from mlg.neighbours import neighbours_with_counts
+from mlg import AmbiguousAsset, Asset, Graph, MlgError, Owner, neighbours_with_counts
 from mlg.tui.labels import AssetRef, asset_label, asset_name, error, muted, note, warning
 from mlg.tui.widgets.asset_panel import AssetPanel
 from mlg.tui.widgets.lineage_tree import FOLD_CAP, Closure, Level, LineageTree, TreeState, level_of_neighbours

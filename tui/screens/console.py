@@ -29,8 +29,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mlg import Asset, Graph, MlgError
-from mlg.schema import ASSET_COLUMNS, EDGE_COLUMNS, KINDS, OWNER_COLUMNS, RELATION_TYPES
+from mlg import (
+    ASSET_COLUMNS,
+    KINDS,
+    OWNER_COLUMNS,
+    RELATION_PROPERTIES,
+    RELATION_TYPES,
+    Asset,
+    Graph,
+    MlgError,
+)
 from mlg.tui.labels import ICONS, counted, error, muted, note, success, warning
 
 if TYPE_CHECKING:
@@ -75,7 +83,9 @@ def schema_text() -> Group:
     grid.add_row("(:Asset)", cols(ASSET_COLUMNS))
     grid.add_row("", Text("kind: " + ", ".join(KINDS), style=muted()))
     grid.add_row("(:Owner)", cols(OWNER_COLUMNS))
-    grid.add_row("-[:DEPENDS_ON]->", cols(EDGE_COLUMNS) + " — from the dependent to what it depends on")
+    grid.add_row(
+        "-[:DEPENDS_ON]->", cols(RELATION_PROPERTIES) + " — from the dependent to what it depends on"
+    )
     grid.add_row("", Text("type: " + ", ".join(RELATION_TYPES), style=muted()))
     grid.add_row("-[:OWNED_BY]->", "role — from an Asset to an Owner")
     return Group(Text("Schema", style="bold underline"), grid, Text())
@@ -288,7 +298,7 @@ class ConsoleScreen(Screen[None]):
 
     @work(thread=True, group="console-export")
     def _export(self, frame: pandas.DataFrame, folder: Path) -> None:
-        from mlg.export import frame_to_csv
+        from mlg import frame_to_csv
 
         rows = [list(r) for r in frame.itertuples(index=False)]
         names = node_names(rows)

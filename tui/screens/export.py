@@ -22,9 +22,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, RadioSet, Static
 
-from mlg import MlgError, Owner
-from mlg.export import frame_to_csv, write_subgraph
-from mlg.subgraph import Subgraph
+from mlg import MlgError, Owner, Subgraph, frame_to_csv, write_subgraph
 from mlg.tui.labels import error, note, success, warning
 from mlg.tui.widgets.choice import Choice
 

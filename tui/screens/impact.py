@@ -16,9 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, Tree
 
-from mlg import Asset, Graph, MlgError
-from mlg.impact import REACHED_KINDS, AffectedAsset, Impact
-from mlg.schema import KINDS
+from mlg import KINDS, REACHED_KINDS, AffectedAsset, Asset, Graph, Impact, MlgError
 from mlg.tui.labels import (
     ICONS,
     AssetRef,

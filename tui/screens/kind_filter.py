@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from mlg.schema import KINDS
+from mlg import KINDS
 from mlg.tui.labels import kind_badge, note
 
 # The screen returns the kinds to keep, None for every kind.

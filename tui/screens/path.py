@@ -10,8 +10,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
-from mlg import Asset, Graph, MlgError
-from mlg.paths import PathResult
+from mlg import Asset, Graph, MlgError, PathResult
 from mlg.tui.labels import AssetRef, asset_label, counted, error, muted, note, path_steps, warning
 from mlg.tui.widgets.nav_tree import NavTree
 

@@ -21,8 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from mlg import Asset, Graph, MlgError, Owner
-from mlg.lineage import owners_of
+from mlg import Asset, Graph, MlgError, Owner, owners_of
 from mlg.tui.labels import asset_name, counted, error, muted, note, warning
 
 LIMIT = 50

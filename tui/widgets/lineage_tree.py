@@ -29,9 +29,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode, UnknownNodeID
 from textual.worker import get_current_worker
 
-from mlg import Graph, MlgError
-from mlg.neighbours import NeighbourLevel, neighbours_with_counts
-from mlg.subgraph import Subgraph
+from mlg import Graph, MlgError, NeighbourLevel, Subgraph, neighbours_with_counts
 from mlg.tui.labels import AssetRef, asset_name, counted, error, muted, note, relation_arrow, warning
 from mlg.tui.widgets.nav_tree import NavTree
 
@@ -43,6 +41,7 @@ LEVEL_LIMIT = 50
 EXPAND_ALL_CAP = 300
 # Assets of a folded (kind-filtered) closure fetched at most per root.
 FOLD_CAP = 5000
+CYCLE_MARK = "  ↺ cycle"  # after an asset already on the way from the root: it closes a cycle
 
 
 @dataclass(frozen=True)
@@ -364,8 +363,12 @@ class LineageTree(NavTree[LineageNode | None]):
         data.children = level.total
         if node is self.root:
             node.set_label(self._root_label(data.asset, level.total))
+        above = _ids_up_to_root(node)
         for ch in level.children:
             child = LineageNode(ch.asset, ch.relation, ch.count, ch.hops)
+            if ch.asset.id in above:  # the child closes a cycle: marked, not opened again
+                node.add(self._label(child) + Text(CYCLE_MARK, style=warning()), child, allow_expand=False)
+                continue
             node.add(self._label(child), child, allow_expand=ch.count > 0)
         if level.truncated:
             node.add_leaf(
@@ -480,7 +483,7 @@ class LineageTree(NavTree[LineageNode | None]):
                 if child.data is None or not child.data.children:
                     continue
                 if child.data.asset.id in on_path:
-                    child.set_label(child.label + Text("  ↺ cycle", style=warning()))
+                    child.set_label(child.label + Text(CYCLE_MARK, style=warning()))
                     continue
                 queue.append((child, on_path | {child.data.asset.id}))
         if cut or closure.sub.truncated:
@@ -526,3 +529,14 @@ class LineageTree(NavTree[LineageNode | None]):
             node.collapse()
         elif node.parent is not None:
             self.move_cursor(node.parent)
+
+
+def _ids_up_to_root(node: TreeNode[LineageNode | None]) -> set[str]:
+    """The assets on the way from the root to `node`, both included."""
+    ids = set()
+    current: TreeNode[LineageNode | None] | None = node
+    while current is not None:
+        if current.data is not None:
+            ids.add(current.data.asset.id)
+        current = current.parent
+    return ids

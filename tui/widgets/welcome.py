@@ -9,8 +9,7 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
-from mlg import Graph, GraphStats, MlgError
-from mlg.schema import KINDS
+from mlg import KINDS, Graph, GraphStats, MlgError
 from mlg.tui.labels import error, kind_badge, note
 
 EMPTY_HELP = (

@@ -24,7 +24,7 @@ cut by depth or follows only some relation types.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -226,3 +226,18 @@ def all_edges(store: KuzuStore) -> pa.Table:
 def edge_skeleton(store: KuzuStore) -> pa.Table:
     """Every lineage edge as node offsets `a` -> `b` and its relation `type`."""
     return store.arrow(f"{EVERY_EDGE} RETURN offset(id(a)) AS a, offset(id(b)) AS b, e.type AS type")
+
+
+def edges_of(store: KuzuStore, ids: Iterable[str]) -> list[dict[str, Any]]:
+    table = ids_table(ids)
+    found = []
+    for pattern, src, dst in (
+        ("(a:Asset {id: id})-[e:DEPENDS_ON]->(b:Asset)", "a", "b"),
+        ("(b:Asset)-[e:DEPENDS_ON]->(a:Asset {id: id})", "b", "a"),
+    ):
+        found += store.rows(
+            f"LOAD FROM $ids MATCH {pattern} RETURN {src}.id AS src, {dst}.id AS dst, e.type AS type, "
+            "e.source AS source, e.first_seen AS first_seen, e.last_seen AS last_seen",
+            {"ids": table},
+        )
+    return list({(r["src"], r["dst"], r["type"]): r for r in found}.values())

@@ -74,3 +74,19 @@ def aliases(store: KuzuStore, ids: Iterable[str]) -> dict[str, str]:
         "LOAD FROM $ids MATCH (x:AssetAlias {id: id}) RETURN id, x.asset AS asset", {"ids": ids_table(ids)}
     )
     return {r["id"]: r["asset"] for r in rows.to_pylist()}
+
+
+def aliases_of(store: KuzuStore, asset_ids: Iterable[str]) -> dict[str, str]:
+    rows = store.rows(
+        "LOAD FROM $ids MATCH (x:AssetAlias) WHERE x.asset = id RETURN x.id AS alias, id",
+        {"ids": ids_table(asset_ids)},
+    )
+    return {r["alias"]: r["id"] for r in rows}
+
+
+def runs_using(store: KuzuStore, asset_ids: Iterable[str]) -> set[str]:
+    rows = store.rows(
+        "LOAD FROM $ids MATCH (r:Run)-[:RUN_IO]->(a:Asset {id: id}) RETURN DISTINCT r.id AS run",
+        {"ids": ids_table(asset_ids)},
+    )
+    return {r["run"] for r in rows}

@@ -215,6 +215,9 @@ class KuzuStore:
     def all_edges(self) -> pa.Table:
         return closures.all_edges(self)
 
+    def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        return closures.edges_of(self, ids)
+
     # -- reports -------------------------------------------------------------------------------
 
     def reach_counts(
@@ -249,6 +252,12 @@ class KuzuStore:
 
     def aliases(self, ids: Iterable[str]) -> dict[str, str]:
         return runs.aliases(self, ids)
+
+    def aliases_of(self, asset_ids: Iterable[str]) -> dict[str, str]:
+        return runs.aliases_of(self, asset_ids)
+
+    def runs_using(self, asset_ids: Iterable[str]) -> set[str]:
+        return runs.runs_using(self, asset_ids)
 
     # -- generations ---------------------------------------------------------------------------
 

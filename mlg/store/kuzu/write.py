@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from mlg.errors import MlgError
 from mlg.model import IngestReport
-from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, EDGE_COLUMNS, RUN_COLUMNS
+from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, RELATION_PROPERTIES, RUN_COLUMNS
 from mlg.store.kuzu.assets import ids_table, storable
 from mlg.store.kuzu.generation import BUMP_STATEMENT, next_generation
 from mlg.store.kuzu.runs import aliases, run_io, runs
@@ -33,7 +33,7 @@ _ARROW_TYPES = {"STRING": pa.string(), "STRING[]": pa.list_(pa.string()), "TIMES
 OWNER_SCHEMA = pa.schema([(n, pa.string()) for n in ("id", "kind", "name", "email")])
 EDGE_SCHEMA = pa.schema(
     [("src", pa.string()), ("dst", pa.string()), ("rtype", pa.string())]
-    + [(n, _ARROW_TYPES[t]) for n, t in EDGE_COLUMNS if n != "type"]
+    + [(n, _ARROW_TYPES[t]) for n, t in RELATION_PROPERTIES if n != "type"]
 )
 OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
 
@@ -164,7 +164,13 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
             )
             continue
         merged = dict(old)
-        if edge["source"] is not None:
+        # the source of the latest sighting (a manifest's relation, without times, is
+        # the latest); at the same instant the larger, so that arrival order never matters
+        if edge["source"] is not None and (
+            edge["last_seen"] is None
+            or old["last_seen"] is None
+            or (edge["last_seen"], edge["source"]) >= (old["last_seen"], old["source"] or "")
+        ):
             merged["source"] = edge["source"]
         if edge["first_seen"] is not None and (
             old["first_seen"] is None or edge["first_seen"] < old["first_seen"]
@@ -245,12 +251,16 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
         )
     )
 
-    if plan.runs or plan.aliases:
+    if plan.runs or plan.aliases or plan.merged:
         steps.extend(_record_steps(store, plan, empty))
 
     work = [s for s in steps if s[2].num_rows]
     generation = _run_transaction(store, work, progress) if work else None
-    written = None if renamed else frozenset({r["id"] for r in new_rows + changed_rows} | set(touched))
+    written = (
+        None
+        if renamed or plan.merged
+        else frozenset({r["id"] for r in new_rows + changed_rows} | set(touched))
+    )
     return WriteOutcome(
         IngestReport(**report, files=tuple(plan.files)),
         written,
@@ -493,6 +503,14 @@ def _record_steps(store: KuzuStore, plan: Plan, empty: bool) -> list[tuple[str, 
             "aliases",
             "LOAD FROM $rows MATCH (x:AssetAlias {id: id}) SET x.asset = asset",
             pa.Table.from_pylist(moved, schema=ALIAS_SCHEMA),
+        )
+    )
+    # merged assets go last: everything they held was written onto the asset they merge into
+    steps.append(
+        (
+            "merges",
+            "LOAD FROM $rows MATCH (a:Asset {id: id}) DETACH DELETE a",
+            pa.Table.from_pylist([{"id": i} for i in sorted(plan.merged)], schema=ID_SCHEMA),
         )
     )
     return steps

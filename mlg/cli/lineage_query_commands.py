@@ -1,4 +1,4 @@
-"""lineage, impact, path, export: the questions asked of the graph."""
+"""The lineage questions: lineage, impact, path, export."""
 
 from __future__ import annotations
 
@@ -57,6 +57,12 @@ def _lineage_options(func: Callable) -> Callable:
     type=click.Choice(RELATION_TYPES),
     help="Follow only this relation type (repeatable).",
 )
+@click.option(
+    "--column",
+    default=None,
+    metavar="NAME",
+    help="Which upstream columns feed column NAME of ASSET (OpenLineage column lineage).",
+)
 @format_option("table", "json", "csv")
 @click.pass_context
 def lineage(
@@ -66,19 +72,26 @@ def lineage(
     depth: int | None,
     kinds: tuple[str, ...],
     types: tuple[str, ...],
+    column: str | None,
     fmt: str,
 ) -> None:
     """Everything ASSET depends on (--up), what depends on it (--down), or both.
 
     json prints the subgraph (nodes, edges, truncated); csv prints the nodes table
-    (`mlg export` writes the edges too).
+    (`mlg export` writes the edges too). With --column NAME: the upstream columns that
+    feed that column, directly or not.
     """
     graph = open_graph(ctx)
+    if column is not None:
+        _print_columns(graph, asset, column, depth, fmt)
+        return
     if fmt == "table":
         for side in ("up", "down") if direction == "both" else (direction,):
-            _print_lineage(graph.lineage(asset, side, depth, kinds or None, types or None), side)
+            _print_lineage(
+                graph.lineage(asset, side, depth=depth, kinds=kinds or None, types=types or None), side
+            )
         return
-    sub = graph.lineage(asset, direction, depth, kinds or None, types or None)
+    sub = graph.lineage(asset, direction, depth=depth, kinds=kinds or None, types=types or None)
     if fmt == "json":
         print_json(sub.to_dict())
     else:
@@ -163,7 +176,7 @@ def export(
     """Write the lineage of ASSET to files (columns in the README)."""
     from mlg.export import write_subgraph
 
-    sub = open_graph(ctx).lineage(asset, direction, depth, kinds or None)
+    sub = open_graph(ctx).lineage(asset, direction, depth=depth, kinds=kinds or None)
     files = write_subgraph(sub, out_dir, fmt)
     click.echo(
         f"wrote {len(sub.assets)} assets and {len(sub.relations)} edges to {out_dir}: "
@@ -359,3 +372,39 @@ def _print_path(result) -> None:
                 out.print(f"    [dim]{f'-{rel}->' if p.forward[i] else f'<-{rel}-'}[/]")
     if result.capped:
         out.print("[dim]more shortest paths exist; raise --max-paths to see them[/]")
+
+
+def _print_columns(graph, asset: str, column: str, depth: int | None, fmt: str) -> None:
+    from rich.markup import escape
+
+    from mlg.cli.output import console
+    from mlg.openlineage import column_upstream
+
+    rows = column_upstream(graph, asset, column, depth)
+    if fmt == "json":
+        print_json(rows)
+        return
+    if fmt == "csv":
+        import csv
+        import io
+        import json
+
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["dataset", "column"])
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({**r, "transformations": json.dumps(r["transformations"])})
+        click.echo(out.getvalue(), nl=False)
+        return
+    out = console()
+    out.print(f"[bold]columns feeding[/] {escape(graph.resolve(asset).id)}.{escape(column)}: {len(rows)}")
+    for r in rows:
+        kinds = ", ".join(
+            t.get("type", "") + (f"/{t['subtype']}" if t.get("subtype") else "") for t in r["transformations"]
+        )
+        via = " [dim](dataset-level)[/]" if r["via"] == "dataset" else ""
+        out.print(
+            f"  {'  ' * (r['hops'] - 1)}← {escape(r['input_dataset'])}.{escape(r['input_column'])}"
+            f"{'  [dim]' + escape(kinds) + '[/]' if kinds else ''}{via}",
+            overflow="fold",
+        )

@@ -1,4 +1,5 @@
-"""serve-lineage, and the OpenLineage parts of ingest and show output."""
+"""serve-lineage (the OpenLineage HTTP receiver), and the OpenLineage parts of the
+output of ingest and show."""
 
 from __future__ import annotations
 
@@ -6,21 +7,6 @@ import click
 
 from mlg.cli.output import console, format_option
 from mlg.cli.server_options import api_key, http_server_options
-
-INPUT_FORMATS = ("auto", "manifest", "openlineage")
-OUTPUT_FORMATS = ("table", "json")
-
-
-def split_formats(values: tuple[str, ...]) -> tuple[str, str]:
-    """`ingest --format` takes an input format, an output format, or one of each."""
-    inputs = [v for v in values if v in INPUT_FORMATS]
-    outputs = [v for v in values if v in OUTPUT_FORMATS]
-    if len(set(inputs)) > 1 or len(set(outputs)) > 1:
-        raise click.UsageError(
-            "--format: give at most one input format "
-            "(auto|manifest|openlineage) and one output format (table|json)"
-        )
-    return (inputs or ["auto"])[0], (outputs or ["table"])[0]
 
 
 def print_lineage_report(report) -> None:
@@ -52,10 +38,32 @@ def print_runs(runs) -> None:
         out.print(f"  {started}  [{style.get(state, 'cyan')}]{state}[/]  {_duration(run.duration)}")
         out.print(f"      [dim]run[/]   {escape(run.id)}", overflow="fold")
         for label, assets in (("read", run.inputs), ("wrote", run.outputs)):
+            direction = "input" if label == "read" else "output"
             for i, asset in enumerate(assets):
-                out.print(f"      [dim]{label if i == 0 else '':<5}[/] {escape(asset.id)}", overflow="fold")
+                version = run.versions.get(direction, {}).get(asset.id)
+                at = f" [dim]@[/] {escape(version)}" if version else ""
+                out.print(
+                    f"      [dim]{label if i == 0 else '':<5}[/] {escape(asset.id)}{at}", overflow="fold"
+                )
         if run.error:
             out.print(f"      [red]error[/] {escape(run.error)}", overflow="fold")
+
+
+def print_dataset_runs(used) -> None:
+    """Which runs read or wrote an asset, and which version of it, for `mlg show`."""
+    from rich.markup import escape
+
+    out = console()
+    out.print(f"\n[bold]runs that read or wrote it[/]: {len(used)}")
+    for use in used:
+        run = use.run
+        started = run.started_at.isoformat(sep=" ", timespec="seconds") if run.started_at else "?"
+        verb = "wrote" if use.direction == "output" else "read"
+        version = f" version {escape(use.version)}" if use.version else ""
+        out.print(
+            f"  {started}  {verb}{version}  [dim]by[/] {escape(run.workflow)}  [dim]run[/] {escape(run.id)}",
+            overflow="fold",
+        )
 
 
 def _duration(delta) -> str:
