@@ -36,6 +36,7 @@ from mlg.store.port import (
     StoredRun,
     WriteOutcome,
 )
+from mlg.store.tables import assets_of
 
 if TYPE_CHECKING:
     from mlg.generation import GraphState
@@ -133,9 +134,13 @@ class KuzuStore:
     # -- assets -----------------------------------------------------------------------------
 
     def assets(self, ids: Iterable[str]) -> dict[str, Asset]:
-        return assets.assets(self, ids)
+        return {a.id: a for a in assets_of(self.asset_rows(ids))}
 
     def asset_rows(self, ids: Iterable[str]) -> pa.Table:
+        ids = assets.storable(ids)
+        index = topology.current(self) if len(ids) > 1 else None  # one id: a primary-key look-up
+        if index is not None:
+            return topology.asset_rows(index, ids)
         return assets.asset_rows(self, ids)
 
     def resolve(self, ref: str) -> Resolution:
@@ -153,6 +158,10 @@ class KuzuStore:
         return assets.counted_neighbours(self, asset_id, direction, kinds=kinds, limit=limit)
 
     def owners_of(self, ids: Iterable[str]) -> dict[str, tuple[Owner, ...]]:
+        ids = assets.storable(ids)
+        index = topology.current(self) if len(ids) > 1 else None
+        if index is not None:
+            return topology.owners_of(index, ids)
         return assets.owners_of(self, ids)
 
     def all_owners(self) -> list[Owner]:

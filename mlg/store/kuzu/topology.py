@@ -26,9 +26,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mlg.model import Owner
 from mlg.store.kuzu.assets import ASSET_RETURN, storable
 from mlg.store.kuzu.closures import edge_skeleton
 from mlg.store.port import ASSET_SCHEMA, EDGE_TABLE, OWNERSHIP_TABLE, Closure
+from mlg.store.tables import owners_by_asset
 from mlg.topology import Topology, load_topology, save_topology, shortest_path
 from mlg.topology import closure as walk
 from mlg.topology.files import load_extra_array, load_extra_table, load_meta
@@ -302,3 +304,15 @@ def induced_edges(index: TopologyIndex, ids) -> pa.Table:
         ],
         schema=EDGE_TABLE,
     )
+
+
+def asset_rows(index: TopologyIndex, ids: list[str]) -> pa.Table:
+    """The asset rows (ASSET_SCHEMA) of the assets among `ids`."""
+    nodes = index.nodes_of(ids)
+    return index.assets.take(pa.array(index.row_of[nodes]))
+
+
+def owners_of(index: TopologyIndex, ids: list[str]) -> dict[str, tuple[Owner, ...]]:
+    """The owners of the assets among `ids`, by asset id."""
+    nodes = index.nodes_of(ids)
+    return owners_by_asset(index.owner_rows(nodes, index.ids(nodes)).to_pylist())
