@@ -29,6 +29,32 @@ class Batch:
     files: list[str] = field(default_factory=list)
     # problems found while reading (unparseable file, wrong top-level shape, ...)
     read_problems: list = field(default_factory=list)
+    # The source that asserts every record of this batch (a connector's name); when
+    # None, each file's declared source (`file_sources`, a manifest's `source:`), else
+    # the file itself. See mlg.lifecycle and Graph.ingest_batch(sync=True).
+    source: str | None = None
+    file_sources: dict[str, str] = field(default_factory=dict)
+    # Whether ingest gives records the id their physical identifiers already have
+    # (mlg.lifecycle.identity). OpenLineage batches choose ids by their own
+    # order-independent rules (canonical names, symlinks; mlg.openlineage.mapping), which
+    # the first-come rule of physical identity would make order-dependent again.
+    unify_physical: bool = True
+    # Whether a relation to an asset asserts that asset for this batch's source (a
+    # connector writes a record only for what the graph lacks, then only relations to
+    # it, so a re-sync must not retire what it still refers to). Manifests: False - an
+    # asset whose record a source dropped is retired even if still referred to.
+    references_assert: bool = False
+
+    def source_of(self, file: str) -> str:
+        """The source name that the records read from `file` are asserted by."""
+        return self.source or self.file_sources.get(file) or file
+
+    def sources(self) -> list[str]:
+        """Every source this batch speaks for (a sync retires what they no longer assert)."""
+        names = [self.source_of(f) for f in self.files]
+        if self.source and not names:
+            names = [self.source]
+        return list(dict.fromkeys(names))
 
     def extend(self, other: Batch) -> None:
         self.assets.extend(other.assets)
@@ -39,6 +65,12 @@ class Batch:
         self.merges.extend(other.merges)
         self.files.extend(other.files)
         self.read_problems.extend(other.read_problems)
+        self.file_sources.update(other.file_sources)
+        self.references_assert = self.references_assert or other.references_assert
+        self.unify_physical = self.unify_physical and other.unify_physical
+        if other.source and other.source != self.source:
+            # records keep their own source: the other batch's files are declared by it
+            self.file_sources.update({f: other.source for f in other.files})
 
     @classmethod
     def from_records(
@@ -48,8 +80,10 @@ class Batch:
         relations: list[dict[str, Any]] = (),
         source: str = "<python>",
     ) -> Batch:
-        """A batch built from Python dicts in the manifest's record shape."""
+        """A batch built from Python dicts in the manifest's record shape, all asserted
+        by `source`."""
         return cls(
+            source=source,
             assets=[(r, Location(source, f"assets[{i}]")) for i, r in enumerate(assets)],
             owners=[(r, Location(source, f"owners[{i}]")) for i, r in enumerate(owners)],
             relations=[(r, Location(source, f"relations[{i}]")) for i, r in enumerate(relations)],

@@ -50,11 +50,33 @@ class Graph:
         # The graph's file (an embedded store); a server's graph has none and shows its URL.
         self.path: Path = getattr(self.store, "path", None) or Path(self.store.location)
         self.read_only = read_only
+        self._borrowed = False  # a view of another Graph (viewing): closing it closes nothing
+        self._ingest_mode = (False, False)  # (sync, strict) for ingest_batch (Graph.ingest)
+
+    def viewing(self, include_retired: bool = False, as_of=None) -> Graph:
+        """This graph seen with retired assets and edges (`include_retired`), or as it
+        was at `as_of` (a datetime or an ISO date, mlg.lifecycle.history.parse_moment).
+        Shares this Graph's store; closing the view closes nothing. Every query of the
+        view sees only that (mlg.lifespan)."""
+        from copy import copy
+
+        from mlg.lifecycle.history import parse_moment
+        from mlg.lifespan import View
+
+        view = copy(self)
+        view.store = copy(self.store)
+        view.store._view = View(include_retired=include_retired, as_of=parse_moment(as_of))
+        view._borrowed = True
+        return view
+
+    def _seen(self, include_retired: bool, as_of) -> Graph:
+        return self.viewing(include_retired, as_of) if include_retired or as_of is not None else self
 
     # -- lifecycle ---------------------------------------------------------------
 
     def close(self) -> None:
-        self.store.close()
+        if not self._borrowed:
+            self.store.close()
 
     def __enter__(self) -> Graph:
         return self
@@ -73,14 +95,34 @@ class Graph:
     # -- assets -------------------------------------------------------------------
 
     def get(self, asset_id: str) -> Asset | None:
-        """The asset with exactly this id, or None."""
+        """The asset with exactly this id, or None; retired assets too (`Asset.retired`);
+        as of a date (`viewing`), the asset as it was then, None if it was not alive."""
+        from mlg.lifespan import view_of
+
+        moment = view_of(self.store).as_of
+        if moment is not None:
+            from mlg.lifecycle.history import asset_at
+            from mlg.limits import surrogate_at
+
+            return None if surrogate_at(asset_id) is not None else asset_at(self, asset_id, moment)
         return self.store.assets([asset_id]).get(asset_id)
 
     def resolve(self, ref: str) -> Asset:
         """The asset `ref` names: an id, another name's id (an OpenLineage symlink, or an
         asset merged into another), or a name that matches exactly one asset."""
+        from mlg.lifespan import view_of
+
+        if view_of(self.store).as_of is not None:  # an id or a name, as of that date
+            asset = self.get(ref)
+            if asset is not None:
+                return asset
         found = self.store.resolve(ref)
         if found.asset is not None:
+            if view_of(self.store).as_of is not None:
+                then = self.get(found.asset.id)
+                if then is None:
+                    raise AssetNotFound(ref, [])
+                return then
             return found.asset
         alias = self.store.aliases([ref]).get(ref)
         if alias is not None and (asset := self.get(alias)) is not None:
@@ -104,8 +146,11 @@ class Graph:
             raise MlgError(f"direction must be 'up' or 'down', not {direction!r}")
         return self.store.neighbours(self.resolve(ref).id, direction)
 
-    def detail(self, ref: str) -> AssetDetail:
-        """Everything about one asset: properties, owners, siblings, direct neighbours."""
+    def detail(self, ref: str, *, include_retired: bool = False, as_of=None) -> AssetDetail:
+        """Everything about one asset: properties, owners, siblings, direct neighbours
+        (`include_retired`: retired ones too; `as_of`: as the graph was then)."""
+        if include_retired or as_of is not None:
+            return self._seen(include_retired, as_of).detail(ref)
         asset = self.resolve(ref)
         return AssetDetail(
             asset=asset,
@@ -129,14 +174,18 @@ class Graph:
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
         max_nodes: int | None = None,
+        include_retired: bool = False,
+        as_of=None,
     ) -> Subgraph:
         """Everything `asset` depends on, to any depth (or `depth` hops).
 
         `kinds` keeps only assets of those kinds (plus the root); the hops through
         hidden assets become edges with `indirect=True`. `types` follows only those
         relation types. `max_nodes` keeps the nearest assets and marks the result cut.
+        `include_retired` walks retired edges too; `as_of` (a datetime or ISO date)
+        answers from the graph as it was then.
         """
-        return lineage(self, asset, "up", depth, kinds, types, max_nodes)
+        return lineage(self._seen(include_retired, as_of), asset, "up", depth, kinds, types, max_nodes)
 
     def downstream(
         self,
@@ -146,9 +195,11 @@ class Graph:
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
         max_nodes: int | None = None,
+        include_retired: bool = False,
+        as_of=None,
     ) -> Subgraph:
         """Everything that depends on `asset`, directly or not. Arguments as `upstream`."""
-        return lineage(self, asset, "down", depth, kinds, types, max_nodes)
+        return lineage(self._seen(include_retired, as_of), asset, "down", depth, kinds, types, max_nodes)
 
     def lineage(
         self,
@@ -159,22 +210,33 @@ class Graph:
         kinds: Iterable[str] | None = None,
         types: Iterable[str] | None = None,
         max_nodes: int | None = None,
+        include_retired: bool = False,
+        as_of=None,
     ) -> Subgraph:
         """Upstream (`up`), downstream (`down`) or both around `asset`."""
-        return lineage(self, asset, direction, depth, kinds, types, max_nodes)
+        return lineage(self._seen(include_retired, as_of), asset, direction, depth, kinds, types, max_nodes)
 
     # -- impact and paths: thin methods over mlg/impact.py and mlg/paths.py ------------
 
-    def impact(self, asset: str, *, max_paths: int | None = 10_000) -> Impact:
+    def impact(
+        self,
+        asset: str,
+        *,
+        max_paths: int | None = 10_000,
+        include_retired: bool = False,
+        as_of=None,
+    ) -> Impact:
         """Everything that depends on `asset`, by kind, with paths and owners to notify."""
-        return impact(self, asset, max_paths)
+        return impact(self._seen(include_retired, as_of), asset, max_paths)
 
-    def path_between(self, a: str, b: str, max_paths: int = 5) -> PathResult:
+    def path_between(
+        self, a: str, b: str, max_paths: int = 5, *, include_retired: bool = False, as_of=None
+    ) -> PathResult:
         """Shortest dependency path(s) from `a` to `b` (either direction, else undirected).
 
         Not `Graph.path`: that attribute is the graph's file.
         """
-        return shortest_paths(self, a, b, max_paths)
+        return shortest_paths(self._seen(include_retired, as_of), a, b, max_paths)
 
     # -- discovery: thin methods over mlg/search.py, mlg/reports.py, mlg/cypher.py -------
 
@@ -188,15 +250,27 @@ class Graph:
         domain: str | None = None,
         limit: int = 50,
         count: bool = False,
+        include_retired: bool = False,
     ) -> SearchResults:
         """Assets matching `text` (`mlg.search.SearchResults`, a list of `SearchHit`),
         ranked in tiers: exact id or name, name prefix, all words in the name, an
         owner's name, full text, typos. Filters by kind(s), owner (id or name), tag and
         domain; `truncated` says whether `limit` cut the hits, `total` (with `count=True`)
-        how many matched."""
+        how many matched. Retired assets only with `include_retired`."""
+        from mlg.lifespan import view_of
         from mlg.search import search
 
-        return search(self, text, kind=kind, owner=owner, tag=tag, domain=domain, limit=limit, count=count)
+        return search(
+            self,
+            text,
+            kind=kind,
+            owner=owner,
+            tag=tag,
+            domain=domain,
+            limit=limit,
+            count=count,
+            include_retired=include_retired or view_of(self.store).include_retired,
+        )
 
     def consumers(self, asset: str) -> Consumers:
         """Who uses `asset` (`mlg.reports.Consumers`): direct consumers with their owners,
@@ -216,6 +290,34 @@ class Graph:
         chosen = limit if limit is not None else top if top is not None else 20
         return reuse_report(self, top=chosen)
 
+    def diff(self, since, until=None, asset: str | None = None):
+        """What changed from `since` to `until` (default now; datetimes or dates, ISO text,
+        "last-week", ...): assets and edges added, changed and retired, by source and
+        owner (`mlg.lifecycle.diff.GraphDiff`); of the whole graph, or of one `asset`."""
+        from mlg.lifecycle.diff import diff
+
+        return diff(self, since, until, asset)
+
+    def retire(self, asset: str, reason: str | None = None):
+        """Retire `asset` by hand (kept, left out of today's answers) until `restore`."""
+        from mlg.search.index import refresh_after_write
+
+        self._require_writable()
+        change = self.store.retire_asset(self.viewing(include_retired=True).resolve(asset), reason)
+        if change.changed:
+            refresh_after_write(self, None, written={change.asset}, owners_changed=False)
+        return change
+
+    def restore(self, asset: str):
+        """Bring a retired asset back, with the edges still asserted."""
+        from mlg.search.index import refresh_after_write
+
+        self._require_writable()
+        change = self.store.restore_asset(self.viewing(include_retired=True).resolve(asset))
+        if change.changed:
+            refresh_after_write(self, None, written={change.asset}, owners_changed=False)
+        return change
+
     def query(
         self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False
     ) -> pandas.DataFrame:
@@ -234,6 +336,8 @@ class Graph:
         from_: str | None = None,
         format: str | None = None,  # noqa: A002 - the name before `from_`, kept working
         skip_invalid: bool = False,
+        sync: bool = False,
+        strict: bool = False,
     ) -> IngestReport:
         """Ingest files or directories ("-" reads stdin): validated first, then written
         all-or-nothing.
@@ -242,7 +346,9 @@ class Graph:
         "openlineage" (events: one per file, a JSON array or NDJSON) or "auto" (the
         default: each file sniffed; manifests and events may be mixed). `format` is its
         older name. `skip_invalid` leaves out invalid OpenLineage events and lists them in
-        the report instead of rejecting the whole ingest.
+        the report instead of rejecting the whole ingest. `sync` takes each manifest as
+        the whole truth of its source, `strict` refuses references to unknown assets
+        (see `ingest_batch`).
         """
         from mlg.sources import DEFAULT_SOURCE, ingest
 
@@ -252,18 +358,61 @@ class Graph:
             paths = [paths]
         self._require_writable()
         source = from_ or format or DEFAULT_SOURCE
-        return ingest(self, list(paths), source, skip_invalid=skip_invalid, progress=progress)
+        target = self
+        if sync or strict:  # the sources call ingest_batch: they write in this mode
+            from copy import copy
 
-    def ingest_batch(self, batch: Batch, progress=None) -> IngestReport:
-        """Validate and write a Batch of records (see `mlg.batch`)."""
+            target = copy(self)
+            target._borrowed, target._ingest_mode = True, (sync, strict)
+        return ingest(target, list(paths), source, skip_invalid=skip_invalid, progress=progress)
+
+    def ingest_batch(
+        self,
+        batch: Batch,
+        progress=None,
+        *,
+        sync: bool = False,
+        strict: bool = False,
+        dry_run: bool = False,
+    ) -> IngestReport:
+        """Validate and write a Batch of records (see `mlg.batch`), all or nothing.
+
+        Every asset, edge and owner list written records the source that asserts it:
+        `batch.source` (a connector sets it to its name, e.g. ``Batch(source="dbt:prod")``
+        or ``Batch.from_records(..., source="feast")``), else the file's declared
+        `source:`, else the file's path.
+
+        `sync=True` takes the batch as the complete truth of each of its sources
+        (`batch.sources()`): what a source asserted before and no longer does loses
+        that source, and an asset or edge no source asserts any more is retired
+        (kept, with its `valid_to`; see mlg.lifecycle). What other sources assert is
+        untouched; an asset stays alive while any source asserts it. The retirements
+        are part of the same validated transaction; running the same sync again
+        changes nothing. The report counts `assets_retired`, `relations_retired` and
+        `assets_revived`.
+
+        A relation to an asset neither in the batch nor in the graph creates a
+        placeholder of the kind the relation implies (`placeholders_added`), which a
+        later batch describing the asset makes a full one; `strict=True` refuses such
+        references instead (as does a reference whose kind cannot be told). Physical
+        identifiers (mlg.lifecycle.identity) make one dataset one asset across sources.
+
+        `dry_run=True` validates and reports what would change, writing nothing.
+        """
         from mlg.ingest import gc_paused, write_batch
         from mlg.search.index import refresh_after_write
 
         self._require_writable()
+        sync, strict = sync or self._ingest_mode[0], strict or self._ingest_mode[1]
+        if sync and batch.runs and batch.source is None:  # a connector's runs come with its source
+            raise MlgError(
+                "sync takes manifests only: OpenLineage events say what a run did, not the whole "
+                "truth of a source"
+            )
         if progress:
             progress("validating", 0, 1)
         with gc_paused():
-            outcome = write_batch(self, batch, progress)
+            outcome = write_batch(self, batch, progress, sync=sync, strict=strict, dry_run=dry_run)
             if outcome.generation is not None:
                 # The index follows the assets this write stamped. Never fails the ingest:
                 # the data is committed, and a stale index is brought up to date by the
@@ -278,6 +427,22 @@ class Graph:
         from mlg.runs import dataset_runs
 
         return dataset_runs(self, asset, limit)
+
+    def ingest_from(
+        self,
+        connector: str,
+        targets: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        *,
+        sync: bool = False,
+        dry_run: bool = False,
+        progress=None,
+    ) -> IngestReport:
+        """Read a system through a connector ("dbt", "mlflow", "feast", "backstage",
+        "model-card"; see `mlg.connectors`) and ingest it as one source, all or nothing.
+        `dry_run` reports what would change and writes nothing."""
+        from mlg.sources import ingest_from
+
+        return ingest_from(self, connector, targets, sync=sync, dry_run=dry_run, progress=progress)
 
     def runs(self, workflow: str, *, limit: int = 20) -> list[Run]:
         """The latest runs of a workflow (`mlg.Run`), newest first, each with the assets

@@ -42,11 +42,27 @@ class StoreLookup(GraphLookup):
 KuzuLookup = StoreLookup
 
 
-def write_batch(graph: Graph, batch: Batch, progress: Progress | None = None) -> WriteOutcome:
+def write_batch(
+    graph: Graph,
+    batch: Batch,
+    progress: Progress | None = None,
+    *,
+    sync: bool = False,
+    strict: bool = False,
+    dry_run: bool = False,
+) -> WriteOutcome:
     """Validate `batch` against `graph` and write it through the port; what was written.
-    Call it with the garbage collector paused for a large batch (`gc_paused`)."""
-    plan = validate(batch, StoreLookup(graph))
-    return graph.store.write_plan(plan, progress)
+    Call it with the garbage collector paused for a large batch (`gc_paused`). `sync`,
+    `strict` and `dry_run` (report what would change, write nothing): see Graph.ingest_batch."""
+    from mlg.lifecycle.identity import unify, wanted_aliases
+
+    lookup = StoreLookup(graph)
+    wanted = wanted_aliases(batch) if batch.unify_physical else set()
+    if wanted:  # one dataset, one asset (mlg.lifecycle.identity)
+        unify(batch, {} if lookup.empty else lookup.store.aliases(sorted(wanted)))
+    plan = validate(batch, lookup, strict=strict)
+    plan.sync = sync
+    return graph.store.write_plan(plan, progress, dry_run=dry_run)
 
 
 @contextmanager

@@ -1,5 +1,7 @@
 """Reading mlg's native manifest files (YAML or JSON, one structure) into a Batch.
 
+source:   a name for the source this file speaks for (default: the file's absolute path);
+           `mlg ingest --sync` retires what a source asserted before and no longer does
 owners:    [{id, kind: team|person, name, email}]
 assets:    [{id, kind, name, namespace, family, version, description, domain,
              tags: [..], props: {..}, owners: [id | {id, role}], created_at,
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from mlg.batch import Batch, Location
 from mlg.errors import IngestError, Problem
-from mlg.limits import type_name
+from mlg.limits import surrogate_at, type_name
 from mlg.safe_load import DocumentError, check_size, load_json, load_yaml, read_text
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SECTIONS = ("assets", "owners", "relations")
+TOP_LEVEL = (*SECTIONS, "source", "mlg")
 STDIN = "-"
 
 
@@ -56,7 +59,7 @@ def manifest_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 def read_manifest(path: str | os.PathLike[str]) -> Batch:
     """Parse one manifest file. Shape problems are collected in `batch.read_problems`."""
     name = str(path)
-    batch = Batch(files=[name])
+    batch = Batch(files=[name], file_sources={name: str(Path(path).absolute())})
     try:
         text = read_text(path)
     except (OSError, UnicodeDecodeError, DocumentError) as exc:
@@ -97,16 +100,30 @@ def parse_document(document: object, name: str, batch: Batch | None = None) -> B
         )
         return batch
     for key in document:
-        if key not in SECTIONS and key != "mlg":
+        if key not in TOP_LEVEL:
             batch.read_problems.append(
                 Problem(
                     name,
                     "document",
                     None,
                     str(key),
-                    "unknown top-level key; expected assets, owners or relations",
+                    "unknown top-level key; expected source, assets, owners or relations",
                 )
             )
+    if "source" in document:
+        declared = document["source"]
+        if not isinstance(declared, str) or not declared.strip() or surrogate_at(declared) is not None:
+            batch.read_problems.append(
+                Problem(
+                    name,
+                    "document",
+                    None,
+                    "source",
+                    f"expected a non-empty source name, got {type_name(declared)}",
+                )
+            )
+        else:
+            batch.file_sources[name] = declared.strip()
     for section in SECTIONS:
         records = document.get(section)
         if records is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -47,10 +47,19 @@ class Asset:
     props: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # lifecycle (mlg.lifecycle), when read: retired since, why, a placeholder, asserted by
+    retired_at: datetime | None = field(default=None, compare=False)
+    retired_reason: str | None = field(default=None, compare=False)
+    placeholder: bool = field(default=False, compare=False)
+    sources: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def deprecated(self) -> bool:
         return "deprecated" in self.tags
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Asset:
@@ -69,6 +78,10 @@ class Asset:
             props=_public_props(props),
             created_at=row.get("created_at"),
             updated_at=row.get("updated_at"),
+            retired_at=_retired_at(row.get("valid_to")),
+            retired_reason=row.get("retired_reason") or None,
+            placeholder=bool(row.get("placeholder")),
+            sources=tuple(row.get("sources") or ()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,6 +98,13 @@ class Asset:
             "props": self.props,
             "created_at": _iso(self.created_at),
             "updated_at": _iso(self.updated_at),
+            **({"sources": list(self.sources)} if self.sources else {}),
+            **({"placeholder": True} if self.placeholder else {}),
+            **(
+                {"retired_at": _iso(self.retired_at), "retired_reason": self.retired_reason}
+                if self.retired
+                else {}
+            ),
         }
 
 
@@ -173,6 +193,11 @@ class IngestReport:
     relations_updated: int = 0
     relations_unchanged: int = 0
     ownerships_added: int = 0
+    # a sync (mlg.lifecycle): what its sources no longer assert, and what came back
+    assets_retired: int = 0
+    assets_revived: int = 0
+    relations_retired: int = 0
+    placeholders_added: int = 0  # of assets_added: referenced, not described yet
     files: tuple[str, ...] = ()
 
     @property
@@ -185,6 +210,9 @@ class IngestReport:
             or self.relations_added
             or self.relations_updated
             or self.ownerships_added
+            or self.assets_retired
+            or self.assets_revived
+            or self.relations_retired
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -193,6 +221,12 @@ class IngestReport:
         data = asdict(self)
         data["files"] = list(self.files)
         return data
+
+
+def _retired_at(valid_to: datetime | None) -> datetime | None:
+    from mlg.lifespan import FOREVER
+
+    return None if valid_to is None or valid_to == FOREVER else valid_to
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -216,3 +250,20 @@ def without_bookkeeping(props: dict[str, Any]) -> dict[str, Any]:
         for key in BOOKKEEPING_PROPS:
             props.pop(key, None)
     return props
+
+
+def canonical_json(value: dict[str, Any]) -> str:
+    """props as stored: one JSON text per value (sorted keys, no spaces, dates ISO)."""
+    return _CANONICAL.encode(value)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
+
+
+# One encoder for every record: json.dumps with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+)

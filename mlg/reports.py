@@ -183,6 +183,8 @@ class ReuseReport:
     # lineage cycles (mlg.cycles): the nodes of each, largest first; at most CYCLES_LISTED
     cycles: list[tuple[str, ...]] = field(default_factory=list)
     cycles_total: int = 0
+    # referenced assets no source has described yet (mlg.lifecycle.placeholders)
+    placeholders: list[Asset] = field(default_factory=list)
 
     @property
     def deprecated_capped(self) -> bool:
@@ -217,6 +219,9 @@ class ReuseReport:
             "paths_capped": self.paths_capped,
             "cycles_total": self.cycles_total,
             "cycles": [list(c) for c in self.cycles],
+            "placeholders": [
+                {"id": a.id, "kind": a.kind, "sources": list(a.sources)} for a in self.placeholders
+            ],
         }
 
     def reused_frame(self) -> pandas.DataFrame:
@@ -276,6 +281,9 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
     consumed = graph.store.tagged_in_use(DEPRECATED_TAG)
     deprecated, capped = _deprecated_in_use(graph, [asset_id for asset_id, _ in consumed])
     cycles = _cycles(graph)
+
+    from mlg.lifecycle.placeholders import placeholders
+
     return ReuseReport(
         ranked["dataset"],
         ranked["feature"],
@@ -287,6 +295,7 @@ def reuse_report(graph: Graph, top: int = 20) -> ReuseReport:
         len(consumed),
         cycles[:CYCLES_LISTED],
         len(cycles),
+        placeholders(graph),
     )
 
 

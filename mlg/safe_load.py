@@ -130,6 +130,26 @@ def load_yaml(text: str, limits: Limits | None = None) -> Any:
         loader.dispose()
 
 
+def load_yaml_documents(text: str, limits: Limits | None = None) -> list[Any]:
+    """Every document of a YAML stream (`---` separated), safely, within the limits."""
+    limits = limits or Limits.current()
+    loader = _Loader(text)
+    loader.limits = limits
+    documents = []
+    try:
+        while loader.check_data():
+            documents.append(loader.get_data())
+    except yaml.YAMLError as exc:
+        raise DocumentError(" ".join(str(exc).split())) from None
+    except RecursionError:
+        raise LimitExceeded(limits.exceeded("nesting", "nests too deeply for the YAML parser")) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise DocumentError(f"holds a value YAML cannot construct: {exc}") from None
+    finally:
+        loader.dispose()
+    return documents
+
+
 class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
     limits: Limits
     aliases = 0

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from mlg.lifespan import upgrade_to_4
+
 # 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
 # 3: Asset.gen, the generation that last wrote each asset (mlg/generation.py); no Kuzu FTS index
-SCHEMA_VERSION = 3
+# 4: sources, valid_from/valid_to, placeholders, RETIRED_DEPENDS_ON (mlg/lifecycle, issue 15)
+SCHEMA_VERSION = 4
 
 KINDS: tuple[str, ...] = (
     "dataset",
@@ -29,7 +32,11 @@ RELATION_RULES: dict[str, frozenset[tuple[str, str]]] = {
     "evaluates": frozenset({("evaluation", "model")}),
     "evaluated_on": frozenset({("evaluation", "dataset")}),
     "produced_by": frozenset({(k, "workflow") for k in ("dataset", "feature", "model", "evaluation")}),
-    "reads": frozenset({("workflow", k) for k in ("dataset", "feature", "model")}),
+    # a service reads what it looks up at serving time (Backstage's dependsOn a resource)
+    "reads": frozenset(
+        {("workflow", k) for k in ("dataset", "feature", "model")}
+        | {("service", "dataset"), ("service", "feature")}
+    ),
     "serves": frozenset({("service", "model")}),
     "calls": frozenset({("service", "service")}),
     "tests": frozenset({("experiment", "model"), ("experiment", "service")}),
@@ -125,12 +132,14 @@ DDL: tuple[str, ...] = (
     # Another name of an asset (an OpenLineage symlink): id is the id the name would
     # have had on its own, asset the id of the asset it names.
     "CREATE NODE TABLE AssetAlias(id STRING, asset STRING, PRIMARY KEY (id))",
-)
+    # a new graph: the tables above, then each upgrade step's additions
+) + upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS)
 
 # schema version -> the statements that bring a graph of that version to the next one
 # (mlg.store runs them in place on the first read-write open).
 UPGRADES: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE Asset ADD gen INT64 DEFAULT 0",),
+    3: upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS),
 }
 
 # Tables every mlg graph has; a Kuzu file without MlgMeta is not an mlg graph.

@@ -31,7 +31,21 @@ SOURCES: dict[str, Ingester | str] = {
     "auto": "mlg.openlineage.loader:ingest_auto",
     "manifest": "mlg.manifest:ingest_manifests",
     "openlineage": "mlg.openlineage.loader:ingest_openlineage",
+    # the connectors (mlg.connectors): a system read through its own API or file format
+    "dbt": "mlg.connectors:ingest_dbt",
+    "mlflow": "mlg.connectors:ingest_mlflow",
+    "feast": "mlg.connectors:ingest_feast",
+    "backstage": "mlg.connectors:ingest_backstage",
+    "model-card": "mlg.connectors:ingest_model_card",
 }
+# Graph.ingest_from: a connector with its own options (sync, dry_run)
+CONNECTOR_INGEST = "mlg.connectors:ingest_from"
+
+
+def ingest_from(graph: Graph, connector: str, targets: Any, **options: Any) -> IngestReport:
+    """Read a system through the connector named `connector` (mlg.connectors) and ingest it."""
+    module, _, attr = CONNECTOR_INGEST.partition(":")
+    return getattr(importlib.import_module(module), attr)(graph, connector, targets, **options)
 
 
 def source_names() -> tuple[str, ...]:

@@ -8,7 +8,6 @@ the record and the field.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,6 +16,7 @@ from typing import Any
 from mlg.batch import Batch, Location
 from mlg.errors import IngestError, Problem
 from mlg.limits import Limits, text_problem, type_name, value_problem
+from mlg.model import canonical_json
 from mlg.schema import DEFAULT_OWNER_ROLE, KINDS, OWNER_KINDS, RELATION_RULES
 
 MAX_PROBLEMS = 20
@@ -47,6 +47,18 @@ class Plan:
     aliases: dict[str, str] = field(default_factory=dict)
     merged: dict[str, str] = field(default_factory=dict)  # asset id -> the asset it merges into
     files: list[str] = field(default_factory=list)
+    # which sources assert each asset, edge and asset's owner list (mlg.lifecycle), the
+    # sources this batch speaks for, and whether it is their whole truth (a sync)
+    asset_sources: dict[str, set[str]] = field(default_factory=dict)
+    edge_sources: dict[EdgeKey, set[str]] = field(default_factory=dict)
+    ownership_sources: dict[str, set[str]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    sync: bool = False
+    references_assert: bool = False  # see Batch.references_assert
+    # assets only referenced by the plan's edges -> the sources referencing them, and
+    # the placeholders made for those not in the graph (id -> kind; mlg.lifecycle.placeholders)
+    references: dict[str, set[str]] = field(default_factory=dict)
+    placeholders: dict[str, str] = field(default_factory=dict)
 
 
 class GraphLookup:
@@ -75,14 +87,17 @@ class _Problems:
             raise IngestError(self.items, self.total)
 
 
-def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
+def validate(batch: Batch, lookup: GraphLookup | None = None, strict: bool = False) -> Plan:
+    """The Plan of `batch`, or IngestError. A relation to an asset that is neither in the
+    batch nor in the graph makes a placeholder of the kind it implies, unless `strict`
+    (or the kind cannot be told: then it is a problem)."""
     lookup = lookup or GraphLookup()
     problems = _Problems()
     for p in batch.read_problems:
         problems.total += 1
         if len(problems.items) < MAX_PROBLEMS:
             problems.items.append(p)
-    plan = Plan(files=list(batch.files))
+    plan = Plan(files=list(batch.files), sources=batch.sources(), references_assert=batch.references_assert)
     asset_locs: dict[str, Location] = {}
     owner_locs: dict[str, Location] = {}
     edge_locs: dict[EdgeKey, tuple[Location, str | None]] = {}
@@ -101,6 +116,8 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
         row, owners, inline = parsed
         if not _keep_unique(plan.assets, asset_locs, row["id"], row, loc, problems, "asset"):
             continue
+        source = batch.source_of(loc.file)
+        plan.asset_sources.setdefault(row["id"], set()).add(source)
         if owners is not None:
             previous = plan.ownerships.get(row["id"])
             if previous is not None and previous != owners:
@@ -111,10 +128,12 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
                     f"conflicts with the owners given at {asset_locs[row['id']].record}",
                 )
             plan.ownerships[row["id"]] = owners
+            plan.ownership_sources.setdefault(row["id"], set()).add(source)
             for i, (owner_id, _role) in enumerate(owners):
                 owner_refs.append((owner_id, loc, row["id"], f"owners[{i}]"))
         for key, edge, fld in inline:
             _keep_edge(plan.edges, edge_locs, key, edge, loc, fld, row["id"], problems)
+            plan.edge_sources.setdefault(key, set()).add(source)
 
     for record, loc in batch.relations:
         parsed_rel = _relation_row(record, loc, problems)
@@ -122,12 +141,13 @@ def validate(batch: Batch, lookup: GraphLookup | None = None) -> Plan:
             continue
         key, edge = parsed_rel
         _keep_edge(plan.edges, edge_locs, key, edge, loc, None, None, problems)
+        plan.edge_sources.setdefault(key, set()).add(batch.source_of(loc.file))
 
     if batch.runs or batch.aliases or batch.merges:
         from mlg.records import check_records
 
         check_records(batch, plan, lookup, problems.add)
-    _check_references(plan, edge_locs, owner_refs, lookup, problems)
+    _check_references(plan, edge_locs, owner_refs, lookup, problems, strict)
     problems.raise_if_any()
     return plan
 
@@ -492,9 +512,26 @@ def _keep_edge(edges, edge_locs, key, edge, loc, fld, record_id, problems) -> No
 # -- references and kinds ------------------------------------------------------------------
 
 
-def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, problems) -> None:
+def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, problems, strict=False) -> None:
     wanted = {t for key in plan.edges for t in key[:2]} - plan.assets.keys()
     graph_kinds = lookup.asset_kinds(wanted) if wanted else {}
+    for key in plan.edges:
+        for end in key[:2]:
+            if end in wanted:
+                plan.references.setdefault(end, set()).update(plan.edge_sources.get(key, ()))
+    inferred: dict[str, set[str]] = {}
+    if not strict and len(graph_kinds) < len(wanted):
+        from mlg.lifecycle.placeholders import infer_kinds, placeholder_row
+
+        def known(asset_id: str) -> str | None:
+            row = plan.assets.get(asset_id)
+            return row["kind"] if row is not None else graph_kinds.get(asset_id)
+
+        inferred = infer_kinds(plan.edges, known)
+        for asset_id, kinds in inferred.items():
+            if len(kinds) == 1:
+                plan.placeholders[asset_id] = next(iter(kinds))
+                plan.assets[asset_id] = placeholder_row(asset_id, plan.placeholders[asset_id])
     for key in plan.edges:
         src, dst, rtype = key
         loc, fld = edge_locs[key]
@@ -508,7 +545,8 @@ def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, pr
                     loc,
                     record_id,
                     fld or name,
-                    f"refers to asset {end!r}, which is neither in this input nor in the graph",
+                    f"refers to asset {end!r}, which is neither in this input nor in the graph"
+                    + _why_no_placeholder(inferred.get(end), strict),
                 )
             kinds.append(kind)
         if None in kinds or rtype not in RELATION_RULES:
@@ -537,23 +575,18 @@ def _check_references(plan: Plan, edge_locs, owner_refs, lookup: GraphLookup, pr
             )
 
 
+def _why_no_placeholder(kinds: set[str] | None, strict: bool) -> str:
+    if strict or kinds is None:
+        return ""
+    if not kinds:
+        return " (its relations disagree on its kind, so no placeholder can stand for it)"
+    return (
+        " (it could be a " + " or a ".join(sorted(kinds)) + ", so no placeholder can stand for it; "
+        "add it to the input)"
+    )
+
+
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def canonical_json(value: dict[str, Any]) -> str:
-    return _CANONICAL.encode(value)
-
-
-def _json_default(value: Any) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
-
-
-# One encoder for every record: json.dumps with options builds a new one per call.
-_CANONICAL = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
-)
 
 
 def _expected(what: str, value: Any, present: bool = True) -> str:

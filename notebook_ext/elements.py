@@ -78,6 +78,8 @@ def node_elements(
             for c, on in (
                 ("root", a.id in roots),
                 ("deprecated", a.deprecated),
+                ("placeholder", a.placeholder),
+                ("retired", a.retired),
                 ("unowned", unowned),
                 ("focus", a.id in focused),
                 ("selected", a.id == selected),
@@ -301,6 +303,19 @@ def stylesheet(edge_labels: bool = False) -> list[dict]:
             },
         },
         {
+            "selector": "node.placeholder",
+            "style": {
+                "background-opacity": 0.25,
+                "border-style": "dotted",
+                "border-width": 2,
+                "opacity": 0.6,
+            },
+        },
+        {
+            "selector": "node.retired",
+            "style": {"background-opacity": 0.15, "border-style": "double", "opacity": 0.45},
+        },
+        {
             "selector": "node.unowned",
             "style": {"border-style": "dotted", "border-width": 3, "border-color": "#e67e00"},
         },
@@ -376,6 +391,8 @@ def legend_entries() -> list[tuple[str, str, str]]:
         ("root (asked about)", "#ffffff", "thick black border"),
         ("deprecated", "#ffffff", "faded, red dashed border"),
         ("no owner", "#ffffff", "orange dotted border"),
+        ("placeholder (referenced, not described yet)", "#ffffff", "dimmed, dotted border"),
+        ("retired (with include_retired / as_of)", "#ffffff", "faint, double border"),
         ("+N more (click to expand)", "#ffffff", "dashed tag"),
         ("just added by an expand", ADDED_COLOUR, "green halo"),
         ("impact: the changed asset", IMPACT_COLOURS["source"], "impact view"),

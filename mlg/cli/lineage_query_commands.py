@@ -7,6 +7,7 @@ from collections.abc import Callable
 import click
 
 from mlg.cli.context import open_graph
+from mlg.cli.history_commands import view_options
 from mlg.cli.output import format_option, kind_style, print_json
 from mlg.schema import KINDS, RELATION_TYPES
 
@@ -64,6 +65,7 @@ def _lineage_options(func: Callable) -> Callable:
     help="Which upstream columns feed column NAME of ASSET (OpenLineage column lineage).",
 )
 @format_option("table", "json", "csv")
+@view_options()
 @click.pass_context
 def lineage(
     ctx: click.Context,
@@ -103,6 +105,7 @@ def lineage(
 @click.command()
 @click.argument("asset")
 @format_option("table", "json", "csv")
+@view_options()
 @click.pass_context
 def impact(ctx: click.Context, asset: str, fmt: str) -> None:
     """What a change to ASSET affects, by kind, and which teams and people to tell.
@@ -131,6 +134,7 @@ def impact(ctx: click.Context, asset: str, fmt: str) -> None:
     help="At most this many shortest paths.",
 )
 @format_option("table", "json")
+@view_options()
 @click.pass_context
 def path_command(ctx: click.Context, source: str, target: str, max_paths: int, fmt: str) -> None:
     """The shortest dependency path(s) between FROM and TO.
@@ -163,6 +167,7 @@ def path_command(ctx: click.Context, source: str, target: str, max_paths: int, f
     show_default=True,
     help="csv/parquet: nodes and edges files; json: subgraph.json.",
 )
+@view_options()
 @click.pass_context
 def export(
     ctx: click.Context,

@@ -114,6 +114,7 @@ def _register() -> None:
         discovery_commands,
         explore_commands,
         graph_commands,
+        history_commands,
         lineage_query_commands,
         mcp_commands,
         serve_lineage_commands,
@@ -125,6 +126,7 @@ def _register() -> None:
         explore_commands,
         serve_lineage_commands,
         discovery_commands,
+        history_commands,
         mcp_commands,
     ):
         for command in module.COMMANDS:

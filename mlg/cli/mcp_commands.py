@@ -38,11 +38,11 @@ def mcp_command(
 
         raise MlgError(INSTALL_HINT) from None
     from mlg.mcp.server import build_server
-    from mlg.store import resolve_path
+    from mlg.store.location import resolve_target
 
     key = api_key(api_key_file, api_key_argv)  # refuses a key on the command line first
-    path = resolve_path(ctx.find_root().obj.get("db"))
-    if not write and not path.exists():
+    path = resolve_target(ctx.find_root().obj.get("db"))
+    if not write and not isinstance(path, str) and not path.exists():
         raise MlgError(f"no graph at {path}; create one with `mlg init` or load the sample with `mlg sample`")
     server = build_server(path, write=write)
 

@@ -7,6 +7,7 @@ import click
 
 from mlg.cli.output import console, format_option
 from mlg.cli.server_options import api_key, http_server_options
+from mlg.errors import MlgError
 
 
 def print_lineage_report(report) -> None:
@@ -123,9 +124,11 @@ def serve_lineage(
     folder with its reason (see --status). Stop with Ctrl-C.
     """
     from mlg.openlineage.receiver import LineageReceiver, default_spool
-    from mlg.store import resolve_path
+    from mlg.store.location import resolve_target
 
-    graph_path = resolve_path(ctx.find_root().obj.get("db"))
+    graph_path = resolve_target(ctx.find_root().obj.get("db"))
+    if show_status and isinstance(graph_path, str):
+        raise MlgError(f"{graph_path} is a server graph: the receiver writes to it directly, with no spool")
     if show_status:
         _print_spool_status(spool_dir or default_spool(graph_path), fmt)
         return

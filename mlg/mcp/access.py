@@ -18,14 +18,14 @@ from pathlib import Path
 
 import mlg
 from mlg.errors import ReadOnlyGraph
-from mlg.store import resolve_path
+from mlg.store.location import resolve_target
 
 
 class GraphAccess:
     """The graph at `path`, one call at a time; `writable` says whether writes are allowed."""
 
     def __init__(self, path: str | os.PathLike[str] | None, writable: bool = False):
-        self.path: Path = resolve_path(path)
+        self.path: Path | str = resolve_target(path)  # a URL for a server graph
         self.writable = writable
         self._lock = threading.Lock()
 

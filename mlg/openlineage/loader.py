@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from mlg.batch import Batch, Location
-from mlg.errors import IngestError, Problem
+from mlg.errors import IngestError, MlgError, Problem
 from mlg.model import IngestReport
 from mlg.openlineage.events import LineageEvent, parse_event
 from mlg.openlineage.mapping import AssetIndex, map_events
@@ -48,11 +48,20 @@ def ingest_sources(
     fmt: str = "auto",
     skip_invalid: bool = False,
     progress=None,
+    sync: bool = False,
+    strict: bool = False,
 ) -> IngestReport:
-    """Read files, directories or "-" (stdin) and ingest manifests and events together."""
+    """Read files, directories or "-" (stdin) and ingest manifests and events together.
+    `sync` (manifests only: events report what happened, never a whole estate) takes
+    each manifest as its source's whole truth (Graph.ingest_batch)."""
     found = read_inputs(paths, fmt)
     if not found.events and not found.problems:
-        return graph.ingest_batch(found.manifests, progress=progress)
+        return graph.ingest_batch(found.manifests, progress=progress, sync=sync, strict=strict)
+    if sync and found.events:
+        raise MlgError(
+            "--sync takes manifests only: OpenLineage events say what a run did, not the whole "
+            f"truth of a source ({found.events[0][1].file} holds events)"
+        )
     return ingest_events(
         graph,
         found.events,
@@ -112,6 +121,9 @@ def ingest_events(
     for _ in range(MAX_ROUNDS):
         mapped = map_events(parsed, AssetIndex(graph, manifests))
         batch = Batch(files=list(manifests.files) if manifests and manifests.files else files)
+        batch.unify_physical = False  # the mapping's own identity rules (see Batch)
+        if manifests is not None:
+            batch.file_sources = dict(manifests.file_sources)
         if manifests is not None:
             batch.assets = [
                 (mapped.manifest_assets.get(r.get("id"), r) if isinstance(r, dict) else r, loc)

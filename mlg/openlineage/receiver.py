@@ -45,6 +45,7 @@ from mlg.ingest import KuzuLookup
 from mlg.openlineage.events import LineageEvent, parse_event
 from mlg.openlineage.spool import Spool
 from mlg.safe_load import DocumentError, load_json
+from mlg.store.location import url_scheme
 
 LINEAGE_PATH = "/api/v1/lineage"
 STATUS_PATHS = ("/api/v1/lineage/status", "/health")
@@ -87,8 +88,12 @@ class LineageReceiver:
                 f"refusing to listen on {host} without an API key: anyone who can reach it could "
                 "write lineage. Set $MLG_API_KEY or --api-key-file, or listen on 127.0.0.1"
             )
-        self.graph_path = Path(graph_path)
-        self.spool = Spool(spool_dir or default_spool(self.graph_path))
+        # A graph on a server (falkordb://...) takes writes while others read it: events
+        # are ingested as they arrive, each acknowledged once committed; no spool. A file
+        # admits one writer at a time: events are spooled and applied in batches.
+        self.direct = isinstance(graph_path, str) and url_scheme(graph_path) is not None
+        self.graph_path: str | Path = graph_path if self.direct else Path(graph_path)
+        self.spool = None if self.direct else Spool(spool_dir or default_spool(self.graph_path))
         self.host, self.port = host, port
         self.batch_size = batch_size
         self.linger = linger
@@ -126,6 +131,9 @@ class LineageReceiver:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
+        if self.direct:
+            self._start_direct()
+            return
         self.spool.acquire()
         try:
             self._server = _Server((self.host, self.port), _Handler, self)
@@ -145,6 +153,35 @@ class LineageReceiver:
             thread.start()
         self._wake.set()  # apply whatever a previous run left in the spool
 
+    def _start_direct(self) -> None:
+        try:
+            self._server = _Server((self.host, self.port), _Handler, self)
+        except OSError as exc:
+            raise MlgError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
+        self.port = self._server.server_address[1]
+        self._open_graph()  # a server that cannot be reached is said at start, not per event
+        self._threads = [threading.Thread(target=self._server.serve_forever, name="mlg-http", daemon=True)]
+        self._threads[0].start()
+
+    def _accept_direct(self, body: bytes) -> tuple[int, dict[str, Any]]:
+        """Ingest one checked event now, in its own transaction: (HTTP status, body)."""
+        from mlg.openlineage.loader import ingest_events
+
+        with self._graph_lock:
+            try:
+                report = ingest_events(self._open_graph(), [(load_json(body), Location(NEW_EVENT, "event"))])
+            except IngestError as exc:
+                return 400, {
+                    "error": "this event cannot be applied to the graph; nothing was stored",
+                    "problems": [str(p) for p in exc.problems] or [str(exc)],
+                }
+            except MlgError as exc:
+                self.last_error = str(exc)
+                return 503, {"error": f"could not write the event to {self.graph_path}: {exc}"}
+        self.applied += 1
+        self.last_error = None
+        return 201, {"status": "applied", "changed": bool(getattr(report, "changed", True))}
+
     def stop(self, timeout: float = 60.0) -> None:
         """Stop accepting, let the applier finish its batch; unapplied events stay spooled."""
         if self._server is not None:
@@ -156,7 +193,8 @@ class LineageReceiver:
             thread.join(timeout)
         with self._accept_lock, self._graph_lock:
             self._close_graph()
-        self.spool.release()
+        if self.spool is not None:
+            self.spool.release()
 
     @property
     def url(self) -> str:
@@ -167,7 +205,8 @@ class LineageReceiver:
         """Run until SIGINT or SIGTERM."""
         self.start()
         announce(
-            f"listening on {self.url} (graph {self.graph_path}, spool {self.spool.directory}"
+            f"listening on {self.url} (graph {self.graph_path}, "
+            + ("writing each event as it arrives" if self.direct else f"spool {self.spool.directory}")
             + (", API key required" if self.api_key else "")
             + ")"
         )
@@ -180,10 +219,23 @@ class LineageReceiver:
             while not stop.wait(0.5):
                 pass
         finally:
-            announce("stopping: unapplied events stay in the spool for the next start")
+            if not self.direct:
+                announce("stopping: unapplied events stay in the spool for the next start")
             self.stop()
 
     def status(self) -> dict[str, Any]:
+        if self.direct:
+            return {
+                "pending": 0,
+                "applied": self.applied,
+                "dead_lettered": 0,
+                "unchecked": 0,
+                "state": "writing directly",
+                "last_error": self.last_error,
+                "graph": str(self.graph_path),
+                "spool": None,
+                "dead_letter": None,
+            }
         applier = self._threads[1] if len(self._threads) > 1 else None
         state = self.state
         if applier is not None and not applier.is_alive() and not self._stopping.is_set():
@@ -202,6 +254,8 @@ class LineageReceiver:
 
     def wait_until_applied(self, timeout: float = 60.0) -> bool:
         """True once the spool is empty (for tests and benchmarks)."""
+        if self.direct:
+            return True  # every acknowledged event is committed already
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.spool.count() == 0 and self.state != "applying":
@@ -223,6 +277,8 @@ class LineageReceiver:
         result = parse_event(event, Location(NEW_EVENT, "event"))
         if isinstance(result, list):
             return 400, {"error": "invalid OpenLineage event; nothing was stored", "problems": _texts(result)}
+        if self.direct:
+            return self._accept_direct(body)
         with self._accept_lock:
             refused = self._would_refuse(result)
             if refused:

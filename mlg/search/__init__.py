@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from mlg.graph import Graph
 
 # The tiers in order; "listed" is every hit of a search without text.
-MATCHES = (*query.TIERS, "listed")
+MATCHES = (*query.TIERS, "listed", "retired")
 MAX_LIMIT = 10_000
 
 
@@ -109,6 +109,7 @@ def search(
     limit: int = 50,
     count: bool = False,
     index: SearchIndex | None = None,
+    include_retired: bool = False,
 ) -> SearchResults:
     """Assets matching `text`, best first (the tiers are in the module docstring).
 
@@ -117,8 +118,19 @@ def search(
     assets the filters keep, by name (match "listed"). When `limit` cuts the hits,
     the result says so (`truncated`); `count=True` also counts every match (`total`).
     `index` answers from that index as it is (the graph's own, brought up to date,
-    otherwise).
+    otherwise). Retired assets are left out; `include_retired` adds those whose id or
+    name holds every word of `text` after the other hits (match "retired").
     """
+    if include_retired:
+        from mlg.lifecycle.retired_search import retired_matches
+
+        found = search(graph, text, kind, owner, tag, domain, limit, count, index)
+        kinds = (kind,) if isinstance(kind, str) else tuple(kind or ())
+        extra = (
+            retired_matches(graph, (text or "").strip(), kinds, limit) if not (owner or tag or domain) else []
+        )
+        hits = list(found) + [SearchHit(a, 1.0 / (i + 1), "retired") for i, a in enumerate(extra)]
+        return SearchResults(hits[:limit], truncated=found.truncated or len(hits) > limit, total=found.total)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
         raise MlgError(f"limit must be a whole number between 1 and {MAX_LIMIT}, not {limit!r}")
     kinds = (kind,) if isinstance(kind, str) else tuple(kind or ())

@@ -270,11 +270,13 @@ def _update(
     if progress:
         progress("indexing for search", 0, len(changed))
     owned = source.ownerships_by_id(graph, written.assets) if by_id else source.ownerships(graph, since)
-    docs = [document(row, owned.get(row["id"], ())) for row in changed]
+    alive = [row for row in changed if row.pop("alive")]
+    gone = [row["id"] for row in changed if row not in alive]  # retired (mlg.lifecycle)
+    docs = [document(row, owned.get(row["id"], ())) for row in alive]
     conn = index.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
-        _apply(conn, docs)
+        _apply(conn, docs, gone)
         if not by_id or written.owners_changed:
             _write_owners(conn, source.owners(graph))
         _write_meta(conn, state)
@@ -288,15 +290,17 @@ def _update(
     return True
 
 
-def _apply(conn: sqlite3.Connection, docs: list[Document]) -> None:
-    """Replace the documents of `docs`' assets, then re-rank the families they touch."""
+def _apply(conn: sqlite3.Connection, docs: list[Document], gone: Iterable[str] = ()) -> None:
+    """Replace the documents of `docs`' assets and drop those of `gone` (retired), then
+    re-rank the families they touch."""
     families: set[str] = set()
-    for doc in docs:
-        old = conn.execute("SELECT rank, family_key FROM asset WHERE id = ?", (doc.id,)).fetchone()
+    for asset_id in [*(d.id for d in docs), *gone]:
+        old = conn.execute("SELECT rank, family_key FROM asset WHERE id = ?", (asset_id,)).fetchone()
         if old is not None:
             _remove(conn, old[0])
             if old[1]:
                 families.add(old[1])
+    for doc in docs:
         if doc.family_key:
             families.add(doc.family_key)
     new_by_family: dict[str, list[Document]] = {}
@@ -419,7 +423,7 @@ def _build(
     total = len(rows)
     if progress:
         progress("indexing for search", 0, total)
-    docs = [document(row, owned.pop(row["id"], ())) for row in rows]
+    docs = [document(row, owned.pop(row["id"], ())) for row in rows if row.pop("alive")]
     del rows, owned
     _rank_all(docs)
     # In rank order: FTS5 appends to its doclists while row numbers rise, and flushes

@@ -21,12 +21,28 @@ FEW = 64  # up to this many assets are read one primary-key look-up each (as the
 def assets(graph: Graph, since: int | None) -> list[dict[str, Any]]:
     """Every asset (`since` None), or those written by a generation after `since`.
     Timestamps come as ISO text ("2024-06-01 12:00:00"), which is what the index keeps."""
-    return _rows(graph.store.index_assets(since))
+    return _lived(_rows(graph.store.index_assets(since)))
 
 
 def assets_by_id(graph: Graph, ids: set[str]) -> list[dict[str, Any]]:
     """The assets with these ids (a few: one primary-key look-up each)."""
-    return [row for asset_id in sorted(ids) for row in _rows(graph.store.asset_rows([asset_id]))]
+    rows = [row for asset_id in sorted(ids) for row in _rows(graph.store.asset_rows([asset_id]))]
+    retired = {a.id for a in graph.store.assets(ids).values() if a.retired}  # the index forgets them
+    for row in rows:
+        row["alive"] = row["id"] not in retired
+    return _lived(rows)
+
+
+def _lived(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with `alive` (the index forgets retired assets, mlg.lifecycle) and
+    without the other lifecycle columns a store may add."""
+    for row in rows:
+        valid_to = row.pop("valid_to", None)
+        for name in ("placeholder", "retired_reason", "sources"):
+            row.pop(name, None)
+        if "alive" not in row:
+            row["alive"] = valid_to is None or str(valid_to).startswith("9999-12-31")
+    return rows
 
 
 def ownerships(graph: Graph, since: int | None) -> dict[str, list[tuple[str, str]]]:

@@ -43,3 +43,13 @@ def url_scheme(target: str | os.PathLike[str]) -> str | None:
 def resolve_path(path: str | os.PathLike[str] | None) -> Path:
     """`path` (else the default graph) as an absolute path, `~` expanded."""
     return (Path(path).expanduser() if path is not None else default_path()).absolute()
+
+
+def resolve_target(target: str | os.PathLike[str] | None) -> str | Path:
+    """`target` (else the default graph) as a store target: a URL unchanged, a path
+    absolute with `~` expanded."""
+    if target is None:
+        target = default_target()
+    if url_scheme(target):
+        return str(target)
+    return resolve_path(target)

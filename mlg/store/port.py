@@ -183,6 +183,29 @@ class Derived:
         self.indexes.clear()
 
 
+@dataclass(frozen=True)
+class RelationRecords:
+    """`edges`: source, target, type, source_of (who asserted it) strings and
+    first_seen, last_seen (timestamp[us]), one row per lineage edge; `run_ids`,
+    `alias_ids`: every run and alias the graph holds."""
+
+    edges: pa.Table
+    run_ids: tuple[str, ...]
+    alias_ids: tuple[str, ...]
+
+
+RELATION_RECORD_TABLE = pa.schema(
+    [
+        ("source", pa.string()),
+        ("target", pa.string()),
+        ("type", pa.string()),
+        ("source_of", pa.string()),
+        ("first_seen", pa.timestamp("us")),
+        ("last_seen", pa.timestamp("us")),
+    ]
+)
+
+
 # -- the port -------------------------------------------------------------------------------
 
 
@@ -303,6 +326,11 @@ class GraphStore(Protocol):
         """Every lineage edge as (source, target) strings (what a cycle check needs)."""
         ...
 
+    def relation_records(self) -> RelationRecords:
+        """Every lineage edge with its properties, and the ids of every run and alias:
+        what `mlg copy` needs, besides the other reads, to copy a whole graph."""
+        ...
+
     def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         """Every lineage edge with an end among `ids`, as dicts: src, dst, type, source,
         first_seen, last_seen (what merging two assets moves)."""
@@ -416,13 +444,16 @@ class GraphStore(Protocol):
         """The owner ids among `ids` the graph holds."""
         ...
 
-    def write_plan(self, plan: Plan, progress: Progress | None = None) -> WriteOutcome:
+    def write_plan(
+        self, plan: Plan, progress: Progress | None = None, *, dry_run: bool = False
+    ) -> WriteOutcome:
         """Write a validated plan (mlg.validation.Plan) in one transaction: new assets,
         owners, edges, ownerships, runs and aliases created; changed ones updated; an
         asset record listing owners replaces that asset's owners; every asset written
         stamped with the new generation, which is committed with the data. All or
         nothing: on failure nothing is written and MlgError says why. `progress` is
-        called as (stage, done, total)."""
+        called as (stage, done, total). With `dry_run`, the report of what it would
+        change, nothing written (generation None)."""
         ...
 
     # -- raw Cypher -----------------------------------------------------------------------

@@ -28,6 +28,9 @@ PATH_BACKEND = "kuzu"
 # name -> opener, or "module:function" naming it (imported on first use)
 _BACKENDS: dict[str, Opener | str] = {
     "kuzu": "mlg.store.kuzu.store:open_kuzu",
+    # a FalkorDB server (mlg/store/falkordb/); falkordbs:// is the same over TLS
+    "falkordb": "mlg.store.falkordb.store:open_falkordb",
+    "falkordbs": "mlg.store.falkordb.store:open_falkordb",
 }
 
 

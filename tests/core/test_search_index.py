@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 import mlg
 from mlg import generation
 from mlg.batch import Batch
+from mlg.schema import SCHEMA_VERSION
 from mlg.search import search
 from mlg.search.documents import SLOT_BITS
 from mlg.search.index import index_for, index_path, rebuilt_in_memory
@@ -404,6 +405,7 @@ def _as_schema_2(db: Path) -> None:
     and Kuzu's FTS index on names and descriptions (exactly the statements it ran)."""
     index_path(db).unlink(missing_ok=True)
     with mlg.open(db) as g:
+        _without_lifecycle(g)
         g.store.execute("ALTER TABLE Asset DROP gen")
         g.store.execute("MATCH (m:MlgMeta) WHERE m.key <> 'schema_version' DELETE m")
         g.store.execute("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '2'")
@@ -411,6 +413,21 @@ def _as_schema_2(db: Path) -> None:
             "CALL CREATE_FTS_INDEX('Asset', 'asset_text', ['name', 'description'], stemmer := 'english')"
         )
         g.store.execute("CHECKPOINT")
+
+
+def _without_lifecycle(g) -> None:
+    """What schema 4 (mlg.lifecycle) added, dropped again."""
+    from mlg.lifespan import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
+
+    g.store.execute("DROP TABLE RETIRED_DEPENDS_ON")
+    g.store.execute("DROP TABLE AssetHistory")
+    for table, columns in (
+        ("Asset", ASSET_LIFE_COLUMNS),
+        ("DEPENDS_ON", EDGE_LIFE_COLUMNS),
+        ("OWNED_BY", OWNED_LIFE_COLUMNS),
+    ):
+        for name, _, _ in columns:
+            g.store.execute(f"ALTER TABLE {table} DROP {name}")
 
 
 def test_a_graph_made_before_the_index_is_searched_read_only_and_upgraded_on_write(graph, db_path):
@@ -422,7 +439,7 @@ def test_a_graph_made_before_the_index_is_searched_read_only_and_upgraded_on_wri
         assert [h.asset.id for h in g.search("home")][:1] == ["dataset:home"]
     assert not index_path(db_path).exists()  # no generations to check a file against: memory only
     with mlg.open(db_path) as g:  # first read-write open: upgraded in place
-        assert g.store.schema_version == 3
+        assert g.store.schema_version == SCHEMA_VERSION
         assert g.store.rows("CALL SHOW_INDEXES() RETURN *") == []
         # the sequence that crashed Kuzu's index: update an asset, then add one
         _ingest(g, [{"id": "dataset:home", "kind": "dataset", "name": "home", "description": "changed"}])

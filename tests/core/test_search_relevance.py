@@ -93,15 +93,18 @@ def _acceptable(graph, expected: tuple[str, ...]) -> set[str]:
     wanted: set[str] = set()
     for item in expected:
         if item.startswith("owner:"):
-            rows = graph.store.rows(
+            # Cypher both backends' dialects read (the table also runs on FalkorDB)
+            rows = graph.store.cypher(
                 "MATCH (a:Asset)-[:OWNED_BY]->(o:Owner {id: $id}) RETURN DISTINCT a.id AS id",
                 {"id": item[6:]},
             )
-            assert rows, item
-            wanted |= {r["id"] for r in rows}
+            assert rows.num_rows, item
+            wanted |= set(rows.column("id").to_pylist())
         elif item.startswith("owner-domain:"):
-            rows = graph.store.rows("MATCH (a:Asset) WHERE a.domain = $d RETURN a.id AS id", {"d": item[13:]})
-            wanted |= {r["id"] for r in rows}
+            rows = graph.store.cypher(
+                "MATCH (a:Asset) WHERE a.domain = $d RETURN a.id AS id", {"d": item[13:]}
+            )
+            wanted |= set(rows.column("id").to_pylist()) if rows.num_rows else set()
         else:
             assert graph.get(item) is not None, item
             wanted.add(item)

@@ -26,13 +26,13 @@ def loaded(graph, tmp_path):
     return graph
 
 
-def reject(graph, tmp_path, text, name="bad.yaml") -> str:
+def reject(graph, tmp_path, text, name="bad.yaml", strict=False) -> str:
     """Ingest `text`, expect a rejection that leaves the graph as it was; return the message."""
     path = tmp_path / name
     path.write_text(text)
     before = graph_content(graph)
     with pytest.raises(mlg.IngestError) as caught:
-        graph.ingest(path)
+        graph.ingest(path, strict=strict)
     assert graph_content(graph) == before
     message = str(caught.value)
     assert message.startswith("ingest rejected, nothing was written")
@@ -75,11 +75,13 @@ def test_relation_between_kinds_the_type_does_not_allow(loaded, tmp_path):
 
 
 def test_reference_to_unknown_asset_and_owner(loaded, tmp_path):
+    # strict: no placeholders (tests/lifecycle/test_placeholders.py has the default)
     msg = reject(
         loaded,
         tmp_path,
         "assets:\n  - {id: m2, kind: model, trained_on: [dataset:nope], owners: [ghosts]}\n"
         "relations:\n  - {from: nowhere, to: dataset:plays, type: derived_from}\n",
+        strict=True,
     )
     assert (
         "assets[0] (id 'm2'), field 'trained_on[0]': refers to asset 'dataset:nope', which is "

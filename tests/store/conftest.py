@@ -19,8 +19,31 @@ def kuzu_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
     return tmp_path / "graph.kuzu"
 
 
+def falkordb_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A graph of its own on the session's real FalkorDB server (tests/conftest.py), deleted
+    after the test."""
+    server = request.getfixturevalue("falkordb_server")
+    name = f"mlg_contract_{abs(hash((request.node.nodeid, str(tmp_path)))):x}"
+    request.addfinalizer(lambda: _delete_graph(server, name))
+    return f"falkordb://{server.address}/{name}"
+
+
+def _delete_graph(server, name: str) -> None:
+    import redis
+
+    client = redis.Redis(host=server.host, port=server.port)
+    try:
+        if client.exists(name):
+            client.execute_command("GRAPH.DELETE", name)
+    finally:
+        client.close()
+
+
 # backend name -> (request, tmp_path) -> target of a new empty graph
-BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], str | Path]] = {"kuzu": kuzu_target}
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], str | Path]] = {
+    "kuzu": kuzu_target,
+    "falkordb": falkordb_target,
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))

@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 import mlg
 from mlg.tui.app import ExploreApp
@@ -50,7 +51,10 @@ async def settle(pilot: Pilot) -> None:
     app = pilot.app
     for _ in range(50):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue  # replaced by a newer one (an exclusive worker): wait for that one
         await pilot.pause()
         for _ in range(50):  # keys held behind the one before them (ExploreApp.on_event)
             if not app.keys_pending:

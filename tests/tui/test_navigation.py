@@ -3,11 +3,14 @@ cursor, expanding everything below, maximising a panel, the picker of an ambiguo
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual.widgets import OptionList, Static
 
 import mlg
 from mlg.tui.labels import asset_title
+from mlg.tui.screens.asset_view import PREFETCH_AFTER
 from mlg.tui.screens.picker import PickerScreen
 from mlg.tui.widgets.lineage_tree import EXPAND_ALL_CAP, LineageTree
 from tests.tui.conftest import RANKER, SIZE, press, settle, shown
@@ -51,6 +54,31 @@ async def test_back_restores_the_expanded_nodes_and_the_cursor(make_app):
         assert expanded_paths(tree) == before
         assert tree.cursor_node.data.asset.id == cursor and tree.cursor_line == line
         assert app.focused is tree
+
+
+async def test_the_view_under_a_resting_cursor_is_fetched_ahead_and_enter_draws_it_at_once(make_app):
+    """The cursor stays on a node: its view is fetched meanwhile, so Enter re-centres in
+    the same moment (no worker to wait for, no "loading…"), with its first level."""
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.asset_screen
+        tree = screen.upstream
+        await press(pilot, "j")
+        child = tree.cursor_node.data.asset
+        await pilot.pause(PREFETCH_AFTER * 2)
+        await settle(pilot)
+        app.simulate_key("enter")
+        for _ in range(200):  # until the key has been handled: a few turns of the loop
+            await asyncio.sleep(0)
+            if screen.current.id == child.id:
+                break
+        assert screen.current.id == child.id
+        assert tree.root_asset.id == child.id and tree.root.data.loaded
+        assert {c.asset.id for c in tree.root.data.level.children} == {
+            n.asset.id for n in app.graph.neighbours(child.id, "up")
+        }
+        await settle(pilot)
 
 
 async def test_the_breadcrumb_says_where_you_came_from(make_app):

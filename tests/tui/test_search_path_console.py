@@ -7,6 +7,7 @@ from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
 from mlg.tui.screens.console import EXAMPLES, ConsoleScreen
+from mlg.tui.screens.impact import ImpactScreen
 from mlg.tui.screens.path import PathScreen
 from mlg.tui.screens.search import SearchScreen
 from tests.tui.conftest import GATEWAY, RANKER, RAW_IMPRESSIONS, SIZE, press, settle, shown
@@ -46,21 +47,36 @@ async def test_search_finds_a_model_by_part_of_its_name_and_enter_opens_it(make_
         assert app.asset_screen.upstream.root_asset.id == RANKER
 
 
-@pytest.mark.xfail(
-    reason="issue 17, not finished: keys typed right after / can still reach the screen it left; "
-    "the ↓/Enter sent before the results arrive are kept (SearchScreen._pending_*)",
-    strict=False,
-)
-async def test_keys_typed_in_one_burst_are_not_lost(make_app):
-    """`/`, the text, ↓ ↓ and Enter arriving together open the second result."""
+def burst(app, *keys: tuple[str, str | None]) -> None:
+    """Keys as a terminal sends a burst: every one queued at once, nothing waited for."""
+    for key, char in keys:
+        app.post_message(events.Key(key, char))
+
+
+def typed(text: str) -> list[tuple[str, str]]:
+    return [(c, c) for c in text]
+
+
+@pytest.mark.parametrize("size", [(80, 24), SIZE, (160, 48)])
+async def test_keys_typed_in_one_burst_are_not_lost(make_app, size):
+    """`/`, the text, ↓ ↓ and Enter arriving together open the second result; keys
+    after the Enter go to the asset view it opened (`i`: that asset's impact), and keys
+    after an Esc to the screen under it (`h`: Back)."""
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         expected = [hit.asset.id for hit in app.graph.search("home_rank", limit=51)]
-        # as a terminal sends a burst: every key queued at once, nothing waited for
-        for key, char in [("slash", "/"), *((c, c) for c in "home_rank"), ("down", None), ("down", None)]:
-            app.post_message(events.Key(key, char))
-        app.post_message(events.Key("enter", "\r"))
+        burst(app, ("slash", "/"), *typed("home_rank"), ("down", None), ("down", None), ("enter", "\r"))
+        await settle(pilot)
+        assert app.screen is app.asset_screen
+        assert app.asset_screen.current.id == expected[1]
+
+        # on to another asset and its impact, then out and back, in one burst
+        burst(app, ("slash", "/"), *typed("ranker_distilled"), ("enter", "\r"), ("i", "i"))
+        await settle(pilot)
+        assert isinstance(app.screen, ImpactScreen)
+        assert app.screen.asset.id == "model:recs.home_ranker_distilled@1"
+        burst(app, ("escape", None), ("h", "h"))
         await settle(pilot)
         assert app.screen is app.asset_screen
         assert app.asset_screen.current.id == expected[1]

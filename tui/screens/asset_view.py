@@ -34,6 +34,9 @@ from mlg.tui.widgets.welcome import Welcome
 
 # Draw "loading…" only when the view has not arrived by then (no flicker when it is fast).
 LOADING_AFTER = 0.12
+# The view of the asset under the cursor is fetched ahead once the cursor has stayed on
+# it this long, so that Enter draws it at once (and j held down starts no queries).
+PREFETCH_AFTER = 0.15
 
 
 @dataclass
@@ -117,6 +120,8 @@ class AssetScreen(Screen[None]):
         # The views fetched this session, by asset and kind filter: re-centring on an
         # asset seen before draws it at once (the graph is open read-only).
         self._views: dict[tuple[str, tuple[str, ...] | None], AssetScreen.ViewLoaded] = {}
+        self._drawn: tuple[str, tuple[str, ...] | None] | None = None  # the view on screen
+        self._prefetch_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -217,6 +222,7 @@ class AssetScreen(Screen[None]):
             self._loading.stop()
             self._loading = None
         kinds = self.app.kinds
+        self._drawn = None
         seen = self._views.get((asset.id, tuple(kinds) if kinds else None))
         if seen is not None:
             self.workers.cancel_group(self, "asset-view")
@@ -236,6 +242,35 @@ class AssetScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="asset-view")
     def _load_view(self, asset: AssetRef, kinds: Sequence[str] | None) -> None:
+        message = self._fetch_view(asset, kinds)
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def _prefetch(self, asset: AssetRef, kinds: Sequence[str] | None) -> None:
+        message = self._fetch_view(asset, kinds)
+        if not get_current_worker().is_cancelled and message.error is None:
+            self.post_message(message)
+
+    def _prefetch_soon(self, asset: AssetRef) -> None:
+        """Fetch the view of `asset` ahead, once the cursor has stayed on it a while."""
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+            self._prefetch_timer = None
+        kinds = self.app.kinds
+        key = (asset.id, tuple(kinds) if kinds else None)
+        if key in self._views or (self.current is not None and asset.id == self.current.id):
+            return
+
+        def start() -> None:
+            self._prefetch_timer = None
+            if key not in self._views and self.app.kinds == kinds:
+                self._prefetch(asset, kinds)
+
+        self._prefetch_timer = self.set_timer(PREFETCH_AFTER, start)
+
+    def _fetch_view(self, asset: AssetRef, kinds: Sequence[str] | None) -> AssetScreen.ViewLoaded:
+        """Everything the view of `asset` shows, from the database (in a worker)."""
         try:
             levels: list[Level] = []
             closures: list[Closure | None] = []
@@ -255,12 +290,8 @@ class AssetScreen(Screen[None]):
                     closures.append(closure)
             owners = self.graph.owners(asset.id)
         except MlgError as exc:
-            self.post_message(self.ViewLoaded(asset, error=str(exc)))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(
-                self.ViewLoaded(asset, levels[0], levels[1], owners, None, (closures[0], closures[1]), kinds)
-            )
+            return self.ViewLoaded(asset, error=str(exc))
+        return self.ViewLoaded(asset, levels[0], levels[1], owners, None, (closures[0], closures[1]), kinds)
 
     def on_asset_screen_view_loaded(self, message: AssetScreen.ViewLoaded) -> None:
         if message.upstream is not None and message.downstream is not None:
@@ -270,7 +301,11 @@ class AssetScreen(Screen[None]):
 
     def _draw_view(self, message: AssetScreen.ViewLoaded) -> None:
         if self.current is None or message.asset.id != self.current.id:
-            return  # an older answer: the user has moved on
+            return  # an older answer (or one fetched ahead): the user has moved on
+        key = (message.asset.id, tuple(message.kinds) if message.kinds else None)
+        shown_kinds = tuple(self.app.kinds) if self.app.kinds else None
+        if message.error is None and (key[1] != shown_kinds or key == self._drawn):
+            return  # for another kind filter, or drawn already (fetched ahead and again)
         if self._loading is not None:
             self._loading.stop()
             self._loading = None
@@ -282,6 +317,7 @@ class AssetScreen(Screen[None]):
         asset = message.upstream.asset
         assert isinstance(asset, Asset)
         self._details[asset.id] = (asset, message.owners or [])
+        self._drawn = key
         with self.app.batch_update():
             self.upstream.show_level(message.upstream, message.kinds, message.closures[0])
             self.downstream.show_level(message.downstream, message.kinds, message.closures[1])
@@ -289,6 +325,8 @@ class AssetScreen(Screen[None]):
 
     def _show_loading(self, asset: AssetRef) -> None:
         self._loading = None
+        if self.current is None or self.current.id != asset.id or self._drawn is not None:
+            return  # moved on, or drawn meanwhile: "loading…" would hide a drawn view
         with self.app.batch_update():
             self.upstream.show_loading(asset)
             self.downstream.show_loading(asset)
@@ -324,6 +362,7 @@ class AssetScreen(Screen[None]):
             self._loading = None
         self.workers.cancel_group(self, "asset-view")
         self.current = visit.asset
+        self._drawn = (visit.asset.id, tuple(visit.kinds) if visit.kinds else None)
         self._highlighted = None
         self.sub_title = visit.asset.id
         asset, owners = visit.details
@@ -351,6 +390,7 @@ class AssetScreen(Screen[None]):
     def on_lineage_tree_asset_highlighted(self, message: LineageTree.AssetHighlighted) -> None:
         node = message.node
         self._follow(node.asset)
+        self._prefetch_soon(node.asset)
         if node.relation is None:
             self._set_status()
             return

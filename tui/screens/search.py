@@ -108,6 +108,23 @@ class SearchScreen(ModalScreen[Asset | None]):
         if message.text != self.query_one("#search-input", Input).value.strip():
             return  # an older query finished after a newer one was typed
         self._awaiting = None
+        try:
+            self._show_results(message)
+        finally:
+            self._pending_moves = 0
+            self._pending_enter = False
+            # the keys typed after ↓ or Enter go on (ExploreApp; other apps hold none)
+            released = getattr(self.app, "keys_released", None)
+            if released is not None:
+                released()
+
+    @property
+    def holds_keys(self) -> bool:
+        """↓ or Enter came before the results they act on: the keys after them wait
+        for the results too (ExploreApp's HoldsKeys)."""
+        return self._pending_enter or self._pending_moves > 0
+
+    def _show_results(self, message: SearchScreen.Results) -> None:
         results = self.query_one("#search-results", OptionList)
         status = self.query_one("#search-status", Static)
         results.clear_options()

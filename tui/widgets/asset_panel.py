@@ -67,6 +67,10 @@ class AssetPanel(VerticalScroll):
         title = asset_label(asset, bold=True)
         if asset.deprecated:
             title.append("  DEPRECATED", style=f"bold reverse {error()}")
+        if asset.placeholder:
+            title.append("  PLACEHOLDER: no source has described it yet", style=f"dim {muted()}")
+        if asset.retired:
+            title.append("  RETIRED", style=f"dim reverse {muted()}")
         fields = Table.grid(padding=(0, 1))
         fields.add_column(style=muted(), no_wrap=True, min_width=9)
         fields.add_column(overflow="fold")

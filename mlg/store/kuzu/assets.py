@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from mlg.lifespan import life_return, view_of
 from mlg.limits import surrogate_at
 from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.schema import ASSET_COLUMNS
@@ -25,6 +26,13 @@ if TYPE_CHECKING:
     from mlg.store.kuzu.store import KuzuStore
 
 ASSET_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
+
+
+def _full(store: KuzuStore) -> str:
+    """ASSET_RETURN and the lifecycle columns (mlg.lifespan.LIFE_RETURN)."""
+    return ASSET_RETURN + life_return(store)
+
+
 FEW = 64
 
 
@@ -38,29 +46,30 @@ def storable(ids: Iterable[str]) -> list[str]:
     return [i for i in dict.fromkeys(ids) if isinstance(i, str) and surrogate_at(i) is None]
 
 
-def asset_rows(store: KuzuStore, ids: Iterable[str]) -> pa.Table:
+def asset_rows(store: KuzuStore, ids: Iterable[str], returns: str = ASSET_RETURN) -> pa.Table:
+    """The port's asset rows (ASSET_COLUMNS); `returns` reads more (`_full`)."""
     ids = storable(ids)
     if not ids:
         return ASSET_SCHEMA.empty_table()
     if len(ids) == 1:
-        return store.arrow(f"MATCH (a:Asset {{id: $id}}) RETURN {ASSET_RETURN}", {"id": ids[0]})
-    return store.arrow(
-        f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {ASSET_RETURN}", {"ids": ids_table(ids)}
-    )
+        return store.arrow(f"MATCH (a:Asset {{id: $id}}) RETURN {returns}", {"id": ids[0]})
+    return store.arrow(f"LOAD FROM $ids MATCH (a:Asset {{id: id}}) RETURN {returns}", {"ids": ids_table(ids)})
 
 
 def assets(store: KuzuStore, ids: Iterable[str]) -> dict[str, Asset]:
-    return {a.id: a for a in assets_of(asset_rows(store, ids))}
+    """Assets by id, with what the lifecycle columns say (retired, placeholder, sources)."""
+    return {a.id: a for a in assets_of(asset_rows(store, ids, _full(store)))}
 
 
 def resolve(store: KuzuStore, ref: str) -> Resolution:
     if surrogate_at(ref) is not None:
         return Resolution(None)  # not storable text, so no asset has it (and Kuzu cannot bind it)
-    rows = store.rows(f"MATCH (a:Asset {{id: $id}}) RETURN {ASSET_RETURN}", {"id": ref})
+    rows = store.rows(f"MATCH (a:Asset {{id: $id}}) RETURN {_full(store)}", {"id": ref})
     if rows:
         return Resolution(Asset.from_row(rows[0]))
+    alive = view_of(store).asset_alive()
     rows = store.rows(
-        f"MATCH (a:Asset) WHERE a.name = $name RETURN {ASSET_RETURN} ORDER BY a.id LIMIT 50",
+        f"MATCH (a:Asset) WHERE a.name = $name AND {alive} RETURN {_full(store)} ORDER BY a.id LIMIT 50",
         {"name": ref},
     )
     if len(rows) == 1:
@@ -68,8 +77,8 @@ def resolve(store: KuzuStore, ref: str) -> Resolution:
     if rows:
         return Resolution(None, named=tuple(r["id"] for r in rows))
     near = store.rows(
-        "MATCH (a:Asset) WHERE lower(a.id) CONTAINS $q OR lower(a.name) "
-        "CONTAINS $q RETURN a.id AS id ORDER BY size(a.id) LIMIT 5",
+        f"MATCH (a:Asset) WHERE (lower(a.id) CONTAINS $q OR lower(a.name) CONTAINS $q) AND {alive} "
+        "RETURN a.id AS id ORDER BY size(a.id) LIMIT 5",
         {"q": ref.lower()},
     )
     return Resolution(None, near=tuple(r["id"] for r in near))
@@ -80,7 +89,7 @@ def siblings(store: KuzuStore, asset: Asset) -> list[Asset]:
         return []
     rows = store.rows(
         f"MATCH (a:Asset) WHERE a.kind = $kind AND a.family = $family AND a.id <> $id "
-        f"RETURN {ASSET_RETURN} ORDER BY a.version, a.id",
+        f"AND {view_of(store).asset_alive()} RETURN {_full(store)} ORDER BY a.version, a.id",
         {"kind": asset.kind, "family": asset.family, "id": asset.id},
     )
     return [Asset.from_row(r) for r in rows]
@@ -92,13 +101,20 @@ _ONE_HOP = {
 }
 
 
+def _hop(store: KuzuStore, pattern: str) -> str:
+    """A one-hop pattern over the rel tables of the store's view (mlg.lifespan)."""
+    return pattern.replace(":DEPENDS_ON]", f":{view_of(store).edges()}]")
+
+
 def neighbours(store: KuzuStore, asset_id: str, direction: str) -> list[Neighbour]:
+    view = view_of(store)
     rows = store.rows(
-        f"MATCH {_ONE_HOP[direction]} RETURN {ASSET_RETURN}, e.type AS rel_type "
-        "ORDER BY e.type, a.kind, a.name",
+        f"MATCH {_hop(store, _ONE_HOP[direction])} WHERE {view.edge_alive()} "
+        f"RETURN {_full(store)}, e.type AS rel_type ORDER BY e.type, a.kind, a.name",
         {"id": asset_id},
     )
-    return [Neighbour(Asset.from_row(r), r["rel_type"]) for r in rows]
+    found = [Neighbour(Asset.from_row(r), r["rel_type"]) for r in rows]
+    return found if view.today else list(dict.fromkeys(found))  # an edge retired and back: once
 
 
 # (pattern from the asset to a neighbour, pattern from that neighbour to its own neighbours)
@@ -120,7 +136,7 @@ def counted_neighbours(
     before the LIMIT), and counts without the kind column unless a kind filter needs
     it. A hub dataset's level of 50 then takes ~35 ms.
     """
-    to_neighbour, onwards = _COUNTED[direction]
+    to_neighbour, onwards = (_hop(store, p) for p in _COUNTED[direction])
     params: dict = {"id": asset_id}
     where = ""
     if kinds is None:
@@ -186,11 +202,15 @@ def stats(store: KuzuStore) -> GraphStats:
 
     return GraphStats(
         path=store.location,
-        assets_by_kind=counts("MATCH (a:Asset) RETURN a.kind AS k, count(*) AS n ORDER BY k"),
+        assets_by_kind=counts(
+            f"MATCH (a:Asset) WHERE {view_of(store).asset_alive()} "
+            "RETURN a.kind AS k, count(*) AS n ORDER BY k"
+        ),
         relations_by_type=counts("MATCH ()-[e:DEPENDS_ON]->() RETURN e.type AS k, count(*) AS n ORDER BY k"),
         owners_by_kind=counts("MATCH (o:Owner) RETURN o.kind AS k, count(*) AS n ORDER BY k"),
         unowned_assets=store.count(
-            "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } RETURN count(*)"
+            f"MATCH (a:Asset) WHERE {view_of(store).asset_alive()} AND "
+            "NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } RETURN count(*)"
         ),
     )
 
@@ -231,9 +251,13 @@ def ownerships(store: KuzuStore, ids: Iterable[str]) -> dict[str, list[tuple[str
 
 
 def index_assets(store: KuzuStore, since: int | None) -> pa.Table:
+    # `alive`: the search index keeps alive assets only, and forgets retired ones
+    alive = view_of(store).asset_alive()
     if since is None:
-        return store.arrow(f"MATCH (a:Asset) RETURN {ASSET_RETURN}")
-    return store.arrow(f"MATCH (a:Asset) WHERE a.gen > $since RETURN {ASSET_RETURN}", {"since": since})
+        return store.arrow(f"MATCH (a:Asset) WHERE {alive} RETURN {ASSET_RETURN}, true AS alive")
+    return store.arrow(
+        f"MATCH (a:Asset) WHERE a.gen > $since RETURN {ASSET_RETURN}, {alive} AS alive", {"since": since}
+    )
 
 
 def index_ownerships(

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mlg.lifespan import life_return, view_of
 from mlg.limits import surrogate_at
 from mlg.store.kuzu.assets import ASSET_RETURN, ids_table, storable
 from mlg.store.port import ASSET_SCHEMA, EDGE_TABLE, MAX_DEPTH, OWNERSHIP_TABLE, Closure
@@ -53,13 +54,14 @@ def closure(
     if not storable([root_id]):
         return Closure(_CLOSURE_ASSETS.empty_table(), EDGE_TABLE.empty_table(), OWNERSHIP_TABLE.empty_table())
     left, right = ARROWS[direction]
-    where = " (r, n | WHERE r.type IN $types)" if types else ""
+    view = view_of(store)
+    where = view.walk_filter("r.type IN $types" if types else "")
     params: dict = {"id": root_id}
     if types:
         params["types"] = list(types)
-    walk = f"MATCH (x:Asset {{id: $id}}){left}[p:DEPENDS_ON* SHORTEST 1..{depth}{where}]{right}(a:Asset)"
+    walk = f"MATCH (x:Asset {{id: $id}}){left}[p:{view.edges()}* SHORTEST 1..{depth}{where}]{right}(a:Asset)"
     table = store.arrow(
-        f"{walk} RETURN {ASSET_RETURN}, length(p) AS distance, "
+        f"{walk} RETURN {ASSET_RETURN}{life_return(store, brief=True)}, length(p) AS distance, "
         "offset(id(a)) AS _offset, offset(id(x)) AS _root",
         params,
     )
@@ -74,7 +76,8 @@ def closure(
             table.column("_offset").combine_chunks().cast(pa.int64()),
         ]
     )
-    assets = table.drop_columns(["_offset", "_root"])
+    # select, not drop_columns: that needs pyarrow 14 and mlg supports 10.0.1
+    assets = table.select([n for n in table.column_names if n not in ("_offset", "_root")])
     assets = assets.set_column(
         assets.schema.get_field_index("distance"), "distance", assets.column("distance").cast(pa.int64())
     )
@@ -99,8 +102,9 @@ def _walk_edges(
 ) -> pa.Table:
     """Every lineage edge between two of the assets `ids` (at node `offsets`)."""
     left, right = ARROWS[direction]
+    view = view_of(store)
     ends = (
-        f"(a){left}[e:DEPENDS_ON]{right}(b:Asset) "
+        f"(a){left}[e:{view.edges()}]{right}(b:Asset) WHERE {view.edge_alive()} "
         "RETURN offset(id(a)) AS a, offset(id(b)) AS b, e.type AS type"
     )
     table = store.arrow(
@@ -115,9 +119,10 @@ def _walk_edges(
     a, b = pc.take(ids, pc.filter(a, keep)), pc.take(ids, pc.filter(b, keep))
     if direction == "down":  # the walk's asset is what the other one depends on
         a, b = b, a
-    return pa.Table.from_arrays(
+    edges = pa.Table.from_arrays(
         [a, b, pc.filter(table.column("type"), keep).cast(pa.string())], schema=EDGE_TABLE
     )
+    return edges if view.today else _once(edges)  # an edge retired and asserted again: once
 
 
 def _root_owners(store: KuzuStore, root_id: str) -> pa.Table:
@@ -159,7 +164,8 @@ def distances(store: KuzuStore, root_id: str, direction: str, *, depth: int) -> 
         return {}
     left, right = ARROWS[direction]
     table = store.arrow(
-        f"MATCH (x:Asset {{id: $id}}){left}[p:DEPENDS_ON* SHORTEST 1..{depth}]{right}(a:Asset) "
+        f"MATCH (x:Asset {{id: $id}}){left}[p:{view_of(store).edges()}* SHORTEST 1..{depth}"
+        f"{view_of(store).walk_filter()}]{right}(a:Asset) "
         "RETURN a.id AS id, length(p) AS d",
         {"id": root_id},
     )
@@ -173,7 +179,8 @@ def shortest_path(store: KuzuStore, source_id: str, target_id: str, direction: s
         return None
     left, right = ARROWS[direction]
     rows = store.rows(
-        f"MATCH p = (a:Asset {{id: $a}}){left}[:DEPENDS_ON* SHORTEST 1..{MAX_DEPTH}]{right}"
+        f"MATCH p = (a:Asset {{id: $a}}){left}[:{view_of(store).edges()}* SHORTEST 1..{MAX_DEPTH}"
+        f"{view_of(store).walk_filter()}]{right}"
         "(b:Asset {id: $b}) RETURN list_transform(nodes(p), n -> n.id) AS ids LIMIT 1",
         {"a": source_id, "b": target_id},
     )
@@ -187,7 +194,8 @@ def edges_among(store: KuzuStore, ids: Iterable[str]) -> pa.Table:
     if len(ids) < 2:
         return EDGE_TABLE.empty_table()
     table = store.arrow(
-        "LOAD FROM $ids MATCH (a:Asset {id: id})-[e:DEPENDS_ON]->(b:Asset) "
+        f"LOAD FROM $ids MATCH (a:Asset {{id: id}})-[e:{view_of(store).edges()}]->(b:Asset) "
+        f"WHERE {view_of(store).edge_alive()} "
         "RETURN a.id AS source, b.id AS target, e.type AS type",
         {"ids": ids_table(ids)},
     )
@@ -241,3 +249,13 @@ def edges_of(store: KuzuStore, ids: Iterable[str]) -> list[dict[str, Any]]:
             {"ids": table},
         )
     return list({(r["src"], r["dst"], r["type"]): r for r in found}.values())
+
+
+def _once(edges: pa.Table) -> pa.Table:
+    """Each (source, target, type) once."""
+    seen = list(dict.fromkeys(zip(*(edges.column(c).to_pylist() for c in ("source", "target", "type")))))
+    return (
+        pa.Table.from_arrays([pa.array(list(c), pa.string()) for c in zip(*seen)], schema=EDGE_TABLE)
+        if seen
+        else edges
+    )

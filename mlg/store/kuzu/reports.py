@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from mlg.lifespan import view_of
 from mlg.model import Asset
 from mlg.store.kuzu.assets import ASSET_RETURN, storable
 from mlg.store.kuzu.closures import ARROWS
@@ -96,14 +97,16 @@ def unowned(store: KuzuStore, limit: int) -> tuple[dict[str, int], list[Asset]]:
     by_kind = {
         r["kind"]: int(r["n"])
         for r in store.rows(
-            "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
+            f"MATCH (a:Asset) WHERE {view_of(store).asset_alive()} AND "
+            "NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
             "RETURN a.kind AS kind, count(*) AS n ORDER BY kind"
         )
     }
     listed = [
         Asset.from_row(r)
         for r in store.rows(
-            f"MATCH (a:Asset) WHERE NOT EXISTS {{ MATCH (a)-[:OWNED_BY]->(:Owner) }} "
+            f"MATCH (a:Asset) WHERE {view_of(store).asset_alive()} AND "
+            "NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } "
             f"RETURN {ASSET_RETURN} ORDER BY a.kind, a.name, a.id LIMIT $limit",
             {"limit": limit},
         )

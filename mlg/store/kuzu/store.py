@@ -20,10 +20,12 @@ import kuzu
 import pyarrow as pa
 
 from mlg.errors import MlgError, ReadOnlyGraph
+from mlg.lifespan import LifeChange
 from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.store.kuzu import assets, closures, cypher, database, generation, reports, runs, topology, write
 from mlg.store.location import resolve_path
 from mlg.store.port import (
+    RELATION_RECORD_TABLE,
     Closure,
     CountedLevel,
     Derived,
@@ -32,11 +34,11 @@ from mlg.store.port import (
     Progress,
     Reach,
     ReachPath,
+    RelationRecords,
     Resolution,
     StoredRun,
     WriteOutcome,
 )
-from mlg.store.tables import assets_of
 
 if TYPE_CHECKING:
     from mlg.generation import GraphState
@@ -134,7 +136,11 @@ class KuzuStore:
     # -- assets -----------------------------------------------------------------------------
 
     def assets(self, ids: Iterable[str]) -> dict[str, Asset]:
-        return {a.id: a for a in assets_of(self.asset_rows(ids))}
+        ids = assets.storable(ids)
+        index = topology.current(self) if len(ids) > 1 else None  # one id: a primary-key look-up
+        if index is not None:
+            return topology.assets(index, ids)
+        return assets.assets(self, ids)
 
     def asset_rows(self, ids: Iterable[str]) -> pa.Table:
         ids = assets.storable(ids)
@@ -224,6 +230,15 @@ class KuzuStore:
     def all_edges(self) -> pa.Table:
         return closures.all_edges(self)
 
+    def relation_records(self) -> RelationRecords:
+        edges = self.arrow(
+            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS source, b.id AS target, "
+            "e.type AS type, e.source AS source_of, e.first_seen AS first_seen, e.last_seen AS last_seen"
+        )
+        runs = self.arrow("MATCH (r:Run) RETURN r.id AS id").column("id").to_pylist()
+        aliases = self.arrow("MATCH (x:AssetAlias) RETURN x.id AS id").column("id").to_pylist()
+        return RelationRecords(edges.cast(RELATION_RECORD_TABLE), tuple(runs), tuple(aliases))
+
     def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         return closures.edges_of(self, ids)
 
@@ -288,9 +303,38 @@ class KuzuStore:
     def owner_ids(self, ids: Iterable[str]) -> set[str]:
         return write.owner_ids(self, ids)
 
-    def write_plan(self, plan: Plan, progress: Progress | None = None) -> WriteOutcome:
+    def history_counts(self) -> dict[str, int]:
+        """What this graph keeps beyond today's state (mlg.lifecycle): retired assets,
+        retired edges, kept asset versions. `mlg copy` refuses to drop them."""
+        from mlg.lifespan import ASSET_HISTORY, FOREVER, RETIRED_EDGES, SCHEMA
+
+        if self.schema_version < SCHEMA:
+            return {}
+        return {
+            "retired assets": self.count(
+                "MATCH (a:Asset) WHERE a.valid_to <> $forever RETURN count(*)", {"forever": FOREVER}
+            ),
+            "retired relations": self.count(f"MATCH ()-[e:{RETIRED_EDGES}]->() RETURN count(*)"),
+            "kept asset versions": self.count(f"MATCH (h:{ASSET_HISTORY}) RETURN count(*)"),
+        }
+
+    def retire_asset(self, asset: Asset, reason: str | None = None) -> LifeChange:
+        """Retire `asset` and its edges by hand (mlg.store.kuzu.retire); Kuzu only."""
+        from mlg.store.kuzu.retire import retire
+
+        return retire(self, asset, reason)
+
+    def restore_asset(self, asset: Asset) -> LifeChange:
+        """Bring a retired `asset` back with the edges still asserted; Kuzu only."""
+        from mlg.store.kuzu.retire import restore
+
+        return restore(self, asset)
+
+    def write_plan(
+        self, plan: Plan, progress: Progress | None = None, *, dry_run: bool = False
+    ) -> WriteOutcome:
         self.require_writable()
-        return write.write_plan(self, plan, progress)
+        return write.write_plan(self, plan, progress, dry_run=dry_run)
 
     # -- raw Cypher -----------------------------------------------------------------------------
 

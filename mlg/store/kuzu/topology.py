@@ -12,6 +12,15 @@ answering, the store reads the generation (one primary-key look-up) and an index
 generation differs (a write by this process or by another one since) is rebuilt first.
 Setting MLG_TOPOLOGY=0 turns the index off: every walk then runs in Cypher (closures.py),
 which also answers anything the index does not cover (undirected walks).
+
+Lifetimes (mlg.lifespan): the index is today's graph. Its skeleton is DEPENDS_ON, the
+alive edges (retired ones are in RETIRED_DEPENDS_ON and never enter it), less any edge
+with a retired end (none, by the lifecycle's rule; checked anyway with the rows' alive
+flag); its asset rows are every asset with its lifecycle columns (valid_to: alive or
+retired; placeholder; why retired; sources), since a look-up by id answers for retired
+assets too. A store viewing retired edges or a past date (Graph.viewing) is not answered
+from the index: `current` returns None and its walks run in Cypher. A retire, restore or
+sync is a write like any other and bumps the generation, so it is seen by the next walk.
 """
 
 from __future__ import annotations
@@ -26,11 +35,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mlg.model import Owner
+from mlg.lifespan import FOREVER, life_return, view_of
+from mlg.model import Asset, Owner
 from mlg.store.kuzu.assets import ASSET_RETURN, storable
 from mlg.store.kuzu.closures import edge_skeleton
 from mlg.store.port import ASSET_SCHEMA, EDGE_TABLE, OWNERSHIP_TABLE, Closure
-from mlg.store.tables import owners_by_asset
+from mlg.store.tables import assets_of, owners_by_asset
 from mlg.topology import Topology, load_topology, save_topology, shortest_path
 from mlg.topology import closure as walk
 from mlg.topology.files import load_extra_array, load_extra_table, load_meta
@@ -44,6 +54,8 @@ SUFFIX = ".topology"
 SWITCH = "MLG_TOPOLOGY"  # "0": no index, every walk in Cypher
 _NAME = "topology"
 _CLOSURE_ASSETS = pa.schema([*ASSET_SCHEMA, pa.field("distance", pa.int64())])
+# what a Cypher closure hands back per asset beyond ASSET_SCHEMA (closures.closure)
+_WALK_LIFE = ("placeholder", "valid_to")
 _OWNER_COLUMNS = ("id", "kind", "name", "email", "role")
 
 
@@ -51,10 +63,19 @@ def enabled() -> bool:
     return os.environ.get(SWITCH, "1") != "0"
 
 
+def alive_mask(assets: pa.Table) -> np.ndarray:
+    """Per asset row: alive today (True) or retired (False)."""
+    if "valid_to" not in assets.column_names:  # an older schema: nothing is ever retired
+        return np.ones(assets.num_rows, dtype=bool)
+    alive = pc.equal(assets.column("valid_to"), pa.scalar(FOREVER, pa.timestamp("us")))
+    return pc.fill_null(alive, True).combine_chunks().to_numpy(zero_copy_only=False)
+
+
 @dataclass
 class TopologyIndex:
-    """One built (or loaded) index: `topology` over node offsets 0..n-1; `assets` the
-    asset rows, `row_of[node]` the row of a node (-1: no asset there); `owners` the
+    """One built (or loaded) index: `topology` over node offsets 0..n-1 (today's edges);
+    `assets` the asset rows (ASSET_SCHEMA and, from schema 4, the lifecycle columns),
+    `row_of[node]` the row of a node (-1: no asset there); `owners` the
     ownership rows sorted by node, those of node i at `owner_pointers[i]:[i+1]`."""
 
     topology: Topology
@@ -70,6 +91,16 @@ class TopologyIndex:
 
     def close(self) -> None:
         """Nothing to release: the memory maps go with the arrays."""
+
+    def rows(self, nodes: np.ndarray) -> pa.Table:
+        """The asset rows (ASSET_SCHEMA) of `nodes`."""
+        return self.assets.take(pa.array(self.row_of[nodes])).select(ASSET_SCHEMA.names).cast(ASSET_SCHEMA)
+
+    def walk_rows(self, nodes: np.ndarray) -> pa.Table:
+        """The rows a closure hands back for `nodes`: ASSET_SCHEMA and what UIs mark
+        (placeholder, valid_to), as closures.closure returns them."""
+        extra = [c for c in _WALK_LIFE if c in self.assets.column_names]
+        return self.assets.take(pa.array(self.row_of[nodes])).select([*ASSET_SCHEMA.names, *extra])
 
     def ids(self, nodes: np.ndarray) -> pa.Array:
         return self.assets.column("id").take(pa.array(self.row_of[nodes])).combine_chunks()
@@ -133,8 +164,9 @@ class _InOrder:
 
 def current(store: KuzuStore) -> TopologyIndex | None:
     """The index, brought up to the graph's generation first; None when it is off or the
-    graph has no generation (an older schema opened read-only)."""
-    if not enabled():
+    graph has no generation (an older schema opened read-only), and None for a store
+    viewing retired edges or a past date (those walks run in Cypher)."""
+    if not enabled() or not view_of(store).today:
         return None
     state = store.state()
     if not state.tracked:
@@ -154,6 +186,10 @@ def _fresh(graph_id: str | None, generation: int, state: GraphState) -> bool:
 
 
 def _load(folder: Path, state: GraphState) -> TopologyIndex | None:
+    """The saved index if it is the graph's current one. Another process may replace
+    the folder while it is read (save_topology renames a complete one into place): the
+    meta is read again after every file is open, and a change means a mix of two
+    builds, so nothing is loaded (it is rebuilt)."""
     meta = load_meta(folder)
     if meta is None or not _fresh(meta.get("graph_id"), int(meta.get("generation", -1)), state):
         return None
@@ -161,7 +197,7 @@ def _load(folder: Path, state: GraphState) -> TopologyIndex | None:
     if topology is None:
         return None
     try:
-        return TopologyIndex(
+        index = TopologyIndex(
             topology=topology,
             assets=load_extra_table(folder, "assets"),
             row_of=load_extra_array(folder, "row_of"),
@@ -172,6 +208,11 @@ def _load(folder: Path, state: GraphState) -> TopologyIndex | None:
         )
     except (OSError, ValueError, pa.ArrowException):
         return None
+    if load_meta(folder) != meta or topology.generation != state.generation:
+        return None
+    if len(index.row_of) != topology.n or len(index.owner_pointers) != topology.n + 1:
+        return None
+    return index
 
 
 def _build(store: KuzuStore, folder: Path) -> TopologyIndex:
@@ -181,7 +222,8 @@ def _build(store: KuzuStore, folder: Path) -> TopologyIndex:
     conn.execute("BEGIN TRANSACTION READ ONLY")
     try:
         state = store.state()
-        assets = store.arrow(f"MATCH (a:Asset) RETURN {ASSET_RETURN}, offset(id(a)) AS _node")
+        returns = f"{ASSET_RETURN}{life_return(store)}, offset(id(a)) AS _node"
+        assets = store.arrow(f"MATCH (a:Asset) RETURN {returns}")
         edges = edge_skeleton(store)
         owners = store.arrow(
             "MATCH (a:Asset)-[r:OWNED_BY]->(o:Owner) RETURN offset(id(a)) AS _node, o.id AS id, "
@@ -193,7 +235,16 @@ def _build(store: KuzuStore, folder: Path) -> TopologyIndex:
     n = int(nodes.max()) + 1 if len(nodes) else 0
     row_of = np.full(n, -1, dtype=np.int64)
     row_of[nodes] = np.arange(len(nodes))
-    assets = assets.drop_columns(["_node"]).cast(ASSET_SCHEMA)
+    life = [f for f in assets.schema if f.name not in ASSET_SCHEMA.names and f.name != "_node"]
+    assets = assets.select([*ASSET_SCHEMA.names, *(f.name for f in life)])
+    assets = assets.cast(pa.schema([*ASSET_SCHEMA, *life]))
+    # today's edges join two alive assets (mlg.lifespan); an edge that does not is left out
+    alive = np.zeros(n, dtype=bool)
+    alive[nodes] = alive_mask(assets)
+    if edges.num_rows:
+        ends_alive = alive[edges.column("a").to_numpy()] & alive[edges.column("b").to_numpy()]
+        if not ends_alive.all():
+            edges = edges.filter(pa.array(ends_alive))
     encoded = pc.dictionary_encode(edges.column("type").combine_chunks()) if edges.num_rows else None
     type_names = tuple(encoded.dictionary.to_pylist()) if encoded is not None else ()
     codes = encoded.indices.to_numpy() if encoded is not None else np.zeros(0, dtype=np.uint8)
@@ -246,7 +297,7 @@ def closure(
     reached = walk(index.topology, [root], direction, depth, wanted)
     nodes = np.concatenate([roots, reached.nodes.astype(np.int64)])
     ids = index.ids(nodes)
-    assets = index.assets.take(pa.array(index.row_of[reached.nodes]))
+    assets = index.walk_rows(reached.nodes.astype(np.int64))
     assets = assets.append_column("distance", pa.array(reached.depths.astype(np.int64)))
     found = index.owner_rows(nodes, ids) if owners else none
     if not len(reached.nodes):
@@ -308,8 +359,13 @@ def induced_edges(index: TopologyIndex, ids) -> pa.Table:
 
 def asset_rows(index: TopologyIndex, ids: list[str]) -> pa.Table:
     """The asset rows (ASSET_SCHEMA) of the assets among `ids`."""
+    return index.rows(index.nodes_of(ids))
+
+
+def assets(index: TopologyIndex, ids: list[str]) -> dict[str, Asset]:
+    """The assets among `ids` by id, with what their lifecycle columns say."""
     nodes = index.nodes_of(ids)
-    return index.assets.take(pa.array(index.row_of[nodes]))
+    return {a.id: a for a in assets_of(index.assets.take(pa.array(index.row_of[nodes])))}
 
 
 def owners_of(index: TopologyIndex, ids: list[str]) -> dict[str, tuple[Owner, ...]]:

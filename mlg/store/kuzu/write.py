@@ -8,6 +8,7 @@ defects listed in DESIGN §4.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -16,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from mlg.errors import MlgError
-from mlg.model import IngestReport
+from mlg.model import BOOKKEEPING_PROPS, IngestReport, canonical_json
 from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, RELATION_PROPERTIES, RUN_COLUMNS
 from mlg.store.kuzu.assets import ids_table, storable
 from mlg.store.kuzu.generation import BUMP_STATEMENT, next_generation
+from mlg.store.kuzu.lifecycle import plan_edges, plan_lifecycle, plan_ownerships, reopen_steps, version_steps
 from mlg.store.kuzu.runs import aliases, run_io, runs
 from mlg.store.port import ASSET_SCHEMA, Progress, WriteOutcome
 
@@ -36,10 +38,18 @@ EDGE_SCHEMA = pa.schema(
     + [(n, _ARROW_TYPES[t]) for n, t in RELATION_PROPERTIES if n != "type"]
 )
 OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("role", pa.string())])
+# what new rows carry besides their columns: who asserts them and since when (mlg.lifecycle)
+_LIFE = [("sources", pa.list_(pa.string())), ("valid_from", pa.timestamp("us"))]
+NEW_ASSET_SCHEMA = pa.schema(list(ASSET_SCHEMA) + _LIFE + [("placeholder", pa.bool_())])
+NEW_EDGE_SCHEMA = pa.schema(list(EDGE_SCHEMA) + _LIFE)
+NEW_OWNERSHIP_SCHEMA = pa.schema(list(OWNERSHIP_SCHEMA) + _LIFE[:1])
 
 # Every asset written carries the write's generation (mlg/generation.py), bound as $gen.
 _ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id") + ", a.gen = $gen"
-_ASSET_CREATE = ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS) + ", gen: $gen"
+_ASSET_CREATE = (
+    ", ".join(f"{n}: {n}" for n, _ in ASSET_COLUMNS)
+    + ", gen: $gen, sources: sources, valid_from: valid_from, placeholder: placeholder"
+)
 ID_SCHEMA = pa.schema([("id", pa.string())])
 # Up to this many ids are looked up one primary-key query each (~1 ms): Kuzu 0.11.3
 # plans `LOAD FROM $ids MATCH (n {id: id})` as a join over a scan of the whole table
@@ -72,11 +82,15 @@ def owner_ids(store: KuzuStore, ids: Iterable[str]) -> set[str]:
     return set(rows.column("id").to_pylist())
 
 
-def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -> WriteOutcome:
+def write_plan(
+    store: KuzuStore, plan: Plan, progress: Progress | None = None, dry_run: bool = False
+) -> WriteOutcome:
     empty = is_empty(store)
-    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    moment = datetime.now(UTC).replace(tzinfo=None)  # valid_from/valid_to: to the microsecond
+    now = moment.replace(microsecond=0)
     report: dict[str, int] = {}
     steps: list[tuple[str, str, pa.Table]] = []  # (what, statement, rows)
+    life = plan_lifecycle(store, plan, empty, moment)
 
     # assets
     existing = {} if empty else _existing(store, "Asset", plan.assets.keys(), ASSET_SCHEMA)
@@ -85,9 +99,16 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
         old = existing.get(asset_id)
         if old is None:
             new_rows.append(
-                {**row, "created_at": row["created_at"] or now, "updated_at": row["updated_at"] or now}
+                {
+                    **row,
+                    "created_at": row["created_at"] or now,
+                    "updated_at": row["updated_at"] or now,
+                    "sources": sorted(plan.asset_sources.get(asset_id) or plan.references.get(asset_id, ())),
+                    "valid_from": moment,
+                    "placeholder": asset_id in plan.placeholders,
+                }
             )
-        elif _asset_changed(old, row):
+        elif _asset_changed(old, row := _keeping_bookkeeping(old, row)):
             changed_rows.append(
                 {
                     **row,
@@ -104,7 +125,7 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
         (
             "assets",
             f"LOAD FROM $rows CREATE (:Asset {{{_ASSET_CREATE}}})",
-            _table(new_rows, ASSET_SCHEMA, "Asset"),
+            _table(new_rows, NEW_ASSET_SCHEMA, "Asset"),
         )
     )
     if len(changed_rows) <= FEW:
@@ -124,6 +145,12 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
                 _table(changed_rows, ASSET_SCHEMA, "Asset"),
             )
         )
+
+    # history: the versions these updates (and revivals) replace are kept first
+    replaced = {r["id"]: not life.was_alive.get(r["id"], True) for r in changed_rows}
+    replaced.update(life.versioned)
+    steps[:0] = version_steps(replaced, moment)
+    steps.extend(reopen_steps([r["id"] for r in changed_rows] + life.reopened, moment))
 
     # owners
     existing_owners = {} if empty else _existing(store, "Owner", plan.owners.keys(), OWNER_SCHEMA)
@@ -182,6 +209,7 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
             merged["last_seen"] = edge["last_seen"]
         if merged != old:
             changed_edges.append(merged)
+    new_edges = plan_edges(store, plan, life, old_edges, new_edges, empty)
     report.update(
         relations_added=len(new_edges),
         relations_updated=len(changed_edges),
@@ -192,8 +220,8 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
             "relations",
             "LOAD FROM $rows MATCH (a:Asset {id: src}) MATCH (b:Asset {id: dst}) "
             "CREATE (a)-[:DEPENDS_ON {type: rtype, source: source, first_seen: first_seen, "
-            "last_seen: last_seen}]->(b)",
-            _table(new_edges, EDGE_SCHEMA),
+            "last_seen: last_seen, sources: sources, valid_from: valid_from}]->(b)",
+            _table(new_edges, NEW_EDGE_SCHEMA),
         )
     )
     steps.append(
@@ -210,10 +238,11 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
     old_owned = {} if empty else _existing_ownerships(store, plan.ownerships.keys())
     drop, add = [], []
     for asset_id, owners in plan.ownerships.items():
-        current = old_owned.get(asset_id, set())
+        current = set(old_owned.get(asset_id, {}))
         wanted = set(owners)
         drop.extend({"asset": asset_id, "owner": o, "role": r} for o, r in current - wanted)
         add.extend({"asset": asset_id, "owner": o, "role": r} for o, r in owners if (o, r) not in current)
+    unowned = plan_ownerships(store, plan, life, old_owned, add, drop, empty)
     report.update(ownerships_added=len(add))
     steps.append(
         (
@@ -227,14 +256,14 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
         (
             "owners",
             "LOAD FROM $rows MATCH (a:Asset {id: asset}) MATCH (w:Owner {id: owner}) "
-            "CREATE (a)-[:OWNED_BY {role: role}]->(w)",
-            _table(add, OWNERSHIP_SCHEMA),
+            "CREATE (a)-[:OWNED_BY {role: role, sources: sources}]->(w)",
+            _table(add, NEW_OWNERSHIP_SCHEMA),
         )
     )
 
     # What the search index shows of an asset includes its owners' names: an asset
     # whose owners changed, or whose owner was renamed, is written again for the index.
-    touched = sorted({r["asset"] for r in drop + add})
+    touched = sorted({r["asset"] for r in drop + add} | set(unowned) | set(life.retired) | set(life.revived))
     steps.append(
         (
             "owners",
@@ -251,11 +280,19 @@ def write_plan(store: KuzuStore, plan: Plan, progress: Progress | None = None) -
         )
     )
 
+    steps.extend(life.steps)  # sources, retirements, revivals (mlg/lifecycle/sync.py)
+    report.update(
+        assets_retired=len(life.retired),
+        assets_revived=len(life.revived),
+        relations_retired=life.edges_retired,
+        placeholders_added=sum(1 for r in new_rows if r["placeholder"]),
+    )
+
     if plan.runs or plan.aliases or plan.merged:
         steps.extend(_record_steps(store, plan, empty))
 
     work = [s for s in steps if s[2].num_rows]
-    generation = _run_transaction(store, work, progress) if work else None
+    generation = _run_transaction(store, work, progress) if work and not dry_run else None
     written = (
         None
         if renamed or plan.merged
@@ -371,13 +408,14 @@ def _existing_edges(store: KuzuStore, keys: Iterable[tuple[str, str, str]]) -> d
     rows = store.arrow(
         "LOAD FROM $keys MATCH (a:Asset {id: src})-[e:DEPENDS_ON]->(b:Asset {id: dst}) "
         "WHERE e.type = rtype RETURN src, dst, rtype, e.source AS source, "
-        "e.first_seen AS first_seen, e.last_seen AS last_seen",
+        "e.first_seen AS first_seen, e.last_seen AS last_seen, e.sources AS sources",
         {"keys": table},
     )
     return {(r["src"], r["dst"], r["rtype"]): r for r in rows.to_pylist()}
 
 
-def _existing_ownerships(store: KuzuStore, asset_ids: Iterable[str]) -> dict[str, set]:
+def _existing_ownerships(store: KuzuStore, asset_ids: Iterable[str]) -> dict[str, dict]:
+    """asset id -> {(owner id, role): sources} of its owner links."""
     ids = list(asset_ids)
     if not ids:
         return {}
@@ -387,19 +425,19 @@ def _existing_ownerships(store: KuzuStore, asset_ids: Iterable[str]) -> dict[str
             for i in ids
             for r in store.rows(
                 "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) "
-                "RETURN a.id AS id, w.id AS owner, o.role AS role",
+                "RETURN a.id AS id, w.id AS owner, o.role AS role, o.sources AS sources",
                 {"id": i},
             )
         ]
     else:
         found = store.arrow(
             "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-            "RETURN id, w.id AS owner, o.role AS role",
+            "RETURN id, w.id AS owner, o.role AS role, o.sources AS sources",
             {"ids": pa.table({"id": pa.array(ids, pa.string())})},
         ).to_pylist()
-    owned: dict[str, set] = {}
+    owned: dict[str, dict[tuple[str, str], list[str]]] = {}
     for r in found:
-        owned.setdefault(r["id"], set()).add((r["owner"], r["role"]))
+        owned.setdefault(r["id"], {})[(r["owner"], r["role"])] = r["sources"] or []
     return owned
 
 
@@ -410,6 +448,21 @@ def _differs(old: dict[str, Any], row: dict[str, Any], name: str) -> bool:
     if name == "tags":
         return tuple(row[name] or ()) != tuple(old[name] or ())
     return row[name] != old[name]
+
+
+def _keeping_bookkeeping(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """`row` with the old props' BOOKKEEPING_PROPS (OpenLineage's per-field event times,
+    mlg.model) when its props have none: a record that replaces props (a manifest, a
+    connector) must not drop them, or the next event could not tell newer from older and
+    re-running either source would never be a no-op."""
+    if not old.get("props") or '"_' not in old["props"]:
+        return row
+    old_props = json.loads(old["props"])
+    kept = {k: old_props[k] for k in BOOKKEEPING_PROPS if k in old_props}
+    new_props = json.loads(row["props"] or "{}")
+    if not kept or all(k in new_props for k in kept):
+        return row
+    return {**row, "props": canonical_json({**kept, **new_props})}
 
 
 def _asset_changed(old: dict[str, Any], row: dict[str, Any]) -> bool:

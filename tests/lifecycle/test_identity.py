@@ -1,0 +1,147 @@
+"""Identity across sources: one physical dataset, one asset (mlg.lifecycle.identity)."""
+
+from __future__ import annotations
+
+import pytest
+
+import mlg
+from mlg.batch import Batch
+from mlg.lifecycle.identity import openlineage_id, physical_id, table_id
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("s3://Bucket/plays/", "s3://bucket/plays"),
+        ("s3a://bucket//plays", "s3://bucket/plays"),
+        ("s3n://bucket/plays/part-0.parquet", "s3://bucket/plays/part-0.parquet"),
+        ("gcs://lake/raw/events", "gs://lake/raw/events"),
+        ("gs://lake/raw/events/", "gs://lake/raw/events"),
+        ("file:///data/plays.parquet", "file:///data/plays.parquet"),
+        ("file:/data/./x/../plays.parquet", "file:///data/plays.parquet"),
+        ("file://localhost/data/plays.parquet", "file:///data/plays.parquet"),
+        ("/data/plays.parquet", "file:///data/plays.parquet"),
+        ("dbfs:/mnt/raw/plays", "dbfs:/mnt/raw/plays"),
+        ("hdfs://namenode:8020/warehouse/plays", "hdfs://namenode/warehouse/plays"),
+        ("postgres://db.internal:5432/analytics.public.orders", "table:analytics.public.orders"),
+        ("dataset:plays", None),
+        ("plays.parquet", None),
+        ("file://otherhost/data/x", None),
+        ("", None),
+    ],
+)
+def test_physical_identifiers_are_normalised(given, expected):
+    assert physical_id(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("relation", "expected"),
+    [
+        ('"ANALYTICS"."PUBLIC"."ORDERS"', "table:analytics.public.orders"),
+        ("analytics.public.orders", "table:analytics.public.orders"),
+        ("`my-project`.shop.orders", "table:my-project.shop.orders"),
+        ("[dbo].[Orders]", "table:dbo.orders"),
+        ("orders", None),
+    ],
+)
+def test_table_names_are_normalised(relation, expected):
+    assert table_id(relation) == expected
+
+
+def test_openlineage_names():
+    assert openlineage_id("s3://bucket", "plays") == "s3://bucket/plays"
+    assert (
+        openlineage_id("snowflake://acct.eu-west-1", "ANALYTICS.PUBLIC.ORDERS")
+        == "table:analytics.public.orders"
+    )
+    assert openlineage_id("postgres://db:5432", "analytics.public.orders") == "table:analytics.public.orders"
+    assert openlineage_id("bigquery", "proj.shop.orders") == "table:proj.shop.orders"
+    assert openlineage_id("file", "/data/plays.parquet") == "file:///data/plays.parquet"
+
+
+def ingest(graph, source, assets=(), relations=()):
+    return graph.ingest_batch(
+        Batch.from_records(assets=list(assets), relations=list(relations), source=source)
+    )
+
+
+def test_one_dataset_seen_by_five_systems_is_one_asset(graph):
+    # a team's manifest names the dataset and says where it is
+    ingest(
+        graph,
+        "manifest",
+        [{"id": "dataset:plays", "kind": "dataset", "props": {"location": "s3a://Bucket/plays/"}}],
+    )
+    # OpenLineage (as mlg.openlineage maps it: id dataset:<namespace>/<name>)
+    ingest(
+        graph,
+        "openlineage:spark",
+        [
+            {
+                "id": "dataset:s3://bucket/plays",
+                "kind": "dataset",
+                "namespace": "s3://bucket",
+                "name": "plays",
+            },
+            {"id": "workflow:etl", "kind": "workflow", "reads": ["dataset:s3://bucket/plays"]},
+        ],
+    )
+    # MLflow: a run's source URI, as a model's trained_on target
+    ingest(graph, "mlflow", [{"id": "model:ranker", "kind": "model", "trained_on": ["s3://bucket/plays"]}])
+    # Feast: a feature view's batch source path
+    ingest(
+        graph,
+        "feast",
+        [{"id": "feature:plays_7d", "kind": "feature", "computed_from": ["s3://bucket/plays/"]}],
+    )
+    assert graph.stats().assets == 4  # plays, etl, ranker, plays_7d: no second dataset
+    plays = graph.get("dataset:plays")
+    assert set(plays.sources) == {"manifest", "openlineage:spark"}
+    assert graph.get("dataset:s3://bucket/plays") is None
+    assert set(graph.lineage("dataset:plays", "down").ids) == {
+        "dataset:plays",
+        "workflow:etl",
+        "model:ranker",
+        "feature:plays_7d",
+    }
+
+
+def test_a_warehouse_table_seen_by_dbt_and_openlineage(graph):
+    ingest(
+        graph,
+        "dbt",
+        [
+            {
+                "id": "dataset:shop.orders",
+                "kind": "dataset",
+                "props": {"relation_name": '"ANALYTICS"."PUBLIC"."ORDERS"'},
+            }
+        ],
+    )
+    ingest(
+        graph,
+        "openlineage:airflow",
+        [
+            {
+                "id": "dataset:snowflake://acct/analytics.public.orders",
+                "kind": "dataset",
+                "namespace": "snowflake://acct",
+                "name": "analytics.public.orders",
+                "description": "orders, as Airflow sees them",
+            }
+        ],
+    )
+    assert graph.stats().assets == 1
+    assert graph.get("dataset:shop.orders").description == "orders, as Airflow sees them"
+
+
+def test_two_records_of_one_batch_with_one_location_are_one_asset(graph):
+    same = {"kind": "dataset", "props": {"path": "/data/a.parquet"}}
+    report = ingest(graph, "x", [{"id": "dataset:a", **same}, {"id": "dataset:file-a", **same}])
+    assert report.assets_added == 1 and graph.get("dataset:file-a") is None
+    # described twice differently: the usual clear conflict, naming both records
+    other = {"kind": "dataset", "props": {"uri": "file:///data/b.parquet"}}
+    with pytest.raises(mlg.IngestError, match="given twice with different content"):
+        ingest(
+            graph, "y", [{"id": "dataset:b", **other, "description": "x"}, {"id": "dataset:file-b", **other}]
+        )
