@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import mlg
 from mlg.batch import Batch
-from mlg.lifespan import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
 from mlg.schema import SCHEMA_VERSION
+from mlg.store.kuzu.schema import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
 
 ESTATE = [
     {"id": "d:raw", "kind": "dataset", "name": "raw"},
@@ -37,7 +37,10 @@ def _falkordb_without_lifecycle(url: str) -> None:
     from mlg.store.falkordb.store import LIFECYCLE_KEY
 
     with mlg.open(url) as g:
-        run = g.store.conn.rows
+
+        def run(query, params=None):
+            return g.store.conn.rows(query, params, write=True)
+
         run("MATCH (h:AssetHistory) DELETE h")
         run("MATCH ()-[e:RETIRED_DEPENDS_ON]->() DELETE e")
         for pattern, var, columns in (

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mlg.lifespan import ASSET_HISTORY, FOREVER, RETIRED_BY_HAND, RETIRED_BY_SYNC, RETIRED_EDGES
+from mlg.lifespan import FOREVER, RETIRED_BY_HAND, RETIRED_BY_SYNC
 from mlg.schema import ASSET_COLUMNS
 from mlg.store.falkordb.connection import from_micros, to_micros
-from mlg.store.falkordb.views import FOREVER_US
+from mlg.store.falkordb.views import ASSET_HISTORY, FOREVER_US, RETIRED_EDGES
 
 if TYPE_CHECKING:
     from mlg.store.falkordb.store import FalkorStore

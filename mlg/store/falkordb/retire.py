@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from mlg.lifespan import FOREVER, RETIRED_BY_HAND, RETIRED_EDGES, LifeChange
+from mlg.lifespan import FOREVER, RETIRED_BY_HAND, LifeChange
 from mlg.store.falkordb.connection import from_micros
 from mlg.store.falkordb.lifecycle import (
     REVIVE_DORMANT,
@@ -20,7 +20,7 @@ from mlg.store.falkordb.lifecycle import (
     retire_edges_of,
     version_steps,
 )
-from mlg.store.falkordb.views import FOREVER_US
+from mlg.store.falkordb.views import FOREVER_US, RETIRED_EDGES
 
 if TYPE_CHECKING:
     from mlg.model import Asset

@@ -13,6 +13,8 @@ import hashlib
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from copy import copy
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +22,14 @@ import pyarrow as pa
 
 from mlg.errors import GraphError, MlgError, ReadOnlyGraph
 from mlg.generation import GENERATION_KEY, GRAPH_ID_KEY, UNTRACKED_KEY, GraphState, initial_meta
-from mlg.lifespan import ASSET_HISTORY, RETIRED_EDGES, LifeChange
+from mlg.lifespan import TODAY, LifeChange, View
 from mlg.limits import surrogate_at
 from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.schema import ASSET_COLUMNS, META_TABLE, OWNER_COLUMNS, RUN_COLUMNS, SCHEMA_VERSION
 from mlg.store.falkordb import views, walks
 from mlg.store.falkordb.connection import Connection, from_micros
 from mlg.store.falkordb.url import Target, parse_target
+from mlg.store.falkordb.views import ASSET_HISTORY
 from mlg.store.port import (
     ASSET_SCHEMA,
     EDGE_TABLE,
@@ -160,6 +163,8 @@ class FalkorStore:
         self.location = target.location
         self.read_only = read_only
         self._closed = False
+        self._borrowed = False  # a view of another handle (viewing): closing it closes nothing
+        self.view: View = TODAY
         self.conn = Connection(target)
         try:
             self.schema_version = self._check_or_create(create and not read_only)
@@ -203,7 +208,7 @@ class FalkorStore:
         return version
 
     def close(self) -> None:
-        if self._closed:
+        if self._closed or self._borrowed:
             return
         self._closed = True
         _release_derived(self._key)
@@ -779,8 +784,9 @@ class FalkorStore:
     # -- what the search index reads ----------------------------------------------------
 
     def index_assets(self, since: int | None) -> pa.Table:
-        # `alive`: the search index keeps alive assets only, and forgets retired ones
-        alive = views.asset_alive(views.of(self))
+        # `alive`: the search index keeps alive assets only, and forgets retired ones,
+        # whatever the view of the handle that brings it up to date (it is shared)
+        alive = "true" if views.of(self).legacy else f"a.valid_to = {views.FOREVER_US}"
         extra = [("alive", pa.bool_())]
         if since is None:
             return asset_table(
@@ -866,21 +872,58 @@ class FalkorStore:
             )
         return out
 
+    def write_plan(self, plan, progress=None, *, dry_run: bool = False) -> WriteOutcome:
+        self._require_writable()
+        from mlg.store.falkordb.writes import write_plan
+
+        return write_plan(self, plan, progress, dry_run=dry_run)
+
+    # -- lifecycle: views, history, retirement, placeholders (history.py, retire.py) -----------
+
+    def viewing(self, *, include_retired: bool = False, as_of: datetime | None = None) -> FalkorStore:
+        view = copy(self)
+        view.view = View(include_retired=include_retired, as_of=as_of)
+        view._borrowed = True
+        return view
+
+    def asset_at(self, asset_id: str, moment: datetime) -> Asset | None:
+        from mlg.store.falkordb import history
+
+        return history.asset_at(self, asset_id, moment)
+
+    def versions_at(self, ids: Iterable[str], moment: datetime) -> dict[str, Asset]:
+        from mlg.store.falkordb import history
+
+        return history.versions_at(self, _storable(ids), moment)
+
+    def assets_as_of(self, moment: datetime, *, asset: str | None = None) -> dict[str, dict[str, Any]]:
+        from mlg.store.falkordb import history
+
+        return history.assets_as_of(self, moment, asset)
+
+    def edges_as_of(
+        self, moment: datetime, *, asset: str | None = None
+    ) -> dict[tuple[str, str, str], tuple[str, ...]]:
+        from mlg.store.falkordb import history
+
+        return history.edges_as_of(self, moment, asset)
+
+    def placeholders(self, limit: int) -> list[Asset]:
+        from mlg.store.falkordb import history
+
+        return history.placeholders(self, limit)
+
+    def retired_search(self, words: Sequence[str], *, kinds: Sequence[str] = (), limit: int) -> list[Asset]:
+        from mlg.store.falkordb import history
+
+        return history.retired_search(self, words, kinds, limit)
+
     def history_counts(self) -> dict[str, int]:
         """What this graph keeps beyond today's state (mlg.lifecycle): retired assets,
         retired edges, kept asset versions. `mlg copy` refuses to drop them."""
+        from mlg.store.falkordb import history
 
-        def count(query: str) -> int:
-            rows = self._rows(query)
-            return int(rows[0][0]) if rows else 0
-
-        return {
-            "retired assets": count(
-                f"MATCH (a:Asset) WHERE a.valid_to <> {views.FOREVER_US} RETURN count(a)"
-            ),
-            "retired relations": count(f"MATCH ()-[e:{RETIRED_EDGES}]->() RETURN count(e)"),
-            "kept asset versions": count(f"MATCH (h:{ASSET_HISTORY}) RETURN count(h)"),
-        }
+        return history.history_counts(self)
 
     def retire_asset(self, asset: Asset, reason: str | None = None) -> LifeChange:
         """Retire `asset` and its edges by hand (retire.py)."""
@@ -896,12 +939,6 @@ class FalkorStore:
 
         return restore(self, asset)
 
-    def write_plan(self, plan, progress=None, *, dry_run: bool = False) -> WriteOutcome:
-        self._require_writable()
-        from mlg.store.falkordb.writes import write_plan
-
-        return write_plan(self, plan, progress, dry_run=dry_run)
-
     # -- raw Cypher -------------------------------------------------------------------------
 
     def cypher(
@@ -910,6 +947,11 @@ class FalkorStore:
         from mlg.store.falkordb.raw import run_cypher
 
         return run_cypher(self, statement, params, write=write)
+
+    def cypher_examples(self) -> tuple[tuple[str, str], ...]:
+        from mlg.store.falkordb.raw import EXAMPLES
+
+        return EXAMPLES
 
 
 __all__ = ["FalkorStore", "open_falkordb"]

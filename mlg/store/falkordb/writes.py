@@ -71,13 +71,24 @@ def add_lifecycle(store: FalkorStore) -> None:
     seen and asserted by no source, owner links by no source; the AssetHistory indexes.
     One MULTI/EXEC; running it again changes nothing."""
     from mlg.store.falkordb.store import LIFE_INDEXES, LIFECYCLE_KEY
-    from mlg.store.falkordb.views import FOREVER_US
+    from mlg.store.falkordb.views import ASSET_HISTORY, FOREVER_US
 
     def plan(gen: int) -> list[Statement] | None:
         if store.conn.rows(f"MATCH (m:{META_TABLE} {{key: $k}}) RETURN m.value", {"k": LIFECYCLE_KEY}):
             return None  # another process upgraded it meanwhile
+        indexed = {
+            (label, name)
+            for label, names in store.conn.rows(
+                "CALL db.indexes() YIELD label, properties RETURN label, properties"
+            )
+            for name in names
+        }
         return [
-            *((statement, {}) for statement in LIFE_INDEXES),
+            *(
+                (statement, {})
+                for statement in LIFE_INDEXES
+                if (ASSET_HISTORY, statement.split("(h.")[1][:-1]) not in indexed
+            ),
             (
                 "MATCH (a:Asset) WHERE a.valid_to IS NULL SET a.sources = [], "
                 "a.valid_from = coalesce(a.created_at, 0), "

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from mlg.lifespan import life_return, view_of
 from mlg.limits import surrogate_at
 from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.schema import ASSET_COLUMNS
+from mlg.store.kuzu.view import life_return, view_of
 from mlg.store.port import ASSET_SCHEMA, CountedLevel, CountedNeighbour, Resolution
 from mlg.store.tables import assets_of, owners_by_asset
 
@@ -29,7 +29,7 @@ ASSET_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
 
 
 def _full(store: KuzuStore) -> str:
-    """ASSET_RETURN and the lifecycle columns (mlg.lifespan.LIFE_RETURN)."""
+    """ASSET_RETURN and the lifecycle columns (mlg.store.kuzu.view.LIFE_RETURN)."""
     return ASSET_RETURN + life_return(store)
 
 
@@ -102,7 +102,7 @@ _ONE_HOP = {
 
 
 def _hop(store: KuzuStore, pattern: str) -> str:
-    """A one-hop pattern over the rel tables of the store's view (mlg.lifespan)."""
+    """A one-hop pattern over the rel tables of the store's view (mlg.store.kuzu.view)."""
     return pattern.replace(":DEPENDS_ON]", f":{view_of(store).edges()}]")
 
 
