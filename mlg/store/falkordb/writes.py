@@ -185,13 +185,17 @@ def write_plan(store: FalkorStore, plan, progress=None, dry_run: bool = False) -
         return WriteOutcome(IngestReport(**report, files=tuple(plan.files)), frozenset(), False, None)
 
     def statements(gen: int) -> list[Statement] | None:
+        if progress:
+            progress("planning", 0, 1)
         out, report, written, owners_changed = _plan(store, plan, gen)
         result.update(report=report, written=written, owners_changed=owners_changed, n=len(out))
+        if progress and out:
+            progress("writing", 0, len(out))  # the MULTI/EXEC is sent next
         return out if out else None
 
     generation, _ = transaction(store, statements)
     if progress:
-        progress("writing", 1, 1)
+        progress("done", result.get("n", 0), result.get("n", 0))
     report = IngestReport(**result["report"], files=tuple(plan.files))
     if not result.get("n"):
         return WriteOutcome(report, frozenset(), False, None)
