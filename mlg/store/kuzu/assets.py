@@ -224,26 +224,38 @@ def assets_named(store: KuzuStore, names: Iterable[str]) -> pa.Table:
     )
 
 
-def ownerships(store: KuzuStore, ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-    ids = storable(ids)
+def owner_links(store: KuzuStore, ids: Iterable[str]) -> list[dict]:
+    """The owner links of the assets among `ids`: dicts of id (the asset), owner, role and
+    sources (who asserts the link; [] on a graph older than the lifecycle columns). The
+    one owner look-up of reads (`ownerships`) and writes (write.py): one primary-key
+    query each for up to FEW ids, one LOAD FROM for more."""
+    ids = list(ids)
     if not ids:
-        return {}
+        return []
+    sources = ", o.sources AS sources" if life_return(store) else ""
     if len(ids) <= FEW:
         found = [
             r
             for i in ids
             for r in store.rows(
                 "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) "
-                "RETURN a.id AS id, w.id AS owner, o.role AS role",
+                f"RETURN a.id AS id, w.id AS owner, o.role AS role{sources}",
                 {"id": i},
             )
         ]
     else:
         found = store.arrow(
             "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-            "RETURN id, w.id AS owner, o.role AS role",
+            f"RETURN id, w.id AS owner, o.role AS role{sources}",
             {"ids": ids_table(ids)},
         ).to_pylist()
+    for r in found:
+        r["sources"] = r.get("sources") or []
+    return found
+
+
+def ownerships(store: KuzuStore, ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    found = owner_links(store, storable(ids))
     owned: dict[str, list[tuple[str, str]]] = {}
     for r in found:
         owned.setdefault(r["id"], []).append((r["owner"], r["role"]))
