@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import mlg
 from mlg.batch import Batch
 from mlg.lifecycle.history import state_at
+from tests.store.conftest import BACKENDS
 
 DATASETS = [f"d{i}" for i in range(4)]
 MODELS = ["m0", "m1"]
@@ -84,8 +85,8 @@ def lineage_ids(g: mlg.Graph, root: str, **view) -> set[str] | None:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps)
-def test_as_of_equals_the_graph_as_it_was_built(tmp_path_factory, steps):
-    path = tmp_path_factory.mktemp("history") / "g.kuzu"
+def test_as_of_equals_the_graph_as_it_was_built(backend, request, tmp_path_factory, steps):
+    path = BACKENDS[backend](request, tmp_path_factory.mktemp("history"))
     moments, states, lineages = [], [], []
     with mlg.open(path) as g:
         for step in steps:
@@ -111,7 +112,7 @@ def test_as_of_equals_the_graph_as_it_was_built(tmp_path_factory, steps):
                 assert {(e.source, e.target, e.type) for e in d.edges if e.change == "retired"} == ae - be
 
 
-def test_as_of_equals_a_graph_rebuilt_from_the_inputs_up_to_then(tmp_path):
+def test_as_of_equals_a_graph_rebuilt_from_the_inputs_up_to_then(backend, request, tmp_path):
     """The same check against a second graph built from the first steps only."""
     history = [
         (
@@ -135,14 +136,20 @@ def test_as_of_equals_a_graph_rebuilt_from_the_inputs_up_to_then(tmp_path):
             [{"from": "m0", "to": "d2", "type": "trained_on"}],
         ),
     ]
-    with mlg.open(tmp_path / "all.kuzu") as g:
+
+    def new_graph(name: str):
+        folder = tmp_path / name
+        folder.mkdir()
+        return mlg.open(BACKENDS[backend](request, folder))
+
+    with new_graph("all") as g:
         moments = []
         for step in history:
             apply(g, step)
             time.sleep(0.002)
             moments.append(_now())
         for n in range(1, len(history) + 1):
-            with mlg.open(tmp_path / f"first{n}.kuzu") as rebuilt:
+            with new_graph(f"first{n}") as rebuilt:
                 for step in history[:n]:
                     apply(rebuilt, step)
                 assert comparable(state_at(g, moments[n - 1])) == comparable(state_at(rebuilt, _now()))
@@ -150,15 +157,15 @@ def test_as_of_equals_a_graph_rebuilt_from_the_inputs_up_to_then(tmp_path):
                     assert lineage_ids(g, root, as_of=moments[n - 1]) == lineage_ids(rebuilt, root)
 
 
-def test_show_lineage_and_diff_from_the_cli(tmp_path):
+def test_show_lineage_and_diff_from_the_cli(db_path, tmp_path):
     import json
 
     from click.testing import CliRunner
 
     from mlg.cli.main import main
 
-    db = ["--db", str(tmp_path / "g.kuzu")]
-    with mlg.open(tmp_path / "g.kuzu") as g:
+    db = ["--db", str(db_path)]
+    with mlg.open(db_path) as g:
         apply(
             g,
             (

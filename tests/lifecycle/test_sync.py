@@ -6,6 +6,7 @@ import pytest
 
 import mlg
 from mlg.batch import Batch
+from tests.lifecycle.dialect import forever, rows
 
 
 def team(source: str, assets: list[dict], relations: list[dict] = (), owners: list[dict] = ()) -> Batch:
@@ -13,39 +14,43 @@ def team(source: str, assets: list[dict], relations: list[dict] = (), owners: li
 
 
 def alive_ids(g: mlg.Graph) -> set[str]:
-    rows = g.query("MATCH (a:Asset) WHERE a.valid_to = timestamp('9999-12-31') RETURN a.id AS id")
-    return set(rows["id"])
+    found = g.query(f"MATCH (a:Asset) WHERE a.valid_to = {forever(g)} RETURN a.id AS id")
+    return set(found["id"])
 
 
 def live_edges(g: mlg.Graph) -> set[tuple[str, str, str]]:
-    rows = g.query("MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS s, b.id AS t, e.type AS ty")
-    return set(zip(rows["s"], rows["t"], rows["ty"]))
+    found = g.query("MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id AS s, b.id AS t, e.type AS ty")
+    return set(zip(found["s"], found["t"], found["ty"]))
 
 
 def retired_edges(g: mlg.Graph) -> set[tuple[str, str, str]]:
-    rows = g.query(
+    found = g.query(
         "MATCH (a:Asset)-[e:RETIRED_DEPENDS_ON]->(b:Asset) RETURN a.id AS s, b.id AS t, e.type AS ty"
     )
-    return set(zip(rows["s"], rows["t"], rows["ty"]))
+    return set(zip(found["s"], found["t"], found["ty"]))
 
 
 def dump(g: mlg.Graph) -> dict:
     """The lifecycle state: who asserts what, what is alive, what is retired."""
     return {
-        "assets": g.store.rows(
-            "MATCH (a:Asset) RETURN a.id, a.sources, a.valid_to = timestamp('9999-12-31') AS alive, "
-            "a.retired_by, a.placeholder ORDER BY a.id"
+        "assets": rows(
+            g,
+            f"MATCH (a:Asset) RETURN a.id, a.sources, a.valid_to = {forever(g)} AS alive, "
+            "a.retired_by, a.placeholder ORDER BY a.id",
         ),
-        "live": g.store.rows(
+        "live": rows(
+            g,
             "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type, e.sources "
-            "ORDER BY a.id, b.id"
+            "ORDER BY a.id, b.id",
         ),
-        "retired": g.store.rows(
+        "retired": rows(
+            g,
             "MATCH (a:Asset)-[e:RETIRED_DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type, e.sources "
-            "ORDER BY a.id, b.id, e.valid_to"
+            "ORDER BY a.id, b.id, e.valid_to",
         ),
-        "owned": g.store.rows(
-            "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) RETURN a.id, w.id, o.sources ORDER BY a.id"
+        "owned": rows(
+            g,
+            "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) RETURN a.id, w.id, o.sources ORDER BY a.id",
         ),
     }
 

@@ -13,6 +13,7 @@ import pytest
 
 import mlg
 from mlg.batch import Batch
+from tests.lifecycle.dialect import forever
 
 N = 3_000  # assets of the source; the sync drops half of them and adds as many
 
@@ -36,12 +37,14 @@ SYNCER = textwrap.dedent("""
 
 
 def alive(g: mlg.Graph) -> set[str]:
-    return set(g.query("MATCH (a:Asset) WHERE a.valid_to = timestamp('9999-12-31') RETURN a.id AS id")["id"])
+    return set(g.query(f"MATCH (a:Asset) WHERE a.valid_to = {forever(g)} RETURN a.id AS id")["id"])
 
 
 @pytest.mark.parametrize("delay", [0.0, 0.5, 1.5, 30.0])
-def test_kill_during_a_sync_leaves_old_or_new_state(tmp_path, delay):
-    path = tmp_path / "graph.kuzu"
+def test_kill_during_a_sync_leaves_old_or_new_state(db_path, delay):
+    """Killed once the write starts (Kuzu: its statements run; FalkorDB: its MULTI/EXEC is
+    being sent), a little later, or after it finished."""
+    path = db_path
     chain = [{"id": f"a{i}", "kind": "dataset", "derived_from": [f"a{i - 1}"] if i else []} for i in range(N)]
     with mlg.open(path) as g:
         g.ingest_batch(Batch.from_records(assets=chain, source="team"), sync=True)

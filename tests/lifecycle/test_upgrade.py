@@ -14,6 +14,9 @@ ESTATE = [
 
 
 def as_schema_3(path) -> None:
+    """The graph at `path` as mlg wrote it before it kept lifetimes."""
+    if str(path).startswith("falkordb"):
+        return _falkordb_without_lifecycle(path)
     with mlg.open(path) as g:
         g.store.execute("DROP TABLE RETIRED_DEPENDS_ON")
         g.store.execute("DROP TABLE AssetHistory")
@@ -26,6 +29,27 @@ def as_schema_3(path) -> None:
                 g.store.execute(f"ALTER TABLE {table} DROP {name}")
         g.store.execute("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '3'")
         g.store.execute("CHECKPOINT")
+
+
+def _falkordb_without_lifecycle(url: str) -> None:
+    """A FalkorDB graph as its backend wrote it before lifetimes: no lifecycle properties,
+    no retired edges or kept versions, no marker (mlg.store.falkordb.store.LIFECYCLE_KEY)."""
+    from mlg.store.falkordb.store import LIFECYCLE_KEY
+
+    with mlg.open(url) as g:
+
+        def run(query, params=None):
+            return g.store.conn.rows(query, params, write=True)
+
+        run("MATCH (h:AssetHistory) DELETE h")
+        run("MATCH ()-[e:RETIRED_DEPENDS_ON]->() DELETE e")
+        for pattern, var, columns in (
+            ("(a:Asset)", "a", ASSET_LIFE_COLUMNS),
+            ("()-[a:DEPENDS_ON]->()", "a", EDGE_LIFE_COLUMNS),
+            ("()-[a:OWNED_BY]->()", "a", OWNED_LIFE_COLUMNS),
+        ):
+            run(f"MATCH {pattern} SET " + ", ".join(f"{var}.{n} = NULL" for n, _, _ in columns))
+        run("MATCH (m:MlgMeta {key: $k}) DELETE m", {"k": LIFECYCLE_KEY})
 
 
 def test_an_older_graph_is_read_as_it_is_then_upgraded(db_path):

@@ -2,8 +2,7 @@
 versions_at, assets_as_of, edges_as_of, placeholders, retired_search, history_counts,
 retire_asset, restore_asset), on every backend that keeps history.
 
-Kuzu only for now: the FalkorDB backend keeps no history yet and refuses these
-operations (issue 13 brings them; add "falkordb" to LIFECYCLE_BACKENDS then).
+Both backends keep history (FalkorDB since issue 13).
 """
 
 from __future__ import annotations
@@ -14,11 +13,10 @@ from datetime import UTC, datetime
 import pytest
 
 from mlg.batch import Batch
-from mlg.errors import MlgError
 from mlg.lifespan import TODAY
 from tests.store import estate
 
-LIFECYCLE_BACKENDS = ["kuzu"]  # issue 13: "falkordb"
+LIFECYCLE_BACKENDS = ["falkordb", "kuzu"]
 keeping_history = pytest.mark.parametrize("backend", LIFECYCLE_BACKENDS)
 
 
@@ -127,28 +125,3 @@ def test_placeholders_are_listed_by_kind_then_id(full):
     assert [a.id for a in found] == ["dataset:aa", "dataset:zz"]
     assert all(a.placeholder and a.kind == "dataset" for a in found)
     assert [a.id for a in full.placeholders(1)] == ["dataset:aa"]
-
-
-@pytest.mark.parametrize("backend", ["falkordb"])
-def test_a_backend_without_history_refuses_the_past_naming_itself(full):
-    """FalkorDB until issue 13: nothing is retired there, the past is refused."""
-    assert full.view == TODAY
-    assert full.viewing(include_retired=True).view.include_retired
-    assert (
-        full.history_counts() == {}
-        and full.retired_search(["raw"], limit=10) == []
-        and full.placeholders(5) == []
-    )
-    moment = now()
-    refusals = [
-        lambda: full.viewing(as_of=moment),
-        lambda: full.asset_at("dataset:raw", moment),
-        lambda: full.versions_at(["dataset:raw"], moment),
-        lambda: full.assets_as_of(moment),
-        lambda: full.edges_as_of(moment),
-        lambda: full.retire_asset(full.assets(["dataset:raw"])["dataset:raw"]),
-        lambda: full.restore_asset(full.assets(["dataset:raw"])["dataset:raw"]),
-    ]
-    for refused in refusals:
-        with pytest.raises(MlgError, match="not available on a FalkorDB graph yet"):
-            refused()

@@ -26,9 +26,10 @@ from mlg.lifespan import TODAY, LifeChange, View
 from mlg.limits import surrogate_at
 from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.schema import ASSET_COLUMNS, META_TABLE, OWNER_COLUMNS, RUN_COLUMNS, SCHEMA_VERSION
-from mlg.store.falkordb import walks
+from mlg.store.falkordb import views, walks
 from mlg.store.falkordb.connection import Connection, from_micros
 from mlg.store.falkordb.url import Target, parse_target
+from mlg.store.falkordb.views import ASSET_HISTORY
 from mlg.store.port import (
     ASSET_SCHEMA,
     EDGE_TABLE,
@@ -48,10 +49,20 @@ from mlg.store.port import (
 )
 
 ASSET_RETURN = ", ".join(f"a.{name}" for name, _ in ASSET_COLUMNS)
+# what readers of whole assets add (mlg.lifespan.LIFE_RETURN): Asset.from_row reads them
+LIFE_NAMES = ("valid_to", "placeholder", "retired_reason", "sources")
+FULL_RETURN = ASSET_RETURN + "".join(f", a.{n}" for n in LIFE_NAMES)
+# what walks add for the UIs to mark (placeholder, retired)
+BRIEF_LIFE = (("placeholder", pa.bool_()), ("valid_to", pa.timestamp("us")))
 _TIME_COLUMNS = {n for n, t in ASSET_COLUMNS if t == "TIMESTAMP"}
 _RUN_TIMES = {n for n, t in RUN_COLUMNS if t == "TIMESTAMP"}
 RUN_RETURN = ", ".join(f"r.{n}" for n, _ in RUN_COLUMNS)
 OWNER_RETURN = ", ".join(f"o.{n}" for n, _ in OWNER_COLUMNS)
+# kept asset versions (mlg.lifecycle.history) are looked up by asset and key
+LIFE_INDEXES = (
+    f"CREATE INDEX FOR (h:{ASSET_HISTORY}) ON (h.asset)",
+    f"CREATE INDEX FOR (h:{ASSET_HISTORY}) ON (h.key)",
+)
 # id indexes first: every look-up mlg makes is by id (or name, family, generation)
 INDEXES = (
     "CREATE INDEX FOR (a:Asset) ON (a.id)",
@@ -62,8 +73,12 @@ INDEXES = (
     "CREATE INDEX FOR (r:Run) ON (r.id)",
     "CREATE INDEX FOR (x:AssetAlias) ON (x.id)",
     f"CREATE INDEX FOR (m:{META_TABLE}) ON (m.key)",
+    *LIFE_INDEXES,
 )
 CHUNK = 5_000
+# MlgMeta key set once the graph's assets, edges and owner links carry the lifecycle
+# properties (a graph written by the FalkorDB backend before it kept lifetimes has none)
+LIFECYCLE_KEY = "falkordb_lifecycle"
 _OUT_EDGES = "UNWIND $ids AS i MATCH (a:Asset {id: i})-[e:DEPENDS_ON]->(b:Asset) RETURN a.id, b.id, e.type"
 
 
@@ -120,10 +135,11 @@ def asset_table(rows: list[list], extra: Sequence[tuple[str, pa.DataType]] = ())
 
 
 def asset_of(row: list) -> Asset:
-    """An Asset from one row of ASSET_RETURN."""
-    record = dict(zip((n for n, _ in ASSET_COLUMNS), row))
+    """An Asset from one row of ASSET_RETURN or FULL_RETURN."""
+    record = dict(zip([n for n, _ in ASSET_COLUMNS] + list(LIFE_NAMES), row))
     for name in _TIME_COLUMNS:
         record[name] = from_micros(record[name])
+    record["valid_to"] = from_micros(record.get("valid_to"))
     return Asset.from_row(record)
 
 
@@ -169,7 +185,7 @@ class FalkorStore:
                 )
             from mlg.store.falkordb.writes import create_schema
 
-            create_schema(self, {"schema_version": str(SCHEMA_VERSION), **initial_meta()})
+            create_schema(self, {"schema_version": str(SCHEMA_VERSION), LIFECYCLE_KEY: "1", **initial_meta()})
             return SCHEMA_VERSION
         rows = self.conn.rows(f"MATCH (m:{META_TABLE} {{key: 'schema_version'}}) RETURN m.value")
         if not rows:
@@ -182,6 +198,13 @@ class FalkorStore:
                 f"({SCHEMA_VERSION}); "
                 + ("upgrade mlg" if version > SCHEMA_VERSION else "copy it with a matching mlg")
             )
+        if not self.conn.rows(f"MATCH (m:{META_TABLE} {{key: $k}}) RETURN m.value", {"k": LIFECYCLE_KEY}):
+            if not create:
+                # seen as it is, without lifetimes (mlg.lifespan.LEGACY), until opened writable
+                return SCHEMA_VERSION - 1
+            from mlg.store.falkordb.writes import add_lifecycle
+
+            add_lifecycle(self)
         return version
 
     def close(self) -> None:
@@ -224,7 +247,7 @@ class FalkorStore:
         out: dict[str, Asset] = {}
         for chunk in _chunks(_storable(ids)):
             for row in self._rows(
-                f"UNWIND $ids AS i MATCH (a:Asset {{id: i}}) RETURN {ASSET_RETURN}", {"ids": chunk}
+                f"UNWIND $ids AS i MATCH (a:Asset {{id: i}}) RETURN {FULL_RETURN}", {"ids": chunk}
             ):
                 out[row[0]] = asset_of(row)
         return out
@@ -235,16 +258,18 @@ class FalkorStore:
         found = self.assets([ref])
         if ref in found:
             return Resolution(found[ref])
+        alive = views.asset_alive(views.of(self))
         rows = self._rows(
-            f"MATCH (a:Asset {{name: $name}}) RETURN {ASSET_RETURN} ORDER BY a.id LIMIT 51", {"name": ref}
+            f"MATCH (a:Asset {{name: $name}}) WHERE {alive} RETURN {FULL_RETURN} ORDER BY a.id LIMIT 51",
+            {"name": ref},
         )
         if len(rows) == 1:
             return Resolution(asset_of(rows[0]))
         if rows:
             return Resolution(None, named=tuple(r[0] for r in rows[:50]))
         near = self._rows(
-            "MATCH (a:Asset) WHERE toLower(a.id) CONTAINS $q OR toLower(a.name) CONTAINS $q "
-            "RETURN a.id ORDER BY size(a.id), a.id LIMIT 5",
+            "MATCH (a:Asset) WHERE (toLower(a.id) CONTAINS $q OR toLower(a.name) CONTAINS $q) "
+            f"AND {alive} RETURN a.id ORDER BY size(a.id), a.id LIMIT 5",
             {"q": ref.lower()},
         )
         return Resolution(None, near=tuple(r[0] for r in near))
@@ -254,28 +279,32 @@ class FalkorStore:
             return []
         rows = self._rows(
             f"MATCH (a:Asset {{family: $family}}) WHERE a.kind = $kind AND a.id <> $id "
-            f"RETURN {ASSET_RETURN} ORDER BY a.version, a.id",
+            f"AND {views.asset_alive(views.of(self))} RETURN {FULL_RETURN} ORDER BY a.version, a.id",
             {"family": asset.family, "kind": asset.kind, "id": asset.id},
         )
         return [asset_of(r) for r in rows]
 
     def neighbours(self, asset_id: str, direction: str) -> list[Neighbour]:
-        arrow = {"up": "-[e:DEPENDS_ON]->", "down": "<-[e:DEPENDS_ON]-"}[direction]
+        view = views.of(self)
+        label = views.edges(view)
+        arrow = {"up": f"-[e:{label}]->", "down": f"<-[e:{label}]-"}[direction]
         if surrogate_at(asset_id) is not None:
             return []
         rows = self._rows(
-            f"MATCH (r:Asset {{id: $id}}){arrow}(a:Asset) RETURN {ASSET_RETURN}, e.type "
-            "ORDER BY e.type, a.kind, a.name, a.id",
+            f"MATCH (r:Asset {{id: $id}}){arrow}(a:Asset) WHERE {views.edge_alive(view)} "
+            f"RETURN {FULL_RETURN}, e.type ORDER BY e.type, a.kind, a.name, a.id",
             {"id": asset_id},
         )
-        return [Neighbour(asset_of(r[:-1]), r[-1]) for r in rows]
+        found = [Neighbour(asset_of(r[:-1]), r[-1]) for r in rows]
+        return found if view.today else list(dict.fromkeys(found))  # an edge retired and back: once
 
     def counted_neighbours(
         self, asset_id: str, direction: str, *, kinds: Sequence[str] | None, limit: int
     ) -> CountedLevel:
+        label = views.edges(views.of(self))
         arrow, onwards = {
-            "up": ("-[e:DEPENDS_ON]->", "-[f:DEPENDS_ON]->"),
-            "down": ("<-[e:DEPENDS_ON]-", "<-[f:DEPENDS_ON]-"),
+            "up": (f"-[e:{label}]->", f"-[f:{label}]->"),
+            "down": (f"<-[e:{label}]-", f"<-[f:{label}]-"),
         }[direction]
         if surrogate_at(asset_id) is not None:
             return CountedLevel(0, 0, ())
@@ -326,10 +355,13 @@ class FalkorStore:
         def counts(query: str) -> dict[str, int]:
             return {r[0]: int(r[1]) for r in self._rows(query)}
 
-        unowned = self._rows("MATCH (a:Asset) WHERE NOT (a)-[:OWNED_BY]->(:Owner) RETURN count(a)")
+        alive = views.asset_alive(views.of(self))
+        unowned = self._rows(
+            f"MATCH (a:Asset) WHERE {alive} AND NOT (a)-[:OWNED_BY]->(:Owner) RETURN count(a)"
+        )
         return GraphStats(
             path=self.location,
-            assets_by_kind=counts("MATCH (a:Asset) RETURN a.kind AS k, count(a) ORDER BY k"),
+            assets_by_kind=counts(f"MATCH (a:Asset) WHERE {alive} RETURN a.kind AS k, count(a) ORDER BY k"),
             relations_by_type=counts(
                 "MATCH (:Asset)-[e:DEPENDS_ON]->(:Asset) RETURN e.type AS k, count(e) ORDER BY k"
             ),
@@ -343,7 +375,8 @@ class FalkorStore:
         out: dict[int, list] = {}
         for chunk in _chunks(nodes):
             for row in self._rows(
-                f"UNWIND $ids AS i MATCH (a:Asset) WHERE id(a) = i RETURN id(a), {ASSET_RETURN}",
+                f"UNWIND $ids AS i MATCH (a:Asset) WHERE id(a) = i RETURN id(a), {ASSET_RETURN}, "
+                "a.placeholder, a.valid_to",
                 {"ids": chunk},
             ):
                 out[row[0]] = row[1:]
@@ -352,17 +385,32 @@ class FalkorStore:
     def _edges_of_nodes(self, nodes: Iterable[int], types: Sequence[str] | None = None) -> list[tuple]:
         """(source id, target id, type) of every edge among the internal `nodes`."""
         members = set(nodes)
+        view = views.of(self)
         where = " AND e.type IN $types" if types is not None else ""
         out = []
         for chunk in _chunks(list(members)):
             for row in self._rows(
-                "UNWIND $ids AS i MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE id(a) = i"
-                f"{where} RETURN id(b), a.id, b.id, e.type",
+                f"UNWIND $ids AS i MATCH (a:Asset)-[e:{views.edges(view)}]->(b:Asset) WHERE id(a) = i"
+                f"{where} AND {views.edge_alive(view)} RETURN id(b), a.id, b.id, e.type",
                 {"ids": chunk, "types": list(types or ())},
             ):
                 if row[0] in members:
                     out.append(tuple(row[1:]))
-        return out
+        return out if view.today else list(dict.fromkeys(out))  # an edge retired and back: once
+
+    def _walk(self, root: int, direction: str, depth: int, types=None, parents: bool = False):
+        """The frontier walk (walks.py) over the edges of this store's view."""
+        view = views.of(self)
+        return walks.walk(
+            self.conn,
+            root,
+            direction,
+            depth,
+            types,
+            parents,
+            edges=views.edges(view),
+            alive=views.edge_alive(view),
+        )
 
     def closure(
         self,
@@ -381,11 +429,12 @@ class FalkorStore:
         root = None if surrogate_at(root_id) is not None else walks.root_node(self.conn, root_id)
         if root is None:
             return empty
-        found = walks.walk(self.conn, root, direction, min(depth, MAX_DEPTH), types)
+        found = self._walk(root, direction, min(depth, MAX_DEPTH), types)
         reached = [n for n in found.distance if n != root]
         rows = self._node_rows(reached)
         assets = asset_table(
-            [rows[n] + [found.distance[n]] for n in reached if n in rows], [("distance", pa.int64())]
+            [rows[n] + [found.distance[n]] for n in reached if n in rows],
+            [*BRIEF_LIFE, ("distance", pa.int64())],
         )
         edges = self._edges_of_nodes(found.distance, types)
         edge_table = pa.Table.from_arrays(
@@ -415,7 +464,7 @@ class FalkorStore:
         root = None if surrogate_at(root_id) is not None else walks.root_node(self.conn, root_id)
         if root is None:
             return {}
-        found = walks.walk(self.conn, root, direction, min(depth, MAX_DEPTH))
+        found = self._walk(root, direction, min(depth, MAX_DEPTH))
         ids = self._ids_of(list(found.distance))
         return {ids[n]: d for n, d in found.distance.items() if n in ids}
 
@@ -436,7 +485,7 @@ class FalkorStore:
         ):
             if source_id != target_id:
                 return None
-        if direction in ("up", "down"):
+        if direction in ("up", "down") and views.of(self).today:
             arrow = "-[:DEPENDS_ON*1..%d]->" if direction == "up" else "<-[:DEPENDS_ON*1..%d]-"
             rows = self._rows(
                 "MATCH (a:Asset {id: $s}), (b:Asset {id: $t}) "
@@ -453,7 +502,7 @@ class FalkorStore:
         goal = walks.root_node(self.conn, target_id)
         if root is None or goal is None:
             return None
-        found = walks.walk(self.conn, root, "undirected", MAX_DEPTH, parents=True)
+        found = self._walk(root, direction, MAX_DEPTH, parents=True)
         if goal not in found.distance or goal == root:
             return None
         nodes, _ = walks.path_of(found, goal)
@@ -462,16 +511,16 @@ class FalkorStore:
 
     def edges_among(self, ids: Iterable[str]) -> pa.Table:
         members = set(_storable(ids))
+        view = views.of(self)
+        query = (
+            f"UNWIND $ids AS i MATCH (a:Asset {{id: i}})-[e:{views.edges(view)}]->(b:Asset) "
+            f"WHERE {views.edge_alive(view)} RETURN a.id, b.id, e.type"
+        )
         rows = []
         for chunk in _chunks(list(members)):
-            rows += [
-                r
-                for r in self._rows(
-                    _OUT_EDGES,
-                    {"ids": chunk},
-                )
-                if r[1] in members
-            ]
+            rows += [r for r in self._rows(query, {"ids": chunk}) if r[1] in members]
+        if not view.today:
+            rows = list(dict.fromkeys(tuple(r) for r in rows))
         return pa.Table.from_arrays(
             [pa.array([r[i] for r in rows], pa.string()) for i in range(3)], schema=EDGE_TABLE
         )
@@ -614,11 +663,13 @@ class FalkorStore:
         return [(r[0], int(r[1])) for r in rows]
 
     def unowned(self, limit: int) -> tuple[dict[str, int], list[Asset]]:
+        alive = views.asset_alive(views.of(self))
         counts = self._rows(
-            "MATCH (a:Asset) WHERE NOT (a)-[:OWNED_BY]->(:Owner) RETURN a.kind AS k, count(a) ORDER BY k"
+            f"MATCH (a:Asset) WHERE {alive} AND NOT (a)-[:OWNED_BY]->(:Owner) "
+            "RETURN a.kind AS k, count(a) ORDER BY k"
         )
         rows = self._rows(
-            f"MATCH (a:Asset) WHERE NOT (a)-[:OWNED_BY]->(:Owner) RETURN {ASSET_RETURN} "
+            f"MATCH (a:Asset) WHERE {alive} AND NOT (a)-[:OWNED_BY]->(:Owner) RETURN {FULL_RETURN} "
             "ORDER BY a.kind, a.name, a.id LIMIT $limit",
             {"limit": limit},
         )
@@ -733,10 +784,19 @@ class FalkorStore:
     # -- what the search index reads ----------------------------------------------------
 
     def index_assets(self, since: int | None) -> pa.Table:
+        # `alive`: the search index keeps alive assets only, and forgets retired ones,
+        # whatever the view of the handle that brings it up to date (it is shared)
+        alive = "true" if views.of(self).legacy else f"a.valid_to = {views.FOREVER_US}"
+        extra = [("alive", pa.bool_())]
         if since is None:
-            return asset_table(self._rows(f"MATCH (a:Asset) RETURN {ASSET_RETURN}"))
+            return asset_table(
+                self._rows(f"MATCH (a:Asset) WHERE {alive} RETURN {ASSET_RETURN}, true"), extra
+            )
         return asset_table(
-            self._rows(f"MATCH (a:Asset) WHERE a.gen > $since RETURN {ASSET_RETURN}", {"since": since})
+            self._rows(
+                f"MATCH (a:Asset) WHERE a.gen > $since RETURN {ASSET_RETURN}, {alive}", {"since": since}
+            ),
+            extra,
         )
 
     def index_ownerships(
@@ -818,50 +878,66 @@ class FalkorStore:
 
         return write_plan(self, plan, progress, dry_run=dry_run)
 
-    # -- lifecycle -------------------------------------------------------------------------
-    # A FalkorDB graph keeps no history yet (issue 13): every asset and edge is alive, so
-    # "with the retired ones" is today's graph, nothing is retired or kept, and what
-    # needs the past is refused, never answered from today's graph.
-
-    def _no_history(self, what: str) -> MlgError:
-        return MlgError(f"{what} is not available on a FalkorDB graph yet ({self.location})")
+    # -- lifecycle: views, history, retirement, placeholders (history.py, retire.py) -----------
 
     def viewing(self, *, include_retired: bool = False, as_of: datetime | None = None) -> FalkorStore:
-        if as_of is not None:
-            raise self._no_history("the graph as of a date")
         view = copy(self)
-        view.view = View(include_retired=include_retired)
+        view.view = View(include_retired=include_retired, as_of=as_of)
         view._borrowed = True
         return view
 
     def asset_at(self, asset_id: str, moment: datetime) -> Asset | None:
-        raise self._no_history("an asset as of a date")
+        from mlg.store.falkordb import history
+
+        return history.asset_at(self, asset_id, moment)
 
     def versions_at(self, ids: Iterable[str], moment: datetime) -> dict[str, Asset]:
-        raise self._no_history("past versions of assets")
+        from mlg.store.falkordb import history
+
+        return history.versions_at(self, _storable(ids), moment)
 
     def assets_as_of(self, moment: datetime, *, asset: str | None = None) -> dict[str, dict[str, Any]]:
-        raise self._no_history("the graph as of a date")
+        from mlg.store.falkordb import history
+
+        return history.assets_as_of(self, moment, asset)
 
     def edges_as_of(
         self, moment: datetime, *, asset: str | None = None
     ) -> dict[tuple[str, str, str], tuple[str, ...]]:
-        raise self._no_history("the graph as of a date")
+        from mlg.store.falkordb import history
+
+        return history.edges_as_of(self, moment, asset)
 
     def placeholders(self, limit: int) -> list[Asset]:
-        return []  # placeholders are not marked on a FalkorDB graph yet
+        from mlg.store.falkordb import history
+
+        return history.placeholders(self, limit)
 
     def retired_search(self, words: Sequence[str], *, kinds: Sequence[str] = (), limit: int) -> list[Asset]:
-        return []  # nothing is retired on a FalkorDB graph yet
+        from mlg.store.falkordb import history
+
+        return history.retired_search(self, words, kinds, limit)
 
     def history_counts(self) -> dict[str, int]:
-        return {}
+        """What this graph keeps beyond today's state (mlg.lifecycle): retired assets,
+        retired edges, kept asset versions. `mlg copy` refuses to drop them."""
+        from mlg.store.falkordb import history
+
+        return history.history_counts(self)
 
     def retire_asset(self, asset: Asset, reason: str | None = None) -> LifeChange:
-        raise self._no_history("retiring an asset")
+        """Retire `asset` and its edges by hand (retire.py)."""
+        self._require_writable()
+        from mlg.store.falkordb.retire import retire
+
+        return retire(self, asset, reason)
 
     def restore_asset(self, asset: Asset) -> LifeChange:
-        raise self._no_history("restoring an asset")
+        """Bring a retired `asset` back with the edges still asserted (retire.py)."""
+        self._require_writable()
+        from mlg.store.falkordb.retire import restore
+
+        return restore(self, asset)
 
     # -- raw Cypher -------------------------------------------------------------------------
 

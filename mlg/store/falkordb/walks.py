@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from mlg.store.falkordb.connection import Connection
 
 _STEP = {
-    "up": "MATCH (a)-[e:DEPENDS_ON]->(b:Asset)",
-    "down": "MATCH (a)<-[e:DEPENDS_ON]-(b:Asset)",
-    "undirected": "MATCH (a)-[e:DEPENDS_ON]-(b:Asset)",
+    "up": "MATCH (a)-[e:{edges}]->(b:Asset)",
+    "down": "MATCH (a)<-[e:{edges}]-(b:Asset)",
+    "undirected": "MATCH (a)-[e:{edges}]-(b:Asset)",
 }
 BATCH = 20_000  # frontier ids per query
 
@@ -50,16 +50,21 @@ def walk(
     depth: int,
     types: Sequence[str] | None = None,
     parents: bool = False,
+    *,
+    edges: str = "DEPENDS_ON",
+    alive: str = "true",
 ) -> Walk:
     """Breadth-first from the node `root`: every node within `depth` hops once, at its
-    shortest distance, following only edges of `types` (None: all)."""
+    shortest distance, following only edges of `types` (None: all), of the relationship
+    type(s) `edges`, meeting the condition `alive` on `e` (mlg.store.falkordb.views)."""
     result = Walk(root, {root: 0})
-    where = " WHERE e.type IN $types" if types is not None else ""
+    conditions = [c for c in ("e.type IN $types" if types is not None else "", alive) if c and c != "true"]
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     if parents:
         tail = " RETURN id(a), id(b), e.type"
     else:
         tail = " RETURN DISTINCT id(b)"
-    query = f"UNWIND $ids AS i MATCH (a) WHERE id(a) = i {_STEP[direction]}{where}{tail}"
+    query = f"UNWIND $ids AS i MATCH (a) WHERE id(a) = i {_STEP[direction].format(edges=edges)}{where}{tail}"
     frontier = [root]
     level = 0
     while frontier and level < depth:

@@ -16,14 +16,16 @@ only differences written, so the same input twice writes nothing the second time
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mlg.errors import GraphError, MlgError
+from mlg.errors import GraphError
 from mlg.generation import GENERATION_KEY, UNTRACKED_KEY
-from mlg.model import IngestReport
+from mlg.model import BOOKKEEPING_PROPS, IngestReport, canonical_json
 from mlg.schema import ASSET_COLUMNS, META_TABLE, RUN_COLUMNS
+from mlg.store.falkordb import lifecycle
 from mlg.store.falkordb.connection import from_micros, to_micros
 from mlg.store.port import WriteOutcome
 
@@ -60,6 +62,49 @@ def create_schema(store: FalkorStore, meta: dict[str, str]) -> None:
         pipe.execute()
     except conn._redis_errors as exc:
         raise GraphError(f"creating the graph {store.location} failed: {exc}") from None
+
+
+def add_lifecycle(store: FalkorStore) -> None:
+    """Upgrade step (self-contained): give a graph written before the FalkorDB backend kept
+    lifetimes the lifecycle properties, as Kuzu's schema step 3 -> 4 does
+    (mlg.lifespan.upgrade_to_4): every asset and edge alive since it was created / first
+    seen and asserted by no source, owner links by no source; the AssetHistory indexes.
+    One MULTI/EXEC; running it again changes nothing."""
+    from mlg.store.falkordb.store import LIFE_INDEXES, LIFECYCLE_KEY
+    from mlg.store.falkordb.views import ASSET_HISTORY, FOREVER_US
+
+    def plan(gen: int) -> list[Statement] | None:
+        if store.conn.rows(f"MATCH (m:{META_TABLE} {{key: $k}}) RETURN m.value", {"k": LIFECYCLE_KEY}):
+            return None  # another process upgraded it meanwhile
+        indexed = {
+            (label, name)
+            for label, names in store.conn.rows(
+                "CALL db.indexes() YIELD label, properties RETURN label, properties"
+            )
+            for name in names
+        }
+        return [
+            *(
+                (statement, {})
+                for statement in LIFE_INDEXES
+                if (ASSET_HISTORY, statement.split("(h.")[1][:-1]) not in indexed
+            ),
+            (
+                "MATCH (a:Asset) WHERE a.valid_to IS NULL SET a.sources = [], "
+                "a.valid_from = coalesce(a.created_at, 0), "
+                f"a.valid_to = {FOREVER_US}, a.placeholder = false, a.retired_by = '', a.retired_reason = ''",
+                {},
+            ),
+            (
+                "MATCH ()-[e:DEPENDS_ON]->() WHERE e.valid_to IS NULL SET e.sources = [], "
+                f"e.valid_from = coalesce(e.first_seen, 0), e.valid_to = {FOREVER_US}",
+                {},
+            ),
+            ("MATCH ()-[o:OWNED_BY]->() WHERE o.sources IS NULL SET o.sources = []", {}),
+            (f"MERGE (m:{META_TABLE} {{key: $k}}) SET m.value = '1'", {"k": LIFECYCLE_KEY}),
+        ]
+
+    transaction(store, plan)
 
 
 def transaction(
@@ -131,27 +176,26 @@ def _stored_asset(row: dict[str, Any], gen: int) -> dict[str, Any]:
 
 def write_plan(store: FalkorStore, plan, progress=None, dry_run: bool = False) -> WriteOutcome:
     """Write a validated mlg.validation.Plan (see the module doc); with `dry_run`, only
-    what it would change (the report), nothing sent."""
-    if getattr(plan, "sync", False):
-        # Source tracking and retirement (mlg.lifecycle, schema 4) are Kuzu-only so far:
-        # refuse rather than write a sync that retires nothing.
-        raise MlgError(
-            "--sync (retiring what a source no longer asserts) is not available on a FalkorDB "
-            "graph yet; ingest without --sync, or use a Kuzu graph"
-        )
+    what it would change (the report), nothing sent. Sources, sync and retirement,
+    placeholders and kept versions (mlg.lifespan) are planned by lifecycle.py and go
+    into the same MULTI/EXEC."""
     result: dict[str, Any] = {}
     if dry_run:
         _, report, _, _ = _plan(store, plan, 0)
         return WriteOutcome(IngestReport(**report, files=tuple(plan.files)), frozenset(), False, None)
 
     def statements(gen: int) -> list[Statement] | None:
+        if progress:
+            progress("planning", 0, 1)
         out, report, written, owners_changed = _plan(store, plan, gen)
         result.update(report=report, written=written, owners_changed=owners_changed, n=len(out))
+        if progress and out:
+            progress("writing", 0, len(out))  # the MULTI/EXEC is sent next
         return out if out else None
 
     generation, _ = transaction(store, statements)
     if progress:
-        progress("writing", 1, 1)
+        progress("done", result.get("n", 0), result.get("n", 0))
     report = IngestReport(**result["report"], files=tuple(plan.files))
     if not result.get("n"):
         return WriteOutcome(report, frozenset(), False, None)
@@ -165,9 +209,11 @@ def _plan(store: FalkorStore, plan, gen: int):
     from mlg.store.falkordb.store import ASSET_RETURN, OWNER_RETURN, _chunks
 
     _check_keys(store, plan)
-    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    moment = datetime.now(UTC).replace(tzinfo=None)  # valid_from/valid_to: to the microsecond
+    now = moment.replace(microsecond=0)
     out: list[Statement] = []
     report: dict[str, int] = {}
+    life = lifecycle.plan_lifecycle(store, plan, moment)
     # assets
     existing: dict[str, dict] = {}
     for chunk in _chunks(list(plan.assets)):
@@ -183,9 +229,15 @@ def _plan(store: FalkorStore, plan, gen: int):
         old = existing.get(asset_id)
         if old is None:
             new_rows.append(
-                {**row, "created_at": row["created_at"] or now, "updated_at": row["updated_at"] or now}
+                {
+                    **row,
+                    "created_at": row["created_at"] or now,
+                    "updated_at": row["updated_at"] or now,
+                    "sources": sorted(plan.asset_sources.get(asset_id) or plan.references.get(asset_id, ())),
+                    "placeholder": asset_id in plan.placeholders,
+                }
             )
-        elif _asset_changed(old, row):
+        elif _asset_changed(old, row := _keeping_bookkeeping(old, row)):
             changed_rows.append(
                 {
                     **row,
@@ -198,11 +250,19 @@ def _plan(store: FalkorStore, plan, gen: int):
         assets_updated=len(changed_rows),
         assets_unchanged=len(plan.assets) - len(new_rows) - len(changed_rows),
     )
-    out += _rows_of([_stored_asset(r, gen) for r in new_rows], "UNWIND $rows AS r CREATE (a:Asset) SET a = r")
+    # history: the versions these updates (and revivals) replace are kept first
+    replaced = {r["id"]: not life.was_alive.get(r["id"], True) for r in changed_rows}
+    replaced.update(life.versioned)
+    out += lifecycle.version_steps(replaced, moment)
+    out += _rows_of(
+        [_new_asset(r, gen, moment) for r in new_rows], "UNWIND $rows AS r CREATE (a:Asset) SET a = r"
+    )
+    # `+=`: an update keeps the lifecycle properties
     out += _rows_of(
         [_stored_asset(r, gen) for r in changed_rows],
-        "UNWIND $rows AS r MATCH (a:Asset {id: r.id}) SET a = r",
+        "UNWIND $rows AS r MATCH (a:Asset {id: r.id}) SET a += r",
     )
+    out += lifecycle.reopen_steps([r["id"] for r in changed_rows] + life.reopened, moment)
     # owners
     old_owners = {}
     for chunk in _chunks(list(plan.owners)):
@@ -231,9 +291,11 @@ def _plan(store: FalkorStore, plan, gen: int):
     for chunk in _chunks(sources):
         for row in store._rows(
             "UNWIND $ids AS i MATCH (a:Asset {id: i})-[e:DEPENDS_ON]->(b:Asset) "
-            "RETURN a.id, b.id, e.type, e.source, e.first_seen, e.last_seen",
+            "RETURN a.id, b.id, e.type, e.source, e.first_seen, e.last_seen, e.sources",
             {"ids": chunk},
         ):
+            if (row[0], row[1], row[2]) not in plan.edges:
+                continue
             old_edges[(row[0], row[1], row[2])] = {
                 "src": row[0],
                 "dst": row[1],
@@ -241,6 +303,7 @@ def _plan(store: FalkorStore, plan, gen: int):
                 "source": row[3],
                 "first_seen": from_micros(row[4]),
                 "last_seen": from_micros(row[5]),
+                "sources": list(row[6] or ()),
             }
     default_source = "manifest:" + ",".join(plan.files) if plan.files else "manifest"
     new_edges, changed_edges = [], []
@@ -258,8 +321,15 @@ def _plan(store: FalkorStore, plan, gen: int):
                 }
             )
             continue
-        merged = dict(old)
-        if edge["source"] is not None:
+        merged = {k: v for k, v in old.items() if k != "sources"}
+        before = dict(merged)
+        # the source of the latest sighting (a manifest's relation, without times, is
+        # the latest); at the same instant the larger, so that arrival order never matters
+        if edge["source"] is not None and (
+            edge["last_seen"] is None
+            or old["last_seen"] is None
+            or (edge["last_seen"], edge["source"]) >= (old["last_seen"], old["source"] or "")
+        ):
             merged["source"] = edge["source"]
         if edge["first_seen"] is not None and (
             old["first_seen"] is None or edge["first_seen"] < old["first_seen"]
@@ -269,8 +339,9 @@ def _plan(store: FalkorStore, plan, gen: int):
             old["last_seen"] is None or edge["last_seen"] > old["last_seen"]
         ):
             merged["last_seen"] = edge["last_seen"]
-        if merged != old:
+        if merged != before:
             changed_edges.append(merged)
+    new_edges = lifecycle.plan_edges(store, plan, life, old_edges, new_edges)
     report.update(
         relations_added=len(new_edges),
         relations_updated=len(changed_edges),
@@ -281,10 +352,11 @@ def _plan(store: FalkorStore, plan, gen: int):
         return {**e, "first_seen": to_micros(e["first_seen"]), "last_seen": to_micros(e["last_seen"])}
 
     out += _rows_of(
-        [edge_row(e) for e in new_edges],
+        [{**edge_row(e), "valid_from": to_micros(e["valid_from"])} for e in new_edges],
         "UNWIND $rows AS r MATCH (a:Asset {id: r.src}), (b:Asset {id: r.dst}) "
         "CREATE (a)-[:DEPENDS_ON {type: r.rtype, source: r.source, first_seen: r.first_seen, "
-        "last_seen: r.last_seen}]->(b)",
+        "last_seen: r.last_seen, sources: r.sources, valid_from: r.valid_from, "
+        f"valid_to: {lifecycle.FOREVER_US}}}]->(b)",
     )
     out += _rows_of(
         [edge_row(e) for e in changed_edges],
@@ -293,13 +365,14 @@ def _plan(store: FalkorStore, plan, gen: int):
         "SET e.source = r.source, e.first_seen = r.first_seen, e.last_seen = r.last_seen",
     )
     # ownerships: an asset record that lists owners replaces that asset's owners
-    old_owned = store.ownerships(plan.ownerships.keys())
+    old_owned = _owned_with_sources(store, list(plan.ownerships))
     drop, add = [], []
     for asset_id, owners in plan.ownerships.items():
-        current = set(old_owned.get(asset_id, ()))
+        current = set(old_owned.get(asset_id, {}))
         wanted = set(owners)
         drop.extend({"asset": asset_id, "owner": o, "role": r} for o, r in current - wanted)
         add.extend({"asset": asset_id, "owner": o, "role": r} for o, r in owners if (o, r) not in current)
+    unowned = lifecycle.plan_ownerships(store, plan, life, old_owned, add, drop)
     report.update(ownerships_added=len(add))
     out += _rows_of(
         drop,
@@ -309,9 +382,9 @@ def _plan(store: FalkorStore, plan, gen: int):
     out += _rows_of(
         add,
         "UNWIND $rows AS r MATCH (a:Asset {id: r.asset}), (w:Owner {id: r.owner}) "
-        "CREATE (a)-[:OWNED_BY {role: r.role}]->(w)",
+        "CREATE (a)-[:OWNED_BY {role: r.role, sources: r.sources}]->(w)",
     )
-    touched = sorted({r["asset"] for r in drop + add})
+    touched = sorted({r["asset"] for r in drop + add} | set(unowned) | set(life.retired) | set(life.revived))
     out += _rows_of(
         [{"id": i} for i in touched], "UNWIND $rows AS r MATCH (a:Asset {id: r.id}) SET a.gen = $gen"
     )
@@ -319,12 +392,61 @@ def _plan(store: FalkorStore, plan, gen: int):
     out += _rows_of(
         renamed, "UNWIND $rows AS r MATCH (a:Asset)-[:OWNED_BY]->(o:Owner {id: r.id}) SET a.gen = $gen"
     )
+    out += life.steps  # sources, retirements, revivals (lifecycle.py)
+    report.update(
+        assets_retired=len(life.retired),
+        assets_revived=len(life.revived),
+        relations_retired=life.edges_retired,
+        placeholders_added=sum(1 for r in new_rows if r["placeholder"]),
+    )
     out = [(q, {**p, "gen": gen}) for q, p in out]
-    # runs and aliases
-    if plan.runs or plan.aliases:
+    # runs, aliases and merged assets
+    if plan.runs or plan.aliases or plan.merged:
         out += _record_statements(store, plan)
-    written = None if renamed else {r["id"] for r in new_rows + changed_rows} | set(touched)
+    merged_away = bool(getattr(plan, "merged", None))
+    written = None if renamed or merged_away else {r["id"] for r in new_rows + changed_rows} | set(touched)
     return out, report, written, bool(new_owners or changed_owners)
+
+
+def _new_asset(row: dict[str, Any], gen: int, moment: datetime) -> dict[str, Any]:
+    """A new Asset node's properties: its columns and its lifecycle (alive from now)."""
+    return {
+        **_stored_asset(row, gen),
+        "sources": list(row["sources"]),
+        "valid_from": to_micros(moment),
+        "valid_to": lifecycle.FOREVER_US,
+        "placeholder": bool(row["placeholder"]),
+        "retired_by": "",
+        "retired_reason": "",
+    }
+
+
+def _owned_with_sources(store: FalkorStore, ids: list[str]) -> dict[str, dict[tuple[str, str], list[str]]]:
+    """asset id -> {(owner id, role): sources} of its owner links."""
+    from mlg.store.falkordb.store import _chunks
+
+    owned: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        for asset, owner, role, sources in store._rows(
+            "UNWIND $ids AS i MATCH (a:Asset {id: i})-[o:OWNED_BY]->(w:Owner) "
+            "RETURN a.id, w.id, o.role, o.sources",
+            {"ids": chunk},
+        ):
+            owned.setdefault(asset, {})[(owner, role)] = list(sources or ())
+    return owned
+
+
+def _keeping_bookkeeping(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """`row` with the old props' BOOKKEEPING_PROPS (OpenLineage's per-field event times)
+    when its props have none, as the Kuzu backend does (mlg/store/kuzu/write.py)."""
+    if not old.get("props") or '"_' not in old["props"]:
+        return row
+    old_props = json.loads(old["props"])
+    kept = {k: old_props[k] for k in BOOKKEEPING_PROPS if k in old_props}
+    new_props = json.loads(row["props"] or "{}")
+    if not kept or all(k in new_props for k in kept):
+        return row
+    return {**row, "props": canonical_json({**kept, **new_props})}
 
 
 def _check_keys(store: FalkorStore, plan) -> None:
@@ -385,6 +507,11 @@ def _record_statements(store: FalkorStore, plan) -> list[Statement]:
     ]
     out += _rows_of(new_aliases, "UNWIND $rows AS r CREATE (:AssetAlias {id: r.id, asset: r.asset})")
     out += _rows_of(moved, "UNWIND $rows AS r MATCH (x:AssetAlias {id: r.id}) SET x.asset = r.asset")
+    # merged assets go last: everything they held was written onto the asset they merge into
+    out += _rows_of(
+        [{"id": i} for i in sorted(getattr(plan, "merged", None) or ())],
+        "UNWIND $rows AS r MATCH (a:Asset {id: r.id}) DETACH DELETE a",
+    )
     return out
 
 
