@@ -101,3 +101,25 @@ def test_a_large_sync_retires_revives_and_repoints(both, tmp_path):
         assert {(f"m:{i}", f"d:{(i + 1) % N}", "trained_on") for i in range(N)} <= live
         assert not {(f"m:{i}", f"d:{i}", "trained_on") for i in range(N)} & live
         assert {(f"m:{i}", f"d:{i}", "trained_on") for i in range(N)} <= retired_edges(g)
+
+
+def test_one_sync_of_several_sources_retires_what_each_dropped(graph):
+    from mlg.batch import Batch, Location
+
+    def manifests(records: dict[str, list[dict]]) -> Batch:
+        return Batch(
+            assets=[(r, Location(f, f"assets[{i}]")) for f, rs in records.items() for i, r in enumerate(rs)],
+            files=list(records),
+            file_sources={f: f for f in records},
+        )
+
+    a = [{"id": "d:a1", "kind": "dataset"}, {"id": "d:a2", "kind": "dataset", "derived_from": ["d:a1"]}]
+    b = [{"id": "d:b1", "kind": "dataset"}, {"id": "m:b", "kind": "model", "trained_on": ["d:a2", "d:b1"]}]
+    c = [{"id": "d:c1", "kind": "dataset"}]
+    graph.ingest_batch(manifests({"a": a, "b": b, "c": c}), sync=True)
+    owned = graph.store.rows("MATCH (x:Asset) RETURN x.id AS id, x.sources AS s ORDER BY id")
+    assert {r["id"]: r["s"] for r in owned}["d:a2"] == ["a"]
+    report = graph.ingest_batch(manifests({"a": a[:1], "b": b[:1]}), sync=True)
+    assert report.assets_retired == 2 and report.relations_retired == 3  # a2's and m:b's edges
+    assert alive_ids(graph) == {"d:a1", "d:b1", "d:c1"}  # c was not synced: kept
+    assert not graph.ingest_batch(manifests({"a": a[:1], "b": b[:1]}), sync=True).changed

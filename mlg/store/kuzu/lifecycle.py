@@ -136,6 +136,17 @@ def bulk(statement: str, schema: pa.Schema) -> str:
     return "LOAD FROM $rows " + body
 
 
+def asserted_by(graph: Graph, query: str, sources: set[str]) -> list[dict[str, Any]]:
+    """What `query` returns for the rows any of `sources` asserts: one scan, whatever the
+    number of sources (a day's sync of several manifests). Its `{var}` placeholder
+    becomes the condition on `var.sources`."""
+    var = re.search(r"\{(\w+)\}", query)[1]
+    # an OR of list_contains: Kuzu 0.11.3 fails on a parameter inside any(x IN .. WHERE ..)
+    params = {f"s{i}": source for i, source in enumerate(sorted(sources))}
+    condition = " OR ".join(f"list_contains({var}.sources, ${p})" for p in params)
+    return db(graph).arrow(query.replace("{" + var + "}", f"({condition})"), params).to_pylist()
+
+
 def read_rows(
     graph: Graph, query: str, rows: list[dict[str, Any]], schema: pa.Schema
 ) -> list[dict[str, Any]]:
@@ -204,15 +215,12 @@ def plan_lifecycle(graph: Graph, plan: Plan, empty: bool, now: datetime) -> Life
 
     # assets: the plan's plus, for a sync, those its sources asserted before
     claimed: dict[str, dict[str, Any]] = dict(old)
-    for source in synced if not empty else ():
-        rows = (
-            db(graph)
-            .arrow(
-                "MATCH (a:Asset) WHERE list_contains(a.sources, $s) RETURN a.id AS id, a.sources AS sources, "
-                "a.valid_to AS valid_to, a.retired_by AS retired_by, a.placeholder AS placeholder",
-                {"s": source},
-            )
-            .to_pylist()
+    if synced and not empty:
+        rows = asserted_by(
+            graph,
+            "MATCH (a:Asset) WHERE {a} RETURN a.id AS id, a.sources AS sources, "
+            "a.valid_to AS valid_to, a.retired_by AS retired_by, a.placeholder AS placeholder",
+            synced,
         )
         claimed.update((r["id"], r) for r in rows)
     life_rows, source_rows = [], []
@@ -353,25 +361,19 @@ def plan_edges(
     # live edges the plan asserts again, and (sync) those its sources dropped
     claimed = {k: set(v.get("sources") or ()) for k, v in old_edges.items()}
     dormant_claimed: dict[EdgeKey, set[str]] = {}
-    for source in synced if not empty else ():
-        for r in (
-            db(graph)
-            .arrow(
-                "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE list_contains(e.sources, $s) "
-                "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
-                {"s": source},
-            )
-            .to_pylist()
+    if synced and not empty:
+        for r in asserted_by(
+            graph,
+            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE {e} "
+            "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
+            synced,
         ):
             claimed[(r["src"], r["dst"], r["rtype"])] = set(r["sources"])
-        for r in (
-            db(graph)
-            .arrow(
-                f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE list_contains(e.sources, $s) "
-                "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
-                {"s": source},
-            )
-            .to_pylist()
+        for r in asserted_by(
+            graph,
+            f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE {{e}} "
+            "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
+            synced,
         ):
             dormant_claimed[(r["src"], r["dst"], r["rtype"])] = set(r["sources"])
     sources_rows, retire_rows = [], []
@@ -466,15 +468,12 @@ def plan_ownerships(
     for asset_id, links in old_owned.items():
         for (owner, role), sources in links.items():
             claimed[(asset_id, owner, role)] = set(sources)
-    for source in synced if not empty else ():
-        for r in (
-            db(graph)
-            .arrow(
-                "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) WHERE list_contains(o.sources, $s) "
-                "RETURN a.id AS asset, w.id AS owner, o.role AS role, o.sources AS sources",
-                {"s": source},
-            )
-            .to_pylist()
+    if synced and not empty:
+        for r in asserted_by(
+            graph,
+            "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) WHERE {o} "
+            "RETURN a.id AS asset, w.id AS owner, o.role AS role, o.sources AS sources",
+            synced,
         ):
             claimed[(r["asset"], r["owner"], r["role"])] = set(r["sources"])
     keep_rows, drop_rows = [], []
