@@ -90,6 +90,15 @@ class TeamEstate:
     def initial(self) -> Batch:
         return self.batch([self.team(i) for i in range(self.teams)])
 
+    def today(self) -> Batch:
+        """Every team's manifest as it is now, without the relations to assets no team
+        holds any more (the synced graph keeps those edges retired): today's estate,
+        loaded once into a graph without history."""
+        alive = {i for records in self.assets.values() for i in records}
+        batch = self.initial()
+        batch.relations = [(r, loc) for r, loc in batch.relations if r["to"] in alive]
+        return batch
+
     def day(self, n: int) -> tuple[Batch, dict[str, int]]:
         """Day `n`'s changed manifests and what changed in them."""
         rnd, rates = self.rnd, self.rates
