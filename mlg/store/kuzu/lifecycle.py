@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 Step = tuple[str, str, pa.Table]
 # Up to FEW rows run (or are read) one primary-key statement each; more, one LOAD FROM
-# statement over them all (mlg.store.kuzu.write.FEW says why).
+# statement over them all (mlg.store.kuzu.assets.FEW says why).
 
 
 def db(graph_or_store):
