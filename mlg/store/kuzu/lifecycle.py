@@ -3,13 +3,18 @@ transaction (sync and retirement, placeholders, kept versions; mlg.lifecycle, is
 
 `plan_lifecycle` reads what it needs from the graph, decides in Python, and hands
 back statements for `mlg.ingest`'s one transaction (a step is (what, statement,
-rows); a statement without `$rows` runs once per row with the row as parameters).
-Nothing here is written outside that transaction, so a sync is all-or-nothing, and
-a second run of the same sync finds nothing to change.
+rows)). Each statement is written for one row (its columns as `$parameters`, one
+primary-key statement, ~1 ms); more than FEW rows run as one set-based statement over
+the Arrow table instead (`bulk`: `LOAD FROM $rows ...`, the parameters read from the
+table's columns), since Kuzu plans such a join as a scan of the table (~1 s at 1M
+assets) however few the rows. The reads of the planner do the same. Nothing here is
+written outside that transaction, so a sync is all-or-nothing, and a second run of
+the same sync finds nothing to change.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -18,6 +23,7 @@ import pyarrow as pa
 
 from mlg.lifespan import FOREVER, RETIRED_BY_HAND, RETIRED_BY_SYNC
 from mlg.schema import ASSET_COLUMNS
+from mlg.store.kuzu.assets import FEW
 from mlg.store.kuzu.schema import ASSET_HISTORY, FOREVER_LITERAL, RETIRED_EDGES
 
 if TYPE_CHECKING:
@@ -25,6 +31,8 @@ if TYPE_CHECKING:
     from mlg.validation import EdgeKey, Plan
 
 Step = tuple[str, str, pa.Table]
+# Up to FEW rows run (or are read) one primary-key statement each; more, one LOAD FROM
+# statement over them all (mlg.store.kuzu.assets.FEW says why).
 
 
 def db(graph_or_store):
@@ -43,7 +51,7 @@ LIFE_SCHEMA = pa.schema(
 )
 _STRINGS = pa.list_(pa.string())
 
-# -- statements (one row each: a sync touches what changed, not the whole graph) ----------
+# -- statements, each for one row (Lifecycle.add runs many rows as one, `bulk`) -------------
 
 SET_ASSET_LIFE = (
     "MATCH (a:Asset {id: $id}) SET a.sources = $sources, a.valid_from = $valid_from, "
@@ -112,8 +120,45 @@ class Lifecycle:
     reopened: list[str] = field(default_factory=list)
 
     def add(self, what: str, statement: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+        """Add `statement` (written for one row) over `rows`: one statement per row for
+        a few, one set-based statement (`bulk`) for more."""
         if rows:
-            self.steps.append((what, statement, pa.Table.from_pylist(rows, schema=schema)))
+            self.steps.append(_step(what, statement, rows, schema))
+
+
+def bulk(statement: str, schema: pa.Schema) -> str:
+    """`statement`, written for one row with its columns as `$parameters`, as one
+    statement over a table of such rows: `LOAD FROM $rows` with each `$column` read
+    from the row (other parameters, like `$gen`, stay parameters)."""
+    names = set(schema.names)
+    body = re.sub(r"\$(\w+)", lambda m: f"`{m[1]}`" if m[1] in names else m[0], statement)
+    return "LOAD FROM $rows " + body
+
+
+def asserted_by(graph: Graph, query: str, sources: set[str]) -> list[dict[str, Any]]:
+    """What `query` returns for the rows any of `sources` asserts: one scan, whatever the
+    number of sources (a day's sync of several manifests). Its `{var}` placeholder
+    becomes the condition on `var.sources`."""
+    var = re.search(r"\{(\w+)\}", query)[1]
+    # an OR of list_contains: Kuzu 0.11.3 fails on a parameter inside any(x IN .. WHERE ..)
+    params = {f"s{i}": source for i, source in enumerate(sorted(sources))}
+    condition = " OR ".join(f"list_contains({var}.sources, ${p})" for p in params)
+    return db(graph).arrow(query.replace("{" + var + "}", f"({condition})"), params).to_pylist()
+
+
+def read_rows(
+    graph: Graph, query: str, rows: list[dict[str, Any]], schema: pa.Schema
+) -> list[dict[str, Any]]:
+    """What `query` (written for one row, its columns as `$parameters`) returns over
+    all `rows`: one primary-key query per row for a few, one LOAD FROM for more."""
+    if not rows:
+        return []
+    if len(rows) <= FEW:
+        return [r for row in rows for r in db(graph).rows(query, row)]
+    table = pa.Table.from_pylist(rows, schema=schema)
+    names = set(schema.names)
+    body = re.sub(r"\$(\w+)", lambda m: f"`{m[1]}`" if m[1] in names else m[0], query)
+    return db(graph).arrow("LOAD FROM $rows " + body, {"rows": table}).to_pylist()
 
 
 def _schema(**types: pa.DataType) -> pa.Schema:
@@ -135,6 +180,12 @@ DORMANT_NEW = _schema(
 OWNED_SOURCES = _schema(asset=_S, owner=_S, role=_S, sources=_STRINGS)
 OWNED_KEY = _schema(asset=_S, owner=_S, role=_S)
 ID_ONLY = _schema(id=_S)
+EDGE_ONLY = _schema(src=_S, dst=_S, rtype=_S)
+# the live edges at asset $id, out and in (two primary-key patterns, not an OR)
+EDGES_AT = (
+    "(a:Asset {id: $id})-[e:DEPENDS_ON]->(b:Asset)",
+    "(a:Asset)-[e:DEPENDS_ON]->(b:Asset {id: $id})",
+)
 
 
 def existing_life(graph: Graph, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -163,15 +214,12 @@ def plan_lifecycle(graph: Graph, plan: Plan, empty: bool, now: datetime) -> Life
 
     # assets: the plan's plus, for a sync, those its sources asserted before
     claimed: dict[str, dict[str, Any]] = dict(old)
-    for source in synced if not empty else ():
-        rows = (
-            db(graph)
-            .arrow(
-                "MATCH (a:Asset) WHERE list_contains(a.sources, $s) RETURN a.id AS id, a.sources AS sources, "
-                "a.valid_to AS valid_to, a.retired_by AS retired_by, a.placeholder AS placeholder",
-                {"s": source},
-            )
-            .to_pylist()
+    if synced and not empty:
+        rows = asserted_by(
+            graph,
+            "MATCH (a:Asset) WHERE {a} RETURN a.id AS id, a.sources AS sources, "
+            "a.valid_to AS valid_to, a.retired_by AS retired_by, a.placeholder AS placeholder",
+            synced,
         )
         claimed.update((r["id"], r) for r in rows)
     life_rows, source_rows = [], []
@@ -223,21 +271,27 @@ def _retire_edges_of_synced(graph: Graph, plan: Plan, life: Lifecycle, synced: s
     """The live edges of the assets a sync retires go with them, keeping the sources
     that still assert them after the sync (dormant, if any)."""
     rows, seen = [], set()
-    for asset_id in life.retired:
-        for r in db(graph).rows(
-            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE a.id = $id OR b.id = $id "
-            "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
-            {"id": asset_id},
-        ):
-            key = (r["src"], r["dst"], r["rtype"])
-            if key in seen:
-                continue
-            seen.add(key)
-            after = (set(r["sources"] or ()) - synced) | plan.edge_sources.get(key, set())
-            reason = "an end was retired by a sync"
-            rows.append({**_key(key), "sources": sorted(after), "now": life.now, "reason": reason})
-            life.cascaded.add(key)
-            life.edges_retired += 1
+    ids = [{"id": i} for i in life.retired]
+    found = [
+        r
+        for pattern in EDGES_AT
+        for r in read_rows(
+            graph,
+            f"MATCH {pattern} RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
+            ids,
+            ID_ONLY,
+        )
+    ]
+    for r in sorted(found, key=lambda r: (r["src"], r["dst"], r["rtype"])):
+        key = (r["src"], r["dst"], r["rtype"])
+        if key in seen:
+            continue
+        seen.add(key)
+        after = (set(r["sources"] or ()) - synced) | plan.edge_sources.get(key, set())
+        reason = "an end was retired by a sync"
+        rows.append({**_key(key), "sources": sorted(after), "now": life.now, "reason": reason})
+        life.cascaded.add(key)
+        life.edges_retired += 1
     life.add("retiring", RETIRE_EDGE, rows, EDGE_RETIRE)
 
 
@@ -306,25 +360,19 @@ def plan_edges(
     # live edges the plan asserts again, and (sync) those its sources dropped
     claimed = {k: set(v.get("sources") or ()) for k, v in old_edges.items()}
     dormant_claimed: dict[EdgeKey, set[str]] = {}
-    for source in synced if not empty else ():
-        for r in (
-            db(graph)
-            .arrow(
-                "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE list_contains(e.sources, $s) "
-                "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
-                {"s": source},
-            )
-            .to_pylist()
+    if synced and not empty:
+        for r in asserted_by(
+            graph,
+            "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset) WHERE {e} "
+            "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
+            synced,
         ):
             claimed[(r["src"], r["dst"], r["rtype"])] = set(r["sources"])
-        for r in (
-            db(graph)
-            .arrow(
-                f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE list_contains(e.sources, $s) "
-                "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
-                {"s": source},
-            )
-            .to_pylist()
+        for r in asserted_by(
+            graph,
+            f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE {{e}} "
+            "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
+            synced,
         ):
             dormant_claimed[(r["src"], r["dst"], r["rtype"])] = set(r["sources"])
     sources_rows, retire_rows = [], []
@@ -353,25 +401,31 @@ def plan_edges(
     # edges of revived assets come back when their other end is alive too
     if life.revived and not empty:
         revive = []
-        for asset_id in life.revived:
-            for r in db(graph).rows(
-                f"MATCH (a:Asset)-[e:{RETIRED_EDGES}]->(b:Asset) WHERE (a.id = $id OR b.id = $id) "
-                "AND size(e.sources) > 0 RETURN a.id AS src, b.id AS dst, e.type AS rtype, "
+        ids = [{"id": i} for i in life.revived]
+        found = [
+            r
+            for pattern in EDGES_AT
+            for r in read_rows(
+                graph,
+                f"MATCH {pattern.replace('DEPENDS_ON', RETIRED_EDGES)} WHERE size(e.sources) > 0 "
+                "RETURN a.id AS src, b.id AS dst, e.type AS rtype, "
                 "e.sources AS sources, a.valid_to AS a_to, b.valid_to AS b_to",
-                {"id": asset_id},
-            ):
-                key = (r["src"], r["dst"], r["rtype"])
-                if key in old_edges or any(
-                    e["src"] == key[0] and e["dst"] == key[1] and e["rtype"] == key[2] for e in live
-                ):
-                    continue
-                after = (set(r["sources"]) - synced) | plan.edge_sources.get(key, set())
-                ends_alive = all(
-                    life.alive_after.get(end, to == FOREVER)
-                    for end, to in ((key[0], r["a_to"]), (key[1], r["b_to"]))
-                )
-                if after and ends_alive:
-                    revive.append({**_key(key), "now": now})
+                ids,
+                ID_ONLY,
+            )
+        ]
+        live_keys = {(e["src"], e["dst"], e["rtype"]) for e in live}
+        for r in sorted(found, key=lambda r: (r["src"], r["dst"], r["rtype"])):
+            key = (r["src"], r["dst"], r["rtype"])
+            if key in old_edges or key in live_keys:
+                continue
+            after = (set(r["sources"]) - synced) | plan.edge_sources.get(key, set())
+            ends_alive = all(
+                life.alive_after.get(end, to == FOREVER)
+                for end, to in ((key[0], r["a_to"]), (key[1], r["b_to"]))
+            )
+            if after and ends_alive:
+                revive.append({**_key(key), "now": now})
         life.add("relations", REVIVE_DORMANT, list({tuple(r.values()): r for r in revive}.values()), EDGE_KEY)
     return live
 
@@ -381,15 +435,16 @@ def _key(key: EdgeKey) -> dict[str, str]:
 
 
 def _dormant(graph: Graph, rows: list[dict[str, Any]]) -> dict[EdgeKey, set[str]]:
-    found = {}
-    for r in rows:
-        for row in db(graph).rows(
-            f"MATCH (a:Asset {{id: $src}})-[e:{RETIRED_EDGES}]->(b:Asset {{id: $dst}}) "
-            "WHERE e.type = $rtype AND size(e.sources) > 0 RETURN e.sources AS sources",
-            {"src": r["src"], "dst": r["dst"], "rtype": r["rtype"]},
-        ):
-            found[(r["src"], r["dst"], r["rtype"])] = set(row["sources"])
-    return found
+    keys = [{"src": r["src"], "dst": r["dst"], "rtype": r["rtype"]} for r in rows]
+    found = read_rows(
+        graph,
+        f"MATCH (a:Asset {{id: $src}})-[e:{RETIRED_EDGES}]->(b:Asset {{id: $dst}}) "
+        "WHERE e.type = $rtype AND size(e.sources) > 0 "
+        "RETURN a.id AS src, b.id AS dst, e.type AS rtype, e.sources AS sources",
+        keys,
+        EDGE_ONLY,
+    )
+    return {(r["src"], r["dst"], r["rtype"]): set(r["sources"]) for r in found}
 
 
 def plan_ownerships(
@@ -412,15 +467,12 @@ def plan_ownerships(
     for asset_id, links in old_owned.items():
         for (owner, role), sources in links.items():
             claimed[(asset_id, owner, role)] = set(sources)
-    for source in synced if not empty else ():
-        for r in (
-            db(graph)
-            .arrow(
-                "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) WHERE list_contains(o.sources, $s) "
-                "RETURN a.id AS asset, w.id AS owner, o.role AS role, o.sources AS sources",
-                {"s": source},
-            )
-            .to_pylist()
+    if synced and not empty:
+        for r in asserted_by(
+            graph,
+            "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) WHERE {o} "
+            "RETURN a.id AS asset, w.id AS owner, o.role AS role, o.sources AS sources",
+            synced,
         ):
             claimed[(r["asset"], r["owner"], r["role"])] = set(r["sources"])
     keep_rows, drop_rows = [], []
@@ -473,7 +525,7 @@ def version_steps(pushes: dict[str, bool], now: datetime) -> list[tuple[str, str
         return []
     stamp = now.isoformat()
     rows = [{"id": i, "key": f"{i}@{stamp}", "now": now, "closed": c} for i, c in sorted(pushes.items())]
-    return [("history", PUSH_VERSION, pa.Table.from_pylist(rows, schema=_PUSH_ROWS))]
+    return [_step("history", PUSH_VERSION, rows, _PUSH_ROWS)]
 
 
 def reopen_steps(ids: list[str], now: datetime) -> list[tuple[str, str, pa.Table]]:
@@ -481,4 +533,9 @@ def reopen_steps(ids: list[str], now: datetime) -> list[tuple[str, str, pa.Table
     if not ids:
         return []
     rows = [{"id": i, "now": now} for i in sorted(ids)]
-    return [("history", REOPEN, pa.Table.from_pylist(rows, schema=_ID_NOW))]
+    return [_step("history", REOPEN, rows, _ID_NOW)]
+
+
+def _step(what: str, statement: str, rows: list[dict[str, Any]], schema: pa.Schema) -> Step:
+    table = pa.Table.from_pylist(rows, schema=schema)
+    return (what, statement if len(rows) <= FEW else bulk(statement, schema), table)

@@ -19,7 +19,7 @@ import pyarrow as pa
 from mlg.errors import MlgError
 from mlg.model import BOOKKEEPING_PROPS, IngestReport, canonical_json
 from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, RELATION_PROPERTIES, RUN_COLUMNS
-from mlg.store.kuzu.assets import ids_table, owner_links, storable
+from mlg.store.kuzu.assets import FEW, ids_table, owner_links, storable
 from mlg.store.kuzu.generation import BUMP_STATEMENT, next_generation
 from mlg.store.kuzu.lifecycle import plan_edges, plan_lifecycle, plan_ownerships, reopen_steps, version_steps
 from mlg.store.kuzu.runs import aliases, run_io, runs
@@ -51,10 +51,6 @@ _ASSET_CREATE = (
     + ", gen: $gen, sources: sources, valid_from: valid_from, placeholder: placeholder"
 )
 ID_SCHEMA = pa.schema([("id", pa.string())])
-# Up to this many ids are looked up one primary-key query each (~1 ms): Kuzu 0.11.3
-# plans `LOAD FROM $ids MATCH (n {id: id})` as a join over a scan of the whole table
-# (~1 s at 1M assets, whatever the number of ids), which a one-asset ingest cannot afford.
-FEW = 64
 
 
 def is_empty(store: KuzuStore) -> bool:
