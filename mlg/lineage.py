@@ -21,7 +21,7 @@ from mlg.lifespan import view_of
 from mlg.model import Asset, Owner
 from mlg.schema import KINDS, RELATION_TYPES
 from mlg.store.port import MAX_DEPTH
-from mlg.store.tables import assets_of, decoded, owners_by_asset
+from mlg.store.tables import assets_of, decoded, owners_by_asset, row_of
 from mlg.subgraph import Edge, Subgraph
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def lineage(
         sub = keep_kinds(sub, kinds)
     if max_nodes is not None and len(sub.assets) > max_nodes:
         sub = cap_nodes(sub, max_nodes)
-    if with_owners:
+    if with_owners and sub is not parts[0]:
         # each part fetched the owners of all its assets: keep those of the assets kept
         owners = sub.owners
         sub.owners = {i: owners[i] for i in sub.ids if i in owners}
@@ -105,26 +105,39 @@ def _one_direction(
                 else f"lineage deeper than {MAX_DEPTH} hops"
             )
             table = table.filter(pc.less_equal(table.column("distance"), limit))
-    owners = owners_by_asset(found.owners.to_pylist()) if with_owners else {}
     if not table.num_rows:
+        owners = owners_by_asset(found.owners.to_pylist()) if with_owners else {}
         owners = {root.id: owners[root.id]} if root.id in owners else {}
         return Subgraph([root], [], (root.id,), truncated, reason, {root.id: 0}, owners)
     # nearest first, then by kind, name and id
     table = table.sort_by(
         [("distance", "ascending"), ("kind", "ascending"), ("name", "ascending"), ("id", "ascending")]
     )
-    assets = [root] + assets_of(table)
     moment = view_of(graph.store).as_of
-    if moment is not None:  # the walked assets as they were then
+    if moment is not None:  # the walked assets as they were then: objects
         from mlg.lifecycle.history import versions_at
 
+        assets = [root] + assets_of(table)
         past = versions_at(graph, [a.id for a in assets[1:]], moment)
         assets = [assets[0]] + [past.get(a.id, a) for a in assets[1:]]
-    ids = [a.id for a in assets]
-    distances = {root.id: 0, **dict(zip(ids[1:], table.column("distance").to_pylist()))}
-    edges = _edges(found.edges, set(ids))
-    owners = {i: owners[i] for i in ids if i in owners}
-    return Subgraph(assets, edges, (root.id,), truncated, reason, distances, owners)
+        ids = [a.id for a in assets]
+        distances = {root.id: 0, **dict(zip(ids[1:], table.column("distance").to_pylist()))}
+        owners = owners_by_asset(found.owners.to_pylist()) if with_owners else {}
+        owners = {i: owners[i] for i in ids if i in owners}
+        edges = _edges(found.edges, set(ids))
+        return Subgraph(assets, edges, (root.id,), truncated, reason, distances, owners)
+    nodes = pa.concat_tables([row_of(root, table.schema), table])
+    ids = nodes.column("id").combine_chunks()
+    edges = found.edges
+    owners = found.owners if with_owners else None
+    if truncated:  # a cut closure drops its last hop: its edges and owners too
+        kept = pc.and_(
+            pc.is_in(edges.column("source"), value_set=ids), pc.is_in(edges.column("target"), value_set=ids)
+        )
+        edges = edges.filter(kept)
+        if owners is not None:
+            owners = owners.filter(pc.is_in(owners.column("asset"), value_set=ids))
+    return Subgraph.from_tables(nodes, edges, (root.id,), truncated, reason, owners, pinned=[root])
 
 
 def _edges(table: pa.Table, kept: set[str]) -> list[Edge]:

@@ -76,6 +76,28 @@ def _with_life(assets: list[Asset], table: pa.Table) -> list[Asset]:
     return assets
 
 
+def row_of(asset: Asset, schema: pa.Schema) -> pa.Table:
+    """`asset` as a one-row table of `schema` (asset columns, optionally lifecycle ones
+    and `distance`, 0): the inverse of `assets_of`, for a root put before its closure."""
+    from mlg.lifespan import FOREVER
+    from mlg.model import canonical_json
+
+    values = {
+        "props": canonical_json(asset.props or {}),
+        "tags": list(asset.tags),
+        "valid_to": asset.retired_at or FOREVER,
+        "placeholder": asset.placeholder,
+        "retired_reason": asset.retired_reason or "",
+        "sources": list(asset.sources),
+        "distance": 0,
+    }
+    row = {f.name: [values[f.name] if f.name in values else getattr(asset, f.name) or ""] for f in schema}
+    for name in ("created_at", "updated_at"):
+        if name in row:
+            row[name] = [getattr(asset, name)]
+    return pa.Table.from_pydict(row, schema=schema)
+
+
 def decoded(column: pa.ChunkedArray | pa.Array) -> list:
     """The column's values as Python objects, one object per distinct value: assets
     written by one ingest share their timestamps, and converting each row's datetime
