@@ -8,9 +8,7 @@ answer was cut.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -21,7 +19,7 @@ from mlg.lifespan import view_of
 from mlg.model import Asset, Owner
 from mlg.schema import KINDS, RELATION_TYPES
 from mlg.store.port import MAX_DEPTH
-from mlg.store.tables import assets_of, decoded, owners_by_asset, row_of
+from mlg.store.tables import assets_of, decoded, gc_paused, owners_by_asset, row_of
 from mlg.subgraph import Edge, Subgraph
 
 if TYPE_CHECKING:
@@ -48,7 +46,7 @@ def lineage(
     types = _checked(types, RELATION_TYPES, "relation type")
     if depth is not None and (depth < 1 or depth > MAX_DEPTH):
         raise MlgError(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
-    with _gc_paused():
+    with gc_paused():
         parts = [
             _one_direction(graph, root, d, depth, types, with_owners)
             for d in (("up", "down") if direction == "both" else (direction,))
@@ -64,21 +62,6 @@ def lineage(
         sub.owners = {i: owners[i] for i in sub.ids if i in owners}
     sub._graph = graph  # lets a notebook diagram expand the result (mlg.notebook)
     return sub
-
-
-@contextmanager
-def _gc_paused():
-    """Python's cyclic GC paused while a closure's objects are built: hundreds of
-    thousands of new Assets, Edges and tuples would trigger it over and over, each pass
-    walking the whole heap (downstream of a 330k-asset hub: ~3-4 s of ~10). They hold
-    no reference cycles, so pausing it loses nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _one_direction(

@@ -134,10 +134,11 @@ class Subgraph:
     @property
     def assets(self) -> list[Asset]:
         if self._assets is None:
-            from mlg.store.tables import assets_of
+            from mlg.store.tables import assets_of, gc_paused
 
             pinned = self._tables.pinned
-            self._assets = [pinned.get(a.id, a) for a in assets_of(self._tables.nodes)]
+            with gc_paused():
+                self._assets = [pinned.get(a.id, a) for a in assets_of(self._tables.nodes)]
         return self._assets
 
     @assets.setter
@@ -148,12 +149,13 @@ class Subgraph:
     @property
     def relations(self) -> list[Edge]:
         if self._relations is None:
-            from mlg.store.tables import decoded
+            from mlg.store.tables import decoded, gc_paused
 
             edges = self._tables.edges
-            columns = [edges.column(c).to_pylist() for c in ("source", "target")]
-            columns.append(decoded(edges.column("type")))
-            self._relations = [Edge(s, t, ty) for s, t, ty in zip(*columns)]
+            with gc_paused():
+                columns = [edges.column(c).to_pylist() for c in ("source", "target")]
+                columns.append(decoded(edges.column("type")))
+                self._relations = [Edge(s, t, ty) for s, t, ty in zip(*columns)]
         return self._relations
 
     @relations.setter
@@ -176,10 +178,11 @@ class Subgraph:
     @property
     def owners(self) -> dict[str, tuple[Owner, ...]]:
         if self._owners is None:
-            from mlg.store.tables import owners_by_asset
+            from mlg.store.tables import gc_paused, owners_by_asset
 
             found = self._tables.owners
-            self._owners = owners_by_asset(found.to_pylist()) if found is not None else {}
+            with gc_paused():
+                self._owners = owners_by_asset(found.to_pylist()) if found is not None else {}
         return self._owners
 
     @owners.setter
