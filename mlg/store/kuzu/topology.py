@@ -35,10 +35,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mlg.lifespan import FOREVER, life_return, view_of
+from mlg.lifespan import FOREVER
 from mlg.model import Asset, Owner
 from mlg.store.kuzu.assets import ASSET_RETURN, storable
 from mlg.store.kuzu.closures import edge_skeleton
+from mlg.store.kuzu.view import life_return, view_of
 from mlg.store.port import ASSET_SCHEMA, EDGE_TABLE, OWNERSHIP_TABLE, Closure
 from mlg.store.tables import assets_of, owners_by_asset
 from mlg.topology import Topology, load_topology, save_topology, shortest_path
