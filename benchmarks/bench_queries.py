@@ -221,7 +221,9 @@ class MlgSystem:
         return self.g.upstream(asset_id)
 
     def downstream(self, asset_id):
-        return self.g.downstream(asset_id)
+        found = self.g.downstream(asset_id)
+        assert len(found.nodes) == len(found)  # issue 12's target: to a Subgraph whose .nodes is a DataFrame
+        return found
 
     def impact(self, asset_id):
         return self.g.impact(asset_id)
@@ -243,7 +245,7 @@ class MlgSystem:
         if method == "lookup":
             return int(out is not None)
         if method in ("upstream", "downstream"):
-            return len(out.assets) - 1
+            return len(out) - 1
         if method == "impact":
             return impact_check(
                 len(out.affected), Counter(a.asset.kind for a in out.affected), len(out.notify)

@@ -63,9 +63,10 @@ def to_pandas(table: pyarrow.Table) -> pandas.DataFrame:
     if not nested:
         return frame
     for f in nested:
-        frame[f.name] = pd.Series(
-            [_plain(v, f.type) for v in table.column(f.name).to_pylist()], index=frame.index, dtype=object
-        )
+        values = table.column(f.name).to_pylist()
+        if not _flat_list(f.type):  # lists of plain values come out of to_pylist as they are
+            values = [_plain(v, f.type) for v in values]
+        frame[f.name] = pd.Series(values, index=frame.index, dtype=object)
     return frame[table.column_names]
 
 
@@ -117,6 +118,14 @@ def from_rows(rows: list[dict[str, Any]], columns: dict[str, str]) -> pandas.Dat
         {name: pa.array([row.get(name) for row in rows], types[kind]) for name, kind in columns.items()}
     )
     return to_pandas(table)
+
+
+def _flat_list(kind: pyarrow.DataType) -> bool:
+    """A list of values that are not nested (to_pylist gives plain lists of them)."""
+    import pyarrow as pa
+
+    is_list = pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
+    return is_list and not pa.types.is_nested(kind.value_type)
 
 
 def _plain(value: Any, kind: pyarrow.DataType) -> Any:

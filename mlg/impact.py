@@ -158,8 +158,9 @@ def impact(graph: Graph, ref: str, max_paths: int | None = 10_000) -> Impact:
     sub = lineage(graph, ref, "down")
     root = sub.roots[0]
     parents = _bfs_parents(sub, root)
+    distances, owners = sub.distances, sub.owners  # a Subgraph of tables builds them on first use
     order = sorted(
-        (a for a in sub.assets if a.id != root), key=lambda a: (sub.distances[a.id], a.kind, a.name, a.id)
+        (a for a in sub.assets if a.id != root), key=lambda a: (distances[a.id], a.kind, a.name, a.id)
     )
     affected, capped, spelled = [], False, 0
     for a in order:
@@ -169,7 +170,7 @@ def impact(graph: Graph, ref: str, max_paths: int | None = 10_000) -> Impact:
         capped = capped or not wanted
         affected.append(
             AffectedAsset(
-                a, sub.distances[a.id], _path_to(parents, a.id) if wanted else None, sub.owners.get(a.id, ())
+                a, distances[a.id], _path_to(parents, a.id) if wanted else None, owners.get(a.id, ())
             )
         )
     return Impact(sub.asset(root), affected, _notify(affected), sub, capped)

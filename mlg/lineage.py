@@ -8,9 +8,7 @@ answer was cut.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -20,7 +18,7 @@ from mlg.errors import MlgError
 from mlg.model import Asset, Owner
 from mlg.schema import KINDS, RELATION_TYPES
 from mlg.store.port import MAX_DEPTH
-from mlg.store.tables import assets_of, decoded, owners_by_asset
+from mlg.store.tables import assets_of, decoded, gc_paused, owners_by_asset, row_of
 from mlg.subgraph import Edge, Subgraph
 
 if TYPE_CHECKING:
@@ -47,7 +45,7 @@ def lineage(
     types = _checked(types, RELATION_TYPES, "relation type")
     if depth is not None and (depth < 1 or depth > MAX_DEPTH):
         raise MlgError(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
-    with _gc_paused():
+    with gc_paused():
         parts = [
             _one_direction(graph, root, d, depth, types, with_owners)
             for d in (("up", "down") if direction == "both" else (direction,))
@@ -57,27 +55,12 @@ def lineage(
         sub = keep_kinds(sub, kinds)
     if max_nodes is not None and len(sub.assets) > max_nodes:
         sub = cap_nodes(sub, max_nodes)
-    if with_owners:
+    if with_owners and sub is not parts[0]:
         # each part fetched the owners of all its assets: keep those of the assets kept
         owners = sub.owners
         sub.owners = {i: owners[i] for i in sub.ids if i in owners}
     sub._graph = graph  # lets a notebook diagram expand the result (mlg.notebook)
     return sub
-
-
-@contextmanager
-def _gc_paused():
-    """Python's cyclic GC paused while a closure's objects are built: hundreds of
-    thousands of new Assets, Edges and tuples would trigger it over and over, each pass
-    walking the whole heap (downstream of a 330k-asset hub: ~3-4 s of ~10). They hold
-    no reference cycles, so pausing it loses nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _one_direction(
@@ -104,24 +87,37 @@ def _one_direction(
                 else f"lineage deeper than {MAX_DEPTH} hops"
             )
             table = table.filter(pc.less_equal(table.column("distance"), limit))
-    owners = owners_by_asset(found.owners.to_pylist()) if with_owners else {}
     if not table.num_rows:
+        owners = owners_by_asset(found.owners.to_pylist()) if with_owners else {}
         owners = {root.id: owners[root.id]} if root.id in owners else {}
         return Subgraph([root], [], (root.id,), truncated, reason, {root.id: 0}, owners)
     # nearest first, then by kind, name and id
     table = table.sort_by(
         [("distance", "ascending"), ("kind", "ascending"), ("name", "ascending"), ("id", "ascending")]
     )
-    assets = [root] + assets_of(table)
     moment = graph.store.view.as_of
-    if moment is not None:  # the walked assets as they were then
+    if moment is not None:  # the walked assets as they were then: objects
+        assets = [root] + assets_of(table)
         past = graph.store.versions_at([a.id for a in assets[1:]], moment)
         assets = [assets[0]] + [past.get(a.id, a) for a in assets[1:]]
-    ids = [a.id for a in assets]
-    distances = {root.id: 0, **dict(zip(ids[1:], table.column("distance").to_pylist()))}
-    edges = _edges(found.edges, set(ids))
-    owners = {i: owners[i] for i in ids if i in owners}
-    return Subgraph(assets, edges, (root.id,), truncated, reason, distances, owners)
+        ids = [a.id for a in assets]
+        distances = {root.id: 0, **dict(zip(ids[1:], table.column("distance").to_pylist()))}
+        owners = owners_by_asset(found.owners.to_pylist()) if with_owners else {}
+        owners = {i: owners[i] for i in ids if i in owners}
+        edges = _edges(found.edges, set(ids))
+        return Subgraph(assets, edges, (root.id,), truncated, reason, distances, owners)
+    nodes = pa.concat_tables([row_of(root, table.schema), table])
+    ids = nodes.column("id").combine_chunks()
+    edges = found.edges
+    owners = found.owners if with_owners else None
+    if truncated:  # a cut closure drops its last hop: its edges and owners too
+        kept = pc.and_(
+            pc.is_in(edges.column("source"), value_set=ids), pc.is_in(edges.column("target"), value_set=ids)
+        )
+        edges = edges.filter(kept)
+        if owners is not None:
+            owners = owners.filter(pc.is_in(owners.column("asset"), value_set=ids))
+    return Subgraph.from_tables(nodes, edges, (root.id,), truncated, reason, owners, pinned=[root])
 
 
 def _edges(table: pa.Table, kept: set[str]) -> list[Edge]:

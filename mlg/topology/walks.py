@@ -72,13 +72,24 @@ def closure(
             _, beyond, _ = _step(rows, frontier, mask)
             return _closure_of(levels, truncated=bool(len(beyond)) and not seen[beyond].all())
         _, reached, _ = _step(rows, frontier, mask)
-        reached = np.unique(reached[~seen[reached]])
+        reached = _distinct(reached[~seen[reached]], topology.n)
         seen[reached] = True
         if len(reached):
             levels.append(reached)
         frontier = reached
         level += 1
     return _closure_of(levels, truncated=False)
+
+
+def _distinct(nodes: np.ndarray, n: int) -> np.ndarray:
+    """`nodes` each once, in node order: by a sort for a few, by marking an array of all
+    `n` nodes and reading it back for many (a hub's level of 100k nodes: the sort was
+    most of the walk)."""
+    if len(nodes) * 16 < n:
+        return np.unique(nodes)
+    marked = np.zeros(n, dtype=bool)
+    marked[nodes] = True
+    return np.flatnonzero(marked).astype(NODE, copy=False)
 
 
 def _closure_of(levels: list[np.ndarray], truncated: bool) -> Closure:
@@ -92,7 +103,7 @@ def edges_among(
     topology: Topology, nodes: np.ndarray, types: tuple[str, ...] | list[str] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The edges whose both ends are in `nodes`: (source, target, type code) arrays."""
-    nodes = np.unique(np.asarray(nodes, dtype=NODE))
+    nodes = _distinct(np.asarray(nodes, dtype=NODE), topology.n)
     inside = np.zeros(topology.n, dtype=bool)
     inside[nodes] = True
     sources, targets, codes = _step(topology.forward, nodes, topology.type_mask(types))
