@@ -164,6 +164,42 @@ with mlg.open(sys.argv[1]) as graph:
 """
 
 
+_PAUSED_SAVE = """
+import os, sys, time
+import numpy as np
+import mlg
+from mlg.batch import Batch
+from mlg.store.kuzu import topology
+
+stage = sys.argv[2]
+def pause():
+    print(f"paused at {stage}", flush=True)
+    time.sleep(600)  # the test kills this process here
+
+if stage == "staging":  # the first array is written into the staging folder
+    real_save = np.save
+    def save(*args, **kwargs):
+        real_save(*args, **kwargs)
+        pause()
+    np.save = save
+else:  # "swap": the old index moved aside, the new one not yet in its place
+    real_rename = os.rename
+    def rename(src, dst):
+        real_rename(src, dst)
+        if str(dst).endswith(".tmp-old"):
+            pause()
+    os.rename = rename
+
+with mlg.open(sys.argv[1]) as graph:
+    new = f"dataset:paused-{stage}"
+    graph.ingest_batch(Batch.from_records(
+        assets=[{"id": new, "kind": "dataset"}],
+        relations=[{"from": new, "to": "dataset:n00000", "type": "derived_from"}],
+    ))
+    topology._build(graph.store, graph.store.derived_path(topology.SUFFIX))
+"""
+
+
 def test_kill_9_during_an_index_update_leaves_a_graph_and_an_index_that_agree(tmp_path: Path):
     import random
     import signal
@@ -199,4 +235,17 @@ def test_kill_9_during_an_index_update_leaves_a_graph_and_an_index_that_agree(tm
             assert _index_closure(graph, "dataset:n00000") == _cypher_closure(graph, "dataset:n00000")
         if mid_save >= 2:
             break
-    assert mid_save, "no kill landed while the index was being saved"
+    # where the random kills landed is up to the scheduler; the kills at each stage of a
+    # save below are not
+    for stage in ("staging", "swap"):
+        child = subprocess.Popen(
+            [sys.executable, "-c", _PAUSED_SAVE, str(path), stage], stdout=subprocess.PIPE, text=True
+        )
+        assert child.stdout.readline().strip() == f"paused at {stage}"
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        assert any(folder.parent.glob(f"{folder.name}.tmp-*")), stage  # the kill left a save half done
+        with mlg.open(path) as graph:
+            index = current(graph.store)
+            assert index.generation == graph.store.state().generation
+            assert _index_closure(graph, "dataset:n00000") == _cypher_closure(graph, "dataset:n00000")
