@@ -16,7 +16,8 @@ import kuzu
 
 from mlg.errors import GraphError, GraphLocked
 from mlg.generation import initial_meta
-from mlg.schema import DDL, META_TABLE, SCHEMA_VERSION, UPGRADES
+from mlg.schema import META_TABLE, SCHEMA_VERSION
+from mlg.store.kuzu.schema import DDL, UPGRADES
 from mlg.store.port import MAX_DEPTH, Derived
 
 
