@@ -50,7 +50,7 @@ class NeighbourLevel:
 
 def neighbours_with_counts(
     graph: Graph,
-    ref: str,
+    ref: str | Asset,
     direction: str = "up",
     kinds: Iterable[str] | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -61,14 +61,15 @@ def neighbours_with_counts(
     When there are more than `limit`, the level holds the first `limit` found (not the
     first by name: see the module doc) and says it was cut. `kinds` keeps only
     neighbours of those kinds; the level still counts all of them, so that a UI can say
-    what the filter hid.
+    what the filter hid. `ref` may be the Asset itself, resolved already (a caller
+    fetching both directions and the owners resolves it once).
     """
     if direction not in ("up", "down"):
         raise MlgError(f"direction must be 'up' or 'down', not {direction!r}")
     if limit < 1:
         raise MlgError(f"limit must be at least 1, not {limit}")
     kind_filter = _checked_kinds(kinds)
-    asset = graph.resolve(ref)
+    asset = ref if isinstance(ref, Asset) else graph.resolve(ref)
     level = graph.store.counted_neighbours(asset.id, direction, kinds=kind_filter, limit=limit)
     neighbours = sorted(level.neighbours, key=lambda n: (n.type, n.kind, n.name, n.id))
     return NeighbourLevel(asset, direction, tuple(neighbours), level.total, level.matching, kind_filter)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input, Static
 
@@ -9,6 +11,7 @@ from mlg.export import read_csv, read_frames
 from mlg.lineage import owners_of
 from mlg.tui.screens.export import ExportScreen, default_folder
 from mlg.tui.screens.help import HelpScreen
+from mlg.tui.widgets.key_bar import KeyBar
 from tests.tui.conftest import HUB, RANKER, SIZE, press, settle, shown
 
 pytestmark = pytest.mark.anyio
@@ -61,12 +64,17 @@ async def test_export_never_silently_overwrites(make_app, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "e")
-        first = app.screen.query_one("#export-path", Input).value
         await type_folder(pilot, tmp_path / "out")
+        # Esc right behind Enter waits for the write (the screen holds the keys), so the
+        # export is complete, and was said to be, before the screen closes
         await press(pilot, "enter", "escape")
+        assert app.screen is app.asset_screen
+        written_files = sorted(p.name for p in (tmp_path / "out").iterdir())
+        assert written_files == ["edges.csv", "nodes.csv", "notify.csv"]
         written = (tmp_path / "out" / "nodes.csv").stat().st_mtime_ns
         await press(pilot, "e")
-        assert app.screen.query_one("#export-path", Input).value != first or "-2" in first
+        suggested = app.screen.query_one("#export-path", Input).value
+        assert not (Path.cwd() / suggested).exists()  # a new folder is suggested each time
         await type_folder(pilot, tmp_path / "out")
         await press(pilot, "enter")
         status = shown(app.screen.query_one("#export-status", Static))
@@ -135,6 +143,7 @@ async def test_footer_shows_the_main_keys(make_app):
     app = make_app(RANKER)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        shown_at_start = [key[:3] for key in app.screen.query_one(KeyBar).keys]
         await press(pilot, "j", "enter")  # somewhere to go back from
         shown_keys = {b.binding.description for b in app.active_bindings.values() if b.binding.show}
         assert {
@@ -144,8 +153,13 @@ async def test_footer_shows_the_main_keys(make_app):
             "Export",
             "Cypher",
             "Help",
-            "Back",
             "Quit",
             "Kinds",
             "Maximise",
         } <= shown_keys
+        # the bar at the bottom shows them, in the same order as before the step: Back is
+        # offered by the breadcrumb (so the keys never move about as one walks)
+        bar = [key[:3] for key in app.screen.query_one(KeyBar).keys]
+        assert bar == shown_at_start and {d for _, _, d in bar} == shown_keys
+        assert "Back" not in shown_keys
+        assert shown(app.screen.query_one("#breadcrumb", Static)).startswith("⌫ back 1 · ")

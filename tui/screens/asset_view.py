@@ -22,12 +22,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
 from mlg import AmbiguousAsset, Asset, Graph, MlgError, Owner, neighbours_with_counts
 from mlg.tui.labels import AssetRef, asset_label, asset_name, error, muted, note, warning
 from mlg.tui.widgets.asset_panel import AssetPanel
+from mlg.tui.widgets.key_bar import KeyBar
 from mlg.tui.widgets.lineage_tree import FOLD_CAP, Closure, Level, LineageTree, TreeState, level_of_neighbours
 from mlg.tui.widgets.versions import VersionList
 from mlg.tui.widgets.welcome import Welcome
@@ -55,7 +56,9 @@ class AssetScreen(Screen[None]):
     """Properties on the left; upstream above downstream on the right."""
 
     BINDINGS = [
-        Binding("backspace,h", "back", "Back"),
+        # Not in the footer: the breadcrumb offers it (`⌫ back 2 · …`) when there is
+        # somewhere to go back to, so the footer's keys never change as one walks.
+        Binding("backspace,h", "back", "Back", show=False),
         Binding("i", "impact", "Impact"),
         Binding("p", "path", "Path to…"),
         Binding("e", "export", "Export"),
@@ -111,7 +114,7 @@ class AssetScreen(Screen[None]):
         self.start_asset = start_asset
         self.current: AssetRef | None = None
         self.history: list[Visit] = []
-        self._enabled = (False, False)  # (an asset is shown, there is a history)
+        self._enabled = False  # an asset is shown (the keys that need one are offered)
         self._loading: Timer | None = None
         # Assets in full with their owners, as the panel showed them (for the session:
         # the graph is open read-only, so they do not go stale).
@@ -134,7 +137,7 @@ class AssetScreen(Screen[None]):
                     yield LineageTree(self.graph, "up", id="upstream")
                     yield LineageTree(self.graph, "down", id="downstream")
         yield Static(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._set_status()
@@ -233,9 +236,10 @@ class AssetScreen(Screen[None]):
         self._keys_changed()
 
     def _keys_changed(self) -> None:
-        # The footer rebuilds itself on refresh_bindings (a few ms per key): only when
-        # a key's state changes, not at every step.
-        enabled = (self.current is not None, bool(self.history))
+        # The footer rebuilds itself on refresh_bindings (its keys remounted, restyled and
+        # laid out: the dearest part of a key on a slow machine), so only when the keys it
+        # offers change: once, when the first asset is shown (Back is never in it).
+        enabled = self.current is not None
         if enabled != self._enabled:
             self._enabled = enabled
             self.refresh_bindings()
@@ -274,9 +278,11 @@ class AssetScreen(Screen[None]):
         try:
             levels: list[Level] = []
             closures: list[Closure | None] = []
+            # resolved once for both trees and the owners (each lookup is a query)
+            full = self.graph.resolve(asset.id)
             for tree in (self.upstream, self.downstream):
                 if kinds is None:
-                    level = neighbours_with_counts(self.graph, asset.id, tree.direction, None, tree.limit)
+                    level = neighbours_with_counts(self.graph, full, tree.direction, None, tree.limit)
                     levels.append(level_of_neighbours(level))
                     closures.append(None)
                 else:
@@ -286,9 +292,9 @@ class AssetScreen(Screen[None]):
                         tree.direction,
                         tree.limit,
                     )
-                    levels.append(closure.level(asset.id))
+                    levels.append(closure.level(full.id))
                     closures.append(closure)
-            owners = self.graph.owners(asset.id)
+            owners = list(self.graph.owners_of([full.id]).get(full.id, ()))
         except MlgError as exc:
             return self.ViewLoaded(asset, error=str(exc))
         return self.ViewLoaded(asset, levels[0], levels[1], owners, None, (closures[0], closures[1]), kinds)
@@ -338,12 +344,10 @@ class AssetScreen(Screen[None]):
             self.show(self.current, remember=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys that need an asset (or a history) are left out of the footer until
-        there is one (not dimmed: a dimmed key would be told apart by colour alone)."""
-        if action in ("impact", "path", "export"):
+        """Keys that need an asset are left out of the footer until there is one (not
+        dimmed: a dimmed key would be told apart by colour alone)."""
+        if action in ("impact", "path", "export", "back"):
             return self.current is not None
-        if action == "back":
-            return bool(self.history)
         return True
 
     def on_welcome_stats_loaded(self, message: Welcome.StatsLoaded) -> None:
@@ -352,6 +356,7 @@ class AssetScreen(Screen[None]):
 
     def action_back(self) -> None:
         if not self.history:
+            self._set_status(Text("nothing to go back to: this is where you started", style=note()))
             return
         visit = self.history.pop()
         if visit.upstream is None or visit.downstream is None or visit.details is None:
@@ -445,20 +450,22 @@ class AssetScreen(Screen[None]):
             else:
                 parts.append("↑↓ move · space expand · * all below · enter re-centre · z maximise")
             text = Text("   ".join(parts), style=muted())
-        self.query_one("#status", Static).update(text)
+        # one line, always: no layout needed (a layout of the whole screen per key)
+        self.query_one("#status", Static).update(text, layout=False)
 
     def _set_breadcrumb(self) -> None:
         crumb = self.query_one("#breadcrumb", Static)
         crumb.display = self.current is not None
         if self.current is None:
             return
-        crumb.update(self.breadcrumb(max(crumb.size.width, self.size.width) - 2))
+        crumb.update(self.breadcrumb(max(crumb.size.width, self.size.width) - 2), layout=False)
 
     def breadcrumb(self, width: int) -> Text:
         """`● a › ■ b › ■ c` from the first asset visited to the one in view, cut on the
-        left (`… ›`) to fit `width`; the count of steps back when there are any."""
+        left (`… ›`) to fit `width`; the count of steps back (and the key) when there are
+        any."""
         steps = [v.asset for v in self.history] + ([self.current] if self.current else [])
-        head = Text(f"back {len(self.history)} · ", style=muted()) if self.history else Text()
+        head = Text(f"⌫ back {len(self.history)} · ", style=muted()) if self.history else Text()
         parts = [asset_name(a, bold=i == len(steps) - 1) for i, a in enumerate(steps)]
         sep = Text(" › ", style=muted())
         for first in range(len(parts)):

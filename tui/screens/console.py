@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets import DataTable, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mlg import (
@@ -40,6 +40,7 @@ from mlg import (
     MlgError,
 )
 from mlg.tui.labels import ICONS, counted, error, muted, note, success, warning
+from mlg.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     import pandas
@@ -132,7 +133,7 @@ class ConsoleScreen(Screen[None]):
             )
         yield DataTable(id="console-results", zebra_stripes=True, cursor_type="cell")
         yield Static(id="console-cell")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Cypher console (read-only)"

@@ -118,6 +118,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         self.slug_of = slug_of
         self.written: list[Path] | None = None
         self._confirmed: Path | None = None  # a folder the user agreed to write over
+        self._writing = False  # a write is under way: the keys after Enter wait for it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box") as box:
@@ -169,7 +170,15 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             )
             return
         self._status(Text(f"writing {self.fmt}…", style=note()))
+        self._writing = True
         self._write(folder, self.fmt)
+
+    @property
+    def holds_keys(self) -> bool:
+        """Writing: the keys typed after Enter (Esc, say) wait until it is written and
+        said so (ExploreApp's HoldsKeys), so that Esc never closes the screen on a
+        half-written export whose outcome nobody would see."""
+        return self._writing
 
     @work(thread=True, exclusive=True, group="export")
     def _write(self, folder: Path, fmt: str) -> None:
@@ -184,6 +193,15 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         self.post_message(self.Written(files, sub, len(rows)))
 
     def on_export_screen_written(self, message: ExportScreen.Written) -> None:
+        try:
+            self._show_written(message)
+        finally:
+            self._writing = False
+            released = getattr(self.app, "keys_released", None)  # other apps hold no keys
+            if released is not None:
+                released()
+
+    def _show_written(self, message: ExportScreen.Written) -> None:
         if message.files is None or message.subgraph is None:
             self._status(Text(message.error or "the export failed", style=error()))
             return

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, Tree
+from textual.widgets import DataTable, Header, Static, Tree
 
 from mlg import KINDS, REACHED_KINDS, AffectedAsset, Asset, Graph, Impact, MlgError
 from mlg.tui.labels import (
@@ -31,12 +31,15 @@ from mlg.tui.labels import (
     path_steps,
     warning,
 )
+from mlg.tui.widgets.key_bar import KeyBar
 from mlg.tui.widgets.nav_tree import NavTree
 
 # Enough to read on a screen; the rest is counted, and exported with `e`.
 SHOWN_PER_KIND = 100
 SHOWN_PATHS = 100
 EXPANDED_PATHS = 3
+# The loading indicator is shown only when the impact takes longer than this.
+LOADING_AFTER = 0.2
 
 
 class ImpactScreen(Screen[Asset | None]):
@@ -56,6 +59,7 @@ class ImpactScreen(Screen[Asset | None]):
         self.graph = graph
         self.asset = asset
         self.impact: Impact | None = None
+        self._computed = False  # the answer came (the impact, or an error)
         self._assets: dict[str, Asset] = {}
 
     def compose(self) -> ComposeResult:
@@ -77,13 +81,19 @@ class ImpactScreen(Screen[Asset | None]):
                 paths.border_title = "Paths to production services and experiments"
                 paths.show_root = False
                 yield paths
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"impact of {self.asset.id}"
         self.query_one("#impact-kinds").focus()
-        self.query_one("#impact-body").loading = True  # a hub on 1M assets takes seconds
+        # A hub on 1M assets takes seconds: the loading indicator then. Not at once: it is
+        # a widget mounted and animated, dear on a busy machine for an answer in 50 ms.
+        self.set_timer(LOADING_AFTER, self._show_loading)
         self._compute()
+
+    def _show_loading(self) -> None:
+        if not self._computed and self.is_mounted:
+            self.query_one("#impact-body").loading = True
 
     @work(thread=True, group="impact")
     def _compute(self) -> None:
@@ -93,6 +103,7 @@ class ImpactScreen(Screen[Asset | None]):
             self.post_message(self.Computed(None, str(exc)))
 
     def on_impact_screen_computed(self, message: ImpactScreen.Computed) -> None:
+        self._computed = True
         self.query_one("#impact-body").loading = False
         if message.impact is None:
             self.query_one("#impact-summary", Static).update(

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from mlg import Asset, Graph, MlgError, PathResult
 from mlg.tui.labels import AssetRef, asset_label, counted, error, muted, note, path_steps, warning
+from mlg.tui.widgets.key_bar import KeyBar
 from mlg.tui.widgets.nav_tree import NavTree
 
 _DIRECTIONS = {
@@ -53,7 +54,7 @@ class PathScreen(Screen[Asset | None]):
         tree.border_title = "Shortest paths"
         tree.show_root = False
         yield tree
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"path {self.source.id} → {self.target.id}"

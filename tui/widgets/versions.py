@@ -2,7 +2,9 @@
 
 Finding them scans every asset (Kuzu has no index on `family`: ~0.5 s on 1M assets),
 so the list waits until an asset has stayed in view for a moment: walking the graph
-quickly starts no scan, and no scan holds up the workers that load the trees.
+quickly starts no scan, and no scan holds up the workers that load the trees. What a
+scan found is kept for the session (the graph is open read-only): coming back to an
+asset lists its versions at once.
 """
 
 from __future__ import annotations
@@ -43,15 +45,21 @@ class VersionList(OptionList):
         self.versions: dict[str, Asset] = {}
         self.loaded = False
         self._timer: Timer | None = None
+        self._found: dict[str, list[Asset]] = {}  # the other versions, by asset
 
     def show(self, asset_id: str) -> None:
         self.asset_id = asset_id
         self.loaded = False
         self.versions = {}
-        self.clear_options()
-        self.display = False
         if self._timer is not None:
             self._timer.stop()
+            self._timer = None
+        known = self._found.get(asset_id)
+        if known is not None:
+            self._list(known)
+            return
+        self.clear_options()
+        self.display = False
         self._timer = self.set_timer(SETTLE_SECONDS, lambda: self._start(asset_id))
 
     @property
@@ -77,12 +85,17 @@ class VersionList(OptionList):
         message.stop()
         if message.asset_id != self.asset_id or self.loaded:
             return  # the user has moved on, or came back and this is an older answer
+        if message.siblings is not None:
+            self._found[message.asset_id] = message.siblings
+        self._list(message.siblings or [], message.error)
+
+    def _list(self, siblings: list[Asset], error_text: str | None = None) -> None:
         self.loaded = True
-        siblings = message.siblings or []
         self.versions = {s.id: s for s in siblings}
+        self.clear_options()
         self.add_options(Option(_label(s), id=s.id) for s in siblings)
-        if message.error is not None:
-            self.add_option(Option(Text(message.error, style=error()), disabled=True))
+        if error_text is not None:
+            self.add_option(Option(Text(error_text, style=error()), disabled=True))
         self.display = bool(self.option_count)
         if siblings:
             self.highlighted = 0  # so that Enter opens one as soon as Tab gets here
