@@ -7,7 +7,9 @@ from mlg.lifespan import upgrade_to_4
 # 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
 # 3: Asset.gen, the generation that last wrote each asset (mlg/generation.py); no Kuzu FTS index
 # 4: sources, valid_from/valid_to, placeholders, RETIRED_DEPENDS_ON (mlg/lifecycle, issue 15)
-SCHEMA_VERSION = 4
+# 5: OpenLineage ids with the namespace escaped (mlg.qualified_ids; issue 14): a step of
+#    Python, not statements (mlg.store.kuzu.qualified_upgrade.upgrade_to_5)
+SCHEMA_VERSION = 5
 
 KINDS: tuple[str, ...] = (
     "dataset",
@@ -140,6 +142,7 @@ DDL: tuple[str, ...] = (
 UPGRADES: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE Asset ADD gen INT64 DEFAULT 0",),
     3: upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS),
+    4: (),  # re-keys assets: mlg.store.kuzu.database.PYTHON_UPGRADES[4]
 }
 
 # Tables every mlg graph has; a Kuzu file without MlgMeta is not an mlg graph.

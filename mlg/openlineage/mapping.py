@@ -1,7 +1,8 @@
 """OpenLineage events -> mlg records: workflows, datasets, owners, edges, runs, aliases.
 
 - A job is a `workflow` asset, id `workflow:<namespace>/<name>`; a dataset is a
-  `dataset` asset, id `dataset:<namespace>/<name>`. When an asset with the same
+  `dataset` asset, id `dataset:<namespace>/<name>`, the namespace escaped so that no
+  two (namespace, name) pairs share an id (mlg.qualified_ids). When an asset with the same
   namespace and name already exists (in the graph, or in a manifest ingested in the
   same call) the event names that asset instead, so events and manifests meet.
 - Inputs become `reads` edges (workflow -> dataset), outputs `produced_by` edges
@@ -44,6 +45,7 @@ from mlg.batch import Batch, Location
 from mlg.openlineage.events import DATASET_EVENT, RUN_EVENT, DatasetRef, LineageEvent
 from mlg.openlineage.records import existing_aliases, existing_io, existing_runs
 from mlg.openlineage.runs import IO_PREFIX, TIMES, VERSION_PREFIX, merge_runs, run_from_event, stored_run
+from mlg.qualified_ids import qualified_id
 from mlg.schema import DEFAULT_OWNER_ROLE
 
 if TYPE_CHECKING:
@@ -61,16 +63,18 @@ TABLES_KEY = "_tables"  # props key: those of them given as TABLE symlinks
 
 
 def workflow_id(namespace: str, name: str) -> str:
-    return f"workflow:{namespace}/{name}"
+    """A job's id (mlg.qualified_ids: the namespace escaped, so ids never collide)."""
+    return qualified_id("workflow", namespace, name)
 
 
 def evaluation_id(namespace: str, name: str) -> str:
     """A dbt test's id: it becomes an `evaluation` of the datasets it checks."""
-    return f"evaluation:{namespace}/{name}"
+    return qualified_id("evaluation", namespace, name)
 
 
 def dataset_id(namespace: str, name: str) -> str:
-    return f"dataset:{namespace}/{name}"
+    """A dataset's id, and the id of an alias of another name (a symlink)."""
+    return qualified_id("dataset", namespace, name)
 
 
 @dataclass

@@ -17,7 +17,12 @@ import kuzu
 from mlg.errors import GraphError, GraphLocked
 from mlg.generation import initial_meta
 from mlg.schema import DDL, META_TABLE, SCHEMA_VERSION, UPGRADES
+from mlg.store.kuzu.qualified_upgrade import upgrade_to_5
 from mlg.store.port import MAX_DEPTH, Derived
+
+# schema version -> the upgrade step of Python run after UPGRADES[version]'s statements
+# (in the same transaction): steps that compute what they write
+PYTHON_UPGRADES = {4: upgrade_to_5}
 
 
 @dataclass
@@ -142,23 +147,30 @@ def _check_or_create_schema(database: kuzu.Database, path: Path, read_only: bool
 
 
 def _upgrade(conn: kuzu.Connection, path: Path, version: int) -> None:
-    """Bring an older graph to SCHEMA_VERSION in place, one step per version."""
+    """Bring an older graph to SCHEMA_VERSION in place, one step per version: each step's
+    statements and the new version in one transaction; a step of Python
+    (PYTHON_UPGRADES) runs its own transactions between them and resumes where it
+    stopped if it was interrupted (the version moves on only when it is done)."""
     if version == 2:
         # Kuzu's own full-text index (mlg 0.1 before schema 3) keeps being maintained by
         # every write, and that is what crashed: it goes first, outside a transaction.
         _drop_kuzu_text_index(conn)
     try:
-        conn.execute("BEGIN TRANSACTION")
         for step in range(version, SCHEMA_VERSION):
+            conn.execute("BEGIN TRANSACTION")
             for statement in UPGRADES[step]:
                 conn.execute(statement)
-        # every asset is new to the indexes: generation 1, an untracked write
-        for key, value in {
-            **initial_meta(generation=1, untracked=1),
-            "schema_version": str(SCHEMA_VERSION),
-        }.items():
-            conn.execute(f"MERGE (m:{META_TABLE} {{key: $k}}) SET m.value = $v", {"k": key, "v": value})
-        conn.execute("COMMIT")
+            if step in PYTHON_UPGRADES:
+                conn.execute("COMMIT")
+                PYTHON_UPGRADES[step](conn)
+                conn.execute("BEGIN TRANSACTION")
+            # every asset is new to the indexes: generation 1, an untracked write
+            for key, value in {
+                **initial_meta(generation=1, untracked=1),
+                "schema_version": str(step + 1),
+            }.items():
+                conn.execute(f"MERGE (m:{META_TABLE} {{key: $k}}) SET m.value = $v", {"k": key, "v": value})
+            conn.execute("COMMIT")
     except RuntimeError as exc:
         try:
             conn.execute("ROLLBACK")
