@@ -183,3 +183,31 @@ def test_a_schema4_graph_is_re_keyed_as_todays_ingest_would_key_it(tmp_path):
         ingest_events(g, [run_event(job="other", inputs=[dataset("s3://lake", "raw/events.parquet")])])
         assert g.get("dataset:s3://lake/raw/events.parquet").namespace == "s3://lake"
         assert g.get("dataset:s3://lake%2Fraw/events.parquet").namespace == "s3://lake/raw"
+
+
+def test_an_upgrade_cut_short_resumes_where_it_stopped(tmp_path, monkeypatch):
+    from mlg.errors import GraphError
+    from mlg.store.kuzu import qualified_upgrade
+
+    old = schema4_graph(tmp_path)
+    with mlg.open(old, read_only=True) as g:
+        before = shape(g)
+
+    def crash(conn, rekeyed):
+        raise RuntimeError("the machine went down")
+
+    with monkeypatch.context() as patched:  # the third of the four transactions fails
+        patched.setattr(qualified_upgrade, "_delete_old", crash)
+        with pytest.raises(GraphError, match="the machine went down"):
+            mlg.open(old)
+    with mlg.open(old, read_only=True) as g:
+        assert g.store.schema_version == 4  # not upgraded yet: the new rows are there too
+        assert g.get("dataset:s3://lake/raw/events.parquet") is not None
+        assert g.get("dataset:s3://lake%2Fraw/events.parquet") is not None
+    with mlg.open(old) as g:  # resumes with the phase that failed
+        assert g.store.schema_version == SCHEMA_VERSION
+        after = shape(g)
+    renamed = {row[0] for row in before["assets"]} - {row[0] for row in after["assets"]}
+    assert len(renamed) == 9 and len(after["assets"]) == len(before["assets"])
+    assert len(after["edges"]) == len(before["edges"]) and len(after["io"]) == len(before["io"])
+    assert not {row[0] for row in after["edges"]} & renamed
