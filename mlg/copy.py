@@ -80,7 +80,7 @@ def copy_graph(
 def _refuse_to_drop_history(src: GraphStore) -> None:
     """The copy carries today's graph only (no retired assets or edges, no kept versions,
     mlg.lifecycle): refuse rather than lose them silently."""
-    counts = getattr(src, "history_counts", dict)()
+    counts = src.history_counts()
     kept = {what: n for what, n in counts.items() if n}
     if kept:
         listed = ", ".join(f"{n} {what}" for what, n in kept.items())

@@ -57,15 +57,13 @@ class Graph:
         """This graph seen with retired assets and edges (`include_retired`), or as it
         was at `as_of` (a datetime or an ISO date, mlg.lifecycle.history.parse_moment).
         Shares this Graph's store; closing the view closes nothing. Every query of the
-        view sees only that (mlg.lifespan)."""
+        view sees only that (`GraphStore.viewing`)."""
         from copy import copy
 
         from mlg.lifecycle.history import parse_moment
-        from mlg.lifespan import View
 
         view = copy(self)
-        view.store = copy(self.store)
-        view.store._view = View(include_retired=include_retired, as_of=parse_moment(as_of))
+        view.store = self.store.viewing(include_retired=include_retired, as_of=parse_moment(as_of))
         view._borrowed = True
         return view
 
@@ -97,28 +95,23 @@ class Graph:
     def get(self, asset_id: str) -> Asset | None:
         """The asset with exactly this id, or None; retired assets too (`Asset.retired`);
         as of a date (`viewing`), the asset as it was then, None if it was not alive."""
-        from mlg.lifespan import view_of
-
-        moment = view_of(self.store).as_of
+        moment = self.store.view.as_of
         if moment is not None:
-            from mlg.lifecycle.history import asset_at
             from mlg.limits import surrogate_at
 
-            return None if surrogate_at(asset_id) is not None else asset_at(self, asset_id, moment)
+            return None if surrogate_at(asset_id) is not None else self.store.asset_at(asset_id, moment)
         return self.store.assets([asset_id]).get(asset_id)
 
     def resolve(self, ref: str) -> Asset:
         """The asset `ref` names: an id, another name's id (an OpenLineage symlink, or an
         asset merged into another), or a name that matches exactly one asset."""
-        from mlg.lifespan import view_of
-
-        if view_of(self.store).as_of is not None:  # an id or a name, as of that date
+        if self.store.view.as_of is not None:  # an id or a name, as of that date
             asset = self.get(ref)
             if asset is not None:
                 return asset
         found = self.store.resolve(ref)
         if found.asset is not None:
-            if view_of(self.store).as_of is not None:
+            if self.store.view.as_of is not None:
                 then = self.get(found.asset.id)
                 if then is None:
                     raise AssetNotFound(ref, [])
@@ -144,11 +137,9 @@ class Graph:
         ids = candidates(ref)
         if not ids:
             return []
-        from mlg.lifespan import view_of
-
         aliases = self.store.aliases(ids)
         wanted = list(dict.fromkeys(aliases.get(i, i) for i in ids))
-        if view_of(self.store).as_of is None:
+        if self.store.view.as_of is None:
             known = self.store.assets(wanted)
             return [known[i] for i in wanted if i in known]
         return [a for a in map(self.get, wanted) if a is not None]
@@ -279,7 +270,6 @@ class Graph:
         owner's name, full text, typos. Filters by kind(s), owner (id or name), tag and
         domain; `truncated` says whether `limit` cut the hits, `total` (with `count=True`)
         how many matched. Retired assets only with `include_retired`."""
-        from mlg.lifespan import view_of
         from mlg.search import search
 
         return search(
@@ -291,7 +281,7 @@ class Graph:
             domain=domain,
             limit=limit,
             count=count,
-            include_retired=include_retired or view_of(self.store).include_retired,
+            include_retired=include_retired or self.store.view.include_retired,
         )
 
     def consumers(self, asset: str) -> Consumers:
@@ -347,6 +337,11 @@ class Graph:
         from mlg.cypher import query
 
         return query(self, cypher, params, write=write)
+
+    def cypher_examples(self) -> tuple[tuple[str, str], ...]:
+        """(what it shows, statement) pairs of Cypher this graph's backend runs, for a
+        console to offer."""
+        return self.store.cypher_examples()
 
     # -- ingest -------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mlg.errors import MlgError
-from mlg.lifespan import view_of
 from mlg.model import Asset, Owner
 from mlg.schema import KINDS, RELATION_TYPES
 from mlg.store.port import MAX_DEPTH
@@ -114,11 +113,9 @@ def _one_direction(
         [("distance", "ascending"), ("kind", "ascending"), ("name", "ascending"), ("id", "ascending")]
     )
     assets = [root] + assets_of(table)
-    moment = view_of(graph.store).as_of
+    moment = graph.store.view.as_of
     if moment is not None:  # the walked assets as they were then
-        from mlg.lifecycle.history import versions_at
-
-        past = versions_at(graph, [a.id for a in assets[1:]], moment)
+        past = graph.store.versions_at([a.id for a in assets[1:]], moment)
         assets = [assets[0]] + [past.get(a.id, a) for a in assets[1:]]
     ids = [a.id for a in assets]
     distances = {root.id: 0, **dict(zip(ids[1:], table.column("distance").to_pylist()))}

@@ -1,14 +1,16 @@
-"""The lifecycle graph's vocabulary and its Kuzu schema (DESIGN §2)."""
+"""The lifecycle graph's vocabulary, backend-neutral (DESIGN §2): kinds, relations and
+the rules between them, the columns of each table, the schema version. Each backend
+turns it into its own tables (Kuzu: mlg/store/kuzu/schema.py, its DDL and upgrade
+steps)."""
 
 from __future__ import annotations
-
-from mlg.lifespan import upgrade_to_4
 
 # 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
 # 3: Asset.gen, the generation that last wrote each asset (mlg/generation.py); no Kuzu FTS index
 # 4: sources, valid_from/valid_to, placeholders, RETIRED_DEPENDS_ON (mlg/lifecycle, issue 15)
 # 5: OpenLineage ids with the namespace escaped (mlg.qualified_ids; issue 14): a step of
 #    Python, not statements (mlg.store.kuzu.qualified_upgrade.upgrade_to_5)
+# (each step's statements: mlg.store.kuzu.schema.UPGRADES)
 SCHEMA_VERSION = 5
 
 KINDS: tuple[str, ...] = (
@@ -114,36 +116,6 @@ RUN_IO_DIRECTIONS: tuple[str, ...] = ("input", "output")
 # The states a run record may hold: OpenLineage's event types (mlg.openlineage.events).
 RUN_STATES: tuple[str, ...] = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
 
-
-def _columns(cols: tuple[tuple[str, str], ...], key: str | None = "id") -> str:
-    parts = [f"{name} {typ}" for name, typ in cols]
-    if key:
-        parts.append(f"PRIMARY KEY ({key})")
-    return ", ".join(parts)
-
-
-DDL: tuple[str, ...] = (
-    "CREATE NODE TABLE MlgMeta(key STRING, value STRING, PRIMARY KEY (key))",
-    f"CREATE NODE TABLE Asset({_columns(ASSET_COLUMNS + (ASSET_GENERATION,))})",
-    f"CREATE NODE TABLE Owner({_columns(OWNER_COLUMNS)})",
-    f"CREATE REL TABLE DEPENDS_ON(FROM Asset TO Asset, {_columns(RELATION_PROPERTIES, None)})",
-    "CREATE REL TABLE OWNED_BY(FROM Asset TO Owner, role STRING)",
-    f"CREATE NODE TABLE Run({_columns(RUN_COLUMNS)})",
-    "CREATE REL TABLE RUN_OF(FROM Run TO Asset)",
-    "CREATE REL TABLE RUN_IO(FROM Run TO Asset, direction STRING)",
-    # Another name of an asset (an OpenLineage symlink): id is the id the name would
-    # have had on its own, asset the id of the asset it names.
-    "CREATE NODE TABLE AssetAlias(id STRING, asset STRING, PRIMARY KEY (id))",
-    # a new graph: the tables above, then each upgrade step's additions
-) + upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS)
-
-# schema version -> the statements that bring a graph of that version to the next one
-# (mlg.store runs them in place on the first read-write open).
-UPGRADES: dict[int, tuple[str, ...]] = {
-    2: ("ALTER TABLE Asset ADD gen INT64 DEFAULT 0",),
-    3: upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS),
-    4: (),  # re-keys assets: mlg.store.kuzu.database.PYTHON_UPGRADES[4]
-}
 
 # Tables every mlg graph has; a Kuzu file without MlgMeta is not an mlg graph.
 META_TABLE = "MlgMeta"

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mlg.lifecycle.history import parse_moment, state_at
-from mlg.lifespan import db
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -137,12 +136,5 @@ def _owners(graph: Graph, ids: set[str]) -> dict[str, tuple[str, ...]]:
     """Today's owners (owner links are not versioned)."""
     if not ids:
         return {}
-    rows = db(graph).rows(
-        "MATCH (a:Asset)-[:OWNED_BY]->(o:Owner) WHERE a.id IN $ids "
-        "RETURN a.id AS asset, o.id AS owner ORDER BY owner",
-        {"ids": sorted(ids)},
-    )
-    found: dict[str, list[str]] = {}
-    for r in rows:
-        found.setdefault(r["asset"], []).append(r["owner"])
-    return {k: tuple(v) for k, v in found.items()}
+    found = graph.store.ownerships(sorted(ids))
+    return {asset: tuple(owner for owner, _ in links) for asset, links in found.items() if links}

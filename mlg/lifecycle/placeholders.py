@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mlg.lifespan import db
 from mlg.schema import RELATION_RULES
 
 Known = Callable[[str], "str | None"]
@@ -63,17 +62,4 @@ LISTED = 200  # placeholders listed by `mlg report`
 def placeholders(graph, limit: int = LISTED) -> list:
     """Alive placeholders, by kind and id (`mlg report`): what is referenced and
     still waits for a source to describe it."""
-    from mlg.lifespan import life_return, view_of
-    from mlg.model import Asset
-    from mlg.schema import ASSET_COLUMNS
-
-    extra = life_return(graph)
-    if not extra:
-        return []  # an older schema: no placeholders
-    columns = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
-    rows = db(graph).rows(
-        f"MATCH (a:Asset) WHERE a.placeholder AND {view_of(graph).asset_alive()} "
-        f"RETURN {columns}{extra} ORDER BY a.kind, a.id LIMIT $limit",
-        {"limit": limit},
-    )
-    return [Asset.from_row(r) for r in rows]
+    return graph.store.placeholders(limit)

@@ -33,11 +33,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import pyarrow as pa
 
+from mlg.lifespan import LifeChange, View
 from mlg.model import Asset, GraphStats, IngestReport, Neighbour, Owner
 from mlg.schema import ASSET_COLUMNS
 
@@ -225,6 +227,9 @@ class GraphStore(Protocol):
 
     derived: Derived
     """The derived indexes of this graph in this process (see `Derived`)."""
+
+    view: View
+    """What this handle's reads see: today's graph (`TODAY`), unless made by `viewing`."""
 
     def close(self) -> None:
         """Release this handle; idempotent. Methods called afterwards raise MlgError."""
@@ -456,6 +461,66 @@ class GraphStore(Protocol):
         change, nothing written (generation None)."""
         ...
 
+    # -- lifecycle: views, history, retirement, placeholders (mlg/lifecycle) -------------
+
+    def viewing(self, *, include_retired: bool = False, as_of: datetime | None = None) -> GraphStore:
+        """A handle on the same graph (same connections and derived indexes) whose reads
+        see retired assets and edges too (`include_retired`), or the graph as it was at
+        `as_of` (naive UTC; the edges alive then). Closing it closes nothing."""
+        ...
+
+    def asset_at(self, asset_id: str, moment: datetime) -> Asset | None:
+        """The asset as it was at `moment` (naive UTC): its current row if valid then,
+        else its past version valid then; None when it was not alive then."""
+        ...
+
+    def versions_at(self, ids: Iterable[str], moment: datetime) -> dict[str, Asset]:
+        """Asset id -> its past version valid at `moment`, for those of `ids` whose
+        version of then has been replaced since (an asset unchanged since is left out)."""
+        ...
+
+    def assets_as_of(self, moment: datetime, *, asset: str | None = None) -> dict[str, dict[str, Any]]:
+        """Asset id -> content of every asset alive at `moment` (the version valid then):
+        the ASSET_COLUMNS but id, with `tags` and `sources` as tuples, and `placeholder`.
+        With `asset`, that asset only."""
+        ...
+
+    def edges_as_of(
+        self, moment: datetime, *, asset: str | None = None
+    ) -> dict[tuple[str, str, str], tuple[str, ...]]:
+        """(source, target, type) -> the sources asserting it, for every lineage edge
+        alive at `moment` (the sources last recorded on that interval). With `asset`,
+        only the edges touching it."""
+        ...
+
+    def placeholders(self, limit: int) -> list[Asset]:
+        """Placeholder assets seen in this view, by kind then id, at most `limit`; []
+        for a graph whose schema has no lifecycle."""
+        ...
+
+    def retired_search(self, words: Sequence[str], *, kinds: Sequence[str] = (), limit: int) -> list[Asset]:
+        """Retired assets whose id or name contains every one of `words` (lower-case
+        text, matched in any case), of `kinds` (empty: any), by name then id, at most
+        `limit`; [] for a graph whose schema has no lifecycle."""
+        ...
+
+    def history_counts(self) -> dict[str, int]:
+        """What the graph keeps beyond today's state, by what ("retired assets",
+        "retired relations", "kept asset versions"); {} when it keeps none of it by
+        design. `mlg copy` refuses to drop these."""
+        ...
+
+    def retire_asset(self, asset: Asset, reason: str | None = None) -> LifeChange:
+        """Retire `asset` by hand (`mlg retire`) with its edges (kept, dormant); only a
+        `restore_asset` revives it. `changed` False when it was retired already (`asset`
+        as just read)."""
+        ...
+
+    def restore_asset(self, asset: Asset) -> LifeChange:
+        """Bring a retired `asset` back with its dormant edges whose other end is alive,
+        as new intervals. `changed` False when it was alive."""
+        ...
+
     # -- raw Cypher -----------------------------------------------------------------------
 
     def cypher(
@@ -467,4 +532,8 @@ class GraphStore(Protocol):
         a read-only statement that would write raises ReadOnlyGraph, anything else the
         backend refuses `mlg.errors.CypherError` with the backend's message. Variable-
         length patterns are never cut below MAX_DEPTH hops."""
+        ...
+
+    def cypher_examples(self) -> tuple[tuple[str, str], ...]:
+        """(what it shows, statement) pairs of this backend's dialect, for the console."""
         ...

@@ -64,3 +64,38 @@ def test_the_core_never_imports_a_source(imports):
         for module in core:
             chains = imports.find_shortest_chains(importer=module, imported=source, as_packages=True)
             assert not chains, f"{module} imports the source {source}: {chains}"
+
+
+# A backend's client library -> the one package that may import it.
+BACKEND_LIBRARIES = {
+    "kuzu": "mlg/store/kuzu",
+    "falkordb": "mlg/store/falkordb",
+    "redis": "mlg/store/falkordb",
+}
+
+
+def _imported_roots(path: Path) -> set[str]:
+    import ast
+
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_backend_libraries_are_imported_by_their_backend_only_also_in_the_uis():
+    # import-linter sees the mlg package; the UIs install under mlg from tui/ and
+    # notebook_ext/, so every source file of the three trees is read here (lazy
+    # imports inside functions too).
+    misplaced = []
+    for tree in ("mlg", "tui", "notebook_ext"):
+        for path in sorted((REPO / tree).rglob("*.py")):
+            relative = path.relative_to(REPO).as_posix()
+            for library in _imported_roots(path) & set(BACKEND_LIBRARIES):
+                if not relative.startswith(BACKEND_LIBRARIES[library] + "/"):
+                    misplaced.append(f"{relative} imports {library}")
+    assert misplaced == []
+    assert "kuzu" in _imported_roots(REPO / "mlg/store/kuzu/store.py")  # the scan really reads imports

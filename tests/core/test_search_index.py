@@ -417,7 +417,7 @@ def _as_schema_2(db: Path) -> None:
 
 def _without_lifecycle(g) -> None:
     """What schema 4 (mlg.lifecycle) added, dropped again."""
-    from mlg.lifespan import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
+    from mlg.store.kuzu.schema import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
 
     g.store.execute("DROP TABLE RETIRED_DEPENDS_ON")
     g.store.execute("DROP TABLE AssetHistory")

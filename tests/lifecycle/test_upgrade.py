@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import mlg
 from mlg.batch import Batch
-from mlg.lifespan import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
 from mlg.schema import SCHEMA_VERSION
+from mlg.store.kuzu.schema import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
 
 ESTATE = [
     {"id": "d:raw", "kind": "dataset", "name": "raw"},

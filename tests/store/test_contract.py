@@ -488,6 +488,17 @@ def test_cypher_reads_and_refuses_writes_unless_asked(full):
     assert full.state().untracked == full.state().generation > generation  # indexes must rebuild
 
 
+def test_the_console_examples_run_read_only_and_answer(full):
+    examples = full.cypher_examples()
+    assert len(examples) >= 3 and all(title and statement for title, statement in examples)
+    answers = {title: full.cypher(statement) for title, statement in examples}
+    assert all(isinstance(table, pa.Table) and table.num_rows > 0 for table in answers.values())
+    by_kind = dict(zip(*(answers["Assets by kind"].column(c).to_pylist() for c in ("kind", "n"))))
+    assert by_kind["model"] == 2 and sum(by_kind.values()) == len(estate.ASSETS)
+    unowned = set(answers["Assets nobody owns"].column(0).to_pylist())
+    assert "dataset:other" in unowned and "dataset:raw" not in unowned
+
+
 # raw Cypher is the backend's own dialect: the same question in each
 DEEP_CHAIN_QUERY = {
     "kuzu": "MATCH (a:Asset {id: $a})-[:DEPENDS_ON* SHORTEST 1..100]->(b:Asset) RETURN count(*) AS n",

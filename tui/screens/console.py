@@ -47,29 +47,6 @@ if TYPE_CHECKING:
 SHOWN_ROWS = 500
 CELL_WIDTH = 40
 
-EXAMPLES = (
-    (
-        "Services and the models they serve",
-        "MATCH (s:Asset {kind: 'service'})-[e:DEPENDS_ON {type: 'serves'}]->(m:Asset) "
-        "RETURN s, e, m LIMIT 20",
-    ),
-    ("Assets by kind", "MATCH (a:Asset) RETURN a.kind AS kind, count(*) AS n ORDER BY n DESC"),
-    (
-        "Assets nobody owns",
-        "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } RETURN a.id, a.kind LIMIT 50",
-    ),
-    (
-        "Owners and how much they own",
-        "MATCH (a:Asset)-[:OWNED_BY]->(o:Owner) RETURN o.name, o.email, count(a) AS assets "
-        "ORDER BY assets DESC",
-    ),
-    (
-        "Most depended-on datasets",
-        "MATCH (d:Asset {kind: 'dataset'})<-[:DEPENDS_ON]-(x:Asset) RETURN d.id, count(x) AS dependents "
-        "ORDER BY dependents DESC LIMIT 20",
-    ),
-)
-
 
 def schema_text() -> Group:
     """The tables a query can use, from mlg.schema (what the graph was created with)."""
@@ -149,7 +126,7 @@ class ConsoleScreen(Screen[None]):
             yield OptionList(
                 *(
                     Option(Text.assemble((title, "bold"), "\n", (cypher, muted())), id=str(i))
-                    for i, (title, cypher) in enumerate(EXAMPLES)
+                    for i, (title, cypher) in enumerate(self.graph.cypher_examples())
                 ),
                 id="console-examples",
             )
@@ -181,7 +158,7 @@ class ConsoleScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#console-examples")
     def _example(self, event: OptionList.OptionSelected) -> None:
-        cypher = EXAMPLES[int(event.option.id or 0)][1]
+        cypher = self.graph.cypher_examples()[int(event.option.id or 0)][1]
         box = self.query_one("#console-input", Input)
         box.value = cypher
         box.focus()

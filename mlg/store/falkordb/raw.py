@@ -14,6 +14,31 @@ if TYPE_CHECKING:
 
 _READ_ONLY_REFUSAL = "graph.RO_QUERY is to be executed only on read-only queries"
 
+# What the console offers to run before the first query (FalkorStore.cypher_examples):
+# Kuzu's examples in FalkorDB's dialect (a pattern predicate for "no owner").
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    (
+        "Services and the models they serve",
+        "MATCH (s:Asset {kind: 'service'})-[e:DEPENDS_ON {type: 'serves'}]->(m:Asset) "
+        "RETURN s, e, m LIMIT 20",
+    ),
+    ("Assets by kind", "MATCH (a:Asset) RETURN a.kind AS kind, count(*) AS n ORDER BY n DESC"),
+    (
+        "Assets nobody owns",
+        "MATCH (a:Asset) WHERE NOT (a)-[:OWNED_BY]->(:Owner) RETURN a.id, a.kind LIMIT 50",
+    ),
+    (
+        "Owners and how much they own",
+        "MATCH (a:Asset)-[:OWNED_BY]->(o:Owner) RETURN o.name, o.email, count(a) AS assets "
+        "ORDER BY assets DESC",
+    ),
+    (
+        "Most depended-on datasets",
+        "MATCH (d:Asset {kind: 'dataset'})<-[:DEPENDS_ON]-(x:Asset) RETURN d.id, count(x) AS dependents "
+        "ORDER BY dependents DESC LIMIT 20",
+    ),
+)
+
 
 def _plain(value: Any) -> Any:
     """A value of the client's result as plain Python (nodes and edges as property maps)."""

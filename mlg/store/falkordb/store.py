@@ -13,6 +13,8 @@ import hashlib
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from copy import copy
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ import pyarrow as pa
 
 from mlg.errors import GraphError, MlgError, ReadOnlyGraph
 from mlg.generation import GENERATION_KEY, GRAPH_ID_KEY, UNTRACKED_KEY, GraphState, initial_meta
+from mlg.lifespan import TODAY, LifeChange, View
 from mlg.limits import surrogate_at
 from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.schema import ASSET_COLUMNS, META_TABLE, OWNER_COLUMNS, RUN_COLUMNS, SCHEMA_VERSION
@@ -144,6 +147,8 @@ class FalkorStore:
         self.location = target.location
         self.read_only = read_only
         self._closed = False
+        self._borrowed = False  # a view of another handle (viewing): closing it closes nothing
+        self.view: View = TODAY
         self.conn = Connection(target)
         try:
             self.schema_version = self._check_or_create(create and not read_only)
@@ -180,7 +185,7 @@ class FalkorStore:
         return version
 
     def close(self) -> None:
-        if self._closed:
+        if self._closed or self._borrowed:
             return
         self._closed = True
         _release_derived(self._key)
@@ -813,6 +818,51 @@ class FalkorStore:
 
         return write_plan(self, plan, progress, dry_run=dry_run)
 
+    # -- lifecycle -------------------------------------------------------------------------
+    # A FalkorDB graph keeps no history yet (issue 13): every asset and edge is alive, so
+    # "with the retired ones" is today's graph, nothing is retired or kept, and what
+    # needs the past is refused, never answered from today's graph.
+
+    def _no_history(self, what: str) -> MlgError:
+        return MlgError(f"{what} is not available on a FalkorDB graph yet ({self.location})")
+
+    def viewing(self, *, include_retired: bool = False, as_of: datetime | None = None) -> FalkorStore:
+        if as_of is not None:
+            raise self._no_history("the graph as of a date")
+        view = copy(self)
+        view.view = View(include_retired=include_retired)
+        view._borrowed = True
+        return view
+
+    def asset_at(self, asset_id: str, moment: datetime) -> Asset | None:
+        raise self._no_history("an asset as of a date")
+
+    def versions_at(self, ids: Iterable[str], moment: datetime) -> dict[str, Asset]:
+        raise self._no_history("past versions of assets")
+
+    def assets_as_of(self, moment: datetime, *, asset: str | None = None) -> dict[str, dict[str, Any]]:
+        raise self._no_history("the graph as of a date")
+
+    def edges_as_of(
+        self, moment: datetime, *, asset: str | None = None
+    ) -> dict[tuple[str, str, str], tuple[str, ...]]:
+        raise self._no_history("the graph as of a date")
+
+    def placeholders(self, limit: int) -> list[Asset]:
+        return []  # placeholders are not marked on a FalkorDB graph yet
+
+    def retired_search(self, words: Sequence[str], *, kinds: Sequence[str] = (), limit: int) -> list[Asset]:
+        return []  # nothing is retired on a FalkorDB graph yet
+
+    def history_counts(self) -> dict[str, int]:
+        return {}
+
+    def retire_asset(self, asset: Asset, reason: str | None = None) -> LifeChange:
+        raise self._no_history("retiring an asset")
+
+    def restore_asset(self, asset: Asset) -> LifeChange:
+        raise self._no_history("restoring an asset")
+
     # -- raw Cypher -------------------------------------------------------------------------
 
     def cypher(
@@ -821,6 +871,11 @@ class FalkorStore:
         from mlg.store.falkordb.raw import run_cypher
 
         return run_cypher(self, statement, params, write=write)
+
+    def cypher_examples(self) -> tuple[tuple[str, str], ...]:
+        from mlg.store.falkordb.raw import EXAMPLES
+
+        return EXAMPLES
 
 
 __all__ = ["FalkorStore", "open_falkordb"]

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from mlg.lifespan import life_return, view_of
 from mlg.limits import surrogate_at
 from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.schema import ASSET_COLUMNS
+from mlg.store.kuzu.view import life_return, view_of
 from mlg.store.port import ASSET_SCHEMA, CountedLevel, CountedNeighbour, Resolution
 from mlg.store.tables import assets_of, owners_by_asset
 
@@ -29,7 +29,7 @@ ASSET_RETURN = ", ".join(f"a.{name} AS {name}" for name, _ in ASSET_COLUMNS)
 
 
 def _full(store: KuzuStore) -> str:
-    """ASSET_RETURN and the lifecycle columns (mlg.lifespan.LIFE_RETURN)."""
+    """ASSET_RETURN and the lifecycle columns (mlg.store.kuzu.view.LIFE_RETURN)."""
     return ASSET_RETURN + life_return(store)
 
 
@@ -102,7 +102,7 @@ _ONE_HOP = {
 
 
 def _hop(store: KuzuStore, pattern: str) -> str:
-    """A one-hop pattern over the rel tables of the store's view (mlg.lifespan)."""
+    """A one-hop pattern over the rel tables of the store's view (mlg.store.kuzu.view)."""
     return pattern.replace(":DEPENDS_ON]", f":{view_of(store).edges()}]")
 
 
@@ -224,26 +224,38 @@ def assets_named(store: KuzuStore, names: Iterable[str]) -> pa.Table:
     )
 
 
-def ownerships(store: KuzuStore, ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-    ids = storable(ids)
+def owner_links(store: KuzuStore, ids: Iterable[str]) -> list[dict]:
+    """The owner links of the assets among `ids`: dicts of id (the asset), owner, role and
+    sources (who asserts the link; [] on a graph older than the lifecycle columns). The
+    one owner look-up of reads (`ownerships`) and writes (write.py): one primary-key
+    query each for up to FEW ids, one LOAD FROM for more."""
+    ids = list(ids)
     if not ids:
-        return {}
+        return []
+    sources = ", o.sources AS sources" if life_return(store) else ""
     if len(ids) <= FEW:
         found = [
             r
             for i in ids
             for r in store.rows(
                 "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) "
-                "RETURN a.id AS id, w.id AS owner, o.role AS role",
+                f"RETURN a.id AS id, w.id AS owner, o.role AS role{sources}",
                 {"id": i},
             )
         ]
     else:
         found = store.arrow(
             "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-            "RETURN id, w.id AS owner, o.role AS role",
+            f"RETURN id, w.id AS owner, o.role AS role{sources}",
             {"ids": ids_table(ids)},
         ).to_pylist()
+    for r in found:
+        r["sources"] = r.get("sources") or []
+    return found
+
+
+def ownerships(store: KuzuStore, ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    found = owner_links(store, storable(ids))
     owned: dict[str, list[tuple[str, str]]] = {}
     for r in found:
         owned.setdefault(r["id"], []).append((r["owner"], r["role"]))

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mlg.lifespan import life_return, view_of
 from mlg.limits import surrogate_at
 from mlg.store.kuzu.assets import ASSET_RETURN, ids_table, storable
+from mlg.store.kuzu.view import life_return, view_of
 from mlg.store.port import ASSET_SCHEMA, EDGE_TABLE, MAX_DEPTH, OWNERSHIP_TABLE, Closure
 
 if TYPE_CHECKING:

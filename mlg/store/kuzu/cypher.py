@@ -55,6 +55,29 @@ _NOT_READS = (
 )
 _LEADING = re.compile(r"\s+|//[^\n]*|/\*.*?\*/", re.S)
 _WORD = re.compile(r"[A-Za-z_]+")
+# What the console offers to run before the first query (KuzuStore.cypher_examples).
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    (
+        "Services and the models they serve",
+        "MATCH (s:Asset {kind: 'service'})-[e:DEPENDS_ON {type: 'serves'}]->(m:Asset) "
+        "RETURN s, e, m LIMIT 20",
+    ),
+    ("Assets by kind", "MATCH (a:Asset) RETURN a.kind AS kind, count(*) AS n ORDER BY n DESC"),
+    (
+        "Assets nobody owns",
+        "MATCH (a:Asset) WHERE NOT EXISTS { MATCH (a)-[:OWNED_BY]->(:Owner) } RETURN a.id, a.kind LIMIT 50",
+    ),
+    (
+        "Owners and how much they own",
+        "MATCH (a:Asset)-[:OWNED_BY]->(o:Owner) RETURN o.name, o.email, count(a) AS assets "
+        "ORDER BY assets DESC",
+    ),
+    (
+        "Most depended-on datasets",
+        "MATCH (d:Asset {kind: 'dataset'})<-[:DEPENDS_ON]-(x:Asset) RETURN d.id, count(x) AS dependents "
+        "ORDER BY dependents DESC LIMIT 20",
+    ),
+)
 _WRITE_REFUSED = (
     "Can not execute a write query inside a read-only transaction",
     "Cannot execute write operations in a read-only database",

@@ -16,13 +16,9 @@ import kuzu
 
 from mlg.errors import GraphError, GraphLocked
 from mlg.generation import initial_meta
-from mlg.schema import DDL, META_TABLE, SCHEMA_VERSION, UPGRADES
-from mlg.store.kuzu.qualified_upgrade import upgrade_to_5
+from mlg.schema import META_TABLE, SCHEMA_VERSION
+from mlg.store.kuzu.schema import DDL, PYTHON_UPGRADES, UPGRADES
 from mlg.store.port import MAX_DEPTH, Derived
-
-# schema version -> the upgrade step of Python run after UPGRADES[version]'s statements
-# (in the same transaction): steps that compute what they write
-PYTHON_UPGRADES = {4: upgrade_to_5}
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """What a write does to sources and lifetimes: the steps Kuzu's write_plan adds to its
-transaction (sync and retirement, placeholders, kept versions; mlg.lifespan, issue 15).
+transaction (sync and retirement, placeholders, kept versions; mlg.lifecycle, issue 15).
 
 `plan_lifecycle` reads what it needs from the graph, decides in Python, and hands
 back statements for `mlg.ingest`'s one transaction (a step is (what, statement,
@@ -16,22 +16,21 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from mlg.lifespan import (
-    ASSET_HISTORY,
-    FOREVER,
-    FOREVER_LITERAL,
-    RETIRED_BY_HAND,
-    RETIRED_BY_SYNC,
-    RETIRED_EDGES,
-    db,
-)
+from mlg.lifespan import FOREVER, RETIRED_BY_HAND, RETIRED_BY_SYNC
 from mlg.schema import ASSET_COLUMNS
+from mlg.store.kuzu.schema import ASSET_HISTORY, FOREVER_LITERAL, RETIRED_EDGES
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
     from mlg.validation import EdgeKey, Plan
 
 Step = tuple[str, str, pa.Table]
+
+
+def db(graph_or_store):
+    """The store behind a Graph (or the store itself): what these queries run on."""
+    return getattr(graph_or_store, "store", graph_or_store)
+
 
 LIFE_SCHEMA = pa.schema(
     [

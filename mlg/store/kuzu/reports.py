@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from mlg.lifespan import view_of
 from mlg.model import Asset
 from mlg.store.kuzu.assets import ASSET_RETURN, storable
 from mlg.store.kuzu.closures import ARROWS
+from mlg.store.kuzu.view import view_of
 from mlg.store.port import MAX_DEPTH, Reach, ReachPath
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from mlg.lifespan import FOREVER, RETIRED_BY_HAND, RETIRED_EDGES, LifeChange
+from mlg.lifespan import FOREVER, RETIRED_BY_HAND, LifeChange
 from mlg.store.kuzu.lifecycle import (
     EDGE_KEY,
     LIFE_ROW,
@@ -21,6 +21,7 @@ from mlg.store.kuzu.lifecycle import (
     retire_edges_of,
     version_steps,
 )
+from mlg.store.kuzu.schema import RETIRED_EDGES
 
 if TYPE_CHECKING:
     from mlg.model import Asset

@@ -3,9 +3,12 @@
 The class holds the connections (one per thread: a Kuzu connection is not safe to share
 between threads) and hands each port operation to the module that holds its Cypher:
 assets.py (look-ups), closures.py (lineage walks), reports.py (estate aggregates),
-runs.py (runs and aliases), write.py (the one write transaction), generation.py, and
-cypher.py (user Cypher). Those modules take the store and call `execute`, `rows`,
-`arrow` and `count`: every query goes through `execute`.
+runs.py (runs and aliases), history.py (the lifecycle reads; retire.py, lifecycle.py
+the lifecycle writes), write.py (the one write transaction), generation.py, and
+cypher.py (user Cypher); schema.py the DDL and upgrade steps, view.py what a View
+means in Cypher, database.py the shared database handles. Those modules take the
+store and call `execute`, `rows`, `arrow` and `count`: every query goes through
+`execute`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Sequence
+from copy import copy
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +25,9 @@ import kuzu
 import pyarrow as pa
 
 from mlg.errors import MlgError, ReadOnlyGraph
-from mlg.lifespan import LifeChange
+from mlg.lifespan import TODAY, LifeChange, View
 from mlg.model import Asset, GraphStats, Neighbour, Owner
-from mlg.store.kuzu import assets, closures, cypher, database, generation, reports, runs, write
+from mlg.store.kuzu import assets, closures, cypher, database, generation, history, reports, runs, write
 from mlg.store.location import resolve_path
 from mlg.store.port import (
     RELATION_RECORD_TABLE,
@@ -64,6 +69,8 @@ class KuzuStore:
         self._connections: list[kuzu.Connection] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._borrowed = False  # a view of another handle (viewing): closing it closes nothing
+        self.view: View = TODAY
 
     @property
     def schema_version(self) -> int:
@@ -80,6 +87,8 @@ class KuzuStore:
     # -- lifecycle ------------------------------------------------------------------------
 
     def close(self) -> None:
+        if self._borrowed:
+            return
         with self._lock:
             if self._closed:
                 return
@@ -279,29 +288,45 @@ class KuzuStore:
     def owner_ids(self, ids: Iterable[str]) -> set[str]:
         return write.owner_ids(self, ids)
 
-    def history_counts(self) -> dict[str, int]:
-        """What this graph keeps beyond today's state (mlg.lifecycle): retired assets,
-        retired edges, kept asset versions. `mlg copy` refuses to drop them."""
-        from mlg.lifespan import ASSET_HISTORY, FOREVER, RETIRED_EDGES, SCHEMA
+    # -- lifecycle ---------------------------------------------------------------------------
 
-        if self.schema_version < SCHEMA:
-            return {}
-        return {
-            "retired assets": self.count(
-                "MATCH (a:Asset) WHERE a.valid_to <> $forever RETURN count(*)", {"forever": FOREVER}
-            ),
-            "retired relations": self.count(f"MATCH ()-[e:{RETIRED_EDGES}]->() RETURN count(*)"),
-            "kept asset versions": self.count(f"MATCH (h:{ASSET_HISTORY}) RETURN count(*)"),
-        }
+    def viewing(self, *, include_retired: bool = False, as_of: datetime | None = None) -> KuzuStore:
+        view = copy(self)
+        view.view = View(include_retired=include_retired, as_of=as_of)
+        view._borrowed = True
+        return view
+
+    def asset_at(self, asset_id: str, moment: datetime) -> Asset | None:
+        return history.asset_at(self, asset_id, moment)
+
+    def versions_at(self, ids: Iterable[str], moment: datetime) -> dict[str, Asset]:
+        return history.versions_at(self, ids, moment)
+
+    def assets_as_of(self, moment: datetime, *, asset: str | None = None) -> dict[str, dict[str, Any]]:
+        return history.assets_as_of(self, moment, asset)
+
+    def edges_as_of(
+        self, moment: datetime, *, asset: str | None = None
+    ) -> dict[tuple[str, str, str], tuple[str, ...]]:
+        return history.edges_as_of(self, moment, asset)
+
+    def placeholders(self, limit: int) -> list[Asset]:
+        return history.placeholders(self, limit)
+
+    def retired_search(self, words: Sequence[str], *, kinds: Sequence[str] = (), limit: int) -> list[Asset]:
+        return history.retired_search(self, words, kinds, limit)
+
+    def history_counts(self) -> dict[str, int]:
+        return history.history_counts(self)
 
     def retire_asset(self, asset: Asset, reason: str | None = None) -> LifeChange:
-        """Retire `asset` and its edges by hand (mlg.store.kuzu.retire); Kuzu only."""
+        """Retire `asset` and its edges by hand (mlg.store.kuzu.retire)."""
         from mlg.store.kuzu.retire import retire
 
         return retire(self, asset, reason)
 
     def restore_asset(self, asset: Asset) -> LifeChange:
-        """Bring a retired `asset` back with the edges still asserted; Kuzu only."""
+        """Bring a retired `asset` back with the edges still asserted (mlg.store.kuzu.retire)."""
         from mlg.store.kuzu.retire import restore
 
         return restore(self, asset)
@@ -322,3 +347,6 @@ class KuzuStore:
         if self._closed:
             raise MlgError(f"graph at {self.path} is closed")
         return cypher.run(self, statement, params, write=write)
+
+    def cypher_examples(self) -> tuple[tuple[str, str], ...]:
+        return cypher.EXAMPLES

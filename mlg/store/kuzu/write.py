@@ -19,7 +19,7 @@ import pyarrow as pa
 from mlg.errors import MlgError
 from mlg.model import BOOKKEEPING_PROPS, IngestReport, canonical_json
 from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, RELATION_PROPERTIES, RUN_COLUMNS
-from mlg.store.kuzu.assets import ids_table, storable
+from mlg.store.kuzu.assets import ids_table, owner_links, storable
 from mlg.store.kuzu.generation import BUMP_STATEMENT, next_generation
 from mlg.store.kuzu.lifecycle import plan_edges, plan_lifecycle, plan_ownerships, reopen_steps, version_steps
 from mlg.store.kuzu.runs import aliases, run_io, runs
@@ -416,25 +416,7 @@ def _existing_edges(store: KuzuStore, keys: Iterable[tuple[str, str, str]]) -> d
 
 def _existing_ownerships(store: KuzuStore, asset_ids: Iterable[str]) -> dict[str, dict]:
     """asset id -> {(owner id, role): sources} of its owner links."""
-    ids = list(asset_ids)
-    if not ids:
-        return {}
-    if len(ids) <= FEW:
-        found = [
-            r
-            for i in ids
-            for r in store.rows(
-                "MATCH (a:Asset {id: $id})-[o:OWNED_BY]->(w:Owner) "
-                "RETURN a.id AS id, w.id AS owner, o.role AS role, o.sources AS sources",
-                {"id": i},
-            )
-        ]
-    else:
-        found = store.arrow(
-            "LOAD FROM $ids MATCH (a:Asset {id: id})-[o:OWNED_BY]->(w:Owner) "
-            "RETURN id, w.id AS owner, o.role AS role, o.sources AS sources",
-            {"ids": pa.table({"id": pa.array(ids, pa.string())})},
-        ).to_pylist()
+    found = owner_links(store, asset_ids)
     owned: dict[str, dict[tuple[str, str], list[str]]] = {}
     for r in found:
         owned.setdefault(r["id"], {})[(r["owner"], r["role"])] = r["sources"] or []
