@@ -773,8 +773,8 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"{db} exists and was not built by this benchmark")
             print(f"removing the previous {db} (pass --db {db} to reuse it)")
             shutil.rmtree(db) if db.is_dir() else db.unlink()
-            for extra in db.parent.glob(db.name + ".*"):
-                extra.unlink()
+            for extra in db.parent.glob(db.name + ".*"):  # sidecars and derived indexes
+                shutil.rmtree(extra) if extra.is_dir() else extra.unlink()
         elif not sidecar(db).exists():
             parser.error(f"{db} has no {sidecar(db).name}: build it with this benchmark")
     if db.exists():

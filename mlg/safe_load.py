@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -114,11 +115,27 @@ def _depth_before(doc: str | bytes, end: int) -> int:
 
 def load_yaml(text: str, limits: Limits | None = None) -> Any:
     """One YAML document, safely (no Python objects), within the limits."""
+    with _yaml_loader(text, limits) as loader:
+        return loader.get_single_data()
+
+
+def load_yaml_documents(text: str, limits: Limits | None = None) -> list[Any]:
+    """Every document of a YAML stream (`---` separated), safely, within the limits."""
+    documents = []
+    with _yaml_loader(text, limits) as loader:
+        while loader.check_data():
+            documents.append(loader.get_data())
+    return documents
+
+
+@contextmanager
+def _yaml_loader(text: str, limits: Limits | None):
+    """A safe loader within the limits; what its parsing raises becomes our error."""
     limits = limits or Limits.current()
     loader = _Loader(text)
     loader.limits = limits
     try:
-        return loader.get_single_data()
+        yield loader
     except yaml.YAMLError as exc:
         raise DocumentError(" ".join(str(exc).split())) from None
     except RecursionError:
@@ -128,26 +145,6 @@ def load_yaml(text: str, limits: Limits | None = None) -> Any:
         raise DocumentError(f"holds a value YAML cannot construct: {exc}") from None
     finally:
         loader.dispose()
-
-
-def load_yaml_documents(text: str, limits: Limits | None = None) -> list[Any]:
-    """Every document of a YAML stream (`---` separated), safely, within the limits."""
-    limits = limits or Limits.current()
-    loader = _Loader(text)
-    loader.limits = limits
-    documents = []
-    try:
-        while loader.check_data():
-            documents.append(loader.get_data())
-    except yaml.YAMLError as exc:
-        raise DocumentError(" ".join(str(exc).split())) from None
-    except RecursionError:
-        raise LimitExceeded(limits.exceeded("nesting", "nests too deeply for the YAML parser")) from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise DocumentError(f"holds a value YAML cannot construct: {exc}") from None
-    finally:
-        loader.dispose()
-    return documents
 
 
 class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]

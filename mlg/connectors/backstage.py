@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from mlg.batch import Batch
 from mlg.connectors import identity
 from mlg.connectors.builder import SourceRecords
+from mlg.connectors.targets import files_in
 from mlg.errors import IngestError, Problem
 from mlg.safe_load import DocumentError, load_yaml_documents, read_text
 
@@ -47,18 +48,7 @@ CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
 
 def read(targets: list[str | os.PathLike[str]], graph: Graph | None = None, progress=None) -> Batch:
     """Each target is a catalog file, or a directory searched for catalog-info.yaml files."""
-    files: list[Path] = []
-    for target in targets:
-        path = Path(target)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.name in CATALOG_NAMES)
-            if not found:
-                raise IngestError([Problem(str(path), "directory", None, None, "holds no catalog-info.yaml")])
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise IngestError([Problem(str(path), "path", None, None, "no such file or directory")])
+    files = files_in(targets, lambda p: p.name in CATALOG_NAMES, "catalog-info.yaml")
     source = ",".join(str(Path(t).resolve()) for t in targets)
     records = SourceRecords(f"backstage:{source}", str(files[0]) if files else source)
     entities: dict[tuple[str, str], str] = {}  # (kind, namespace/name) -> asset id

@@ -24,6 +24,7 @@ from feast import FeatureStore
 from mlg.batch import Batch
 from mlg.connectors import identity
 from mlg.connectors.builder import SourceRecords
+from mlg.connectors.targets import batch_of_each
 from mlg.errors import IngestError, MlgError, Problem
 
 if TYPE_CHECKING:
@@ -44,12 +45,7 @@ TABLE_PLATFORMS = {
 
 def read(targets: list[str | os.PathLike[str]], graph: Graph | None = None, progress=None) -> Batch:
     """Each target is a feature repository (the directory of feature_store.yaml)."""
-    batch = Batch()
-    for target in targets:
-        part = read_repository(Path(target), graph, progress)
-        batch.extend(part)
-        batch.source = part.source if batch.source is None else f"{batch.source},{part.source}"
-    return batch
+    return batch_of_each(targets, lambda target: read_repository(Path(target), graph, progress))
 
 
 def read_repository(repo: Path, graph: Graph | None = None, progress=None) -> Batch:

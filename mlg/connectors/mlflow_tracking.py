@@ -30,6 +30,7 @@ from mlflow import MlflowClient
 from mlg.batch import Batch
 from mlg.connectors import MissingExtra, identity
 from mlg.connectors.builder import SourceRecords
+from mlg.connectors.targets import batch_of_each
 from mlg.errors import MlgError
 
 if TYPE_CHECKING:
@@ -43,12 +44,7 @@ RUN_BATCH = 200
 
 def read(targets: list[str | os.PathLike[str]], graph: Graph | None = None, progress=None) -> Batch:
     """Each target is a tracking URI (sqlite:///mlflow.db, http://host:5000, ...)."""
-    batch = Batch()
-    for target in targets:
-        part = read_tracking(str(target), graph, progress)
-        batch.extend(part)
-        batch.source = part.source if batch.source is None else f"{batch.source},{part.source}"
-    return batch
+    return batch_of_each(targets, lambda target: read_tracking(target, graph, progress))
 
 
 def read_tracking(uri: str, graph: Graph | None = None, progress=None) -> Batch:

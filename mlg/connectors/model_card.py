@@ -22,6 +22,7 @@ from huggingface_hub import ModelCard
 
 from mlg.batch import Batch
 from mlg.connectors.builder import SourceRecords
+from mlg.connectors.targets import files_in
 from mlg.errors import IngestError, Problem
 
 if TYPE_CHECKING:
@@ -30,18 +31,7 @@ if TYPE_CHECKING:
 
 def read(targets: list[str | os.PathLike[str]], graph: Graph | None = None, progress=None) -> Batch:
     """Each target is a README.md, or a directory holding one (searched recursively)."""
-    files: list[Path] = []
-    for target in targets:
-        path = Path(target)
-        if path.is_dir():
-            found = sorted(path.rglob("README.md"))
-            if not found:
-                raise IngestError([Problem(str(path), "directory", None, None, "holds no README.md")])
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise IngestError([Problem(str(path), "path", None, None, "no such file or directory")])
+    files = files_in(targets, lambda p: p.name == "README.md", "README.md")
     source = ",".join(str(Path(t).resolve()) for t in targets)
     records = SourceRecords(f"model-card:{source}", str(files[0]))
     for file in files:

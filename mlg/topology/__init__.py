@@ -6,8 +6,8 @@ type-filtered closures and shortest paths run in numpy instead of in recursive C
 It is persisted as plain ``.npy`` files beside the graph and memory-mapped on open, and it
 records the graph generation it reflects, so a reader can tell when it is stale.
 
-Not yet wired into the queries: the storage-port work (issue 11) gives it its source of
-edges and its place; issue 12 switches lineage, impact and paths onto it.
+The Kuzu store keeps one beside its graph (mlg/store/kuzu/topology.py) and answers
+closures, distances and shortest paths from it; this package knows nothing of stores.
 """
 
 from mlg.topology.csr import Topology

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
 from mlg.topology.csr import Rows, Topology
 
@@ -22,7 +23,16 @@ FORMAT = 1
 _ARRAYS = ("pointers", "targets", "types")
 
 
-def save_topology(topology: Topology, folder: Path) -> None:
+def save_topology(
+    topology: Topology,
+    folder: Path,
+    *,
+    arrays: dict[str, np.ndarray] | None = None,
+    tables: dict[str, pa.Table] | None = None,
+    meta: dict | None = None,
+) -> None:
+    """Write `topology` (and any extra named `arrays`, Arrow `tables` and `meta` entries
+    that a store keeps beside it) into `folder`, replacing what was there atomically."""
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     for stray in folder.parent.glob(f"{folder.name}.tmp-*"):
@@ -31,7 +41,14 @@ def save_topology(topology: Topology, folder: Path) -> None:
     for direction, rows in (("forward", topology.forward), ("reverse", topology.reverse)):
         for name in _ARRAYS:
             np.save(staging / f"{direction}.{name}.npy", getattr(rows, name))
+    for name, array in (arrays or {}).items():
+        np.save(staging / f"extra.{name}.npy", array)
+    for name, table in (tables or {}).items():
+        with pa.OSFile(str(staging / f"table.{name}.arrow"), "wb") as sink:
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
     meta = {
+        **(meta or {}),
         "format": FORMAT,
         "n": topology.n,
         "generation": topology.generation,
@@ -75,3 +92,21 @@ def load_topology(folder: Path) -> Topology | None:
         type_names=tuple(meta["types"]),
         generation=int(meta["generation"]),
     )
+
+
+def load_extra_array(folder: Path, name: str) -> np.ndarray:
+    """An extra array saved with the topology, memory-mapped."""
+    return np.load(Path(folder) / f"extra.{name}.npy", mmap_mode="r")
+
+
+def load_extra_table(folder: Path, name: str) -> pa.Table:
+    """An extra Arrow table saved with the topology, memory-mapped (zero-copy)."""
+    source = pa.memory_map(str(Path(folder) / f"table.{name}.arrow"), "r")
+    return pa.ipc.open_file(source).read_all()
+
+
+def load_meta(folder: Path) -> dict | None:
+    try:
+        return json.loads((Path(folder) / "meta.json").read_text())
+    except (OSError, ValueError):
+        return None

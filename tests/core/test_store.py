@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 
 import kuzu
 import pytest
 
 import mlg
 from mlg.schema import SCHEMA_VERSION
+from tests.graph_holder import GraphHolder
 
 
 def test_creates_schema_and_records_version(db_path):
@@ -70,26 +70,12 @@ def test_one_database_per_path_per_process(db_path):
             mlg.open(db_path)
 
 
-HOLDER = textwrap.dedent("""
-    import sys, mlg
-    g = mlg.open(sys.argv[1])
-    print("holding", flush=True)
-    sys.stdin.readline()
-""")
-
-
 @pytest.fixture
 def held(db_path):
     """The graph at db_path, held open for writing by another process."""
     mlg.open(db_path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with GraphHolder(db_path):
         yield db_path
-    finally:
-        holder.communicate("\n", timeout=30)
 
 
 def test_graph_held_by_another_process_gives_a_clear_message(held):

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
-
 import mlg
 from mlg.openlineage.receiver import LineageReceiver
+from tests.http_client import post_json
 
 
 def _event(run: str, job: str, output: str) -> dict:
@@ -23,17 +21,6 @@ def _event(run: str, job: str, output: str) -> dict:
     }
 
 
-def _post(url: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
-
-
 def test_each_event_is_in_the_graph_when_acknowledged_while_a_reader_has_it_open(falkordb_url):
     with mlg.open(falkordb_url) as graph:
         graph.load_sample()
@@ -43,7 +30,7 @@ def test_each_event_is_in_the_graph_when_acknowledged_while_a_reader_has_it_open
         with mlg.open(falkordb_url, read_only=True) as reader:  # an explorer, open throughout
             before = reader.stats().assets
             for i in range(3):
-                status, body = _post(
+                status, body = post_json(
                     receiver.url,
                     _event(f"0190a6f1-0000-7000-8000-00000000000{i}", f"job_{i}", f"clean.out_{i}"),
                 )
@@ -52,7 +39,7 @@ def test_each_event_is_in_the_graph_when_acknowledged_while_a_reader_has_it_open
                 assert reader.stats().assets > before
                 before = reader.stats().assets
             assert receiver.status()["pending"] == 0 and receiver.status()["applied"] == 3
-            status, body = _post(receiver.url, {"eventType": "COMPLETE"})
+            status, body = post_json(receiver.url, {"eventType": "COMPLETE"})
             assert status == 400 and "nothing was stored" in body["error"]
     finally:
         receiver.stop()

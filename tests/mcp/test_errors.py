@@ -10,6 +10,7 @@ from mcp import Client
 
 from mlg.mcp.server import build_server
 from tests.conftest import graph_content
+from tests.graph_holder import GraphHolder
 from tests.mcp.conftest import HUB, error_text, payload
 
 pytestmark = pytest.mark.anyio
@@ -146,27 +147,15 @@ async def test_a_missing_graph_is_a_tool_error(tmp_path):
     assert text.startswith("no graph at ") and "mlg sample" in text
 
 
-HOLDER = "import sys, mlg\ng = mlg.open(sys.argv[1])\nprint('holding', flush=True)\nsys.stdin.readline()\n"
-
-
 async def test_a_graph_held_by_a_writer_is_a_tool_error_until_it_is_released(tmp_path, sample_db):
-    import subprocess
-    import sys
 
     path = tmp_path / "held.kuzu"
     shutil.copyfile(sample_db, path)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with GraphHolder(path) as holder:
         async with Client(build_server(path)) as client:
             held = error_text(await client.call_tool("stats", {}))
-            holder.communicate("\n", timeout=60)  # the writer closes the graph and exits
+            holder.release()  # the writer closes the graph and exits
             after = payload(await client.call_tool("stats", {}))
-    finally:
-        if holder.poll() is None:
-            holder.kill()
     assert (
         held
         == f"graph at {path} is in use: it is open for writing by another process; close that process first."

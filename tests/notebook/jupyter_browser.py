@@ -56,6 +56,44 @@ def find_chromium() -> str | None:
     return None
 
 
+REQUIRED = os.environ.get("MLG_REQUIRE_BROWSER") == "1"
+CHROMIUM = find_chromium()
+
+
+def skip_unless_browser() -> None:
+    """At a browser test module's top: skip it where no Chromium or Playwright is, unless
+    $MLG_REQUIRE_BROWSER=1 (CI) says their absence is a failure (then the `browser`
+    fixture fails with the reason)."""
+    import pytest
+
+    if REQUIRED:
+        return
+    if CHROMIUM is None:
+        pytest.skip(
+            "no Chromium found (apt-get install chromium, or set MLG_CHROMIUM); "
+            "MLG_REQUIRE_BROWSER=1 makes this a failure",
+            allow_module_level=True,
+        )
+    pytest.importorskip("playwright", reason="playwright is in the test extra")
+
+
+@contextmanager
+def launched_chromium():
+    """A headless Debian Chromium under Playwright, closed after the block."""
+    import pytest
+
+    if CHROMIUM is None:
+        pytest.fail("MLG_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -9,7 +9,6 @@ MLG_REQUIRE_BROWSER=1 (CI), where it must run.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
@@ -21,19 +20,10 @@ from tests.conftest import REPO
 from tests.notebook import jupyter_browser as jb
 
 EXAMPLE = REPO / "notebook_ext" / "examples" / "lineage_tour.ipynb"
-REQUIRED = os.environ.get("MLG_REQUIRE_BROWSER") == "1"
-CHROMIUM = jb.find_chromium()
 RUN_ALL_S = 300
 DRAW_S = 180
 
-if not REQUIRED:
-    if CHROMIUM is None:
-        pytest.skip(
-            "no Chromium found (apt-get install chromium, or set MLG_CHROMIUM); "
-            "MLG_REQUIRE_BROWSER=1 makes this a failure",
-            allow_module_level=True,
-        )
-    pytest.importorskip("playwright", reason="playwright is in the test extra")
+jb.skip_unless_browser()
 
 TIMING_SETUP = '''\
 import time
@@ -67,16 +57,8 @@ TIMED = [
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        pytest.fail("MLG_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=jb.CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with jb.launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")

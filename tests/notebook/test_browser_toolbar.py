@@ -20,21 +20,12 @@ import pytest
 
 from tests.notebook import jupyter_browser as jb
 
-REQUIRED = os.environ.get("MLG_REQUIRE_BROWSER") == "1"
-CHROMIUM = jb.find_chromium()
 SHOTS = os.environ.get("MLG_SCREENSHOTS")  # a folder to keep screenshots in, to look at
 ACTION_S = 120
 RANKER = "model:recs.home_ranker@4"
 HUB = "dataset:raw.playback_events"
 
-if not REQUIRED:
-    if CHROMIUM is None:
-        pytest.skip(
-            "no Chromium found (apt-get install chromium, or set MLG_CHROMIUM); "
-            "MLG_REQUIRE_BROWSER=1 makes this a failure",
-            allow_module_level=True,
-        )
-    pytest.importorskip("playwright", reason="playwright is in the test extra")
+jb.skip_unless_browser()
 
 SETUP = """\
 import json, tempfile
@@ -92,16 +83,8 @@ PAGE_JS = """el => { const cy = el._cyreg.cy; const ext = cy.extent();
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        pytest.fail("MLG_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=jb.CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with jb.launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")

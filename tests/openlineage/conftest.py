@@ -182,3 +182,24 @@ def full_event() -> dict:
             }
         ],
     }
+
+
+@pytest.fixture
+def receiver(db_path):
+    """`receiver(**options)` starts a LineageReceiver on a free loopback port over the
+    test's graph, its log lines kept in `.logs`; every one started is stopped after."""
+    from mlg.openlineage.receiver import LineageReceiver
+
+    started = []
+
+    def start(**options) -> LineageReceiver:
+        logs: list[str] = []
+        rx = LineageReceiver(db_path, host="127.0.0.1", port=0, retry_seconds=0.2, log=logs.append, **options)
+        rx.logs = logs
+        rx.start()
+        started.append(rx)
+        return rx
+
+    yield start
+    for rx in started:
+        rx.stop()

@@ -10,51 +10,16 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
-import urllib.error
-import urllib.request
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 
 import mlg
-from mlg.openlineage.receiver import LineageReceiver
+from tests.graph_holder import GraphHolder
+from tests.http_client import get_status, post
 from tests.openlineage.conftest import dataset, run_event
-
-HOLDER = textwrap.dedent("""
-    import sys, mlg
-    g = mlg.open(sys.argv[1])
-    print("holding", flush=True)
-    sys.stdin.readline()
-""")
-
-
-@pytest.fixture
-def receiver(db_path):
-    started = []
-
-    def start(**options) -> LineageReceiver:
-        rx = LineageReceiver(db_path, host="127.0.0.1", port=0, retry_seconds=0.2, **options)
-        rx.start()
-        started.append(rx)
-        return rx
-
-    yield start
-    for rx in started:
-        rx.stop()
-
-
-def post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **(headers or {})}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def test_openlineage_python_client_over_http(receiver, db_path):
@@ -188,11 +153,7 @@ def test_api_key_is_required_when_set(receiver):
 
 def test_keeps_accepting_while_another_process_holds_the_graph(receiver, db_path):
     mlg.open(db_path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with GraphHolder(db_path):
         rx = receiver()
         for i in range(5):
             status, _ = post(
@@ -204,8 +165,6 @@ def test_keeps_accepting_while_another_process_holds_the_graph(receiver, db_path
             time.sleep(0.05)
         assert rx.status()["state"] == "waiting for the graph"
         assert rx.spool.count() == 5
-    finally:
-        holder.communicate("\n", timeout=30)
     assert rx.wait_until_applied(timeout=60), rx.status()
     rx.stop()
     with mlg.open(db_path, read_only=True) as g:
@@ -216,31 +175,27 @@ def test_no_acknowledged_event_is_lost_to_kill_9(db_path, tmp_path):
     """Accept events while nothing can be applied, kill -9 the receiver, restart it: every
     event it answered 201 to ends up in the graph."""
     mlg.open(db_path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
     server = None
-    try:
-        assert holder.stdout.readline().strip() == "holding"
-        server, url = _serve(db_path)
-        accepted = []
-        for i in range(20):
-            event = run_event(
-                "COMPLETE",
-                f"2024-05-01T12:{i:02d}:00Z",
-                run=f"run-{i}",
-                job=f"job{i % 3}",
-                outputs=[dataset("s3://b", f"t{i}")],
-            )
-            status, _ = post(url, json.dumps(event).encode())
-            assert status == 201
-            accepted.append(f"run-{i}")
-        os.kill(server.pid, signal.SIGKILL)
-        server.wait(timeout=30)
-    finally:
-        holder.communicate("\n", timeout=30)
-        if server and server.poll() is None:
-            server.kill()
+    with GraphHolder(db_path):
+        try:
+            server, url = _serve(db_path)
+            accepted = []
+            for i in range(20):
+                event = run_event(
+                    "COMPLETE",
+                    f"2024-05-01T12:{i:02d}:00Z",
+                    run=f"run-{i}",
+                    job=f"job{i % 3}",
+                    outputs=[dataset("s3://b", f"t{i}")],
+                )
+                status, _ = post(url, json.dumps(event).encode())
+                assert status == 201
+                accepted.append(f"run-{i}")
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+        finally:
+            if server and server.poll() is None:
+                server.kill()
     with mlg.open(db_path, read_only=True) as g:
         assert g.stats().assets == 0  # nothing was applied before the kill
 
@@ -249,8 +204,7 @@ def test_no_acknowledged_event_is_lost_to_kill_9(db_path, tmp_path):
         deadline = time.monotonic() + 60
         status = {}
         while time.monotonic() < deadline:
-            with urllib.request.urlopen(url + "/status", timeout=10) as response:
-                status = json.loads(response.read())
+            status = get_status(url)
             if status["pending"] == 0 and status["state"] == "idle":
                 break
             time.sleep(0.1)

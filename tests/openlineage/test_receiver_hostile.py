@@ -12,11 +12,8 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from click.testing import CliRunner
@@ -26,58 +23,9 @@ from mlg.cli.main import main
 from mlg.errors import MlgError
 from mlg.openlineage.receiver import LineageReceiver
 from mlg.openlineage.spool import Spool
+from tests.graph_holder import GraphHolder
+from tests.http_client import get_status, post, raw_request
 from tests.openlineage.conftest import dataset, run_event
-
-HOLDER = textwrap.dedent("""
-    import sys, mlg
-    g = mlg.open(sys.argv[1])
-    print("holding", flush=True)
-    sys.stdin.readline()
-""")
-
-
-@pytest.fixture
-def receiver(db_path):
-    started = []
-
-    def start(**options) -> LineageReceiver:
-        logs: list[str] = []
-        rx = LineageReceiver(db_path, host="127.0.0.1", port=0, retry_seconds=0.2, log=logs.append, **options)
-        rx.logs = logs
-        rx.start()
-        started.append(rx)
-        return rx
-
-    yield start
-    for rx in started:
-        rx.stop()
-
-
-def post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **(headers or {})}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
-def get_status(url: str, headers: dict | None = None) -> dict:
-    request = urllib.request.Request(url + "/status", headers=headers or {})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
-def raw_request(port: int, data: bytes) -> bytes:
-    """Send bytes as they are and read the whole answer (the server closes after it)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(data)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def valid(i: int) -> dict:
@@ -178,11 +126,7 @@ def test_what_fails_at_apply_time_is_dead_lettered_not_lost(receiver, db_path):
     manifest.write_text("assets:\n  - {id: 'dataset:s3://c/svc', kind: service}\n")
     with mlg.open(db_path) as g:
         g.ingest(manifest)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with GraphHolder(db_path):
         rx = receiver()
         a, b = dataset("s3://c", "a"), dataset("s3://c", "b")
         assert (
@@ -193,8 +137,6 @@ def test_what_fails_at_apply_time_is_dead_lettered_not_lost(receiver, db_path):
         assert post(rx.url, json.dumps(clash).encode())[0] == 201
         assert post(rx.url, json.dumps(valid(1)).encode())[0] == 201
         assert rx.status()["unchecked"] == 3
-    finally:
-        holder.communicate("\n", timeout=30)
     assert rx.wait_until_applied(timeout=60), rx.status()
     status = rx.status()
     assert status["applied"] == 2 and status["dead_lettered"] == 1 and status["pending"] == 0, status

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from textual.widgets import Static
 import mlg
 from mlg.cli.main import main
 from mlg.tui.app import ExploreApp
+from tests.graph_holder import GraphHolder
 from tests.tui.conftest import SIZE, press, settle, shown
 
 
@@ -61,23 +60,8 @@ def test_missing_graph_is_a_clear_message(tmp_path):
 def test_locked_graph_is_a_clear_message(tmp_path):
     path = tmp_path / "busy.kuzu"
     mlg.open(path).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, mlg; g = mlg.open(sys.argv[1]); print('ready', flush=True); sys.stdin.read()",
-            str(path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with GraphHolder(path):
         result = run_cli("--db", str(path), "explore")
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
     assert result.exit_code == 1
     assert f"graph at {path} is in use" in result.output
     assert "Traceback" not in result.output

@@ -222,8 +222,18 @@ def edges_present(store: KuzuStore, keys: Iterable[tuple[str, str, str]]) -> set
     return set(zip(*(rows.column(c).to_pylist() for c in ("src", "dst", "rtype"))))
 
 
+# Every lineage edge of the graph: the one pattern `all_edges` and the topology index's
+# skeleton (topology.py) both read, so a filter added here reaches both.
+EVERY_EDGE = "MATCH (a:Asset)-[e:DEPENDS_ON]->(b:Asset)"
+
+
 def all_edges(store: KuzuStore) -> pa.Table:
-    return store.arrow("MATCH (a:Asset)-[:DEPENDS_ON]->(b:Asset) RETURN a.id AS source, b.id AS target")
+    return store.arrow(f"{EVERY_EDGE} RETURN a.id AS source, b.id AS target")
+
+
+def edge_skeleton(store: KuzuStore) -> pa.Table:
+    """Every lineage edge as node offsets `a` -> `b` and its relation `type`."""
+    return store.arrow(f"{EVERY_EDGE} RETURN offset(id(a)) AS a, offset(id(b)) AS b, e.type AS type")
 
 
 def edges_of(store: KuzuStore, ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -27,7 +27,18 @@ import pyarrow as pa
 from mlg.errors import MlgError, ReadOnlyGraph
 from mlg.lifespan import TODAY, LifeChange, View
 from mlg.model import Asset, GraphStats, Neighbour, Owner
-from mlg.store.kuzu import assets, closures, cypher, database, generation, history, reports, runs, write
+from mlg.store.kuzu import (
+    assets,
+    closures,
+    cypher,
+    database,
+    generation,
+    history,
+    reports,
+    runs,
+    topology,
+    write,
+)
 from mlg.store.location import resolve_path
 from mlg.store.port import (
     RELATION_RECORD_TABLE,
@@ -145,9 +156,17 @@ class KuzuStore:
     # -- assets -----------------------------------------------------------------------------
 
     def assets(self, ids: Iterable[str]) -> dict[str, Asset]:
+        ids = assets.storable(ids)
+        index = topology.current(self) if len(ids) > 1 else None  # one id: a primary-key look-up
+        if index is not None:
+            return topology.assets(index, ids)
         return assets.assets(self, ids)
 
     def asset_rows(self, ids: Iterable[str]) -> pa.Table:
+        ids = assets.storable(ids)
+        index = topology.current(self) if len(ids) > 1 else None  # one id: a primary-key look-up
+        if index is not None:
+            return topology.asset_rows(index, ids)
         return assets.asset_rows(self, ids)
 
     def resolve(self, ref: str) -> Resolution:
@@ -165,6 +184,10 @@ class KuzuStore:
         return assets.counted_neighbours(self, asset_id, direction, kinds=kinds, limit=limit)
 
     def owners_of(self, ids: Iterable[str]) -> dict[str, tuple[Owner, ...]]:
+        ids = assets.storable(ids)
+        index = topology.current(self) if len(ids) > 1 else None
+        if index is not None:
+            return topology.owners_of(index, ids)
         return assets.owners_of(self, ids)
 
     def all_owners(self) -> list[Owner]:
@@ -198,15 +221,27 @@ class KuzuStore:
         types: Sequence[str] | None = None,
         owners: bool = True,
     ) -> Closure:
+        index = topology.current(self)
+        if index is not None:
+            return topology.closure(self, index, root_id, direction, depth=depth, types=types, owners=owners)
         return closures.closure(self, root_id, direction, depth=depth, types=types, owners=owners)
 
     def distances(self, root_id: str, direction: PathDirection, *, depth: int) -> dict[str, int]:
+        index = topology.current(self) if direction != "undirected" else None
+        if index is not None:
+            return topology.distances(self, index, root_id, direction, depth=depth)
         return closures.distances(self, root_id, direction, depth=depth)
 
     def shortest_path(self, source_id: str, target_id: str, direction: PathDirection) -> list[str] | None:
+        index = topology.current(self) if direction != "undirected" and source_id != target_id else None
+        if index is not None:
+            return topology.path(self, index, source_id, target_id, direction)
         return closures.shortest_path(self, source_id, target_id, direction)
 
     def edges_among(self, ids: Iterable[str]) -> pa.Table:
+        index = topology.current(self)
+        if index is not None:
+            return topology.induced_edges(index, ids)
         return closures.edges_among(self, ids)
 
     def edges_present(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
