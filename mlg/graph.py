@@ -120,9 +120,29 @@ class Graph:
         alias = self.store.aliases([ref]).get(ref)
         if alias is not None and (asset := self.get(alias)) is not None:
             return asset
+        written = self._written(ref)
+        if len(written) == 1:
+            return written[0]
+        if written:
+            raise AmbiguousAsset(ref, [a.id for a in written])
         if found.named:
             raise AmbiguousAsset(ref, list(found.named))
         raise AssetNotFound(ref, list(found.near))
+
+    def _written(self, ref: str) -> list[Asset]:
+        """The assets `ref` names as people write a dataset or job (namespace/name,
+        `s3://bucket/dir/file.csv`), their ids escaped or not (mlg.qualified_ids)."""
+        from mlg.qualified_ids import candidates
+
+        ids = candidates(ref)
+        if not ids:
+            return []
+        aliases = self.store.aliases(ids)
+        wanted = list(dict.fromkeys(aliases.get(i, i) for i in ids))
+        if self.store.view.as_of is None:
+            known = self.store.assets(wanted)
+            return [known[i] for i in wanted if i in known]
+        return [a for a in map(self.get, wanted) if a is not None]
 
     def owners(self, ref: str) -> list[Owner]:
         """The owners of an asset (each with its role), teams first, then by id."""

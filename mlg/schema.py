@@ -8,8 +8,10 @@ from __future__ import annotations
 # 2: runs (Run, RUN_OF, RUN_IO) and dataset aliases (AssetAlias)
 # 3: Asset.gen, the generation that last wrote each asset (mlg/generation.py); no Kuzu FTS index
 # 4: sources, valid_from/valid_to, placeholders, RETIRED_DEPENDS_ON (mlg/lifecycle, issue 15)
+# 5: OpenLineage ids with the namespace escaped (mlg.qualified_ids; issue 14): a step of
+#    Python, not statements (mlg.store.kuzu.qualified_upgrade.upgrade_to_5)
 # (each step's statements: mlg.store.kuzu.schema.UPGRADES)
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 KINDS: tuple[str, ...] = (
     "dataset",

@@ -60,6 +60,9 @@ FIRST_VIEWS = (
 )
 ALWAYS_WHOLE = 12  # assets: never folded for the first view
 PLACEHOLDER = "<i>Click an asset to see its details.</i>"
+# the panel of a dataset lists the latest runs that read or wrote it, with the version
+RUN_KINDS = ("dataset", "feature", "model")
+RUNS_SHOWN = 10
 CSS = (
     f"<style>.mlg-lineage-diagram .mlg-canvas-cell {{width: calc(100% - {PANEL_WIDTH} - 8px);}}"
     ".mlg-lineage-diagram .mlg-canvas-cell > * {width: 100%;}</style>"
@@ -299,9 +302,12 @@ class LineageDiagram(w.VBox):
         owners = self.subgraph.owners.get(asset_id, ())
         up = sum(1 for e in self.subgraph.relations if e.source == asset_id)
         down = sum(1 for e in self.subgraph.relations if e.target == asset_id)
+        runs = ()
         if self.graph is not None:
             detail = self.graph.detail(asset_id)
             owners, up, down = detail.owners, len(detail.upstream), len(detail.downstream)
+            if asset.kind in RUN_KINDS:
+                runs = self.graph.dataset_runs(asset_id, limit=RUNS_SHOWN)
         self.selected = asset_id
         self.panel.value = asset_panel_html(
             asset,
@@ -310,6 +316,7 @@ class LineageDiagram(w.VBox):
             is_root=asset_id in self.subgraph.roots,
             upstream=up,
             downstream=down,
+            runs=runs,
         )
         for button in self.expand_buttons.values():
             button.disabled = self.graph is None

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 from mlg import Asset, Owner
 from mlg.notebook.elements import EDGE_DIRECTION, IMPACT_COLOURS, kind_style, legend_entries
+from mlg.qualified_ids import people_write
 
 if TYPE_CHECKING:
     from mlg import Impact, Subgraph
+    from mlg.runs import DatasetRun
 
 TABLE_ROWS = 60
 _CELL = "padding:1px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere"
@@ -33,11 +35,14 @@ def asset_panel_html(
     is_root: bool = False,
     upstream: int | None = None,
     downstream: int | None = None,
+    runs: Sequence[DatasetRun] = (),
 ) -> str:
-    """Properties, owners and tags of one asset, for the side panel."""
+    """Properties, owners and tags of one asset, for the side panel; for a dataset, the
+    runs that read or wrote it and at which version (`Graph.dataset_runs`)."""
     colour = kind_style(asset.kind)[0]
     rows = [
         ("kind", asset.kind),
+        ("written", people_write(asset.id)),
         ("namespace", asset.namespace),
         ("family", asset.family),
         ("version", asset.version),
@@ -81,7 +86,36 @@ def asset_panel_html(
         f"<div><span style='color:{colour}'>&#9632;</span> <b>{escape(asset.name)}</b> "
         f"{' '.join(flags)}</div><div><code class='mlg-asset-id'>{escape(asset.id)}</code>"
         f"</div>{description}<table style='font-size:90%'>{table}</table>"
-        f"<div><b>Owners</b>{owner_list}</div><div><b>Tags</b> {tags}</div></div>"
+        f"<div><b>Owners</b>{owner_list}</div><div><b>Tags</b> {tags}</div>{dataset_runs_html(runs)}</div>"
+    )
+
+
+def dataset_runs_html(runs: Sequence[DatasetRun]) -> str:
+    """Which runs read or wrote a dataset, newest first, with the version of it each
+    read or wrote ("" when there are none)."""
+    if not runs:
+        return ""
+    rows = []
+    for use in runs:
+        run = use.run
+        started = run.started_at.isoformat(sep=" ", timespec="minutes") if run.started_at else "?"
+        cells = (
+            started,
+            "wrote" if use.direction == "output" else "read",
+            use.version or "",
+            run.workflow,
+            "" if run.state == "COMPLETE" else (run.state or ""),
+            run.id,
+        )
+        rows.append(
+            "<tr class='mlg-dataset-run'>"
+            + "".join(f"<td style='{_CELL}'>{escape(str(c))}</td>" for c in cells)
+            + "</tr>"
+        )
+    head = "".join(f"<th style='{_CELL}'>{h}</th>" for h in ("started", "", "version", "by", "state", "run"))
+    return (
+        "<div class='mlg-dataset-runs'><b>Runs that read or wrote it</b>"
+        f"<table style='font-size:90%'><tr>{head}</tr>{''.join(rows)}</table></div>"
     )
 
 

@@ -252,6 +252,8 @@ def _print_detail(detail: AssetDetail) -> None:
     from rich.markup import escape as esc
     from rich.table import Table
 
+    from mlg.qualified_ids import people_write
+
     out = console()
     a = detail.asset
     out.print(
@@ -266,6 +268,7 @@ def _print_detail(detail: AssetDetail) -> None:
     fields.add_column()
     for label, value in (
         ("id", a.id),
+        ("as written", people_write(a.id)),
         ("namespace", a.namespace),
         ("family", a.family),
         ("domain", a.domain),

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlg.batch import Batch, Location
 from mlg.connectors.identity import Identities, PhysicalName, dataset_id
+from mlg.qualified_ids import written_form
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -139,7 +140,7 @@ class SourceRecords:
             if group.record is not None and not (group.fill_only and existing):
                 # its other physical names in props.aliases, as OpenLineage events record
                 # them (so that an event naming the asset by one of them changes nothing)
-                others = sorted(n for n in group.physical if f"dataset:{n}" != chosen)
+                others = sorted(n for n in group.physical if f"dataset:{n}" != written_form(chosen))
                 props = {**(group.record.get("props") or {})}
                 if others:
                     props["aliases"] = sorted(set(props.get("aliases") or ()) | set(others))

@@ -25,6 +25,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from mlg.qualified_ids import qualified_id
+
 if TYPE_CHECKING:
     from mlg.graph import Graph
 
@@ -35,7 +37,7 @@ _QUOTED_PART = re.compile(r'"([^"]*)"|`([^`]*)`|\[([^\]]*)\]|([^.]+)')
 
 def dataset_id(name: PhysicalName) -> str:
     """The asset id of a physical dataset, as OpenLineage events name it."""
-    return f"dataset:{name[0]}/{name[1]}"
+    return qualified_id("dataset", name[0], name[1])
 
 
 def table(platform: str, *parts: str | None) -> PhysicalName:

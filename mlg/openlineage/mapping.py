@@ -1,7 +1,8 @@
 """OpenLineage events -> mlg records: workflows, datasets, owners, edges, runs, aliases.
 
 - A job is a `workflow` asset, id `workflow:<namespace>/<name>`; a dataset is a
-  `dataset` asset, id `dataset:<namespace>/<name>`. When an asset with the same
+  `dataset` asset, id `dataset:<namespace>/<name>`, the namespace escaped so that no
+  two (namespace, name) pairs share an id (mlg.qualified_ids). When an asset with the same
   namespace and name already exists (in the graph, or in a manifest ingested in the
   same call) the event names that asset instead, so events and manifests meet.
 - Inputs become `reads` edges (workflow -> dataset), outputs `produced_by` edges
@@ -30,47 +31,66 @@
 
 Any permutation of a stream, split into any number of ingest calls, gives the same graph
 (tests/openlineage/test_order.py).
+
+This module builds the records (_Builder); what already exists is looked up by
+mlg.openlineage.asset_index, fields and their event times are kept and laid over
+records by mlg.openlineage.drafts, and what is read out of facets is in
+mlg.openlineage.facets.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mlg.batch import Batch, Location
+from mlg.openlineage.asset_index import AssetIndex, dataset_id
+from mlg.openlineage.drafts import NAMES_KEY, TABLES_KEY, _Draft, _Group, _overlay
 from mlg.openlineage.events import DATASET_EVENT, RUN_EVENT, DatasetRef, LineageEvent
-from mlg.openlineage.records import existing_aliases, existing_io, existing_runs
-from mlg.openlineage.runs import IO_PREFIX, TIMES, VERSION_PREFIX, merge_runs, run_from_event, stored_run
+from mlg.openlineage.facets import (
+    MAX_SQL_CHARS,
+    _assertions,
+    _fields,
+    _folded_statement,
+    _identifiers,
+    _input_columns,
+    _is_dbt_test,
+    _parent_job,
+    _slug,
+    _symlink_types,
+    _tag,
+    _text,
+    _version_read_or_written,
+)
+from mlg.openlineage.runs import IO_PREFIX, TIMES, VERSION_PREFIX, merge_runs, run_from_event
+from mlg.qualified_ids import qualified_id
 from mlg.schema import DEFAULT_OWNER_ROLE
 
-if TYPE_CHECKING:
-    from mlg.graph import Graph
+__all__ = [
+    "DATASET_KINDS",
+    "AssetIndex",
+    "Mapped",
+    "dataset_id",
+    "evaluation_id",
+    "map_events",
+    "workflow_id",
+]
 
 DATASET_KINDS = ("dataset", "feature", "model")
 SOURCE_PREFIX = "openlineage:"
-MAX_SQL_CHARS = 8_000
 TEAM_PREFIXES = ("team", "group", "squad", "org")
 PERSON_PREFIXES = ("user", "person", "email", "mailto")
-_UNSET = object()
-TIMES_KEY = "_times"  # props key: field -> eventTime (ISO) of the event that set it
-NAMES_KEY = "_names"  # props key: every [namespace, name] a dataset goes by (symlinks)
-TABLES_KEY = "_tables"  # props key: those of them given as TABLE symlinks
 
 
 def workflow_id(namespace: str, name: str) -> str:
-    return f"workflow:{namespace}/{name}"
+    """A job's id (mlg.qualified_ids: the namespace escaped, so ids never collide)."""
+    return qualified_id("workflow", namespace, name)
 
 
 def evaluation_id(namespace: str, name: str) -> str:
     """A dbt test's id: it becomes an `evaluation` of the datasets it checks."""
-    return f"evaluation:{namespace}/{name}"
-
-
-def dataset_id(namespace: str, name: str) -> str:
-    return f"dataset:{namespace}/{name}"
+    return qualified_id("evaluation", namespace, name)
 
 
 @dataclass
@@ -94,216 +114,7 @@ def map_events(events: list[LineageEvent], index: AssetIndex) -> Mapped:
     return builder.finish()
 
 
-# -- what already exists ---------------------------------------------------------------------
-
-
-class AssetIndex:
-    """The assets, aliases, owners and runs the events may refer to: in the graph, or in
-    manifest records ingested in the same call (`pending`)."""
-
-    def __init__(self, graph: Graph | None, pending: Batch | None = None):
-        self.graph = graph
-        self.empty = graph is None or graph.store.is_empty()
-        self.pending: dict[str, dict[str, Any]] = {}
-        self.pending_owners: dict[str, dict[str, Any]] = {}
-        for record, _ in pending.assets if pending else ():
-            if isinstance(record, dict) and isinstance(record.get("id"), str):
-                self.pending.setdefault(record["id"], record)
-        for record, _ in pending.owners if pending else ():
-            if isinstance(record, dict) and isinstance(record.get("id"), str):
-                self.pending_owners.setdefault(record["id"], record)
-        self._by_name: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self.aliases: dict[str, str] = {}
-        self._owners: list[dict[str, Any]] | None = None
-
-    def prepare(self, events: list[LineageEvent]) -> None:
-        """Look up, in one query each, every name the events use."""
-        keys: set[tuple[str, str]] = set()
-        for event in events:
-            if event.job_name is not None:
-                keys.add((event.job_namespace, event.job_name))
-            parent = _parent_job(event)
-            if parent:
-                keys.add(parent)
-            for ref in _datasets_of(event):
-                keys.update(_identifiers(ref))
-                keys.update(_column_inputs(ref))
-        for asset_id, record in self.pending.items():
-            ns, name = record.get("namespace"), record.get("name", asset_id)
-            if isinstance(ns, str) and isinstance(name, str):
-                self._by_name.setdefault((ns, name), []).append(
-                    {
-                        "id": asset_id,
-                        "kind": record.get("kind"),
-                        "version": _text(record.get("version")),
-                        "created_at": None,
-                        "pending": True,
-                    }
-                )
-        if self.empty or not keys:
-            return
-        names = sorted({name for _, name in keys})
-        rows = self.graph.store.assets_named(names).to_pylist()
-        for row in rows:
-            row["version"] = row["version"] or None  # stored blank for NULL (schema.BLANK_FOR_NULL)
-            key = (row.pop("namespace") or None, row.pop("name"))
-            if key in keys and row["id"] not in self.pending:
-                self._by_name.setdefault(key, []).append({**row, "pending": False})
-        self.aliases.update(existing_aliases(self.graph, {dataset_id(*k) for k in keys}))
-
-    def find(
-        self, namespace: str, name: str, kinds: tuple[str, ...], version: str | None = None
-    ) -> str | None:
-        """The id of the existing asset of one of `kinds` named namespace/name, if any."""
-        found = [c for c in self._by_name.get((namespace, name), ()) if c["kind"] in kinds]
-        if not found:
-            return None
-        if version is not None:
-            for c in found:
-                if c["version"] == version:
-                    return c["id"]
-        # manifests of this ingest first, then the latest version in the graph
-        found.sort(key=lambda c: (c["pending"], c["created_at"] or datetime.min, c["id"]))
-        return found[-1]["id"]
-
-    def add_name(self, namespace: str, name: str, asset_id: str, kind: str) -> None:
-        self._by_name.setdefault((namespace, name), []).append(
-            {"id": asset_id, "kind": kind, "version": None, "created_at": datetime.max, "pending": True}
-        )
-
-    def rows(self, ids: set[str]) -> dict[str, dict[str, Any]]:
-        """The graph's rows of the assets among `ids` (props decoded)."""
-        ids = {i for i in ids if i not in self.pending}
-        if self.empty or not ids:
-            return {}
-        rows = self.graph.store.asset_rows(ids).to_pylist()
-        blank = ("namespace", "family", "version", "description", "domain")  # schema.BLANK_FOR_NULL
-        return {
-            r["id"]: {
-                **r,
-                **{n: r[n] or None for n in blank},
-                "props": json.loads(r["props"] or "{}"),
-                "tags": list(r["tags"] or ()),
-            }
-            for r in rows
-        }
-
-    def ownerships(self, ids: set[str]) -> dict[str, list[tuple[str, str]]]:
-        ids = {i for i in ids if i not in self.pending}
-        if self.empty or not ids:
-            return {}
-        return self.graph.store.ownerships(ids)
-
-    def owners(self) -> list[dict[str, Any]]:
-        """Every known owner: few enough to match OpenLineage owner names in Python."""
-        if self._owners is None:
-            self._owners = (
-                []
-                if self.graph is None
-                else [
-                    {"id": o.id, "kind": o.kind, "name": o.name, "email": o.email}
-                    for o in self.graph.store.all_owners()
-                ]
-            )
-            self._owners += [r for r in self.pending_owners.values()]
-        return self._owners
-
-    def runs(self, ids: set[str]) -> dict[str, dict[str, Any]]:
-        if self.empty or not ids:
-            return {}
-        io = existing_io(self.graph, ids)
-        return {
-            run_id: stored_run(row, io.get(run_id)) for run_id, row in existing_runs(self.graph, ids).items()
-        }
-
-
 # -- building records -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Group:
-    own: tuple[Any, Any] | None
-    names: set[tuple[str, str]]
-    tables: set[tuple[str, str]]
-    declared: bool  # by a manifest (or not a dataset): never merged away
-
-
-@dataclass
-class _Draft:
-    """What the events say about one asset, to lay over what it already is."""
-
-    id: str
-    kind: str
-    namespace: str
-    name: str
-    location: Location
-    first_seen: datetime
-    description: Any = _UNSET
-    dataset_version: str | None = None
-    tags: list[str] = field(default_factory=list)
-    props: dict[str, Any] = field(default_factory=dict)
-    aliases: set[str] = field(default_factory=set)
-    owners: list[tuple[str, str]] | None = None
-    # field -> time of the event that set it ("description", "dataset_version" or a
-    # props key); stored under props["_times"] so that the newest event wins across calls
-    times: dict[str, datetime] = field(default_factory=dict)
-    names: set[tuple[str, str]] = field(default_factory=set)  # every (namespace, name) it goes by
-    tables: set[tuple[str, str]] = field(default_factory=set)  # those given as TABLE symlinks
-
-    def set(self, key: str, value: Any, at: datetime) -> None:
-        """Set one field from an event at `at`, unless a newer event set it already
-        (equal times: the larger value, so that the order of events never matters)."""
-        if key in self.times and (self.times[key], _order_key(self._get(key))) > (at, _order_key(value)):
-            return
-        self.times[key] = at
-        if key == "description":
-            self.description = value
-        elif key == "dataset_version":
-            self.dataset_version = value
-        else:
-            self.props[key] = value
-
-    def fold(self, other: _Draft) -> None:
-        """Take in what events said of an asset merged into this one."""
-        for key, at in other.times.items():
-            self.set(key, other._get(key), at)
-        self._take(other.tags, other.owners or [], other.first_seen)
-        self.names |= other.names | {(other.namespace, other.name)}
-        self.tables |= other.tables
-        self.aliases |= other.aliases | {f"{other.namespace}/{other.name}"}
-
-    def fold_row(self, row: dict[str, Any], owners: list[tuple[str, str]]) -> None:
-        """Take in an asset the graph holds that is merged into this one: each field with
-        the time of the event that set it (a field without one counts as the oldest)."""
-        props = dict(row["props"]) if isinstance(row["props"], dict) else {}
-        times = props.pop(TIMES_KEY, None) or {}
-        self.names |= {tuple(n) for n in props.pop(NAMES_KEY, None) or () if len(n) == 2}
-        self.names.add((row["namespace"], row["name"]))
-        self.tables |= {tuple(n) for n in props.pop(TABLES_KEY, None) or () if len(n) == 2}
-        self.aliases |= set(props.pop("aliases", None) or ()) | {f"{row['namespace']}/{row['name']}"}
-        values = dict(props)
-        if row.get("description"):
-            values["description"] = row["description"]
-        for key, value in values.items():
-            self.set(key, value, _parse_time(times.get(key)) or datetime.min)
-        self._take(row.get("tags") or [], owners, row.get("created_at"))
-
-    def _take(self, tags, owners, first_seen: datetime | None) -> None:
-        self.tags = list(dict.fromkeys([*self.tags, *tags]))
-        if owners:
-            self.owners = self.owners or []
-            for owner_id, role in owners:
-                if all(o != owner_id for o, _ in self.owners):
-                    self.owners.append((owner_id, role))
-        if first_seen is not None and first_seen < self.first_seen:
-            self.first_seen = first_seen
-
-    def _get(self, key: str) -> Any:
-        if key == "description":
-            return None if self.description is _UNSET else self.description
-        if key == "dataset_version":
-            return self.dataset_version
-        return self.props.get(key)
 
 
 class _Builder:
@@ -760,276 +571,3 @@ def _edge_source(edge: dict[str, Any]) -> str:
     if edge.get("producer") is not None:
         return SOURCE_PREFIX + edge["producer"]
     return edge.get("source") or ""
-
-
-def _current(record: dict[str, Any], key: str) -> Any:
-    if key == "description":
-        return record.get("description")
-    props = record.get("props")
-    return props.get(key) if isinstance(props, dict) else None
-
-
-def _newer_or_same(at: datetime, value: Any, stored_at: Any, stored_value: Any) -> bool:
-    """Whether a value set by an event at `at` replaces one an event at `stored_at`
-    (ISO text) set: the newer event wins; at the same instant, the larger value."""
-    try:
-        before = datetime.fromisoformat(stored_at) if isinstance(stored_at, str) else None
-    except ValueError:
-        before = None
-    if before is None:
-        return True
-    return (at, _order_key(value)) >= (before, _order_key(stored_value))
-
-
-def _parse_time(text: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
-
-
-def _order_key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
-
-
-def _overlay(
-    record: dict[str, Any], draft: _Draft, origin: str, owners: list[tuple[str, str]] = ()
-) -> dict[str, Any]:
-    """`record` (an asset "new" from the events, as the "graph" holds it, or a "manifest"
-    record of the same ingest) with what the events say laid over it. A manifest
-    record's fields of the wrong shape are left as they are for validation to report."""
-    props = record.get("props")
-    stored = props.get(TIMES_KEY) if isinstance(props, dict) else None
-    stored = stored if isinstance(stored, dict) else {}
-    # what the events set, without what a newer event already set in the graph
-    fresh = {
-        key: at
-        for key, at in draft.times.items()
-        if key not in stored or _newer_or_same(at, draft._get(key), stored[key], _current(record, key))
-    }
-    if "description" in fresh:
-        record["description"] = draft.description
-    if draft.tags and isinstance(record.get("tags", []), list | tuple | type(None)):
-        record["tags"] = list(dict.fromkeys([*(record.get("tags") or []), *draft.tags]))
-    if isinstance(props, dict | type(None)):
-        props = dict(props or {})
-        previous_version = props.get("dataset_version")
-        props.update({k: v for k, v in draft.props.items() if k in fresh})
-        if draft.aliases:
-            props["aliases"] = sorted(set(props.get("aliases") or ()) | draft.aliases)
-        for key, found in ((NAMES_KEY, draft.names), (TABLES_KEY, draft.tables)):
-            known = {tuple(n) for n in props.get(key) or () if isinstance(n, list) and len(n) == 2}
-            every = known | found
-            if key == NAMES_KEY and len(every) < 2:
-                continue  # a dataset known by one name only
-            if every and every != known:
-                props[key] = [list(n) for n in sorted(every)]
-        if "dataset_version" in fresh and draft.dataset_version is not None:
-            props["dataset_version"] = draft.dataset_version
-            # the version column follows the dataset's own version, unless a manifest
-            # gave the asset a version of its own
-            if (
-                origin == "new"
-                or record.get("version") is None
-                or (origin == "graph" and record["version"] == previous_version)
-            ):
-                record["version"] = draft.dataset_version
-        if fresh:
-            props[TIMES_KEY] = dict(
-                sorted({**stored, **{k: at.isoformat() for k, at in fresh.items()}}.items())
-            )
-        if props or "props" in record:
-            record["props"] = props
-    if draft.owners and isinstance(record.get("owners", []), list | type(None)):
-        current = (
-            [{"id": o, "role": r} for o, r in owners]
-            if origin == "graph"
-            else list(record.get("owners") or [])
-        )
-        have = {o if isinstance(o, str) else o.get("id") if isinstance(o, dict) else None for o in current}
-        for owner_id, role in draft.owners:
-            if owner_id not in have:
-                current.append(owner_id if role == DEFAULT_OWNER_ROLE else {"id": owner_id, "role": role})
-                have.add(owner_id)
-        record["owners"] = current
-    return record
-
-
-# -- facet helpers -----------------------------------------------------------------------------
-
-
-def _datasets_of(event: LineageEvent) -> tuple[DatasetRef, ...]:
-    if event.dataset is not None:
-        return (event.dataset,)
-    return event.inputs + event.outputs
-
-
-def _identifiers(ref: DatasetRef) -> list[tuple[str, str]]:
-    """The dataset's own name, then its symlinks."""
-    found = [(ref.namespace, ref.name)]
-    for ident in _symlinks(ref):
-        key = (ident["namespace"], ident["name"])
-        if key not in found:
-            found.append(key)
-    return found
-
-
-def _symlinks(ref: DatasetRef) -> list[dict[str, Any]]:
-    idents = ref.facets.get("symlinks", {}).get("identifiers")
-    if not isinstance(idents, list):
-        return []
-    return [
-        i
-        for i in idents
-        if isinstance(i, dict)
-        and isinstance(i.get("namespace"), str)
-        and isinstance(i.get("name"), str)
-        and i["namespace"]
-        and i["name"]
-    ]
-
-
-def _symlink_types(ref: DatasetRef) -> list[str]:
-    seen = {(ref.namespace, ref.name)}
-    types = []
-    for ident in _symlinks(ref):
-        key = (ident["namespace"], ident["name"])
-        if key not in seen:
-            seen.add(key)
-            kind = ident.get("type")
-            types.append(kind.upper() if isinstance(kind, str) else "")
-    return types
-
-
-def _column_inputs(ref: DatasetRef) -> set[tuple[str, str]]:
-    fields = ref.facets.get("columnLineage", {}).get("fields")
-    keys = set()
-    if isinstance(fields, dict):
-        for spec in fields.values():
-            for item in (spec.get("inputFields") or []) if isinstance(spec, dict) else []:
-                if (
-                    isinstance(item, dict)
-                    and isinstance(item.get("namespace"), str)
-                    and isinstance(item.get("name"), str)
-                ):
-                    keys.add((item["namespace"], item["name"]))
-    return keys
-
-
-def _version_read_or_written(ref: DatasetRef) -> str | None:
-    """The dataset version a run read or wrote: the datasetVersion facet (Delta, Iceberg
-    and most integrations), else the Iceberg snapshot of its scan or commit report."""
-    version = _text(ref.facets.get("version", {}).get("datasetVersion"))
-    if version is not None:
-        return version
-    for facet in ("icebergScanReport", "icebergCommitReport"):
-        report = ref.io_facets.get(facet)
-        if isinstance(report, dict) and _text(report.get("snapshotId")) is not None:
-            return _text(report["snapshotId"])
-    return None
-
-
-_STATEMENT = re.compile(r"^(?P<node>.+)\.sql\.(?P<n>\d+)$")
-
-
-def _folded_statement(event: LineageEvent) -> LineageEvent:
-    """A dbt statement job (`model.x.y.sql.3`, a child of the `model.x.y` job) as an event
-    of its model's run: no workflow and no run of its own, its SQL kept on the model's
-    run as the `dbt_statement_<n>` facet."""
-    match = _STATEMENT.match(event.job_name or "")
-    parent = event.run_facets.get("parent", {})
-    parent_run = parent.get("run", {}).get("runId") if isinstance(parent.get("run"), dict) else None
-    if (
-        match is None
-        or _parent_job(event) != (event.job_namespace, match["node"])
-        or not isinstance(parent_run, str)
-    ):
-        return event
-    run_facets = {k: v for k, v in event.run_facets.items() if k != "parent"}
-    query = event.job_facets.get("sql", {}).get("query")
-    if isinstance(query, str):
-        run_facets[f"dbt_statement_{match['n']}"] = {"sql": query[:MAX_SQL_CHARS]}
-    return replace(event, job_name=match["node"], run_id=parent_run, run_facets=run_facets, job_facets={})
-
-
-def _is_dbt_test(event: LineageEvent) -> bool:
-    job_type = event.job_facets.get("jobType", {})
-    return (
-        (job_type.get("jobType") == "TEST" and str(job_type.get("integration", "")).upper() == "DBT")
-        or (event.job_name or "").startswith("test.")
-        and event.producer.find("dbt") >= 0
-    )
-
-
-def _assertions(ref: DatasetRef) -> dict[str, Any]:
-    """A dbt test's results on the dataset it checked: the dataQualityAssertions facet
-    (a dataset facet in recent dbt integrations, an input facet before)."""
-    found = ref.facets.get("dataQualityAssertions") or ref.io_facets.get("dataQualityAssertions")
-    return {"dataQualityAssertions": found} if isinstance(found, dict) else {}
-
-
-def _input_columns(inputs: list[Any], transformation_type: Any) -> list[dict[str, Any]]:
-    """Input columns of the columnLineage facet, kept by name and resolved when read
-    (mlg.openlineage.columns): which asset a name stands for can change later (a
-    symlink), the name cannot."""
-    kept = []
-    for item in inputs:
-        if not (
-            isinstance(item, dict)
-            and all(isinstance(item.get(k), str) for k in ("namespace", "name", "field"))
-        ):
-            continue
-        entry: dict[str, Any] = {"namespace": item["namespace"], "name": item["name"], "field": item["field"]}
-        transformations = item.get("transformations")
-        if isinstance(transformations, list) and transformations:
-            entry["transformations"] = [
-                {k: t[k] for k in ("type", "subtype", "description", "masking") if k in t}
-                for t in transformations
-                if isinstance(t, dict)
-            ]
-        elif isinstance(transformation_type, str):
-            entry["transformations"] = [{"type": transformation_type}]
-        kept.append(entry)
-    return kept
-
-
-def _parent_job(event: LineageEvent) -> tuple[str, str] | None:
-    job = event.run_facets.get("parent", {}).get("job")
-    if isinstance(job, dict) and isinstance(job.get("namespace"), str) and isinstance(job.get("name"), str):
-        return job["namespace"], job["name"]
-    return None
-
-
-def _fields(fields: list[Any]) -> list[dict[str, Any]]:
-    out = []
-    for f in fields:
-        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
-            continue
-        entry = {k: f[k] for k in ("name", "type", "description") if isinstance(f.get(k), str)}
-        if isinstance(f.get("fields"), list) and f["fields"]:
-            entry["fields"] = _fields(f["fields"])
-        out.append(entry)
-    return out
-
-
-def _tag(tag: Any) -> str | None:
-    if isinstance(tag, str):
-        return tag.strip() or None
-    if not isinstance(tag, dict) or not isinstance(tag.get("key"), str) or tag.get("field"):
-        return None  # a column's tag is not the dataset's
-    key, value = tag["key"].strip(), tag.get("value")
-    if not key:
-        return None
-    if value is None or value is True or (isinstance(value, str) and value.strip().lower() in ("", "true")):
-        return key
-    return f"{key}:{value}"
-
-
-def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, bool):
-        return None
-    return str(value) if isinstance(value, str | int | float) else None
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9._@-]+", "-", text.lower()).strip("-")

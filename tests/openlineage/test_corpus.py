@@ -56,10 +56,10 @@ def test_any_order_and_split_gives_one_graph(in_one_call, tmp_path, seed):
 def test_what_a_data_engineer_expects(in_one_call):
     with mlg.open(in_one_call[0], read_only=True) as g:
         # a Delta MERGE INTO reads and writes its table: both edges, and a cycle
-        merge, events = (
-            "workflow:default/deltaMergeCommandVerification",
-            "dataset:file:/tmp/delta/default.events",
-        )
+        merge = "workflow:default/deltaMergeCommandVerification"
+        # namespace file:/tmp/delta, name default.events: written as people write it
+        events = g.resolve("file:/tmp/delta/default.events").id
+        assert events == "dataset:file:%2Ftmp%2Fdelta/default.events"
         edges = {(e.source, e.target, e.type) for e in g.lineage(merge, depth=1).relations}
         assert {(merge, events, "reads"), (events, merge, "produced_by")} <= edges
         cycles = g.reuse_report().cycles

@@ -14,6 +14,7 @@ from textual.worker import WorkerCancelled
 
 import mlg
 from mlg.tui.app import ExploreApp
+from mlg.tui.widgets.dataset_runs import DatasetRunList
 from mlg.tui.widgets.versions import SETTLE_SECONDS as VERSIONS_DELAY
 from mlg.tui.widgets.versions import VersionList
 
@@ -60,7 +61,9 @@ async def settle(pilot: Pilot) -> None:
             if not app.keys_pending:
                 break
             await pilot.pause(0.01)
-        waiting = any(v.pending for v in app.asset_screen.query(VersionList))
+        waiting = any(v.pending for v in app.asset_screen.query(VersionList)) or any(
+            r.pending for r in app.asset_screen.query(DatasetRunList)
+        )
         if waiting:
             await pilot.pause(VERSIONS_DELAY)
         elif not any(w.is_running for w in app.workers) and not app.keys_pending:

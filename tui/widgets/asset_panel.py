@@ -10,7 +10,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from mlg import Asset, Graph, Owner
+from mlg.qualified_ids import people_write
 from mlg.tui.labels import AssetRef, asset_label, error, muted, note, warning
+from mlg.tui.widgets.dataset_runs import DatasetRunList
 from mlg.tui.widgets.versions import VersionList
 
 
@@ -31,6 +33,7 @@ class AssetPanel(VerticalScroll):
         versions = VersionList(self.graph, id="versions")
         versions.border_title = "Other versions"
         yield versions
+        yield DatasetRunList(self.graph, id="dataset-runs")
 
     def show_loading(self, ref: AssetRef) -> None:
         self._new_asset(ref)
@@ -59,6 +62,7 @@ class AssetPanel(VerticalScroll):
         self.asset = None
         self.loaded = False
         self.query_one("#versions", VersionList).show(ref.id)
+        self.query_one("#dataset-runs", DatasetRunList).show(ref.id, ref.kind)
         self.scroll_home(animate=False)
 
     # -- rendering ----------------------------------------------------------------------
@@ -80,6 +84,7 @@ class AssetPanel(VerticalScroll):
             owner_text = Text("\n".join(f"{o.name} ({o.kind}, {o.role or 'owner'})" for o in owners))
         for label, value in (
             ("id", asset.id),
+            ("written", people_write(asset.id)),
             ("version", asset.version),
             ("family", asset.family),
             ("domain", asset.domain),

@@ -17,7 +17,7 @@ import kuzu
 from mlg.errors import GraphError, GraphLocked
 from mlg.generation import initial_meta
 from mlg.schema import META_TABLE, SCHEMA_VERSION
-from mlg.store.kuzu.schema import DDL, UPGRADES
+from mlg.store.kuzu.schema import DDL, PYTHON_UPGRADES, UPGRADES
 from mlg.store.port import MAX_DEPTH, Derived
 
 
@@ -143,23 +143,30 @@ def _check_or_create_schema(database: kuzu.Database, path: Path, read_only: bool
 
 
 def _upgrade(conn: kuzu.Connection, path: Path, version: int) -> None:
-    """Bring an older graph to SCHEMA_VERSION in place, one step per version."""
+    """Bring an older graph to SCHEMA_VERSION in place, one step per version: each step's
+    statements and the new version in one transaction; a step of Python
+    (PYTHON_UPGRADES) runs its own transactions between them and resumes where it
+    stopped if it was interrupted (the version moves on only when it is done)."""
     if version == 2:
         # Kuzu's own full-text index (mlg 0.1 before schema 3) keeps being maintained by
         # every write, and that is what crashed: it goes first, outside a transaction.
         _drop_kuzu_text_index(conn)
     try:
-        conn.execute("BEGIN TRANSACTION")
         for step in range(version, SCHEMA_VERSION):
+            conn.execute("BEGIN TRANSACTION")
             for statement in UPGRADES[step]:
                 conn.execute(statement)
-        # every asset is new to the indexes: generation 1, an untracked write
-        for key, value in {
-            **initial_meta(generation=1, untracked=1),
-            "schema_version": str(SCHEMA_VERSION),
-        }.items():
-            conn.execute(f"MERGE (m:{META_TABLE} {{key: $k}}) SET m.value = $v", {"k": key, "v": value})
-        conn.execute("COMMIT")
+            if step in PYTHON_UPGRADES:
+                conn.execute("COMMIT")
+                PYTHON_UPGRADES[step](conn)
+                conn.execute("BEGIN TRANSACTION")
+            # every asset is new to the indexes: generation 1, an untracked write
+            for key, value in {
+                **initial_meta(generation=1, untracked=1),
+                "schema_version": str(step + 1),
+            }.items():
+                conn.execute(f"MERGE (m:{META_TABLE} {{key: $k}}) SET m.value = $v", {"k": key, "v": value})
+            conn.execute("COMMIT")
     except RuntimeError as exc:
         try:
             conn.execute("ROLLBACK")

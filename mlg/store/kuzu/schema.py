@@ -8,7 +8,12 @@ valid", because of Kuzu 0.11.3's NULL defects (mlg.schema.BLANK_FOR_NULL).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import kuzu
+
 from mlg.schema import ASSET_COLUMNS, ASSET_GENERATION, OWNER_COLUMNS, RELATION_PROPERTIES, RUN_COLUMNS
+from mlg.store.kuzu.qualified_upgrade import upgrade_to_5
 
 # mlg.lifespan.FOREVER and the epoch as Kuzu literals: the valid_to of everything
 # alive, and the valid_from of what predates the lifecycle columns.
@@ -110,4 +115,9 @@ DDL: tuple[str, ...] = (
 UPGRADES: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE Asset ADD gen INT64 DEFAULT 0",),
     3: upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS),
+    4: (),  # re-keys assets: PYTHON_UPGRADES[4]
 }
+# schema version -> the upgrade step of Python run after UPGRADES[version]'s statements,
+# in transactions of its own (mlg.store.kuzu.database._upgrade): steps that compute what
+# they write
+PYTHON_UPGRADES: dict[int, Callable[[kuzu.Connection], None]] = {4: upgrade_to_5}
