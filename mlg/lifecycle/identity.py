@@ -33,6 +33,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from mlg.qualified_ids import qualified_id
+
 ALIAS_PREFIX = "physical:"
 # props that hold where an asset physically is
 LOCATION_PROPS = ("location", "uri", "path", "table", "source_uri", "relation_name")
@@ -125,7 +127,8 @@ def openlineage_id(namespace: str, name: str) -> str | None:
 
 def identifiers(record: dict[str, Any]) -> list[str]:
     """Every physical identifier an asset record carries: its location props, and for
-    an asset named by OpenLineage (id ``dataset:<namespace>/<name>``) that name."""
+    an asset named by OpenLineage (id ``dataset:<namespace>/<name>``, the namespace
+    escaped as mlg.qualified_ids says) that name."""
     found = []
     props = record.get("props") if isinstance(record.get("props"), dict) else {}
     for key in LOCATION_PROPS:
@@ -138,7 +141,7 @@ def identifiers(record: dict[str, Any]) -> list[str]:
                 if ident:
                     found.append(ident)
     ns, name, asset_id = record.get("namespace"), record.get("name"), record.get("id")
-    if isinstance(ns, str) and isinstance(name, str) and asset_id == f"dataset:{ns}/{name}":
+    if isinstance(ns, str) and isinstance(name, str) and asset_id == qualified_id("dataset", ns, name):
         ident = openlineage_id(ns, name)
         if ident:
             found.append(ident)

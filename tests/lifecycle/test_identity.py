@@ -6,7 +6,8 @@ import pytest
 
 import mlg
 from mlg.batch import Batch
-from mlg.lifecycle.identity import openlineage_id, physical_id, table_id
+from mlg.lifecycle.identity import identifiers, openlineage_id, physical_id, table_id
+from mlg.qualified_ids import qualified_id
 
 
 @pytest.mark.parametrize(
@@ -63,6 +64,15 @@ def ingest(graph, source, assets=(), relations=()):
     return graph.ingest_batch(
         Batch.from_records(assets=list(assets), relations=list(relations), source=source)
     )
+
+
+def test_a_dataset_named_by_openlineage_carries_its_name_as_an_identifier_escaped_id_or_not():
+    for namespace, name in (("s3://bucket", "dir/file.csv"), ("s3://bucket/dir", "file.csv")):
+        record = {"id": qualified_id("dataset", namespace, name), "namespace": namespace, "name": name}
+        assert identifiers(record) == [openlineage_id(namespace, name)], record["id"]
+    # an id that is not the one OpenLineage would give this namespace and name: no claim
+    other = {"id": "dataset:s3://bucket/dir/file.csv", "namespace": "s3://bucket/dir", "name": "file.csv"}
+    assert identifiers(other) == []
 
 
 def test_one_dataset_seen_by_five_systems_is_one_asset(graph):
