@@ -35,13 +35,14 @@ from mlg.lineage import owners_of
 from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, Owner
 from mlg.neighbours import CountedNeighbour, NeighbourLevel, neighbours_with_counts
 from mlg.paths import DependencyPath, PathResult
+from mlg.qualified_ids import people_write
 from mlg.schema import ASSET_COLUMNS, KINDS, OWNER_COLUMNS, OWNER_KINDS, RELATION_PROPERTIES, RELATION_TYPES
 from mlg.subgraph import EDGE_COLUMNS, NODE_COLUMNS, Edge, Subgraph
 
 if TYPE_CHECKING:
     from mlg.export import frame_to_csv, write_subgraph
     from mlg.reports import Consumer, Consumers, DeprecatedInUse, LiveUse, ReusedAsset, ReuseReport
-    from mlg.runs import Run
+    from mlg.runs import DatasetRun, Run
     from mlg.search import SearchHit, SearchResults
 
 # Imported on first use (they pull in SQLite, pandas, ...): name -> module.
@@ -52,6 +53,7 @@ _LAZY = {
     "LiveUse": "mlg.reports",
     "ReuseReport": "mlg.reports",
     "ReusedAsset": "mlg.reports",
+    "DatasetRun": "mlg.runs",
     "Run": "mlg.runs",
     "SearchHit": "mlg.search",
     "SearchResults": "mlg.search",
@@ -91,6 +93,7 @@ __all__ = [
     "Consumers",
     "CountedNeighbour",
     "CypherError",
+    "DatasetRun",
     "DependencyPath",
     "DeprecatedInUse",
     "Edge",
@@ -120,6 +123,7 @@ __all__ = [
     "neighbours_with_counts",
     "open",
     "owners_of",
+    "people_write",
     "write_subgraph",
 ]
 __version__ = "0.1.0"

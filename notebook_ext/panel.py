@@ -10,13 +10,11 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from mlg import Asset, Owner
+from mlg import Asset, Owner, people_write
 from mlg.notebook.elements import EDGE_DIRECTION, IMPACT_COLOURS, kind_style, legend_entries
-from mlg.qualified_ids import people_write
 
 if TYPE_CHECKING:
-    from mlg import Impact, Subgraph
-    from mlg.runs import DatasetRun
+    from mlg import DatasetRun, Impact, Subgraph
 
 TABLE_ROWS = 60
 _CELL = "padding:1px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere"

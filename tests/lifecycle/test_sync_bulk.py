@@ -7,6 +7,7 @@ import pytest
 
 import mlg
 import mlg.store.kuzu.lifecycle as kuzu_lifecycle
+from tests.lifecycle.dialect import rows
 from tests.lifecycle.test_sync import alive_ids, dump, live_edges, retired_edges, team
 
 N = 150  # every step below retires, revives or re-points more than FEW (64) rows
@@ -117,7 +118,7 @@ def test_one_sync_of_several_sources_retires_what_each_dropped(graph):
     b = [{"id": "d:b1", "kind": "dataset"}, {"id": "m:b", "kind": "model", "trained_on": ["d:a2", "d:b1"]}]
     c = [{"id": "d:c1", "kind": "dataset"}]
     graph.ingest_batch(manifests({"a": a, "b": b, "c": c}), sync=True)
-    owned = graph.store.rows("MATCH (x:Asset) RETURN x.id AS id, x.sources AS s ORDER BY id")
+    owned = rows(graph, "MATCH (x:Asset) RETURN x.id AS id, x.sources AS s ORDER BY id")
     assert {r["id"]: r["s"] for r in owned}["d:a2"] == ["a"]
     report = graph.ingest_batch(manifests({"a": a[:1], "b": b[:1]}), sync=True)
     assert report.assets_retired == 2 and report.relations_retired == 3  # a2's and m:b's edges

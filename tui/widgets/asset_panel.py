@@ -9,8 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from mlg import Asset, Graph, Owner
-from mlg.qualified_ids import people_write
+from mlg import Asset, Graph, Owner, people_write
 from mlg.tui.labels import AssetRef, asset_label, error, muted, note, warning
 from mlg.tui.widgets.dataset_runs import DatasetRunList
 from mlg.tui.widgets.versions import VersionList

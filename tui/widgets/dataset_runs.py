@@ -15,8 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from mlg import Graph, MlgError
-from mlg.runs import DatasetRun
+from mlg import DatasetRun, Graph, MlgError
 from mlg.tui.labels import error, muted
 
 SETTLE_SECONDS = 0.3

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from mlg.errors import GraphError, MlgError, ReadOnlyGraph
 from mlg.generation import GENERATION_KEY, GRAPH_ID_KEY, UNTRACKED_KEY, GraphState, initial_meta
+from mlg.lifespan import SCHEMA as LIFETIMES_SCHEMA
 from mlg.lifespan import TODAY, LifeChange, View
 from mlg.limits import surrogate_at
 from mlg.model import Asset, GraphStats, Neighbour, Owner
@@ -201,7 +202,7 @@ class FalkorStore:
         if not self.conn.rows(f"MATCH (m:{META_TABLE} {{key: $k}}) RETURN m.value", {"k": LIFECYCLE_KEY}):
             if not create:
                 # seen as it is, without lifetimes (mlg.lifespan.LEGACY), until opened writable
-                return SCHEMA_VERSION - 1
+                return LIFETIMES_SCHEMA - 1  # the schema before lifetimes
             from mlg.store.falkordb.writes import add_lifecycle
 
             add_lifecycle(self)
