@@ -416,8 +416,9 @@ class Graph:
 
         `dry_run=True` validates and reports what would change, writing nothing.
         """
-        from mlg.ingest import gc_paused, write_batch
+        from mlg.ingest import write_batch
         from mlg.search.index import refresh_after_write
+        from mlg.store.tables import gc_paused
 
         self._require_writable()
         sync, strict = sync or self._ingest_mode[0], strict or self._ingest_mode[1]

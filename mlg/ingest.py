@@ -7,9 +7,7 @@ Bringing the derived indexes along afterwards is the facade's (`Graph.ingest_bat
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from mlg.validation import GraphLookup, validate
@@ -52,8 +50,9 @@ def write_batch(
     dry_run: bool = False,
 ) -> WriteOutcome:
     """Validate `batch` against `graph` and write it through the port; what was written.
-    Call it with the garbage collector paused for a large batch (`gc_paused`). `sync`,
-    `strict` and `dry_run` (report what would change, write nothing): see Graph.ingest_batch."""
+    Call it with the garbage collector paused for a large batch
+    (`mlg.store.tables.gc_paused`). `sync`, `strict` and `dry_run` (report what would
+    change, write nothing): see Graph.ingest_batch."""
     from mlg.lifecycle.identity import unify, wanted_aliases
 
     lookup = StoreLookup(graph)
@@ -63,17 +62,3 @@ def write_batch(
     plan = validate(batch, lookup, strict=strict)
     plan.sync = sync
     return graph.store.write_plan(plan, progress, dry_run=dry_run)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: millions of short-lived dicts and tuples
-    make it the largest single cost of a big ingest (measured ~40% of validation); they
-    form no cycles, so pausing it loses nothing."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
