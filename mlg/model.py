@@ -257,6 +257,22 @@ def canonical_json(value: dict[str, Any]) -> str:
     return _CANONICAL.encode(value)
 
 
+def keeping_bookkeeping(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """An asset row about to replace the stored `old` one, with the old props'
+    BOOKKEEPING_PROPS (OpenLineage's per-field event times) when its props have none: a
+    record that replaces props (a manifest, a connector) must not drop them, or the next
+    event could not tell newer from older and re-running either source would never be a
+    no-op. Both backends' writes use it."""
+    if not old.get("props") or '"_' not in old["props"]:
+        return row
+    old_props = json.loads(old["props"])
+    kept = {k: old_props[k] for k in BOOKKEEPING_PROPS if k in old_props}
+    new_props = json.loads(row["props"] or "{}")
+    if not kept or all(k in new_props for k in kept):
+        return row
+    return {**row, "props": canonical_json({**kept, **new_props})}
+
+
 def _json_default(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()

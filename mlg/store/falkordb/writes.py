@@ -16,14 +16,13 @@ only differences written, so the same input twice writes nothing the second time
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mlg.errors import GraphError
 from mlg.generation import GENERATION_KEY, UNTRACKED_KEY
-from mlg.model import BOOKKEEPING_PROPS, IngestReport, canonical_json
+from mlg.model import IngestReport, keeping_bookkeeping
 from mlg.schema import ASSET_COLUMNS, META_TABLE, RUN_COLUMNS
 from mlg.store.falkordb import lifecycle
 from mlg.store.falkordb.connection import from_micros, to_micros
@@ -237,7 +236,7 @@ def _plan(store: FalkorStore, plan, gen: int):
                     "placeholder": asset_id in plan.placeholders,
                 }
             )
-        elif _asset_changed(old, row := _keeping_bookkeeping(old, row)):
+        elif _asset_changed(old, row := keeping_bookkeeping(old, row)):
             changed_rows.append(
                 {
                     **row,
@@ -434,19 +433,6 @@ def _owned_with_sources(store: FalkorStore, ids: list[str]) -> dict[str, dict[tu
         ):
             owned.setdefault(asset, {})[(owner, role)] = list(sources or ())
     return owned
-
-
-def _keeping_bookkeeping(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    """`row` with the old props' BOOKKEEPING_PROPS (OpenLineage's per-field event times)
-    when its props have none, as the Kuzu backend does (mlg/store/kuzu/write.py)."""
-    if not old.get("props") or '"_' not in old["props"]:
-        return row
-    old_props = json.loads(old["props"])
-    kept = {k: old_props[k] for k in BOOKKEEPING_PROPS if k in old_props}
-    new_props = json.loads(row["props"] or "{}")
-    if not kept or all(k in new_props for k in kept):
-        return row
-    return {**row, "props": canonical_json({**kept, **new_props})}
 
 
 def _check_keys(store: FalkorStore, plan) -> None:

@@ -8,7 +8,6 @@ defects listed in DESIGN §4.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from mlg.errors import MlgError
-from mlg.model import BOOKKEEPING_PROPS, IngestReport, canonical_json
+from mlg.model import IngestReport, keeping_bookkeeping
 from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, RELATION_PROPERTIES, RUN_COLUMNS
 from mlg.store.kuzu.assets import FEW, ids_table, owner_links, storable
 from mlg.store.kuzu.generation import BUMP_STATEMENT, next_generation
@@ -104,7 +103,7 @@ def write_plan(
                     "placeholder": asset_id in plan.placeholders,
                 }
             )
-        elif _asset_changed(old, row := _keeping_bookkeeping(old, row)):
+        elif _asset_changed(old, row := keeping_bookkeeping(old, row)):
             changed_rows.append(
                 {
                     **row,
@@ -426,21 +425,6 @@ def _differs(old: dict[str, Any], row: dict[str, Any], name: str) -> bool:
     if name == "tags":
         return tuple(row[name] or ()) != tuple(old[name] or ())
     return row[name] != old[name]
-
-
-def _keeping_bookkeeping(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    """`row` with the old props' BOOKKEEPING_PROPS (OpenLineage's per-field event times,
-    mlg.model) when its props have none: a record that replaces props (a manifest, a
-    connector) must not drop them, or the next event could not tell newer from older and
-    re-running either source would never be a no-op."""
-    if not old.get("props") or '"_' not in old["props"]:
-        return row
-    old_props = json.loads(old["props"])
-    kept = {k: old_props[k] for k in BOOKKEEPING_PROPS if k in old_props}
-    new_props = json.loads(row["props"] or "{}")
-    if not kept or all(k in new_props for k in kept):
-        return row
-    return {**row, "props": canonical_json({**kept, **new_props})}
 
 
 def _asset_changed(old: dict[str, Any], row: dict[str, Any]) -> bool:
