@@ -10,32 +10,20 @@
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import json
 import socket
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mlg.errors import MlgError
+from mlg.http_guard import bearer_matches, is_loopback
 
 if TYPE_CHECKING:
     from mcp.server import MCPServer
 
 MCP_PATH = "/mcp"
-_LOOPBACK_NAMES = ("localhost",)
 
 ASGIApp = Callable[..., Any]
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and localhost."""
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_bind(host: str, api_key: str | None) -> None:
@@ -75,10 +63,7 @@ class RequestGuard:
         await self.app(scope, receive, send)
 
     def _authorised(self, given: str) -> bool:
-        scheme, _, token = given.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(
-            token.strip().encode("utf-8"), self.api_key.encode("utf-8")
-        )
+        return bearer_matches(given, self.api_key)
 
 
 async def _refuse(send: Callable, status: int, message: str) -> None:

@@ -22,34 +22,34 @@ Browsers: a web page can POST to 127.0.0.1 from the user's browser. Without an A
 requests carrying an `Origin` header are refused (unless that origin is allowed), and
 every POST must declare a JSON content type (which a page cannot send without a
 preflight). Listening beyond loopback requires an API key.
+
+The HTTP side (endpoints, body limits, keys, browsers) is mlg/openlineage/http_endpoint.py;
+what a new event is checked against (the events still pending) is mlg/openlineage/pending.py.
 """
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
-import json
 import signal
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from mlg.batch import Location
 from mlg.errors import GraphError, GraphLocked, IngestError, MlgError
-from mlg.ingest import KuzuLookup
+from mlg.http_guard import is_loopback
 from mlg.openlineage.events import LineageEvent, parse_event
+from mlg.openlineage.http_endpoint import (
+    LINEAGE_PATH,
+    LineageHandler,
+    LineageServer,
+)
+from mlg.openlineage.pending import PendingKinds, PendingLookup, lineage_signature
 from mlg.openlineage.spool import Spool
 from mlg.safe_load import DocumentError, load_json
 from mlg.store.location import url_scheme
 
-LINEAGE_PATH = "/api/v1/lineage"
-STATUS_PATHS = ("/api/v1/lineage/status", "/health")
-MAX_BODY_BYTES = 32 * 1024 * 1024
 # A batch that fails for a reason that is not the events' (the graph unusable, a write
 # refused) is retried this many times before its events are tried one by one.
 MAX_BATCH_ATTEMPTS = 3
@@ -110,7 +110,7 @@ class LineageReceiver:
         self.last_error: str | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: LineageServer | None = None
         self._threads: list[threading.Thread] = []
         # Locks, always taken in this order: `_accept_lock` (checks and spooling of new
         # events, one at a time, so each is checked against every event acknowledged
@@ -123,7 +123,7 @@ class LineageReceiver:
         self._last_use = 0.0
         self._pending: dict[str, LineageEvent] = {}
         self._checked: set[tuple] = set()  # lineage signatures found applicable (see _would_refuse)
-        self._known: _Known | None = None  # the asset kinds the pending events add
+        self._known: PendingKinds | None = None  # the asset kinds the pending events add
         self._generation = 0  # bumped whenever _checked and _known are dropped
         self._checks_waiting = 0  # only ever 0 or 1: checks run one at a time
         self._last_accept = 0.0
@@ -136,7 +136,7 @@ class LineageReceiver:
             return
         self.spool.acquire()
         try:
-            self._server = _Server((self.host, self.port), _Handler, self)
+            self._server = LineageServer((self.host, self.port), LineageHandler, self)
         except OSError as exc:
             self.spool.release()
             raise MlgError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
@@ -155,7 +155,7 @@ class LineageReceiver:
 
     def _start_direct(self) -> None:
         try:
-            self._server = _Server((self.host, self.port), _Handler, self)
+            self._server = LineageServer((self.host, self.port), LineageHandler, self)
         except OSError as exc:
             raise MlgError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
         self.port = self._server.server_address[1]
@@ -307,7 +307,7 @@ class LineageReceiver:
         # A run of a job that reads and writes what an event checked before it did adds no
         # edge and no name: the same answer. Valid while this process holds the graph
         # (nobody else writes); forgotten when it closes or an event is dead-lettered.
-        signature = _lineage_signature(event)
+        signature = lineage_signature(event)
         if signature in self._checked and self._graph is not None:
             return []
         # Not while a batch is written: Kuzu's checkpoint at commit waits for every open
@@ -331,8 +331,8 @@ class LineageReceiver:
         if known is None:
             with self._pending_lock:
                 pending = list(self._pending.values())
-            known = _Known.of(graph, pending)
-        problems, plan = check_events(graph, [event], _KnownLookup(graph, known))
+            known = PendingKinds.of(graph, pending)
+        problems, plan = check_events(graph, [event], PendingLookup(graph, known))
         if problems:
             return _texts(problems)
         known.add(plan)
@@ -530,85 +530,6 @@ class LineageReceiver:
         return None if isinstance(result, list) else result
 
 
-class _Known:
-    """The asset kinds checks must count with beyond the graph's: those of every event
-    acknowledged and not applied yet. (Edges are not needed: cycles are lineage, so an
-    event's edges cannot make it refused; only a kind clash or a bad reference can.)"""
-
-    def __init__(self, kinds: dict[str, str]):
-        self.kinds = kinds
-
-    @classmethod
-    def of(cls, graph, pending: list[LineageEvent]) -> _Known:
-        from mlg.openlineage.loader import check_events
-
-        known = cls({})
-        problems, plan = check_events(graph, pending) if pending else ([], None)
-        if plan is not None:
-            known.add(plan)
-        elif problems:  # some will be dead-lettered: count each that would apply alone
-            for event in pending:
-                _, alone = check_events(graph, [event])
-                if alone is not None:
-                    known.add(alone)
-        return known
-
-    def add(self, plan) -> None:
-        self.kinds.update((asset_id, row["kind"]) for asset_id, row in plan.assets.items())
-
-
-class _KnownLookup(KuzuLookup):
-    """KuzuLookup that also knows what acknowledged, not yet applied events will add."""
-
-    def __init__(self, graph, known: _Known):
-        super().__init__(graph)
-        self.known = known
-        self.graph_empty = self.empty
-        self.empty = self.empty and not known.kinds
-
-    def asset_kinds(self, ids):
-        ids = list(ids)
-        found = {} if self.graph_empty else dict(super().asset_kinds(ids))
-        for asset_id in ids:
-            if asset_id not in found and asset_id in self.known.kinds:
-                found[asset_id] = self.known.kinds[asset_id]
-        return found
-
-    def owner_ids(self, ids):
-        return set() if self.graph_empty else super().owner_ids(ids)
-
-
-def is_loopback(host: str) -> bool:
-    """True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost)."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _lineage_signature(event: LineageEvent) -> tuple:
-    """What of an event decides its edges and names: the job, its parent, and each
-    dataset with the identifiers (symlinks) and version it carries. Facets that only describe are left
-    out: they cannot make an ingest refuse the event."""
-
-    def ref(d) -> tuple:
-        naming = {k: d.facets[k] for k in ("symlinks", "version") if k in d.facets}
-        return (d.namespace, d.name, json.dumps(naming, sort_keys=True, default=str) if naming else None)
-
-    parent = event.run_facets.get("parent")
-    return (
-        event.kind,
-        event.job_namespace,
-        event.job_name,
-        json.dumps(parent, sort_keys=True, default=str) if parent else None,
-        tuple(sorted(ref(d) for d in event.inputs)),
-        tuple(sorted(ref(d) for d in event.outputs)),
-        ref(event.dataset) if event.dataset is not None else None,
-    )
-
-
 def _texts(problems) -> list[str]:
     return [f"{p.field}: {p.message}" if p.field else p.message for p in problems]
 
@@ -623,204 +544,9 @@ def _silent(message: str) -> None:
     pass
 
 
-class _Server(ThreadingHTTPServer):
-    """One thread per connection, but at most `max_connections` of them: beyond that a
-    connection gets 503 at once and is closed, so stalled clients cannot pile up threads
-    (each one is also dropped after `read_timeout` seconds of silence)."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, handler, receiver: LineageReceiver):
-        self.receiver = receiver
-        self._slots = threading.BoundedSemaphore(receiver.max_connections)
-        super().__init__(address, handler)
-
-    def process_request(self, request, client_address):
-        if not self._slots.acquire(blocking=False):
-            body = b'{"error": "too many connections; retry shortly"}'
-            try:
-                request.sendall(
-                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                    b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
-                    + str(len(body)).encode()
-                    + b"\r\n\r\n"
-                    + body
-                )
-            except OSError:
-                pass
-            self.shutdown_request(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._slots.release()
-            raise
-
-    def process_request_thread(self, request, client_address):
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
-
-    def handle_error(self, request, client_address) -> None:
-        # one line, not socketserver's traceback: a client that went away is not news
-        import sys
-
-        exc = sys.exc_info()[1]
-        self.receiver.log(f"connection from {client_address[0]}:{client_address[1]} ended: {_one_line(exc)}")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: the OpenLineage client reuses its session
-    # headers and body go out in two writes; with Nagle's algorithm and the client's
-    # delayed ACK each response would stall ~40 ms
-    disable_nagle_algorithm = True
-    server_version = "mlg-serve-lineage"
-    server: _Server
-
-    def setup(self) -> None:
-        self.timeout = self.server.receiver.read_timeout  # socket timeout for every read
-        super().setup()
-
-    def handle_one_request(self) -> None:
-        try:
-            super().handle_one_request()
-        except TimeoutError:
-            self.close_connection = True
-        except (ConnectionError, OSError) as exc:
-            self.close_connection = True
-            self.server.receiver.log(f"connection from {self.client_address[0]} ended: {_one_line(exc)}")
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        try:
-            self._post()
-        except (ConnectionError, TimeoutError):
-            raise
-        except Exception as exc:  # answer, never drop the connection
-            self.server.receiver.log(f"POST failed: {_one_line(exc)}")
-            self._send(500, {"error": f"the receiver failed on this request: {_one_line(exc)}"}, close=True)
-
-    def _post(self) -> None:
-        path = urlsplit(self.path).path.rstrip("/")
-        if path != LINEAGE_PATH:
-            self._send(404, {"error": f"no endpoint {path}; POST events to {LINEAGE_PATH}"}, close=True)
-            return
-        refusal = self._browser_refusal()
-        if refusal:
-            self._send(403, {"error": refusal}, close=True)
-            return
-        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if content_type != "application/json" and not content_type.endswith("+json"):
-            self._send(
-                415,
-                {"error": f"Content-Type must be application/json, not {content_type or 'missing'!r}"},
-                close=True,
-            )
-            return
-        if not self._authorised():
-            self._send(401, {"error": "missing or wrong API key (Authorization: Bearer KEY)"}, close=True)
-            return
-        body = self._read_body()
-        if body is None:
-            return
-        self._send(*self.server.receiver.accept(body))
-
-    def do_GET(self) -> None:  # noqa: N802
-        path = urlsplit(self.path).path.rstrip("/")
-        if path in STATUS_PATHS:
-            refusal = self._browser_refusal()
-            if refusal:
-                self._send(403, {"error": refusal})
-            elif not self._authorised():
-                self._send(401, {"error": "missing or wrong API key (Authorization: Bearer KEY)"})
-            else:
-                self._send(200, self.server.receiver.status())
-        elif path == LINEAGE_PATH:
-            self._send(405, {"error": f"POST events to {LINEAGE_PATH}"}, {"Allow": "POST"})
-        else:
-            self._send(404, {"error": f"no endpoint {path}"})
-
-    def _browser_refusal(self) -> str | None:
-        """Why a request from a web page is refused: without an API key, any page open in
-        the user's browser could otherwise write lineage to a receiver on 127.0.0.1."""
-        origin = self.headers.get("Origin")
-        receiver = self.server.receiver
-        if origin is None or receiver.api_key is not None or origin.rstrip("/") in receiver.allowed_origins:
-            return None
-        return (
-            f"requests from web pages (Origin: {origin}) are refused unless the receiver has an API "
-            "key or allows that origin (--allow-origin)"
-        )
-
-    def _read_body(self) -> bytes | None:
-        length = (self.headers.get("Content-Length") or "").strip()
-        # str.isdigit() is true for '²' and other digits int() refuses: ASCII digits only
-        if not (length.isascii() and length.isdigit()):
-            self._send(411, {"error": "a Content-Length header (a number of bytes) is required"}, close=True)
-            return None
-        if int(length) > MAX_BODY_BYTES:
-            self._send(413, {"error": f"events are limited to {MAX_BODY_BYTES} bytes"}, close=True)
-            return None
-        body = self.rfile.read(int(length))
-        if len(body) < int(length):
-            self.close_connection = True  # the client went away mid-body
-            self.server.receiver.log(f"connection from {self.client_address[0]} ended mid-request")
-            return None
-        encoding = (self.headers.get("Content-Encoding") or "identity").strip().lower()
-        if encoding == "gzip":
-            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            try:
-                body = inflater.decompress(body, MAX_BODY_BYTES)
-            except zlib.error as exc:
-                self._send(400, {"error": f"the body is not valid gzip: {exc}"})
-                return None
-            if inflater.unconsumed_tail:
-                self._send(413, {"error": f"events are limited to {MAX_BODY_BYTES} bytes"})
-                return None
-        elif encoding != "identity":
-            self._send(415, {"error": f"unsupported Content-Encoding {encoding!r}; use gzip"})
-            return None
-        return body
-
-    def _authorised(self) -> bool:
-        key = self.server.receiver.api_key
-        if key is None:
-            return True
-        given = self.headers.get("Authorization") or ""
-        scheme, _, token = given.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(
-            token.strip().encode("utf-8", "surrogateescape"), key.encode("utf-8", "surrogateescape")
-        )
-
-    def _send(
-        self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None, close: bool = False
-    ) -> None:
-        data = json.dumps(payload, ensure_ascii=True).encode("ascii")
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            if status == 401:
-                self.send_header("WWW-Authenticate", 'Bearer realm="mlg"')
-            if close:
-                self.send_header("Connection", "close")
-                self.close_connection = True
-            self.end_headers()
-            self.wfile.write(data)
-        except (ConnectionError, TimeoutError) as exc:
-            self.close_connection = True
-            self.server.receiver.log(
-                f"connection from {self.client_address[0]} ended before the {status} answer: {_one_line(exc)}"
-            )
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass  # one line per event would drown the applier's messages
-
-
-def _one_line(exc: BaseException | None) -> str:
-    if exc is None:
-        return "unknown error"
-    return f"{type(exc).__name__}: {' '.join(str(exc).split())}".rstrip(": ")
+__all__ = [
+    "LINEAGE_PATH",
+    "LineageReceiver",
+    "default_spool",
+    "is_loopback",
+]
