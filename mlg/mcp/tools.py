@@ -22,7 +22,7 @@ from mlg.errors import MlgError
 from mlg.lineage import MAX_DEPTH
 from mlg.mcp import answers
 from mlg.mcp.access import GraphAccess
-from mlg.schema import KINDS, RELATION_TYPES
+from mlg.schema import ASSET_COLUMNS, KINDS, OWNER_COLUMNS, RELATION_PROPERTIES, RELATION_TYPES
 
 MAX_LIMIT = 1_000
 
@@ -34,6 +34,22 @@ AssetRef = Annotated[
 ]
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 RelationType = Literal[RELATION_TYPES]  # type: ignore[valid-type]
+
+
+def _names(columns) -> str:
+    return ", ".join(name for name, _ in columns)
+
+
+# From mlg.schema, so the description cannot drift from the tables the graph was made with.
+QUERY_TABLES = (
+    "One read-only Cypher statement, in the graph's own dialect (Kuzu's for a graph file, "
+    f"FalkorDB's on a server). Nodes: Asset({_names(ASSET_COLUMNS)}), "
+    f"Owner({_names(OWNER_COLUMNS)}). Relationships: DEPENDS_ON({_names(RELATION_PROPERTIES)}) "
+    "from the dependent asset to what it depends on (its property `source` is who asserted "
+    "it), OWNED_BY(role) from Asset to Owner. Asset rows include retired assets (alive ones "
+    "have valid_to at 9999-12-31, retired ones earlier); DEPENDS_ON holds today's edges, retired ones are "
+    "RETIRED_DEPENDS_ON."
+)
 
 
 def _limit(what: str) -> Any:
@@ -219,11 +235,7 @@ def register_tools(server: MCPServer, access: GraphAccess) -> None:
     def query(
         cypher: Annotated[
             str,
-            Field(
-                description="One read-only Kuzu Cypher statement. Tables: Asset(id, kind, name, namespace, "
-                "family, version, description, domain, tags, props), Owner(id, kind, name, email), "
-                "DEPENDS_ON(type) from dependent to dependency, OWNED_BY(role) from Asset to Owner."
-            ),
+            Field(description=QUERY_TABLES),
         ],
         params: Annotated[
             dict[str, Any] | None, Field(description="Values for $name parameters in the statement.")
