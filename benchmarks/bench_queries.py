@@ -247,9 +247,7 @@ class MlgSystem:
         if method in ("upstream", "downstream"):
             return len(out) - 1
         if method == "impact":
-            return impact_check(
-                len(out.affected), Counter(a.asset.kind for a in out.affected), len(out.notify)
-            )
+            return impact_check(len(out.affected), Counter(out.affected.kind_counts()), len(out.notify))
         if method == "path":
             return out.hops
         return len(out)

@@ -224,6 +224,63 @@ class Subgraph:
         pinned = self._tables.pinned.get(asset_id)
         return pinned if pinned is not None else assets_of(self._tables.nodes.slice(at, 1))[0]
 
+    def assets_at(self, rows: Iterable[int]) -> list[Asset]:
+        """The assets at these positions (of `ids`), built only for them when the
+        subgraph holds tables and has not built its assets yet."""
+        rows = list(rows)
+        if self._assets is not None:
+            return [self._assets[r] for r in rows]
+        from mlg.store.tables import assets_of
+
+        pinned = self._tables.pinned
+        return [pinned.get(a.id, a) for a in assets_of(self._tables.nodes.take(rows))]
+
+    def skeleton(self) -> tuple[pyarrow.Table, pyarrow.Table]:
+        """(nodes, edges) with only what walks over the subgraph need: node id, kind,
+        name, distance; edge source, target, type. Taken as they are from the tables the
+        subgraph holds (no props, owners or tags are decoded)."""
+        import pyarrow as pa
+
+        if self._tables is None:
+            nodes, edges = self._object_nodes(), self._object_edges()
+        else:
+            nodes, edges = self._tables.nodes, self._tables.edges
+        text = pa.string()
+        columns = {c: nodes.column(c).combine_chunks().cast(text) for c in ("id", "kind", "name")}
+        columns["distance"] = nodes.column("distance").combine_chunks().cast(pa.int64())
+        links = {c: edges.column(c).combine_chunks().cast(text) for c in ("source", "target", "type")}
+        return pa.table(columns), pa.table(links)
+
+    def owners_of(self, ids: pyarrow.Array) -> dict[str, tuple[Owner, ...]]:
+        """`owners` for these assets only: built for them alone from the tables, unless
+        the map of every asset's owners is built already."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from mlg.store.tables import owners_by_asset
+
+        if self._owners is not None:
+            return self._owners
+        table = self.owner_rows()
+        picked = table.filter(pc.is_in(table.column("asset").cast(pa.string()), value_set=ids))
+        return owners_by_asset(picked.to_pylist())
+
+    def owner_rows(self) -> pyarrow.Table:
+        """One row per (asset, owner, role), with the columns of the port's
+        OWNERSHIP_TABLE (asset, id, kind, name, email, role)."""
+        import pyarrow as pa
+
+        from mlg.store.port import OWNERSHIP_TABLE
+
+        if self._tables is not None and self._tables.owners is not None:
+            return self._tables.owners
+        rows = [
+            {"asset": asset_id, "id": o.id, "kind": o.kind, "name": o.name, "email": o.email, "role": o.role}
+            for asset_id, owners in self.owners.items()
+            for o in owners
+        ]
+        return pa.Table.from_pylist(rows, schema=OWNERSHIP_TABLE)
+
     def by_kind(self) -> dict[str, list[Asset]]:
         groups: dict[str, list[Asset]] = {}
         for a in self.assets:
@@ -445,7 +502,7 @@ def _node_columns(tables: _Tables, roots: tuple[str, ...]) -> pyarrow.Table:
     if tags.null_count:
         tags = pa.array([t or [] for t in tags.to_pylist()], pa.list_(text))
     columns["tags"] = tags
-    columns["owners"] = _owner_lists(tables.owners, ids)
+    columns["owners"] = owner_lists(tables.owners, ids)
     columns["props"] = _visible_props(nodes.column("props").combine_chunks().cast(text))
     for name in ("created_at", "updated_at"):
         columns[name] = nodes.column(name).cast(pa.timestamp("us"))
@@ -460,7 +517,7 @@ def _node_columns(tables: _Tables, roots: tuple[str, ...]) -> pyarrow.Table:
     return pa.table(columns)
 
 
-def _owner_lists(owners: pyarrow.Table | None, ids: pyarrow.Array) -> pyarrow.Array:
+def owner_lists(owners: pyarrow.Table | None, ids: pyarrow.Array) -> pyarrow.Array:
     """Per asset of `ids`, the ids of its owners (teams first, then by id)."""
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -6,8 +6,12 @@ query tests.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mlg
 from mlg.batch import Batch
@@ -262,3 +266,86 @@ def test_max_paths_leaves_far_paths_out_but_keeps_services(graph):
 def test_unknown_asset_is_a_clear_error(diamond):
     with pytest.raises(mlg.AssetNotFound, match="no asset with id or name 'dataset:nope'"):
         diamond.impact("dataset:nope")
+
+
+# -- the columnar answer against the rule, written plainly --------------------------------
+
+
+def _expected(edges, owners, root: str):
+    """impact's documented answer, plainly: a breadth-first walk from `root` over the
+    dependents of each asset in id order (the first relation by name between a pair),
+    assets nearest first by (distance, kind, name, id), owners teams first then by the
+    number of affected assets they own, then by id."""
+    from collections import deque
+
+    dependents: dict[str, list[tuple[str, str]]] = {}
+    for a, b, rel in edges:
+        dependents.setdefault(b, []).append((a, rel))
+    parents: dict[str, tuple[str, str]] = {}
+    distance = {root: 0}
+    queue = deque([root])
+    while queue:
+        v = queue.popleft()
+        for w, rel in sorted(dependents.get(v, ())):
+            if w not in distance:
+                distance[w], parents[w] = distance[v] + 1, (v, rel)
+                queue.append(w)
+
+    def path(asset_id):
+        assets, relations = [asset_id], []
+        while asset_id in parents:
+            asset_id, rel = parents[asset_id]
+            assets.append(asset_id)
+            relations.append(rel)
+        return tuple(reversed(assets)), tuple(reversed(relations))
+
+    order = sorted((a for a in distance if a != root), key=lambda a: (distance[a], *a.split(":", 1), a))
+    owned: dict[str, list[str]] = {}
+    for a in order:
+        for o in owners.get(a, ()):
+            owned.setdefault(o, []).append(a)
+    notify = sorted(owned, key=lambda o: (not o.startswith("team-"), -len(owned[o]), o))
+    return [(a, distance[a], *path(a)) for a in order], [(o, tuple(owned[o])) for o in notify]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_columnar_impact_equals_the_rule_written_plainly(tmp_path_factory, data):
+    """Random graphs of datasets (cycles allowed), models and services, with owners: the
+    affected assets, their order, distances and paths, and who to tell, as the rule says."""
+    datasets = [f"dataset:d{i}" for i in range(data.draw(st.integers(3, 6), label="datasets"))]
+    models = [f"model:m{i}" for i in range(data.draw(st.integers(0, 4), label="models"))]
+    services = [f"service:s{i}" for i in range(data.draw(st.integers(0, 3), label="services"))]
+    pairs = [(a, b) for a in datasets for b in datasets if a != b]
+    pairs += [(m, d) for m in models for d in datasets] + [(s, m) for s in services for m in models]
+    chosen = data.draw(st.lists(st.sampled_from(pairs), unique=True, min_size=4, max_size=20), label="edges")
+    edges = [(a, b, _DEFAULT_TYPE[(a.split(":")[0], b.split(":")[0])]) for a, b in chosen]
+    people = ["team-a", "team-b", "ann", "bob"]
+    assets = datasets + models + services
+    owners = {
+        a: sorted(set(data.draw(st.lists(st.sampled_from(people), max_size=2), label=f"owners {a}")))
+        for a in assets
+    }
+    owners = {a: os for a, os in owners.items() if os}
+    root = data.draw(st.sampled_from(datasets), label="root")
+    g = mlg.open(tmp_path_factory.mktemp("impact") / "g.kuzu")
+    try:
+        build(g, edges, owners, extra=assets)
+        result = impact(g, root)
+        got = [(a.asset.id, a.distance, a.path.assets, a.path.relations) for a in result.affected]
+        want_affected, want_notify = _expected(edges, owners, root)
+        assert got == want_affected
+        assert [(n.owner.id, n.assets) for n in result.notify] == want_notify
+        assert len(result.affected) == len(want_affected)
+        assert result.affected.kind_counts() == dict(
+            sorted(
+                Counter(a.split(":")[0] for a, *_ in want_affected).items(), key=lambda kv: (-kv[1], kv[0])
+            )
+        )
+        services = [a for a, *_ in want_affected if a.startswith("service:")]
+        assert [a.asset.id for a in result.services] == services
+        frame = result.to_frame()
+        assert list(frame["id"]) == [a for a, *_ in want_affected]
+        assert [tuple(p) for p in frame["path"]] == [p for _, _, p, _ in want_affected]
+    finally:
+        g.close()
