@@ -162,10 +162,9 @@ def impact_of(sub: Subgraph, max_paths: int | None = 10_000) -> Impact:
     nodes, edges = sub.skeleton()
     ids, kinds = nodes.column("id").chunk(0), nodes.column("kind").chunk(0)
     root_row = pc.index(ids, root).as_py()
-    others = pa.array(np.flatnonzero(np.arange(len(ids)) != root_row))
-    keyed = nodes.take(others)
     keys = [(c, "ascending") for c in ("distance", "kind", "name", "id")]
-    order = others.to_numpy()[pc.sort_indices(keyed, sort_keys=keys).to_numpy()]  # node rows, nearest first
+    order = pc.sort_indices(nodes, sort_keys=keys).to_numpy()
+    order = order[order != root_row]  # node rows of the affected assets, nearest first
     reached = np.isin(kinds.to_numpy(zero_copy_only=False)[order], np.array(REACHED_KINDS, dtype=object))
     if max_paths is None:
         spelled = np.ones(len(order), dtype=bool)
@@ -330,10 +329,13 @@ class AffectedAssets(Sequence[AffectedAsset]):
         sub, tree = self._sub, self._tree
         rows = self._order[at]
         with gc_paused():
-            assets = sub.assets_at(rows.tolist())
-            distances = self._nodes.column("distance").chunk(0).take(pa.array(rows)).to_pylist()
-            wanted = self._nodes.column("id").chunk(0).take(pa.array(rows))
-            owners = sub.owners_of(wanted) if len(rows) < len(self._order) else sub.owners
+            if len(rows) == len(self._order):  # all of them: the subgraph's own objects
+                every = sub.assets
+                assets, owners = [every[r] for r in rows.tolist()], sub.owners
+            else:
+                assets = sub.assets_at(rows.tolist())
+                owners = sub.owners_of(self._nodes.column("id").chunk(0).take(pa.array(rows)))
+            distances = self._nodes.column("distance").chunk(0).to_numpy()[rows].tolist()
             return [
                 AffectedAsset(a, d, tree.path_to(int(row)) if spelled else None, owners.get(a.id, ()))
                 for a, d, row, spelled in zip(assets, distances, rows, self._spelled[at])
