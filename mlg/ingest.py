@@ -103,6 +103,8 @@ def write_chunks(
             whole.extend(chunk)
         return write_batch(graph, whole, progress, sync=sync, strict=strict, dry_run=dry_run)
 
+    if progress:
+        progress("reading ids", 0, 0)
     code = {k: i for i, k in enumerate(KINDS)}
     kinds: dict[str, int] = {}
     repeated: set[str] = set()
@@ -111,6 +113,8 @@ def write_chunks(
     n_records = 0
     for chunk in chunks():
         n_records += len(chunk.assets) + len(chunk.relations)
+        if progress:
+            progress("reading ids", n_records, 0)
         for record, _loc in chunk.assets:
             if isinstance(record, dict) and isinstance(record.get("id"), str):
                 asset_id = record["id"]
@@ -147,6 +151,8 @@ def write_chunks(
         owners.files, owners.source, owners.file_sources = files, meta.source, meta.file_sources
         if owners.owners:
             yield finish(validate(owners, lookup, strict=strict))
+        if progress:
+            progress("ingesting records", 0, n_records)
         deferred = Plan(references_assert=meta.references_assert)
         first_rows: dict[str, tuple] = {}  # repeated ids: the row and place first given
         done = 0
@@ -181,7 +187,11 @@ def write_chunks(
         if deferred.edges:
             yield finish(deferred)
 
-    return store.write_plans(plans(), None)
+    def stages(stage: str, done: int, total: int) -> None:
+        if progress and not stage.startswith("writing"):  # per chunk: "ingesting records"
+            progress(stage, done, total)
+
+    return store.write_plans(plans(), stages)
 
 
 class _ChunkLookup(GraphLookup):
