@@ -81,7 +81,12 @@ def write_chunks(
 ) -> WriteOutcome:
     """Validate and write an input that `chunks()` yields a Batch at a time, all or
     nothing, holding one chunk's records at once plus, for the whole input, each asset's
-    id and kind (a dict of str -> small int) and its owners' records.
+    id and kind (a dict of str -> small int) and its owners' records. Kuzu itself keeps
+    the one transaction's uncommitted rows in its buffer pool until COMMIT (measured:
+    with a 128 MB pool, 30k assets cannot be written in one transaction), so the
+    process's memory still grows with the input on that side; bounding it needs the
+    temporary-file path (a chunk per transaction into a new file, swapped in at the
+    end), which is not built (benchmarks/README.md, issue 19).
 
     Two passes over the input: the first learns every asset's id and kind (so a
     relation may name an asset of a later chunk) and collects the owners; the second
