@@ -13,6 +13,14 @@ Times, on one fresh graph:
 
 `--profile validation|write|ingest` runs cProfile over that part and prints the top
 functions. Speed is measured here, never asserted in tests (DESIGN §7).
+
+`--stream` measures the chunked path instead (issue 19): `mlg.synthetic.write_estate`
+writes the estate to an mlg records NDJSON file (timed, with its size), then a child
+process ingests that file with `Graph.ingest` (read in chunks of `--chunk` records, one
+transaction) and reports each phase's time and the peak RSS reached by its end
+(`resource.getrusage`), the graph's size on disk, and lineage/impact queries on it:
+
+    python benchmarks/bench_ingest.py --stream --assets 1000000
 """
 
 from __future__ import annotations
@@ -21,15 +29,19 @@ import argparse
 import cProfile
 import gc
 import io
+import json
+import os
 import pstats
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import mlg
+import mlg.synthetic
 import mlg.validation
 from mlg.synthetic import synthetic_estate
 
@@ -59,7 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--closures", action="store_true", help="also count the landmarks' closures in memory (not timed)"
     )
+    parser.add_argument(
+        "--stream", action="store_true", help="the chunked path: file, then a child ingests it"
+    )
+    parser.add_argument("--chunk", type=int, default=50_000, help="records per chunk with --stream (50000)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # the --stream child: ingest this file
+    parser.add_argument("--landmarks", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child is not None:
+        return child(args)
 
     tmp = None
     if args.db is None:
@@ -71,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{db} exists; the benchmark ingests into a fresh graph")
 
     try:
-        return run(args, db)
+        return stream(args, db) if args.stream else run(args, db)
     finally:
         if tmp is not None and not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -180,6 +200,114 @@ def run(args: argparse.Namespace, db: Path) -> int:
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
         print(f"\ncProfile of {args.profile} (sorted by own time):")
         print(out.getvalue())
+    return 0
+
+
+def stream(args: argparse.Namespace, db: Path) -> int:
+    """The chunked path: write the estate file here, ingest it in a child process."""
+    load_before = os.getloadavg()
+    estate_file = db.parent / f"estate-{args.assets}.mlg.ndjson"
+    t0 = time.perf_counter()
+    landmarks = mlg.synthetic.write_estate(estate_file, args.assets, args.seed, args.edges_per_asset)
+    generation = time.perf_counter() - t0
+    generation_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        str(estate_file),
+        "--db",
+        str(db),
+        "--chunk",
+        str(args.chunk),
+    ]
+    command += ["--landmarks", json.dumps(landmarks.__dict__)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        print(done.stdout, done.stderr, file=sys.stderr)
+        return done.returncode
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    load_after = os.getloadavg()
+
+    print(
+        f"\nmlg chunked ingest benchmark: {args.assets:,} assets, seed {args.seed}, "
+        f"edges/asset {args.edges_per_asset}, chunks of {args.chunk:,} records"
+    )
+    print(f"load average before {_load(load_before)}, after {_load(load_after)}")
+    print(
+        f"\nestate file: {estate_file.stat().st_size / 1e9:.2f} GB written in {generation:.1f} s "
+        f"(generator peak RSS {generation_rss:,.0f} MB)"
+    )
+    print(f"\n{'phase':<28}  {'seconds':>8}  {'peak RSS by its end':>20}")
+    for name, seconds, rss in result["phases"]:
+        print(f"{name:<28}  {seconds:8.2f}  {rss:17,.0f} MB")
+    total = result["ingest"]
+    print(f"{'Graph.ingest total':<28}  {total:8.2f}  ({result['records'] / total:,.0f} records/s)")
+    print(f"\npeak RSS of the ingesting process: {result['peak_mb']:,.0f} MB")
+    print(f"graph on disk {result['disk'] / 1e9:.2f} GB")
+    print(f"report: {result['report']}")
+    print("\nqueries on the graph (first call, then best of 3 in ms):")
+    for name, first, best, size in result["queries"]:
+        print(f"  {name:<36} {first:9.1f} {best:9.1f}  ({size:,} assets)")
+    estate_file.unlink()
+    return 0
+
+
+def _load(load: tuple[float, float, float]) -> str:
+    return " ".join(f"{x:.2f}" for x in load)
+
+
+def child(args: argparse.Namespace) -> int:
+    """Ingest `args.child` into `args.db`; one JSON line of phases, peak RSS and queries."""
+    phases: list[list] = []
+    marks: list[tuple[str, float]] = []
+
+    def peak_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not marks or marks[-1][0] != stage:
+            if marks:
+                phases.append([marks[-1][0], time.perf_counter() - marks[-1][1], peak_mb()])
+            marks.append((stage, time.perf_counter()))
+
+    from mlg.manifest import ndjson_chunks
+
+    landmarks = json.loads(args.landmarks)
+    with mlg.open(args.db) as graph:
+        t0 = time.perf_counter()
+        report = graph.ingest_chunks(ndjson_chunks([args.child], args.chunk), progress)
+        total = time.perf_counter() - t0
+        if marks:
+            phases.append([marks[-1][0], time.perf_counter() - marks[-1][1], peak_mb()])
+        ingest_peak = peak_mb()
+        queries = []
+        for name, call in (
+            ("upstream of the typical model", lambda: graph.upstream(landmarks["typical_model"])),
+            ("downstream of the deep chain bottom", lambda: graph.downstream(landmarks["deep_chain_bottom"])),
+            ("impact of the hub dataset", lambda: graph.impact(landmarks["hub_dataset"])),
+        ):
+            times = []
+            for _ in range(4):
+                start = time.perf_counter()
+                answer = call()
+                times.append((time.perf_counter() - start) * 1000)
+            size = len(getattr(answer, "assets", ()) or ())
+            queries.append([name, times[0], min(times[1:]), size])
+    records = report.assets_added + report.relations_added + report.owners_added
+    print(
+        json.dumps(
+            {
+                "phases": phases,
+                "ingest": total,
+                "records": records,
+                "peak_mb": ingest_peak,
+                "disk": _size(args.db),
+                "report": str(report),
+                "queries": queries,
+            }
+        )
+    )
     return 0
 
 

@@ -89,3 +89,31 @@ class Batch:
             relations=[(r, Location(source, f"relations[{i}]")) for i, r in enumerate(relations)],
             files=[source],
         )
+
+
+def batch_chunks(batch: Batch, size: int):
+    """A Chunks reader (mlg.ingest.write_chunks) over an in-memory `batch`: its records
+    `size` at a time (owners, then assets, then relations), each chunk carrying the
+    batch's source, files and settings. For tests and callers that already hold a batch."""
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, not {size}")
+
+    def read():
+        records = [("owners", r) for r in batch.owners] + [("assets", r) for r in batch.assets]
+        records += [("relations", r) for r in batch.relations]
+        for start in range(0, len(records), size):
+            chunk = Batch(
+                source=batch.source,
+                files=list(batch.files),
+                file_sources=dict(batch.file_sources),
+                unify_physical=batch.unify_physical,
+                references_assert=batch.references_assert,
+                read_problems=list(batch.read_problems) if start == 0 else [],
+            )
+            for section, record in records[start : start + size]:
+                getattr(chunk, section).append(record)
+            yield chunk
+        if not records:
+            yield Batch(source=batch.source, files=list(batch.files), read_problems=list(batch.read_problems))
+
+    return read

@@ -439,6 +439,27 @@ class Graph:
                 refresh_after_write(self, progress, written=written, owners_changed=outcome.owners_changed)
         return outcome.report
 
+    def ingest_chunks(
+        self, chunks, progress=None, *, sync: bool = False, strict: bool = False, dry_run: bool = False
+    ) -> IngestReport:
+        """Ingest an input too big to hold at once, a Batch at a time, all or nothing:
+        `chunks()` yields the batches (and reads the input again on each call; e.g.
+        `mlg.batch.batch_chunks`, `mlg.manifest.ndjson_chunks`). Memory holds one chunk
+        plus every asset's id and kind; see mlg.ingest.write_chunks. Options as for
+        `ingest_batch`."""
+        from mlg.ingest import write_chunks
+        from mlg.search.index import refresh_after_write
+        from mlg.store.tables import gc_paused
+
+        self._require_writable()
+        sync, strict = sync or self._ingest_mode[0], strict or self._ingest_mode[1]
+        with gc_paused():
+            outcome = write_chunks(self, chunks, progress, sync=sync, strict=strict, dry_run=dry_run)
+            if outcome.generation is not None:
+                written = None if outcome.written is None else set(outcome.written)
+                refresh_after_write(self, progress, written=written, owners_changed=outcome.owners_changed)
+        return outcome.report
+
     def dataset_runs(self, asset: str, *, limit: int = 20) -> list[DatasetRun]:
         """The latest runs that read or wrote `asset` (`mlg.runs.DatasetRun`),
         newest first, each with the version of the asset it read or wrote."""

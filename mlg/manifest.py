@@ -11,6 +11,7 @@ relations: [{from, to, type, source, first_seen, last_seen}]
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterable
@@ -167,7 +168,11 @@ def read_manifest_inputs(paths: Iterable[str | os.PathLike[str]]) -> Batch:
 
 def ingest_manifests(graph: Graph, paths, *, skip_invalid: bool = False, progress=None) -> IngestReport:
     """The "manifest" source (mlg.sources): manifests only, validated as one batch
-    (`skip_invalid` is for events: an invalid manifest rejects the whole ingest)."""
+    (`skip_invalid` is for events: an invalid manifest rejects the whole ingest). mlg
+    records NDJSON files (`*.mlg.ndjson`, `ndjson_chunks`) are read in chunks."""
+    paths = list(paths)
+    if paths and all(is_records_file(p) for p in paths):
+        return graph.ingest_chunks(ndjson_chunks(paths), progress=progress)
     return graph.ingest_batch(read_manifest_inputs(paths), progress=progress)
 
 
@@ -177,3 +182,76 @@ def _format_name(name: str) -> str:
 
 def _first_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
+
+
+# -- mlg records as NDJSON: an estate too big for one document, read in chunks ----------
+
+RECORDS_SUFFIX = ".mlg.ndjson"
+_SECTION_OF = {"owner": "owners", "asset": "assets", "relation": "relations"}
+DEFAULT_CHUNK = 50_000
+
+
+def is_records_file(path: str | os.PathLike[str]) -> bool:
+    return str(path).lower().endswith(RECORDS_SUFFIX)
+
+
+def ndjson_chunks(paths: Iterable[str | os.PathLike[str]], size: int = DEFAULT_CHUNK):
+    """A Chunks reader (mlg.ingest.write_chunks, Graph.ingest_chunks) over mlg records
+    NDJSON files (`*.mlg.ndjson`): one object per line, `{"owner": {...}}`,
+    `{"asset": {...}}` or `{"relation": {...}}` with the manifest's record fields, and
+    optionally a first line `{"source": NAME}` naming the source the file speaks for.
+    Each call reads the files again, `size` records at a time; a record's place is its
+    line ("line 12")."""
+    files = [str(p) for p in paths]
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, not {size}")
+
+    def read() -> Iterable[Batch]:
+        for path in files:
+            sources: dict[str, str] = {}
+
+            def fresh(path: str = path, sources: dict[str, str] = sources) -> Batch:
+                return Batch(files=[path], file_sources=dict(sources))
+
+            chunk, held = fresh(), 0
+            try:
+                handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below; a generator
+            except OSError as exc:
+                chunk.read_problems.append(Problem(path, "file", None, None, f"cannot be read: {exc}"))
+                yield chunk
+                continue
+            with handle:
+                for number, line in enumerate(handle, 1):
+                    if not line.strip():
+                        continue
+                    place = f"line {number}"
+                    try:
+                        item = json.loads(line)
+                    except ValueError as exc:
+                        chunk.read_problems.append(Problem(path, place, None, None, f"is not JSON: {exc}"))
+                        continue
+                    key = next(iter(item), None) if isinstance(item, dict) and len(item) == 1 else None
+                    if key == "source" and isinstance(item[key], str) and not held and not sources:
+                        sources[path] = item[key]
+                        chunk.file_sources[path] = item[key]
+                        continue
+                    if key not in _SECTION_OF:
+                        chunk.read_problems.append(
+                            Problem(
+                                path,
+                                place,
+                                None,
+                                None,
+                                'must be one of {"owner": {...}}, {"asset": {...}}, {"relation": {...}} '
+                                '(or, first, {"source": NAME})',
+                            )
+                        )
+                        continue
+                    getattr(chunk, _SECTION_OF[key]).append((item[key], Location(path, place)))
+                    held += 1
+                    if held % size == 0:
+                        yield chunk
+                        chunk = fresh()
+            yield chunk
+
+    return read

@@ -39,6 +39,8 @@ Kinds come in roughly these shares: 29 % datasets, 31 % features, 10 % models,
 from __future__ import annotations
 
 import gc
+import json
+import os
 import random
 from array import array
 from collections import deque
@@ -861,12 +863,22 @@ class _Generator:
                 edge(i, j, "tests")
 
     def finish(self) -> SyntheticEstate:
+        landmarks, offsets, dst = self.landmarks()
+        batch = Batch.from_records(
+            assets=self.assets, owners=self.owners, relations=self.relations, source=SOURCE
+        )
+        return SyntheticEstate(self.n, self.seed, batch, landmarks, self.ids, offsets, dst)
+
+    def models(self) -> list[int]:
+        return [i for i, a in enumerate(self.assets) if a["kind"] == "model"]
+
+    def landmarks(self) -> tuple[Landmarks, array, array]:
         self.offsets.append(len(self.dst))
         offsets = array("q", self.offsets)
         dst = array("q", self.dst)
 
         # the typical model: the median upstream among a sample of latest versions
-        candidates = self.candidate_models or [i for i, a in enumerate(self.assets) if a["kind"] == "model"]
+        candidates = self.candidate_models or self.models()
         sample = sorted(set(self.distinct(candidates, 15)))
         sized = sorted((_bfs_count(m, offsets, dst), m) for m in sample)
         upstream, typical = sized[len(sized) // 2]
@@ -881,7 +893,70 @@ class _Generator:
             deep_chain_bottom=ids[bottom],
             deep_chain_hops=hops,
         )
-        batch = Batch.from_records(
-            assets=self.assets, owners=self.owners, relations=self.relations, source=SOURCE
-        )
-        return SyntheticEstate(self.n, self.seed, batch, landmarks, ids, offsets, dst)
+        return landmarks, offsets, dst
+
+
+class _FileGenerator(_Generator):
+    """The generator, writing its records to an mlg records NDJSON file as it goes
+    (mlg.manifest.ndjson_chunks), `every` records at a time: only the ids and the edge
+    skeleton (for the landmarks) stay in memory."""
+
+    def __init__(self, n: int, seed: int, edges_per_asset: float, out, every: int):
+        super().__init__(n, seed, edges_per_asset)
+        self.out, self.every, self.model_ids = out, every, []
+        self.out.write(json.dumps({"source": SOURCE}) + "\n")
+
+    def make_owners(self) -> None:
+        super().make_owners()
+        self.out.writelines(json.dumps({"owner": o}) + "\n" for o in self.owners)
+
+    def add(self, kind: str, *args: Any) -> int:
+        i = super().add(kind, *args)
+        if kind == "model":
+            self.model_ids.append(i)
+        if len(self.assets) >= self.every:
+            self.flush()
+        return i
+
+    def edge(self, i: int, j: int, rtype: str) -> None:
+        super().edge(i, j, rtype)
+        if len(self.relations) >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.writelines(json.dumps({"asset": a}) + "\n" for a in self.assets)
+        self.out.writelines(json.dumps({"relation": r}) + "\n" for r in self.relations)
+        self.assets.clear()
+        self.relations.clear()
+
+    def models(self) -> list[int]:
+        return self.model_ids
+
+    def finish(self) -> Landmarks:  # type: ignore[override]
+        self.flush()
+        return self.landmarks()[0]
+
+
+def write_estate(
+    path: str | os.PathLike[str],
+    n_assets: int,
+    seed: int = 0,
+    edges_per_asset: float = 3.0,
+    every: int = 50_000,
+) -> Landmarks:
+    """Write the estate `synthetic_estate` generates (the same records) to the mlg
+    records NDJSON file `path` (name it `*.mlg.ndjson`; `mlg ingest` and `Graph.ingest`
+    read it in chunks), writing `every` records at a time, so that a big estate is never
+    in memory: what stays is its ids and edge skeleton. Returns its landmarks."""
+    if n_assets < MIN_ASSETS:
+        raise ValueError(f"n_assets must be at least {MIN_ASSETS}, got {n_assets}")
+    if edges_per_asset < _MANDATORY_PER_ASSET:
+        raise ValueError(f"edges_per_asset must be at least {_MANDATORY_PER_ASSET}")
+    was_enabled = gc.isenabled()
+    gc.disable()  # as in synthetic_estate
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            return _FileGenerator(n_assets, seed, edges_per_asset, out, every).run()
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -61,23 +61,46 @@ def kind_style(kind: str) -> str:
 
 
 def progress_reporter():
-    """A rich progress bar on a terminal, nothing otherwise. Returns (callback, close)."""
+    """A rich progress bar on stderr when it is a terminal, nothing otherwise: the stage,
+    done of total, records per second and the time left (rich's estimate over the
+    stage's last 30 s). Returns (callback, close)."""
     if not sys.stderr.isatty():
         return None, lambda: None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
 
     bar = Progress(
         TextColumn("{task.description:<18}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
         console=err_console(),
         transient=True,
     )
     bar.start()
     task = bar.add_task("reading", total=None)
+    current = ["reading"]
 
     def update(stage: str, done: int, total: int) -> None:
-        bar.update(task, description=stage, completed=done, total=total or None)
+        if stage != current[0]:  # a new stage: its own rate and estimate
+            current[0] = stage
+            bar.reset(task, total=total or None, completed=done, description=stage)
+        else:
+            bar.update(task, completed=done, total=total or None)
 
     return update, bar.stop

@@ -74,7 +74,13 @@ def ingest_sources(
 
 
 def ingest_auto(graph: Graph, paths, *, skip_invalid: bool = False, progress=None) -> IngestReport:
-    """The "auto" source (mlg.sources): each file sniffed, manifests and events mixed."""
+    """The "auto" source (mlg.sources): each file sniffed, manifests and events mixed;
+    mlg records NDJSON files (`*.mlg.ndjson`) only: read in chunks (mlg.manifest)."""
+    from mlg.manifest import ingest_manifests, is_records_file
+
+    paths = list(paths)
+    if paths and all(is_records_file(p) for p in paths):
+        return ingest_manifests(graph, paths, progress=progress)
     return ingest_sources(graph, paths, "auto", skip_invalid, progress)
 
 

@@ -372,6 +372,11 @@ class KuzuStore:
         self.require_writable()
         return write.write_plan(self, plan, progress, dry_run=dry_run)
 
+    def write_plans(self, plans: Iterable[Plan], progress: Progress | None = None) -> WriteOutcome:
+        """Write lazily made plans in one transaction (mlg.store.kuzu.write.write_plans)."""
+        self.require_writable()
+        return write.write_plans(self, plans, progress)
+
     # -- raw Cypher -----------------------------------------------------------------------------
 
     def cypher(

@@ -8,6 +8,7 @@ defects listed in DESIGN §4.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -80,6 +81,64 @@ def owner_ids(store: KuzuStore, ids: Iterable[str]) -> set[str]:
 def write_plan(
     store: KuzuStore, plan: Plan, progress: Progress | None = None, dry_run: bool = False
 ) -> WriteOutcome:
+    work, outcome = _plan_steps(store, plan)
+    generation = _run_transaction(store, work, progress) if work and not dry_run else None
+    return dataclasses.replace(outcome, generation=generation)
+
+
+def write_plans(store: KuzuStore, plans: Iterable[Plan], progress: Progress | None = None) -> WriteOutcome:
+    """Write plans one after another in ONE transaction, each planned against what the
+    ones before it wrote (reads on this connection see the transaction's own writes), so
+    that only one plan is in memory at a time. `plans` may be lazy: whatever it raises
+    (an IngestError of a late chunk) rolls everything back and is raised again. What
+    was written, summed over the plans."""
+    conn = store.connection()
+    totals: dict[str, int] = {}
+    files: list[str] = []
+    owners_changed = False
+    done = 0
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        generation = next_generation(conn)
+        for plan in plans:
+            work, outcome = _plan_steps(store, plan)
+            for what, statement, rows in work:
+                if progress:
+                    progress(f"writing {what}", done, 0)
+                _run_step(conn, statement, rows, generation)
+                done += rows.num_rows
+            for name, value in dataclasses.asdict(outcome.report).items():
+                if isinstance(value, int):
+                    totals[name] = totals.get(name, 0) + value
+            files.extend(f for f in plan.files if f not in files)
+            owners_changed = owners_changed or outcome.owners_changed
+        conn.execute(BUMP_STATEMENT, {"generation": str(generation)})
+        if progress:
+            progress("committing", done, done)
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            conn.execute("ROLLBACK")
+        except RuntimeError:
+            pass  # Kuzu has already rolled back after a failed statement (DESIGN §4)
+        if isinstance(exc, RuntimeError):
+            raise MlgError(f"writing to {store.path} failed and was rolled back: {exc}") from None
+        raise
+    if progress:
+        progress("done", done, done)
+    # written: None - the ids of every chunk would grow with the input; the search index
+    # finds what changed by the generation instead
+    return WriteOutcome(
+        IngestReport(**totals, files=tuple(files)),
+        None,
+        owners_changed,
+        generation,
+    )
+
+
+def _plan_steps(store: KuzuStore, plan: Plan) -> tuple[list[tuple[str, str, pa.Table]], WriteOutcome]:
+    """The (what, statement, rows) steps that write `plan`, with nonempty rows, and what
+    they will have written (generation None)."""
     empty = is_empty(store)
     moment = datetime.now(UTC).replace(tzinfo=None)  # valid_from/valid_to: to the microsecond
     now = moment.replace(microsecond=0)
@@ -287,17 +346,16 @@ def write_plan(
         steps.extend(_record_steps(store, plan, empty))
 
     work = [s for s in steps if s[2].num_rows]
-    generation = _run_transaction(store, work, progress) if work and not dry_run else None
     written = (
         None
         if renamed or plan.merged
         else frozenset({r["id"] for r in new_rows + changed_rows} | set(touched))
     )
-    return WriteOutcome(
+    return work, WriteOutcome(
         IngestReport(**report, files=tuple(plan.files)),
         written,
         bool(new_owners or changed_owners),
-        generation,
+        None,
     )
 
 
@@ -326,19 +384,7 @@ def _run_transaction(store: KuzuStore, steps, progress: Progress | None) -> int:
         for what, statement, rows in steps:
             if progress:
                 progress(f"writing {what}", done, total)
-            one_by_one = _BY_PRIMARY_KEY.get(statement) if rows.num_rows <= FEW else None
-            if "$rows" not in statement:  # a statement per row, its values as parameters
-                one_by_one = statement
-            if one_by_one:  # a few rows: primary-key statements, not a join over the table
-                used = set(re.findall(r"\$(\w+)", one_by_one))  # Kuzu refuses unused parameters
-                for row in rows.to_pylist():
-                    values = {**row, "gen": generation}
-                    conn.execute(one_by_one, {k: v for k, v in values.items() if k in used})
-            else:
-                params: dict[str, Any] = {"rows": rows}
-                if "$gen" in statement:
-                    params["gen"] = generation
-                conn.execute(statement, params)
+            _run_step(conn, statement, rows, generation)
             done += rows.num_rows
         conn.execute(BUMP_STATEMENT, {"generation": str(generation)})
         if progress:
@@ -355,6 +401,22 @@ def _run_transaction(store: KuzuStore, steps, progress: Progress | None) -> int:
     if progress:
         progress("done", total, total)
     return generation
+
+
+def _run_step(conn, statement: str, rows: pa.Table, generation: int) -> None:
+    one_by_one = _BY_PRIMARY_KEY.get(statement) if rows.num_rows <= FEW else None
+    if "$rows" not in statement:  # a statement per row, its values as parameters
+        one_by_one = statement
+    if one_by_one:  # a few rows: primary-key statements, not a join over the table
+        used = set(re.findall(r"\$(\w+)", one_by_one))  # Kuzu refuses unused parameters
+        for row in rows.to_pylist():
+            values = {**row, "gen": generation}
+            conn.execute(one_by_one, {k: v for k, v in values.items() if k in used})
+    else:
+        params: dict[str, Any] = {"rows": rows}
+        if "$gen" in statement:
+            params["gen"] = generation
+        conn.execute(statement, params)
 
 
 def _table(rows: list[dict[str, Any]], schema: pa.Schema, label: str | None = None) -> pa.Table:

@@ -1,0 +1,146 @@
+"""Chunked ingest (Graph.ingest_chunks, mlg records NDJSON): one transaction for the whole
+input, the same graph as ingesting it at once, a late bad record writing nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mlg
+from mlg.batch import Batch, batch_chunks
+from mlg.copy import dump
+from mlg.manifest import ndjson_chunks
+from mlg.synthetic import synthetic_batch, write_estate
+from tests.conftest import graph_content
+
+_MOMENTS = ("created_at", "updated_at", "valid_from", "gen")
+
+
+def _content(g: mlg.Graph) -> dict:
+    """dump() without the instants of the write (two ingests never share them)."""
+    found = dump(g.store)
+    for asset in found["assets"]:
+        for name in _MOMENTS:
+            asset.pop(name, None)
+    found["edges"] = sorted(tuple(v for v in e if not hasattr(v, "year")) for e in found["edges"])
+    return found
+
+
+def _records(path: Path, lines: list[dict], source: str | None = "test") -> Path:
+    head = [{"source": source}] if source else []
+    path.write_text("".join(json.dumps(x) + "\n" for x in head + lines), encoding="utf-8")
+    return path
+
+
+def _estate_lines(n: int) -> list[dict]:
+    lines = [{"owner": {"id": "team-a", "kind": "team", "name": "A"}}]
+    for i in range(n):
+        lines.append({"asset": {"id": f"ds{i}", "kind": "dataset", "owners": ["team-a"]}})
+        if i:
+            lines.append({"relation": {"from": f"ds{i}", "to": f"ds{i - 1}", "type": "derived_from"}})
+    return lines
+
+
+@pytest.fixture(scope="module")
+def whole_200(tmp_path_factory):
+    """The 200-asset synthetic estate ingested at once, and its content."""
+    with mlg.open(tmp_path_factory.mktemp("whole") / "g.kuzu") as g:
+        report = g.ingest_batch(synthetic_batch(200, 3))
+        return report, _content(g)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(size=st.one_of(st.integers(1, 40), st.integers(41, 2000)))
+def test_chunks_of_any_size_make_the_graph_ingesting_at_once_makes(tmp_path_factory, whole_200, size):
+    report, content = whole_200
+    with mlg.open(tmp_path_factory.mktemp("chunks") / "g.kuzu") as g:
+        chunked = g.ingest_chunks(batch_chunks(synthetic_batch(200, 3), size))
+        assert _content(g) == content
+    assert chunked == report
+
+
+def test_a_written_estate_file_ingests_as_the_generated_batch(tmp_path, whole_200):
+    path = tmp_path / "estate.mlg.ndjson"
+    landmarks = write_estate(path, 200, 3, every=37)
+    assert landmarks == mlg.synthetic.synthetic_estate(200, 3).landmarks
+    with mlg.open(tmp_path / "g.kuzu") as g:
+        report = g.ingest(path)  # the auto source reads records files in chunks
+        assert _content(g) == whole_200[1]
+        again = g.ingest(path)
+    assert report.assets_added == 200
+    assert (again.assets_added, again.assets_updated, again.relations_added) == (0, 0, 0)
+    assert again.assets_unchanged == 200
+
+
+@pytest.mark.parametrize("prefilled", [False, True])
+def test_a_bad_record_in_the_last_chunk_writes_nothing(graph, tmp_path, prefilled):
+    if prefilled:
+        graph.ingest_batch(Batch.from_records(assets=[{"id": "old", "kind": "dataset"}]))
+    before = graph_content(graph)
+    lines = _estate_lines(300)
+    lines.append({"asset": {"id": "late", "kind": "modle"}})
+    path = _records(tmp_path / "bad.mlg.ndjson", lines)
+    with pytest.raises(mlg.IngestError) as caught:
+        graph.ingest_chunks(ndjson_chunks([path], size=10))
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.record, problem.record_id, problem.field) == (
+        str(path),
+        f"line {len(lines) + 1}",  # the source line comes first
+        "late",
+        "kind",
+    )
+    assert "did you mean 'model'?" in problem.message
+    assert graph_content(graph) == before
+
+
+def test_a_late_relation_of_the_wrong_kinds_writes_nothing(graph, tmp_path):
+    lines = [*_estate_lines(100), {"asset": {"id": "m", "kind": "model"}}]
+    lines.append({"relation": {"from": "ds0", "to": "m", "type": "trained_on"}})
+    path = _records(tmp_path / "bad.mlg.ndjson", lines)
+    with pytest.raises(mlg.IngestError) as caught:
+        graph.ingest_chunks(ndjson_chunks([path], size=7))
+    problem = caught.value.problems[0]
+    assert (problem.record, problem.field) == (f"line {len(lines) + 1}", "type")
+    assert graph.store.is_empty()
+
+
+def test_relations_may_name_assets_of_later_chunks(graph, tmp_path):
+    lines = [
+        {"asset": {"id": "m", "kind": "model", "trained_on": ["late"]}},
+        {"relation": {"from": "m", "to": "later", "type": "trained_on"}},
+        *({"asset": {"id": f"pad{i}", "kind": "dataset"}} for i in range(20)),
+        {"asset": {"id": "late", "kind": "dataset"}},
+        {"asset": {"id": "later", "kind": "dataset"}},
+    ]
+    report = graph.ingest_chunks(ndjson_chunks([_records(tmp_path / "f.mlg.ndjson", lines)], size=3))
+    assert (report.assets_added, report.relations_added, report.placeholders_added) == (23, 2, 0)
+    assert {a.id for a in graph.upstream("m").assets} >= {"late", "later"}
+
+
+def test_an_id_repeated_across_chunks(graph, tmp_path):
+    same = {"asset": {"id": "x", "kind": "dataset", "name": "X"}}
+    pad = [{"asset": {"id": f"pad{i}", "kind": "dataset"}} for i in range(5)]
+    ok = _records(tmp_path / "ok.mlg.ndjson", [same, *pad, same])
+    assert graph.ingest_chunks(ndjson_chunks([ok], size=2)).assets_added == 6
+    changed = {"asset": {"id": "y", "kind": "dataset", "description": "other"}}
+    bad = _records(tmp_path / "bad.mlg.ndjson", [{"asset": {"id": "y", "kind": "dataset"}}, *pad, changed])
+    before = graph_content(graph)
+    with pytest.raises(mlg.IngestError) as caught:
+        graph.ingest_chunks(ndjson_chunks([bad], size=2))
+    problem = caught.value.problems[0]
+    assert (problem.record, problem.record_id, problem.field) == ("line 8", "y", "description")
+    assert "conflicts with" in problem.message and "line 2" in problem.message
+    assert graph_content(graph) == before
+
+
+def test_lines_that_are_not_records_are_named(graph, tmp_path):
+    path = tmp_path / "f.mlg.ndjson"
+    path.write_text('{"asset": {"id": "a", "kind": "dataset"}}\n{"asset": \n[1]\n', encoding="utf-8")
+    with pytest.raises(mlg.IngestError) as caught:
+        graph.ingest(path)
+    assert [p.record for p in caught.value.problems] == ["line 2", "line 3"]
+    assert graph.store.is_empty()
