@@ -47,6 +47,10 @@ class VersionList(OptionList):
         self._timer: Timer | None = None
         self._found: dict[str, list[Asset]] = {}  # the other versions, by asset
 
+    def forget(self) -> None:
+        """Drop the versions found so far (the graph was written to since)."""
+        self._found.clear()
+
     def show(self, asset_id: str) -> None:
         self.asset_id = asset_id
         self.loaded = False
