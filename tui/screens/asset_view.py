@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from time import monotonic
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
@@ -26,13 +27,17 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
-from mlg import AmbiguousAsset, Asset, Graph, MlgError, Owner, neighbours_with_counts
+import mlg
+from mlg import AmbiguousAsset, Asset, MlgError, Owner
 from mlg.tui.labels import AssetRef, asset_label, asset_name, error, muted, note, warning
 from mlg.tui.widgets.asset_panel import AssetPanel
 from mlg.tui.widgets.key_bar import KeyBar
 from mlg.tui.widgets.lineage_tree import FOLD_CAP, Closure, Level, LineageTree, TreeState, level_of_neighbours
 from mlg.tui.widgets.versions import VersionList
 from mlg.tui.widgets.welcome import Welcome
+
+if TYPE_CHECKING:
+    from mlg import Graph
 
 # Draw "loading…" only when the view has not arrived by then (no flicker when it is fast).
 LOADING_AFTER = 0.12
@@ -158,11 +163,13 @@ class AssetScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_status()
-        self._check_generation()
+        # The first screen is drawn before the graph is first asked (`mlg explore` opens
+        # it then, and imports pyarrow, numpy and Kuzu with it).
+        self.call_after_refresh(self._check_generation)
         self.set_interval(WATCH_SECONDS, self._check_generation)
         self.query_one("#breadcrumb").display = False
         if not self.start_asset:
-            self.query_one("#welcome", Welcome).load()
+            self.call_after_refresh(self.query_one("#welcome", Welcome).load)
         else:
             self._set_status(Text(f"looking up {self.start_asset}…", style=note()))
             self._resolve(self.start_asset)
@@ -338,7 +345,7 @@ class AssetScreen(Screen[None]):
             full = self.graph.resolve(asset.id)
             for tree in (self.upstream, self.downstream):
                 if kinds is None:
-                    level = neighbours_with_counts(self.graph, full, tree.direction, None, tree.limit)
+                    level = mlg.neighbours_with_counts(self.graph, full, tree.direction, None, tree.limit)
                     levels.append(level_of_neighbours(level))
                     closures.append(None)
                 else:
