@@ -135,12 +135,12 @@ class AssetScreen(Screen[None]):
         self.history: list[Visit] = []
         self._enabled = False  # an asset is shown (the keys that need one are offered)
         self._loading: Timer | None = None
-        # Assets in full with their owners, as the panel showed them (for the session:
-        # the graph is open read-only, so they do not go stale).
+        # Assets in full with their owners, as the panel showed them (until another
+        # writer moves the graph's generation: on_asset_screen_graph_changed).
         self._details: dict[str, tuple[Asset, list[Owner]]] = {}
         self._highlighted: str | None = None
-        # The views fetched this session, by asset and kind filter: re-centring on an
-        # asset seen before draws it at once (the graph is open read-only).
+        # The views fetched, by asset and kind filter: re-centring on an asset seen
+        # before draws it at once (dropped when the graph's generation moves).
         self._views: dict[tuple[str, tuple[str, ...] | None], AssetScreen.ViewLoaded] = {}
         self._drawn: tuple[str, tuple[str, ...] | None] | None = None  # the view on screen
         self._prefetch_timer: Timer | None = None
