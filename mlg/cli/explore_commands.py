@@ -55,8 +55,19 @@ def explore(ctx: click.Context, asset: str | None, db: str | None, demo: bool) -
             )
     include_retired, as_of = ctx.meta.get(VIEW_KEY, (False, None))
     graph = GraphOnFirstUse(path, include_retired, as_of)
+    app = ExploreApp(graph, asset)  # type: ignore[arg-type] - a Graph, opened on first use
+
+    # A graph that cannot be opened (in use by a writer, not an mlg graph) ends the
+    # explorer at once, and its error is the command's, as before the explorer started.
+    def end() -> None:
+        try:
+            app.call_from_thread(app.exit)
+        except RuntimeError:  # asked from the app's own thread
+            app.exit()
+
+    graph.on_error = end
     try:
-        ExploreApp(graph, asset).run()  # type: ignore[arg-type] - a Graph, opened on first use
+        app.run()
     finally:
         graph.close()
     if graph.error is not None:
@@ -77,19 +88,27 @@ class GraphOnFirstUse:
         self._graph: mlg.Graph | None = None
         self._seen: mlg.Graph | None = None
         self._lock = threading.Lock()
+        self.on_error: Callable[[], None] | None = None  # called (in the opening thread) on failure
 
     def _opened(self) -> mlg.Graph:
+        failed = None
         with self._lock:
             if self._seen is None:
                 try:
                     self._graph = mlg.open(self.path, read_only=True)
                 except MlgError as exc:
+                    failed = self.error is None
                     self.error = exc  # said again once the explorer has closed
-                    raise
-                include_retired, as_of = self._view
-                seen = self._graph.viewing(include_retired, as_of) if include_retired or as_of else None
-                self._seen = seen or self._graph
-            return self._seen
+                else:
+                    include_retired, as_of = self._view
+                    viewed = include_retired or as_of is not None
+                    self._seen = self._graph.viewing(include_retired, as_of) if viewed else self._graph
+            if self._seen is not None:
+                return self._seen
+        if failed and self.on_error is not None:
+            self.on_error()  # outside the lock: it waits for the app's thread
+        assert self.error is not None
+        raise self.error
 
     def __getattr__(self, name: str):
         return getattr(self._opened(), name)
