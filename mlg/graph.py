@@ -177,6 +177,13 @@ class Graph:
         """How many assets of each kind, relations of each type, owners; unowned assets."""
         return self.store.stats()
 
+    def generation(self) -> tuple[str | None, int]:
+        """The graph's id and generation, read now: both change when anything writes to
+        the graph (this process or another), so a reader that keeps answers (the
+        explorer) compares them to know when its answers are stale. One short query."""
+        state = self.store.state()
+        return state.graph_id, state.generation
+
     # -- lineage -------------------------------------------------------------------
 
     def upstream(

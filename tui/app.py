@@ -23,12 +23,14 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 
-from mlg import Asset, Edge, Graph, Subgraph
+import mlg
+from mlg import Asset
 from mlg.tui.labels import AssetRef, use_theme
 from mlg.tui.screens.asset_view import AssetScreen
 from mlg.tui.widgets.lineage_tree import LineageTree
 
 if TYPE_CHECKING:
+    from mlg import Edge, Graph, Subgraph
     from mlg.tui.screens.kind_filter import Kinds
 
 # The other screens are imported when first opened, not at start-up: the first screen
@@ -290,7 +292,7 @@ class ExploreApp(App[None]):
                 a, b = parent.asset.id, node.asset.id
                 source, target = (a, b) if tree.direction == "up" else (b, a)
                 indirect = node.relation == "indirect"
-                edges[(source, target, node.relation)] = Edge(
+                edges[(source, target, node.relation)] = mlg.Edge(
                     source, target, node.relation, indirect, node.hops
                 )
         graph = self.graph
@@ -300,7 +302,7 @@ class ExploreApp(App[None]):
 
             assets = [a for a in (graph.get(i) for i in ids) if a is not None]
             owners = owners_of(graph, [a.id for a in assets])
-            return Subgraph(assets, list(edges.values()), roots=(current.id,), owners=owners)
+            return mlg.Subgraph(assets, list(edges.values()), roots=(current.id,), owners=owners)
 
         n = len(ids)
         what = f"the {n} assets on screen around {current.id}"

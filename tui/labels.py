@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES
 
-from mlg import DependencyPath
+if TYPE_CHECKING:
+    from mlg import DependencyPath
 
 
 class AssetRef(Protocol):

@@ -12,7 +12,6 @@ from mlg.cli.history_commands import view_options
 from mlg.cli.output import console, format_option, kind_style, print_json
 from mlg.errors import MlgError
 from mlg.limits import Limits, value_problem
-from mlg.safe_load import DocumentError, LimitExceeded, load_json
 from mlg.schema import KINDS
 
 
@@ -147,6 +146,8 @@ COMMANDS = [search, uses, report, query]
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
+    from mlg.safe_load import DocumentError, LimitExceeded, load_json  # (YAML: not at start-up)
+
     bound: dict[str, Any] = {}
     for pair in pairs:
         name, sep, raw = pair.partition("=")

@@ -54,9 +54,69 @@ def explore(ctx: click.Context, asset: str | None, db: str | None, demo: bool) -
                 "or `mlg ingest PATH`, or try `mlg explore --demo`."
             )
     include_retired, as_of = ctx.meta.get(VIEW_KEY, (False, None))
-    with mlg.open(path, read_only=True) as graph:
-        seen = graph.viewing(include_retired, as_of) if include_retired or as_of else graph
-        ExploreApp(seen, asset).run()
+    graph = GraphOnFirstUse(path, include_retired, as_of)
+    app = ExploreApp(graph, asset)  # type: ignore[arg-type] - a Graph, opened on first use
+
+    # A graph that cannot be opened (in use by a writer, not an mlg graph) ends the
+    # explorer at once, and its error is the command's, as before the explorer started.
+    def end() -> None:
+        try:
+            app.call_from_thread(app.exit)
+        except RuntimeError:  # asked from the app's own thread
+            app.exit()
+
+    graph.on_error = end
+    try:
+        app.run()
+    finally:
+        graph.close()
+    if graph.error is not None:
+        raise graph.error
+
+
+class GraphOnFirstUse:
+    """The graph at `path`, opened read-only when first used, in whichever thread uses
+    it first (a worker of the explorer): the explorer draws its first screen while the
+    graph is opened, and pyarrow, numpy and Kuzu are imported (`mlg explore`'s start is
+    mostly those imports). Everything else is the Graph's own."""
+
+    def __init__(self, path, include_retired: bool = False, as_of=None) -> None:
+        self.path = Path(path)  # as Graph.path: a server's URL shows its graph's name
+        self.read_only = True
+        self.error: MlgError | None = None
+        self._view = (include_retired, as_of)
+        self._graph: mlg.Graph | None = None
+        self._seen: mlg.Graph | None = None
+        self._lock = threading.Lock()
+        self.on_error: Callable[[], None] | None = None  # called (in the opening thread) on failure
+
+    def _opened(self) -> mlg.Graph:
+        failed = None
+        with self._lock:
+            if self._seen is None:
+                try:
+                    self._graph = mlg.open(self.path, read_only=True)
+                except MlgError as exc:
+                    failed = self.error is None
+                    self.error = exc  # said again once the explorer has closed
+                else:
+                    include_retired, as_of = self._view
+                    viewed = include_retired or as_of is not None
+                    self._seen = self._graph.viewing(include_retired, as_of) if viewed else self._graph
+            if self._seen is not None:
+                return self._seen
+        if failed and self.on_error is not None:
+            self.on_error()  # outside the lock: it waits for the app's thread
+        assert self.error is not None
+        raise self.error
+
+    def __getattr__(self, name: str):
+        return getattr(self._opened(), name)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._graph is not None:
+                self._graph.close()
 
 
 # -- the cached sample graph of --demo ------------------------------------------------------

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from time import monotonic
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
@@ -25,7 +27,8 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
-from mlg import AmbiguousAsset, Asset, Graph, MlgError, Owner, neighbours_with_counts
+import mlg
+from mlg import AmbiguousAsset, Asset, MlgError, Owner
 from mlg.tui.labels import AssetRef, asset_label, asset_name, error, muted, note, warning
 from mlg.tui.widgets.asset_panel import AssetPanel
 from mlg.tui.widgets.key_bar import KeyBar
@@ -33,11 +36,20 @@ from mlg.tui.widgets.lineage_tree import FOLD_CAP, Closure, Level, LineageTree, 
 from mlg.tui.widgets.versions import VersionList
 from mlg.tui.widgets.welcome import Welcome
 
+if TYPE_CHECKING:
+    from mlg import Graph
+
 # Draw "loading…" only when the view has not arrived by then (no flicker when it is fast).
 LOADING_AFTER = 0.12
 # The view of the asset under the cursor is fetched ahead once the cursor has stayed on
 # it this long, so that Enter draws it at once (and j held down starts no queries).
 PREFETCH_AFTER = 0.15
+# Another process (or thread) may write to the graph while the explorer shows it (a
+# FalkorDB server, or a graph opened read-write): its generation is read (one short
+# query) at every re-centre and Back, and this often while the screen sits idle; when it
+# has moved, the answers kept from before are dropped and the view is fetched again.
+WATCH_SECONDS = 2.0
+NAVIGATION_RECHECK = 0.5
 
 
 @dataclass
@@ -99,6 +111,13 @@ class AssetScreen(Screen[None]):
             self.candidates = candidates
             super().__init__()
 
+    class GraphChanged(Message):
+        """The graph's id and generation, read now (`Graph.generation`)."""
+
+        def __init__(self, generation: tuple[str | None, int]) -> None:
+            self.generation = generation
+            super().__init__()
+
     class DetailsLoaded(Message):
         """The asset under a tree's cursor, in full, with its owners."""
 
@@ -116,15 +135,18 @@ class AssetScreen(Screen[None]):
         self.history: list[Visit] = []
         self._enabled = False  # an asset is shown (the keys that need one are offered)
         self._loading: Timer | None = None
-        # Assets in full with their owners, as the panel showed them (for the session:
-        # the graph is open read-only, so they do not go stale).
+        # Assets in full with their owners, as the panel showed them (until another
+        # writer moves the graph's generation: on_asset_screen_graph_changed).
         self._details: dict[str, tuple[Asset, list[Owner]]] = {}
         self._highlighted: str | None = None
-        # The views fetched this session, by asset and kind filter: re-centring on an
-        # asset seen before draws it at once (the graph is open read-only).
+        # The views fetched, by asset and kind filter: re-centring on an asset seen
+        # before draws it at once (dropped when the graph's generation moves).
         self._views: dict[tuple[str, tuple[str, ...] | None], AssetScreen.ViewLoaded] = {}
         self._drawn: tuple[str, tuple[str, ...] | None] | None = None  # the view on screen
         self._prefetch_timer: Timer | None = None
+        # The generation the kept answers were read at (None until first read).
+        self.generation: tuple[str | None, int] | None = None
+        self._generation_read = 0.0  # when it was last read (monotonic)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,12 +163,52 @@ class AssetScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_status()
+        # The first screen is drawn before the graph is first asked (`mlg explore` opens
+        # it then, and imports pyarrow, numpy and Kuzu with it).
+        self.call_after_refresh(self._check_generation)
+        self.set_interval(WATCH_SECONDS, self._check_generation)
         self.query_one("#breadcrumb").display = False
         if not self.start_asset:
-            self.query_one("#welcome", Welcome).load()
+            self.call_after_refresh(self.query_one("#welcome", Welcome).load)
         else:
             self._set_status(Text(f"looking up {self.start_asset}…", style=note()))
             self._resolve(self.start_asset)
+
+    # -- another writer --------------------------------------------------------------
+
+    def _navigated(self) -> None:
+        """A re-centre or Back: the generation is read again unless it was just read
+        (keys held down would each start a query)."""
+        if monotonic() - self._generation_read > NAVIGATION_RECHECK:
+            self._check_generation()
+
+    @work(thread=True, exclusive=True, group="generation")
+    def _check_generation(self) -> None:
+        self._generation_read = monotonic()
+        try:
+            generation = self.graph.generation()
+        except MlgError:
+            return  # the next look-up (or the view's own query) says what is wrong
+        if generation != self.generation:
+            self.post_message(self.GraphChanged(generation))
+
+    def on_asset_screen_graph_changed(self, message: AssetScreen.GraphChanged) -> None:
+        first = self.generation is None
+        if message.generation == self.generation:
+            return
+        self.generation = message.generation
+        if first:
+            return
+        # Everything kept was read before the write: forget it, and fetch what is shown.
+        self._views.clear()
+        self._details.clear()
+        self.query_one("#versions", VersionList).forget()
+        self.history = [Visit(v.asset, None, None, None, v.focused, v.kinds) for v in self.history]
+        if self.current is None:
+            self.query_one("#welcome", Welcome).load()
+        else:
+            self.show(self.current, remember=False)
+        self._set_status(Text("the graph changed (another writer): the view was read again", style=note()))
 
     @work(thread=True, group="resolve")
     def _resolve(self, ref: str) -> None:
@@ -226,6 +288,7 @@ class AssetScreen(Screen[None]):
             self._loading = None
         kinds = self.app.kinds
         self._drawn = None
+        self._navigated()
         seen = self._views.get((asset.id, tuple(kinds) if kinds else None))
         if seen is not None:
             self.workers.cancel_group(self, "asset-view")
@@ -282,7 +345,7 @@ class AssetScreen(Screen[None]):
             full = self.graph.resolve(asset.id)
             for tree in (self.upstream, self.downstream):
                 if kinds is None:
-                    level = neighbours_with_counts(self.graph, full, tree.direction, None, tree.limit)
+                    level = mlg.neighbours_with_counts(self.graph, full, tree.direction, None, tree.limit)
                     levels.append(level_of_neighbours(level))
                     closures.append(None)
                 else:
@@ -359,6 +422,7 @@ class AssetScreen(Screen[None]):
             self._set_status(Text("nothing to go back to: this is where you started", style=note()))
             return
         visit = self.history.pop()
+        self._navigated()
         if visit.upstream is None or visit.downstream is None or visit.details is None:
             self.show(visit.asset, remember=False)  # it was left before it had loaded
             return

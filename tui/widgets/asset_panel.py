@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -9,10 +11,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from mlg import Asset, Graph, Owner, people_write
+from mlg import Asset, Owner, people_write
 from mlg.tui.labels import AssetRef, asset_label, error, muted, note, warning
 from mlg.tui.widgets.dataset_runs import DatasetRunList
 from mlg.tui.widgets.versions import VersionList
+
+if TYPE_CHECKING:
+    from mlg import Graph
 
 
 class AssetPanel(VerticalScroll):

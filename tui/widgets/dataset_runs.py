@@ -7,6 +7,8 @@ so walking the graph quickly starts no lookup and holds up no tree.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.text import Text
 from textual import work
@@ -15,8 +17,11 @@ from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from mlg import DatasetRun, Graph, MlgError
+from mlg import MlgError
 from mlg.tui.labels import error, muted
+
+if TYPE_CHECKING:
+    from mlg import DatasetRun, Graph
 
 SETTLE_SECONDS = 0.3
 LIMIT = 20

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -29,9 +30,13 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode, UnknownNodeID
 from textual.worker import get_current_worker
 
-from mlg import Graph, MlgError, NeighbourLevel, Subgraph, neighbours_with_counts
+import mlg
+from mlg import MlgError
 from mlg.tui.labels import AssetRef, asset_name, counted, error, muted, note, relation_arrow, warning
 from mlg.tui.widgets.nav_tree import NavTree
+
+if TYPE_CHECKING:
+    from mlg import Graph, NeighbourLevel, Subgraph
 
 TITLES = {"up": "Upstream · what it depends on", "down": "Downstream · what depends on it"}
 # Children shown per level: a tree panel shows ~15 lines, and on a 1M graph each
@@ -68,6 +73,12 @@ class Level:
     @property
     def truncated(self) -> bool:
         return len(self.children) < self.matching
+
+
+def neighbours_with_counts(*args, **kwargs) -> NeighbourLevel:
+    """`mlg.neighbours_with_counts`, imported when a tree first asks (pyarrow comes with
+    it: the explorer's first screen is drawn before that)."""
+    return mlg.neighbours_with_counts(*args, **kwargs)
 
 
 def level_of_neighbours(level: NeighbourLevel) -> Level:

@@ -9,6 +9,8 @@ asset lists its versions at once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.message import Message
@@ -17,8 +19,11 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from mlg import Asset, Graph, MlgError
+from mlg import Asset, MlgError
 from mlg.tui.labels import error
+
+if TYPE_CHECKING:
+    from mlg import Graph
 
 SETTLE_SECONDS = 0.3
 
@@ -46,6 +51,10 @@ class VersionList(OptionList):
         self.loaded = False
         self._timer: Timer | None = None
         self._found: dict[str, list[Asset]] = {}  # the other versions, by asset
+
+    def forget(self) -> None:
+        """Drop the versions found so far (the graph was written to since)."""
+        self._found.clear()
 
     def show(self, asset_id: str) -> None:
         self.asset_id = asset_id

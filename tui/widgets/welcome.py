@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -9,8 +11,11 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
-from mlg import KINDS, Graph, GraphStats, MlgError
+from mlg import KINDS, GraphStats, MlgError
 from mlg.tui.labels import error, kind_badge, note
+
+if TYPE_CHECKING:
+    from mlg import Graph
 
 EMPTY_HELP = (
     "This graph has no assets yet. Load some, then run mlg explore again:\n\n"
