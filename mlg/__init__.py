@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     )
     from mlg.export import frame_to_csv, write_subgraph
     from mlg.graph import Graph, open
-    from mlg.impact import REACHED_KINDS, AffectedAsset, Impact, OwnerToNotify
+    from mlg.impact import REACHED_KINDS, AffectedAsset, AffectedAssets, Impact, OwnerToNotify
     from mlg.lineage import owners_of
     from mlg.model import Asset, AssetDetail, GraphStats, IngestReport, Neighbour, Owner
     from mlg.neighbours import CountedNeighbour, NeighbourLevel, neighbours_with_counts
@@ -70,7 +70,9 @@ _LAZY = {
         "mlg.errors",
     ),
     **dict.fromkeys(("Graph", "open"), "mlg.graph"),
-    **dict.fromkeys(("REACHED_KINDS", "AffectedAsset", "Impact", "OwnerToNotify"), "mlg.impact"),
+    **dict.fromkeys(
+        ("REACHED_KINDS", "AffectedAsset", "AffectedAssets", "Impact", "OwnerToNotify"), "mlg.impact"
+    ),
     "owners_of": "mlg.lineage",
     **dict.fromkeys(
         ("Asset", "AssetDetail", "GraphStats", "IngestReport", "Neighbour", "Owner"), "mlg.model"
@@ -120,6 +122,7 @@ __all__ = [
     "RELATION_PROPERTIES",
     "RELATION_TYPES",
     "AffectedAsset",
+    "AffectedAssets",
     "AmbiguousAsset",
     "Asset",
     "AssetDetail",
