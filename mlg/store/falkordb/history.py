@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 from mlg.model import Asset
 from mlg.schema import ASSET_COLUMNS
 from mlg.store.falkordb.connection import from_micros, to_micros
-from mlg.store.falkordb.views import ASSET_HISTORY, FOREVER_US, RETIRED_EDGES, asset_alive, of
+from mlg.store.falkordb.views import (
+    ASSET_HISTORY,
+    FOREVER_US,
+    OWNER_LINK_HISTORY,
+    RETIRED_EDGES,
+    asset_alive,
+    of,
+)
 
 if TYPE_CHECKING:
     from mlg.store.falkordb.store import FalkorStore
@@ -108,6 +115,46 @@ def edges_as_of(
             ):
                 edges[(s, d, ty)] = tuple(found or ())
     return edges
+
+
+def ownerships_as_of(
+    store: FalkorStore, moment: datetime, ids: list[str] | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """asset id -> [(owner id, role)] sorted: the owner links that held at `moment`
+    (OWNED_BY since its valid_from, absent on a graph before schema 6: held always;
+    OwnerLinkHistory over its interval); `ids`: only those assets."""
+    t = to_micros(moment)
+    if ids is None:
+        queries = [
+            (
+                "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) WHERE coalesce(o.valid_from, 0) <= $t "
+                "RETURN a.id, w.id, o.role",
+                {"t": t},
+            ),
+            (
+                f"MATCH (h:{OWNER_LINK_HISTORY}) WHERE h.valid_from <= $t AND h.valid_to > $t "
+                "RETURN h.asset, h.owner, h.role",
+                {"t": t},
+            ),
+        ]
+    else:
+        queries = [
+            (
+                "UNWIND $ids AS i MATCH (a:Asset {id: i})-[o:OWNED_BY]->(w:Owner) "
+                "WHERE coalesce(o.valid_from, 0) <= $t RETURN a.id, w.id, o.role",
+                {"t": t, "ids": ids},
+            ),
+            (
+                f"UNWIND $ids AS i MATCH (h:{OWNER_LINK_HISTORY} {{asset: i}}) "
+                "WHERE h.valid_from <= $t AND h.valid_to > $t RETURN h.asset, h.owner, h.role",
+                {"t": t, "ids": ids},
+            ),
+        ]
+    found: dict[str, set[tuple[str, str]]] = {}
+    for query, params in queries:
+        for asset, owner, role in store._rows(query, params):
+            found.setdefault(asset, set()).add((owner, role))
+    return {k: sorted(v, key=lambda t: (t[0], t[1] or "")) for k, v in found.items()}
 
 
 def placeholders(store: FalkorStore, limit: int) -> list[Asset]:
