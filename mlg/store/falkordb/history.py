@@ -196,7 +196,8 @@ def retired_search(store: FalkorStore, words: Sequence[str], kinds: Sequence[str
 
 
 def history_counts(store: FalkorStore) -> dict[str, int]:
-    """Retired assets, retired edges and kept asset versions, counted."""
+    """Retired assets, retired edges, kept asset versions and owner links that went,
+    counted."""
     if of(store).legacy:
         return {}
 
@@ -208,4 +209,5 @@ def history_counts(store: FalkorStore) -> dict[str, int]:
         "retired assets": count(f"MATCH (a:Asset) WHERE a.valid_to <> {FOREVER_US} RETURN count(a)"),
         "retired relations": count(f"MATCH ()-[e:{RETIRED_EDGES}]->() RETURN count(e)"),
         "kept asset versions": count(f"MATCH (h:{ASSET_HISTORY}) RETURN count(h)"),
+        "past owner links": count(f"MATCH (h:{OWNER_LINK_HISTORY}) RETURN count(h)"),
     }

@@ -161,13 +161,17 @@ def retired_search(store: KuzuStore, words: Sequence[str], kinds: Sequence[str],
 
 
 def history_counts(store: KuzuStore) -> dict[str, int]:
-    """Retired assets, retired edges and kept asset versions, counted."""
+    """Retired assets, retired edges, kept asset versions and owner links that went,
+    counted."""
     if store.schema_version < SCHEMA:
         return {}
-    return {
+    counts = {
         "retired assets": store.count(
             "MATCH (a:Asset) WHERE a.valid_to <> $forever RETURN count(*)", {"forever": FOREVER}
         ),
         "retired relations": store.count(f"MATCH ()-[e:{RETIRED_EDGES}]->() RETURN count(*)"),
         "kept asset versions": store.count(f"MATCH (h:{ASSET_HISTORY}) RETURN count(*)"),
     }
+    if store.schema_version >= OWNER_LINKS_SCHEMA:
+        counts["past owner links"] = store.count(f"MATCH (h:{OWNER_LINK_HISTORY}) RETURN count(*)")
+    return counts
