@@ -24,6 +24,7 @@ RETIRED_BY_SYNC = "sync"
 RETIRED_BY_HAND = "manual"
 
 SCHEMA = 4  # the first schema with lifecycle columns
+OWNER_LINKS_SCHEMA = 6  # the first schema whose owner links have lifetimes
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,10 @@ def _one_direction(
             )
             table = table.filter(pc.less_equal(table.column("distance"), limit))
     if not table.num_rows:
-        owners = owners_by_asset(found.owners.to_pylist()) if with_owners else {}
+        if graph.store.view.as_of is not None:  # the owners as they were then
+            owners = graph.store.owners_of([root.id]) if with_owners else {}
+        else:
+            owners = owners_by_asset(found.owners.to_pylist()) if with_owners else {}
         owners = {root.id: owners[root.id]} if root.id in owners else {}
         return Subgraph([root], [], (root.id,), truncated, reason, {root.id: 0}, owners)
     # nearest first, then by kind, name and id
@@ -102,8 +105,7 @@ def _one_direction(
         assets = [assets[0]] + [past.get(a.id, a) for a in assets[1:]]
         ids = [a.id for a in assets]
         distances = {root.id: 0, **dict(zip(ids[1:], table.column("distance").to_pylist()))}
-        owners = owners_by_asset(found.owners.to_pylist()) if with_owners else {}
-        owners = {i: owners[i] for i in ids if i in owners}
+        owners = graph.store.owners_of(ids) if with_owners else {}  # as they were then
         edges = _edges(found.edges, set(ids))
         return Subgraph(assets, edges, (root.id,), truncated, reason, distances, owners)
     nodes = pa.concat_tables([row_of(root, table.schema), table])

@@ -10,8 +10,9 @@ from __future__ import annotations
 # 4: sources, valid_from/valid_to, placeholders, RETIRED_DEPENDS_ON (mlg/lifecycle, issue 15)
 # 5: OpenLineage ids with the namespace escaped (mlg.qualified_ids; issue 14): a step of
 #    Python, not statements (mlg.store.kuzu.qualified_upgrade.upgrade_to_5)
+# 6: owner links with a lifetime: OWNED_BY.valid_from, OwnerLinkHistory (issue 15)
 # (each step's statements: mlg.store.kuzu.schema.UPGRADES)
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 KINDS: tuple[str, ...] = (
     "dataset",

@@ -108,18 +108,17 @@ def diff(graph: Graph, since, until=None, asset: str | None = None) -> GraphDiff
         asset = graph.viewing(include_retired=True).resolve(asset).id
     before, before_edges = state_at(graph, start, asset)
     after, after_edges = state_at(graph, end, asset)
-    owners = _owners(graph, set(before) | set(after))
     result = GraphDiff(start, end, asset)
     for asset_id in sorted(set(before) | set(after)):
         old, new = before.get(asset_id), after.get(asset_id)
         if old is None:
-            result.assets.append(_change(asset_id, new, "added", owners))
+            result.assets.append(_change(asset_id, new, "added"))
         elif new is None:
-            result.assets.append(_change(asset_id, old, "retired", owners))
+            result.assets.append(_change(asset_id, old, "retired"))
         else:
             fields = tuple(k for k in new if k not in _IGNORED and new[k] != old[k])
             if fields:
-                result.assets.append(_change(asset_id, new, "changed", owners, fields))
+                result.assets.append(_change(asset_id, new, "changed", fields))
     for key in sorted(set(before_edges) | set(after_edges)):
         if key not in before_edges:
             result.edges.append(EdgeChange(*key, "added", after_edges[key]))
@@ -128,13 +127,8 @@ def diff(graph: Graph, since, until=None, asset: str | None = None) -> GraphDiff
     return result
 
 
-def _change(asset_id: str, row: dict, change: str, owners, fields=()) -> AssetChange:
-    return AssetChange(asset_id, row["kind"], change, tuple(row["sources"]), owners.get(asset_id, ()), fields)
-
-
-def _owners(graph: Graph, ids: set[str]) -> dict[str, tuple[str, ...]]:
-    """Today's owners (owner links are not versioned)."""
-    if not ids:
-        return {}
-    found = graph.store.ownerships(sorted(ids))
-    return {asset: tuple(owner for owner, _ in links) for asset, links in found.items() if links}
+def _change(asset_id: str, row: dict, change: str, fields=()) -> AssetChange:
+    """One asset's change; its owners as they were on `row`'s side (after, or before for
+    a retired asset): the owner links are versioned like the rest."""
+    owners = tuple(dict.fromkeys(owner for owner, _ in row.get("owners", ())))
+    return AssetChange(asset_id, row["kind"], change, tuple(row["sources"]), owners, fields)

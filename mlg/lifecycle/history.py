@@ -5,8 +5,10 @@ write replaces that version (its content changes, or a retired asset comes back)
 version first goes, whole, into the asset's history with its interval; the row then
 starts a new interval. A retired asset's row is its last version, closed at valid_to.
 Edges need no versions: an edge's content is its ends and type, and each interval it
-was alive over is one edge record. The store reads the past (`GraphStore.asset_at`,
-`versions_at`, `assets_as_of`, `edges_as_of`; Kuzu: mlg/store/kuzu/history.py).
+was alive over is one edge record. Owner links likewise (schema 6): an OWNED_BY link
+holds since its valid_from; a link that went is kept with its interval. The store
+reads the past (`GraphStore.asset_at`, `versions_at`, `assets_as_of`, `edges_as_of`,
+`ownerships_as_of`; Kuzu: mlg/store/kuzu/history.py).
 """
 
 from __future__ import annotations
@@ -56,8 +58,13 @@ def _naive(moment: datetime) -> datetime:
 
 def state_at(graph, moment: datetime, asset: str | None = None) -> tuple[dict, dict]:
     """The graph as it was at `moment`: {asset id: content dict} of the assets alive
-    then (with their sources), and {(from, to, type): sources} of the edges alive then
+    then (with their sources and `owners`, the (owner id, role) links that held then),
+    and {(from, to, type): sources} of the edges alive then
     (an edge's sources as last recorded on that interval).
     `asset` keeps only that asset and the edges touching it."""
     store = getattr(graph, "store", graph)
-    return store.assets_as_of(moment, asset=asset), store.edges_as_of(moment, asset=asset)
+    assets = store.assets_as_of(moment, asset=asset)
+    owned = store.ownerships_as_of(moment, ids=[asset] if asset is not None else None)
+    for asset_id, row in assets.items():
+        row["owners"] = tuple(owned.get(asset_id, ()))
+    return assets, store.edges_as_of(moment, asset=asset)

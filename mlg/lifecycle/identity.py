@@ -6,6 +6,9 @@ a Feast source path. Each is normalised to one *physical identifier*; an asset's
 identifiers are kept as aliases (`AssetAlias`, id ``physical:<identifier>``), and a
 record whose identifier already belongs to another asset is taken as describing that
 asset (its id, and every reference to it in the same batch, become that asset's id).
+Records of one batch that share an identifier are one asset whatever their order: the
+graph's asset, else the least of their ids (`unify`). Across batches the graph's asset
+wins, so which id a dataset gets still depends on which source came first.
 A relation may also name its target by a physical identifier.
 
 Rules (`physical_id`):
@@ -150,25 +153,37 @@ def identifiers(record: dict[str, Any]) -> list[str]:
 
 def unify(batch, known: dict[str, str]) -> dict[str, str]:
     """Give each asset of `batch` the id its physical identifiers already have (in
-    `known`: alias id -> asset id, from the graph; or from an earlier record of the
-    batch), resolve references given as physical identifiers, and add each new
-    identifier as an alias record. Returns old id -> new id of the renamed records."""
+    `known`: alias id -> asset id, from the graph), make the records of the batch that
+    share an identifier one asset, resolve references given as physical identifiers,
+    and add each new identifier as an alias record. Returns old id -> new id of the
+    renamed records.
+
+    Within a batch the outcome does not depend on the records' order: records joined by
+    shared identifiers (directly or through others) become the graph's asset that one
+    of those identifiers already names (the least such id, if several), else the least
+    of their ids."""
     from mlg.schema import RELATION_RULES
 
+    idents_of: dict[str, list[str]] = {}  # record id -> its alias ids, over all its records
+    where: dict[str, Any] = {}  # record id -> the location of its first record
+    for record, loc in batch.assets:
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
+            found = idents_of.setdefault(record["id"], [])
+            found.extend(i for i in (ALIAS_PREFIX + x for x in identifiers(record)) if i not in found)
+            where.setdefault(record["id"], loc)
+    group = _joined(idents_of)
     owner_of = dict(known)
     renamed: dict[str, str] = {}
     fresh: dict[str, tuple[str, Any]] = {}  # alias id -> (asset id, location)
-    for record, loc in batch.assets:
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            continue
-        idents = [ALIAS_PREFIX + i for i in identifiers(record)]
-        target = next((owner_of[i] for i in idents if owner_of.get(i, record["id"]) != record["id"]), None)
-        if target is not None:
-            renamed[record["id"]] = target
-        for ident in idents:
-            if ident not in owner_of:
-                owner_of[ident] = target or record["id"]
-                fresh[ident] = (owner_of[ident], loc)
+    for members in group:
+        named = sorted({known[i] for m in members for i in idents_of[m] if i in known})
+        target = named[0] if named else min(members)
+        renamed.update((m, target) for m in members if m != target)
+        for m in sorted(members):
+            for ident in idents_of[m]:
+                if ident not in owner_of:
+                    owner_of[ident] = target
+                    fresh[ident] = (target, where[m])
     if not renamed and not owner_of:
         return renamed
 
@@ -197,6 +212,30 @@ def unify(batch, known: dict[str, str]) -> dict[str, str]:
     ]
     batch.aliases.extend(({"id": a, "asset": asset_id}, loc) for a, (asset_id, loc) in fresh.items())
     return renamed
+
+
+def _joined(idents_of: dict[str, list[str]]) -> list[list[str]]:
+    """The record ids that share an identifier, directly or through others, in groups
+    (a union-find over the ids; each group sorted). Ids without identifiers are left out."""
+    parent = {i: i for i, idents in idents_of.items() if idents}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    holder: dict[str, str] = {}
+    for record_id in sorted(parent):
+        for ident in idents_of[record_id]:
+            other = holder.setdefault(ident, record_id)
+            a, b = root(record_id), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for record_id in sorted(parent):
+        groups.setdefault(root(record_id), []).append(record_id)
+    return list(groups.values())
 
 
 def wanted_aliases(batch) -> set[str]:

@@ -493,6 +493,14 @@ class GraphStore(Protocol):
         only the edges touching it."""
         ...
 
+    def ownerships_as_of(
+        self, moment: datetime, *, ids: Iterable[str] | None = None
+    ) -> dict[str, list[tuple[str, str]]]:
+        """Asset id -> [(owner id, role)] sorted: the owner links that held at `moment`
+        (`ids`: of those assets only). `owners_of` answers from it when the store's view
+        is as of a date."""
+        ...
+
     def placeholders(self, limit: int) -> list[Asset]:
         """Placeholder assets seen in this view, by kind then id, at most `limit`; []
         for a graph whose schema has no lifecycle."""

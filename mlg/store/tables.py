@@ -134,6 +134,28 @@ def owner_order(owner: Owner) -> tuple[bool, str]:
     return (owner.kind != "team", owner.id)
 
 
+def owners_at(store: Any, ids: Iterable[str], moment: Any) -> dict[str, tuple[Owner, ...]]:
+    """GraphStore.owners_of as of `moment`: the owner links that held then
+    (`store.ownerships_as_of`), with each owner's properties (owners are few, and their
+    properties are not versioned)."""
+    links = store.ownerships_as_of(moment, ids=list(ids))
+    people = {o.id: o for o in store.all_owners()} if links else {}
+    rows = [
+        {
+            "asset": asset,
+            "id": o,
+            "kind": people[o].kind,
+            "name": people[o].name,
+            "email": people[o].email,
+            "role": r,
+        }
+        for asset, found in links.items()
+        for o, r in found
+        if o in people
+    ]
+    return owners_by_asset(rows)
+
+
 def owners_by_asset(rows: Iterable[Mapping[str, Any]]) -> dict[str, tuple[Owner, ...]]:
     """Rows of (asset, id, kind, name, email, role) as asset id -> its owners, in
     `owner_order`, one Owner object per owner and role."""

@@ -416,11 +416,13 @@ def _as_schema_2(db: Path) -> None:
 
 
 def _without_lifecycle(g) -> None:
-    """What schema 4 (mlg.lifecycle) added, dropped again."""
+    """What schemas 4 (mlg.lifecycle) and 6 (owner links' lifetimes) added, dropped again."""
     from mlg.store.kuzu.schema import ASSET_LIFE_COLUMNS, EDGE_LIFE_COLUMNS, OWNED_LIFE_COLUMNS
 
     g.store.execute("DROP TABLE RETIRED_DEPENDS_ON")
     g.store.execute("DROP TABLE AssetHistory")
+    g.store.execute("DROP TABLE OwnerLinkHistory")
+    g.store.execute("ALTER TABLE OWNED_BY DROP valid_from")
     for table, columns in (
         ("Asset", ASSET_LIFE_COLUMNS),
         ("DEPENDS_ON", EDGE_LIFE_COLUMNS),

@@ -23,6 +23,12 @@ from tests.store.conftest import BACKENDS
 DATASETS = [f"d{i}" for i in range(4)]
 MODELS = ["m0", "m1"]
 KIND = {**{d: "dataset" for d in DATASETS}, **{m: "model" for m in MODELS}}
+OWNERS = ["team-x", "team-y", "alice"]
+OWNER_RECORDS = [
+    {"id": "team-x", "kind": "team"},
+    {"id": "team-y", "kind": "team"},
+    {"id": "alice", "kind": "person"},
+]
 
 
 def _now() -> datetime:
@@ -33,7 +39,13 @@ def _now() -> datetime:
 def sync_step(draw):
     source = draw(st.sampled_from(["team-a", "team-b"]))
     ids = draw(st.lists(st.sampled_from(DATASETS + MODELS), unique=True, max_size=5))
-    assets = [{"id": i, "kind": KIND[i], "description": f"v{draw(st.integers(0, 2))}"} for i in ids]
+    assets = []
+    for i in ids:
+        asset = {"id": i, "kind": KIND[i], "description": f"v{draw(st.integers(0, 2))}"}
+        owners = draw(st.none() | st.lists(st.sampled_from(OWNERS), unique=True, max_size=2))
+        if owners is not None:  # a record that lists owners replaces the asset's owners
+            asset["owners"] = owners
+        assets.append(asset)
     relations = []
     for i in ids:  # edges from a described asset: the other end's kind is always implied
         if KIND[i] == "model":
@@ -60,7 +72,8 @@ steps = st.lists(
 def apply(g: mlg.Graph, step) -> None:
     if step[0] == "sync":
         _, source, assets, relations = step
-        g.ingest_batch(Batch.from_records(assets=assets, relations=relations, source=source), sync=True)
+        batch = Batch.from_records(assets=assets, owners=OWNER_RECORDS, relations=relations, source=source)
+        g.ingest_batch(batch, sync=True)
     elif g.get(step[1]) is not None:
         (g.retire if step[0] == "retire" else g.restore)(step[1])
 
@@ -73,14 +86,18 @@ def comparable(state):
     }, set(edges)
 
 
-def lineage_ids(g: mlg.Graph, root: str, **view) -> set[str] | None:
-    """The lineage of `root`, None when it is not alive (today: retired; as of a date:
-    not alive then, which `lineage` answers with AssetNotFound)."""
+def lineage_ids(g: mlg.Graph, root: str, **view) -> tuple | None:
+    """The lineage of `root` (its assets, and the owners the answer shows), None when it
+    is not alive (today: retired; as of a date: not alive then, which `lineage` answers
+    with AssetNotFound)."""
     try:
         sub = g.lineage(root, "both", **view)
     except mlg.AssetNotFound:
         return None
-    return None if sub.assets[0].retired else set(sub.ids)
+    if sub.assets[0].retired:
+        return None
+    owners = {a: tuple((o.id, o.role) for o in found) for a, found in sub.owners.items() if found}
+    return set(sub.ids), owners
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -108,6 +125,10 @@ def test_as_of_equals_the_graph_as_it_was_built(backend, request, tmp_path_facto
                 assert {x.id for x in d.of("added")} == set(b) - set(a)
                 assert {x.id for x in d.of("retired")} == set(a) - set(b)
                 assert {x.id for x in d.of("changed")} == {k for k in set(a) & set(b) if a[k] != b[k]}
+                # by owner: each asset's owners as they were on its side of the diff
+                for x in d.assets:
+                    row = (a if x.change == "retired" else b)[x.id]
+                    assert set(x.owners) == {owner for owner, _ in row["owners"]}
                 assert {(e.source, e.target, e.type) for e in d.edges if e.change == "added"} == be - ae
                 assert {(e.source, e.target, e.type) for e in d.edges if e.change == "retired"} == ae - be
 
@@ -118,7 +139,10 @@ def test_as_of_equals_a_graph_rebuilt_from_the_inputs_up_to_then(backend, reques
         (
             "sync",
             "team-a",
-            [{"id": "d0", "kind": "dataset"}, {"id": "d1", "kind": "dataset", "description": "x"}],
+            [
+                {"id": "d0", "kind": "dataset"},
+                {"id": "d1", "kind": "dataset", "description": "x", "owners": ["team-x"]},
+            ],
             [{"from": "d1", "to": "d0", "type": "derived_from"}],
         ),
         (
@@ -127,12 +151,17 @@ def test_as_of_equals_a_graph_rebuilt_from_the_inputs_up_to_then(backend, reques
             [{"id": "m0", "kind": "model"}],
             [{"from": "m0", "to": "d1", "type": "trained_on"}],
         ),
-        ("sync", "team-a", [{"id": "d1", "kind": "dataset", "description": "y"}], []),
+        (
+            "sync",
+            "team-a",
+            [{"id": "d1", "kind": "dataset", "description": "y", "owners": ["team-y", "alice"]}],
+            [],
+        ),
         ("retire", "m0"),
         (
             "sync",
             "team-b",
-            [{"id": "m0", "kind": "model"}],
+            [{"id": "m0", "kind": "model", "owners": ["alice"]}],
             [{"from": "m0", "to": "d2", "type": "trained_on"}],
         ),
     ]
@@ -194,3 +223,67 @@ def test_show_lineage_and_diff_from_the_cli(db_path, tmp_path):
     assert changes["by_source"]["team"] == {"assets changed": 1, "assets retired": 1, "edges retired": 1}
     text = run(main, ["diff", "--since", then, *db]).output
     assert "~1 changed" in text and "-1 retired" in text
+
+
+def test_owners_as_they_were_in_as_of_answers_and_diff(graph):
+    """An owner change (a record that lists other owners; a sync whose source no longer
+    names the asset's owner) is seen as of a date, in lineage's owners and in diff."""
+    team = [{"id": "team-x", "kind": "team"}, {"id": "team-y", "kind": "team"}]
+
+    def sync(source, owners, description="d"):
+        asset = {"id": "d0", "kind": "dataset", "description": description}
+        if owners is not None:
+            asset["owners"] = owners
+        model = {"id": "m0", "kind": "model", "owners": ["team-y"]}
+        batch = Batch.from_records(
+            assets=[asset, model],
+            owners=team,
+            source=source,
+            relations=[{"from": "m0", "to": "d0", "type": "trained_on"}],
+        )
+        graph.ingest_batch(batch, sync=True)
+        time.sleep(0.002)
+        moment = _now()
+        time.sleep(0.002)
+        return moment
+
+    first = sync("a", ["team-x"])
+    second = sync("a", ["team-y"])  # the record replaces the owners
+    third = sync("a", ["team-y"], "e")  # another description, the same owners
+    # source b asserts d0 too, naming no owners; then a's sync no longer has d0: d0 stays
+    # (b asserts it) but its owner link, asserted by a alone, goes (the sync's path)
+    graph.ingest_batch(Batch.from_records(assets=[{"id": "d0", "kind": "dataset"}], source="b"))
+    time.sleep(0.002)
+    fourth = _now()
+    time.sleep(0.002)
+    model = {"id": "m0", "kind": "model", "owners": ["team-y"]}
+    graph.ingest_batch(Batch.from_records(assets=[model], owners=team, source="a"), sync=True)
+    fifth = _now()
+
+    def owners_at(moment=None):
+        found = graph.viewing(as_of=moment).owners("d0") if moment else graph.owners("d0")
+        return [o.id for o in found]
+
+    assert owners_at(first) == ["team-x"]
+    assert owners_at(second) == owners_at(third) == owners_at(fourth) == ["team-y"]
+    assert owners_at(fifth) == owners_at() == []
+    sub = graph.lineage("m0", "up", as_of=first)
+    assert {a: [o.id for o in found] for a, found in sub.owners.items()} == {
+        "d0": ["team-x"],
+        "m0": ["team-y"],
+    }
+    assert [o.id for o in graph.lineage("m0", "up", as_of=second).owners["d0"]] == ["team-y"]
+    assert "d0" not in graph.lineage("d0", "up", as_of=fifth).owners
+    d = graph.diff(first, second)
+    assert [(x.id, x.change, x.fields, x.owners) for x in d.assets] == [
+        ("d0", "changed", ("owners",), ("team-y",))
+    ]
+    assert d.by_owner() == {"team-y": {"changed": 1}}
+    assert [(x.id, x.fields, x.owners) for x in graph.diff(second, third).assets] == [
+        ("d0", ("description",), ("team-y",))
+    ]
+    later = graph.diff(fourth, fifth)
+    assert [(x.id, x.change, x.owners) for x in later.assets] == [("d0", "changed", ())]
+    assert "owners" in later.assets[0].fields
+    assert state_at(graph, fourth)[0]["d0"]["owners"] == (("team-y", "owner"),)
+    assert state_at(graph, fifth)[0]["d0"]["owners"] == ()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mlg
 from mlg.batch import Batch
@@ -155,3 +159,53 @@ def test_two_records_of_one_batch_with_one_location_are_one_asset(graph):
         ingest(
             graph, "y", [{"id": "dataset:b", **other, "description": "x"}, {"id": "dataset:file-b", **other}]
         )
+
+
+# Records of one batch naming physical datasets: two records of one location (an
+# asset seen twice under two ids: the same content, or it would be a conflict), two of
+# one warehouse table, references by an MLflow source URI and a Feast path.
+PLAYS = {"kind": "dataset", "props": {"location": "s3a://Bucket/plays/"}}
+ORDERS = {"kind": "dataset", "props": {"relation_name": '"ANALYTICS"."PUBLIC"."ORDERS"'}}
+SHUFFLED = [
+    {"id": "dataset:plays", **PLAYS},
+    {"id": "dataset:lake-plays", **PLAYS},
+    {"id": "dataset:orders-ol", **ORDERS},
+    {"id": "dataset:orders", **ORDERS},
+    {"id": "model:ranker", "kind": "model", "trained_on": ["s3://bucket/plays"]},
+    {"id": "feature:plays_7d", "kind": "feature", "computed_from": ["s3://bucket/plays/"]},
+    {"id": "dataset:events", "kind": "dataset", "props": {"location": "gs://lake/events"}},
+]
+
+
+def _identity_state(g: mlg.Graph) -> tuple:
+    from mlg.lifecycle.history import state_at
+
+    assets, edges = state_at(g, datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1))
+    aliases = g.store.aliases(sorted(f"physical:{i}" for r in SHUFFLED for i in identifiers(r)))
+    return sorted(assets), sorted(edges), sorted(aliases.items())
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(SHUFFLED))), known=st.booleans())
+def test_the_records_of_one_batch_give_the_same_assets_and_aliases_in_any_order(
+    tmp_path_factory, order, known
+):
+    """Within a batch, identity does not depend on the records' order; `known`: the
+    graph already holds one of the datasets under its own id (that id wins)."""
+    results = []
+    for records in (SHUFFLED, [SHUFFLED[i] for i in order]):
+        with mlg.open(tmp_path_factory.mktemp("identity") / "g.kuzu") as g:
+            if known:
+                ingest(
+                    g,
+                    "earlier",
+                    [{"id": "dataset:z-events", "kind": "dataset", "props": {"uri": "gs://lake/events/"}}],
+                )
+            ingest(g, "batch", records)
+            results.append(_identity_state(g))
+    assert results[0] == results[1]
+    assets = results[0][0]
+    assert ("dataset:z-events" in assets) == known and ("dataset:events" in assets) != known
+    assert "dataset:lake-plays" in assets and "dataset:orders" in assets  # the least ids
+    assert not {"dataset:plays", "dataset:orders-ol"} & set(assets)
+    assert ("model:ranker", "dataset:lake-plays", "trained_on") in results[0][1]

@@ -1,6 +1,10 @@
-"""A graph made before schema 4 (no lifecycle columns): read as it is, upgraded on write."""
+"""A graph made before schema 4 (no lifecycle columns), or before schema 6 (owner links
+without lifetimes): read as it is, upgraded on write."""
 
 from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
 
 import mlg
 from mlg.batch import Batch
@@ -20,6 +24,8 @@ def as_schema_3(path) -> None:
     with mlg.open(path) as g:
         g.store.execute("DROP TABLE RETIRED_DEPENDS_ON")
         g.store.execute("DROP TABLE AssetHistory")
+        g.store.execute("DROP TABLE OwnerLinkHistory")
+        g.store.execute("ALTER TABLE OWNED_BY DROP valid_from")
         for table, columns in (
             ("Asset", ASSET_LIFE_COLUMNS),
             ("DEPENDS_ON", EDGE_LIFE_COLUMNS),
@@ -42,6 +48,8 @@ def _falkordb_without_lifecycle(url: str) -> None:
             return g.store.conn.rows(query, params, write=True)
 
         run("MATCH (h:AssetHistory) DELETE h")
+        run("MATCH (h:OwnerLinkHistory) DELETE h")
+        run("MATCH ()-[o:OWNED_BY]->() SET o.valid_from = NULL")
         run("MATCH ()-[e:RETIRED_DEPENDS_ON]->() DELETE e")
         for pattern, var, columns in (
             ("(a:Asset)", "a", ASSET_LIFE_COLUMNS),
@@ -73,3 +81,41 @@ def test_an_older_graph_is_read_as_it_is_then_upgraded(db_path):
         g.ingest_batch(Batch.from_records(assets=ESTATE, source="s"), sync=True)
         g.ingest_batch(Batch.from_records(assets=ESTATE[:1], source="s"), sync=True)
         assert g.get("m:ranker").retired and g.get("d:new").retired
+
+
+def as_schema_5(path) -> None:
+    """The graph at `path` as mlg wrote it before owner links had lifetimes (schema 5)."""
+    with mlg.open(path) as g:
+        if str(path).startswith("falkordb"):
+            run = g.store.conn.rows
+            run("MATCH (h:OwnerLinkHistory) DELETE h", write=True)
+            run("MATCH ()-[o:OWNED_BY]->() SET o.valid_from = NULL", write=True)
+            run("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '5'", write=True)
+            return
+        g.store.execute("DROP TABLE OwnerLinkHistory")
+        g.store.execute("ALTER TABLE OWNED_BY DROP valid_from")
+        g.store.execute("MATCH (m:MlgMeta {key: 'schema_version'}) SET m.value = '5'")
+        g.store.execute("CHECKPOINT")
+
+
+def test_a_schema_5_graph_keeps_its_owners_and_gains_owner_history(db_path):
+    owners = [{"id": "team-x", "kind": "team"}, {"id": "team-y", "kind": "team"}]
+    estate = [{**ESTATE[0], "owners": ["team-x"]}, ESTATE[1]]
+    with mlg.open(db_path) as g:
+        g.ingest_batch(Batch.from_records(assets=estate, owners=owners, source="s"))
+    as_schema_5(db_path)
+    with mlg.open(db_path, read_only=True) as g:  # read as it is: today's owner links, always
+        assert g.store.schema_version == 5
+        assert [o.id for o in g.owners("d:raw")] == ["team-x"]
+        assert g.store.ownerships_as_of(datetime(2000, 1, 1)) == {"d:raw": [("team-x", "owner")]}
+    with mlg.open(db_path) as g:
+        assert g.store.schema_version == SCHEMA_VERSION == 6
+        # the link held since before history was kept
+        assert g.store.ownerships_as_of(datetime(2000, 1, 1)) == {"d:raw": [("team-x", "owner")]}
+        before = datetime.now(UTC).replace(tzinfo=None)
+        time.sleep(0.002)
+        g.ingest_batch(
+            Batch.from_records(assets=[{**ESTATE[0], "owners": ["team-y"]}], owners=owners, source="s")
+        )
+        assert g.store.ownerships_as_of(before) == {"d:raw": [("team-x", "owner")]}
+        assert [o.id for o in g.owners("d:raw")] == ["team-y"]

@@ -150,7 +150,7 @@ def test_a_schema4_graph_is_re_keyed_as_todays_ingest_would_key_it(tmp_path):
     )
     make_graph(str(fresh), manifest)  # the same events and retirement, with today's ids
     with mlg.open(old) as g, mlg.open(fresh, read_only=True) as today:
-        assert g.store.schema_version == SCHEMA_VERSION == 5
+        assert g.store.schema_version == SCHEMA_VERSION == 6
         upgraded = shape(g)
         assert upgraded == shape(today)
         ids = {row[0] for row in upgraded["assets"]}

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 from mlg.model import Asset
 from mlg.schema import ASSET_COLUMNS
 from mlg.store.falkordb.connection import from_micros, to_micros
-from mlg.store.falkordb.views import ASSET_HISTORY, FOREVER_US, RETIRED_EDGES, asset_alive, of
+from mlg.store.falkordb.views import (
+    ASSET_HISTORY,
+    FOREVER_US,
+    OWNER_LINK_HISTORY,
+    RETIRED_EDGES,
+    asset_alive,
+    of,
+)
 
 if TYPE_CHECKING:
     from mlg.store.falkordb.store import FalkorStore
@@ -110,6 +117,46 @@ def edges_as_of(
     return edges
 
 
+def ownerships_as_of(
+    store: FalkorStore, moment: datetime, ids: list[str] | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """asset id -> [(owner id, role)] sorted: the owner links that held at `moment`
+    (OWNED_BY since its valid_from, absent on a graph before schema 6: held always;
+    OwnerLinkHistory over its interval); `ids`: only those assets."""
+    t = to_micros(moment)
+    if ids is None:
+        queries = [
+            (
+                "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) WHERE coalesce(o.valid_from, 0) <= $t "
+                "RETURN a.id, w.id, o.role",
+                {"t": t},
+            ),
+            (
+                f"MATCH (h:{OWNER_LINK_HISTORY}) WHERE h.valid_from <= $t AND h.valid_to > $t "
+                "RETURN h.asset, h.owner, h.role",
+                {"t": t},
+            ),
+        ]
+    else:
+        queries = [
+            (
+                "UNWIND $ids AS i MATCH (a:Asset {id: i})-[o:OWNED_BY]->(w:Owner) "
+                "WHERE coalesce(o.valid_from, 0) <= $t RETURN a.id, w.id, o.role",
+                {"t": t, "ids": ids},
+            ),
+            (
+                f"UNWIND $ids AS i MATCH (h:{OWNER_LINK_HISTORY} {{asset: i}}) "
+                "WHERE h.valid_from <= $t AND h.valid_to > $t RETURN h.asset, h.owner, h.role",
+                {"t": t, "ids": ids},
+            ),
+        ]
+    found: dict[str, set[tuple[str, str]]] = {}
+    for query, params in queries:
+        for asset, owner, role in store._rows(query, params):
+            found.setdefault(asset, set()).add((owner, role))
+    return {k: sorted(v, key=lambda t: (t[0], t[1] or "")) for k, v in found.items()}
+
+
 def placeholders(store: FalkorStore, limit: int) -> list[Asset]:
     """Placeholders seen in the store's view, by kind and id."""
     from mlg.store.falkordb.store import FULL_RETURN, asset_of
@@ -149,7 +196,8 @@ def retired_search(store: FalkorStore, words: Sequence[str], kinds: Sequence[str
 
 
 def history_counts(store: FalkorStore) -> dict[str, int]:
-    """Retired assets, retired edges and kept asset versions, counted."""
+    """Retired assets, retired edges, kept asset versions and owner links that went,
+    counted."""
     if of(store).legacy:
         return {}
 
@@ -161,4 +209,5 @@ def history_counts(store: FalkorStore) -> dict[str, int]:
         "retired assets": count(f"MATCH (a:Asset) WHERE a.valid_to <> {FOREVER_US} RETURN count(a)"),
         "retired relations": count(f"MATCH ()-[e:{RETIRED_EDGES}]->() RETURN count(e)"),
         "kept asset versions": count(f"MATCH (h:{ASSET_HISTORY}) RETURN count(h)"),
+        "past owner links": count(f"MATCH (h:{OWNER_LINK_HISTORY}) RETURN count(h)"),
     }

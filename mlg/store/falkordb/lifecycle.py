@@ -17,6 +17,7 @@ Python and hand back statements; writes.py orders them as Kuzu's write_plan does
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from mlg.lifespan import FOREVER, RETIRED_BY_HAND, RETIRED_BY_SYNC
 from mlg.schema import ASSET_COLUMNS
 from mlg.store.falkordb.connection import from_micros, to_micros
-from mlg.store.falkordb.views import ASSET_HISTORY, FOREVER_US, RETIRED_EDGES
+from mlg.store.falkordb.views import ASSET_HISTORY, FOREVER_US, OWNER_LINK_HISTORY, RETIRED_EDGES
 
 if TYPE_CHECKING:
     from mlg.store.falkordb.store import FalkorStore
@@ -84,6 +85,12 @@ SET_OWNED_SOURCES = (
 DROP_OWNED = (
     "UNWIND $rows AS r MATCH (a:Asset {id: r.asset})-[o:OWNED_BY]->(w:Owner {id: r.owner}) "
     "WHERE o.role = r.role DELETE o"
+)
+# An owner link about to go, kept with the interval it held (before its DELETE)
+PUSH_OWNED = (
+    "UNWIND $rows AS r MATCH (a:Asset {id: r.asset})-[o:OWNED_BY]->(w:Owner {id: r.owner}) "
+    f"WHERE o.role = r.role CREATE (:{OWNER_LINK_HISTORY} {{key: r.key, asset: a.id, owner: w.id, "
+    "role: o.role, sources: o.sources, valid_from: coalesce(o.valid_from, 0), valid_to: r.now})"
 )
 
 _COPY = ", ".join(f"{n}: a.{n}" for n, _ in ASSET_COLUMNS if n != "id")
@@ -406,6 +413,7 @@ def plan_ownerships(
     synced = set(plan.sources) if plan.sync else set()
     for r in add:
         r["sources"] = sorted(plan.ownership_sources.get(r["asset"], ()))
+        r["valid_from"] = to_micros(life.now)
     dropping = {(r["asset"], r["owner"], r["role"]) for r in drop}
     claimed: dict[tuple[str, str, str], set[str]] = {}
     for asset_id, links in old_owned.items():
@@ -433,8 +441,24 @@ def plan_ownerships(
         elif after != before:
             keep_rows.append({**dict(zip(("asset", "owner", "role"), key)), "sources": sorted(after)})
     life.add(SET_OWNED_SOURCES, keep_rows)
+    life.steps.extend(push_owned_statements(drop_rows, life.now))
     life.add(DROP_OWNED, drop_rows)
     return sorted({r["asset"] for r in drop_rows})
+
+
+def push_owned_statements(links: list[dict[str, Any]], now: datetime) -> list[Statement]:
+    """Statements that keep the owner links `links` ({asset, owner, role}) in
+    OwnerLinkHistory, closed `now`; they run before the links are deleted."""
+    stamp = now.isoformat()
+    rows = [
+        {
+            **{k: r[k] for k in ("asset", "owner", "role")},
+            "key": json.dumps([r["asset"], r["owner"], r["role"], stamp]),
+            "now": now,
+        }
+        for r in links
+    ]
+    return statements(PUSH_OWNED, rows)
 
 
 def version_steps(pushes: dict[str, bool], now: datetime) -> list[Statement]:

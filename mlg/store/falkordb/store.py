@@ -22,15 +22,15 @@ import pyarrow as pa
 
 from mlg.errors import GraphError, MlgError, ReadOnlyGraph
 from mlg.generation import GENERATION_KEY, GRAPH_ID_KEY, UNTRACKED_KEY, GraphState, initial_meta
+from mlg.lifespan import OWNER_LINKS_SCHEMA, TODAY, LifeChange, View
 from mlg.lifespan import SCHEMA as LIFETIMES_SCHEMA
-from mlg.lifespan import TODAY, LifeChange, View
 from mlg.limits import surrogate_at
 from mlg.model import Asset, GraphStats, Neighbour, Owner
 from mlg.schema import ASSET_COLUMNS, META_TABLE, OWNER_COLUMNS, RUN_COLUMNS, SCHEMA_VERSION
 from mlg.store.falkordb import views, walks
 from mlg.store.falkordb.connection import Connection, from_micros
 from mlg.store.falkordb.url import Target, parse_target
-from mlg.store.falkordb.views import ASSET_HISTORY
+from mlg.store.falkordb.views import ASSET_HISTORY, OWNER_LINK_HISTORY
 from mlg.store.port import (
     ASSET_SCHEMA,
     EDGE_TABLE,
@@ -48,6 +48,7 @@ from mlg.store.port import (
     StoredRun,
     WriteOutcome,
 )
+from mlg.store.tables import owners_at
 
 ASSET_RETURN = ", ".join(f"a.{name}" for name, _ in ASSET_COLUMNS)
 # what readers of whole assets add (mlg.lifespan.LIFE_RETURN): Asset.from_row reads them
@@ -64,6 +65,7 @@ LIFE_INDEXES = (
     f"CREATE INDEX FOR (h:{ASSET_HISTORY}) ON (h.asset)",
     f"CREATE INDEX FOR (h:{ASSET_HISTORY}) ON (h.key)",
 )
+OWNER_LINK_INDEXES = (f"CREATE INDEX FOR (h:{OWNER_LINK_HISTORY}) ON (h.asset)",)
 # id indexes first: every look-up mlg makes is by id (or name, family, generation)
 INDEXES = (
     "CREATE INDEX FOR (a:Asset) ON (a.id)",
@@ -75,6 +77,7 @@ INDEXES = (
     "CREATE INDEX FOR (x:AssetAlias) ON (x.id)",
     f"CREATE INDEX FOR (m:{META_TABLE}) ON (m.key)",
     *LIFE_INDEXES,
+    *OWNER_LINK_INDEXES,
 )
 CHUNK = 5_000
 # MlgMeta key set once the graph's assets, edges and owner links carry the lifecycle
@@ -192,7 +195,8 @@ class FalkorStore:
         if not rows:
             raise GraphError(f"the graph {self.location} is not an mlg graph (no schema version)")
         version = int(rows[0][0])
-        if version != SCHEMA_VERSION:
+        # schema 5 is upgraded in place (writes.upgrade_to_6); older ones are copied
+        if version != SCHEMA_VERSION and version != OWNER_LINKS_SCHEMA - 1:
             relation = "newer" if version > SCHEMA_VERSION else "older"
             raise GraphError(
                 f"graph at {self.location} has schema version {version}, {relation} than this mlg "
@@ -206,6 +210,13 @@ class FalkorStore:
             from mlg.store.falkordb.writes import add_lifecycle
 
             add_lifecycle(self)
+        if version < SCHEMA_VERSION:
+            if not create:
+                return version  # seen as it is: owner links without lifetimes (today's)
+            from mlg.store.falkordb.writes import upgrade_to_6
+
+            upgrade_to_6(self)
+            version = SCHEMA_VERSION
         return version
 
     def close(self) -> None:
@@ -333,6 +344,8 @@ class FalkorStore:
         )
 
     def owners_of(self, ids: Iterable[str]) -> dict[str, tuple[Owner, ...]]:
+        if self.view.as_of is not None:  # the owners as they were
+            return owners_at(self, _storable(ids), self.view.as_of)
         found: dict[str, list[Owner]] = defaultdict(list)
         for chunk in _chunks(_storable(ids)):
             for row in self._rows(
@@ -908,6 +921,13 @@ class FalkorStore:
         from mlg.store.falkordb import history
 
         return history.edges_as_of(self, moment, asset)
+
+    def ownerships_as_of(
+        self, moment: datetime, *, ids: Iterable[str] | None = None
+    ) -> dict[str, list[tuple[str, str]]]:
+        from mlg.store.falkordb import history
+
+        return history.ownerships_as_of(self, moment, None if ids is None else _storable(ids))
 
     def placeholders(self, limit: int) -> list[Asset]:
         from mlg.store.falkordb import history

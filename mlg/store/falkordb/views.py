@@ -26,6 +26,8 @@ FOREVER_US = to_micros(FOREVER)
 # and `mlg copy` name them alike
 RETIRED_EDGES = "RETIRED_DEPENDS_ON"
 ASSET_HISTORY = "AssetHistory"
+# owner links that went (schema 6), as Kuzu's OwnerLinkHistory: plain properties
+OWNER_LINK_HISTORY = "OwnerLinkHistory"
 
 
 @dataclass(frozen=True)

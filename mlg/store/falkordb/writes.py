@@ -106,6 +106,30 @@ def add_lifecycle(store: FalkorStore) -> None:
     transaction(store, plan)
 
 
+def upgrade_to_6(store: FalkorStore) -> None:
+    """Schema step 5 -> 6 (issue 15), as Kuzu's (mlg.store.kuzu.schema.upgrade_to_6):
+    owner links get a lifetime. Existing links hold since the epoch (before history was
+    kept); the OwnerLinkHistory index; the schema version. One MULTI/EXEC; running it
+    again changes nothing."""
+    from mlg.store.falkordb.store import OWNER_LINK_INDEXES
+
+    def plan(gen: int) -> list[Statement] | None:
+        rows = store.conn.rows(f"MATCH (m:{META_TABLE} {{key: 'schema_version'}}) RETURN m.value")
+        if rows and int(rows[0][0]) >= 6:
+            return None  # another process upgraded it meanwhile
+        from mlg.store.falkordb.views import OWNER_LINK_HISTORY
+
+        indexes = "CALL db.indexes() YIELD label, properties RETURN label, properties"
+        indexed = {label for label, _ in store.conn.rows(indexes)}
+        return [
+            *((statement, {}) for statement in OWNER_LINK_INDEXES if OWNER_LINK_HISTORY not in indexed),
+            ("MATCH ()-[o:OWNED_BY]->() WHERE o.valid_from IS NULL SET o.valid_from = 0", {}),
+            (f"MATCH (m:{META_TABLE} {{key: 'schema_version'}}) SET m.value = '6'", {}),
+        ]
+
+    transaction(store, plan)
+
+
 def transaction(
     store: FalkorStore, plan_statements: Callable[[int], list[Statement]], *, untracked: bool = False
 ) -> tuple[int, Any]:
@@ -373,6 +397,7 @@ def _plan(store: FalkorStore, plan, gen: int):
         add.extend({"asset": asset_id, "owner": o, "role": r} for o, r in owners if (o, r) not in current)
     unowned = lifecycle.plan_ownerships(store, plan, life, old_owned, add, drop)
     report.update(ownerships_added=len(add))
+    out += lifecycle.push_owned_statements(drop, life.now)  # kept, with the interval each held
     out += _rows_of(
         drop,
         "UNWIND $rows AS r MATCH (a:Asset {id: r.asset})-[o:OWNED_BY]->(w:Owner {id: r.owner}) "
@@ -381,7 +406,7 @@ def _plan(store: FalkorStore, plan, gen: int):
     out += _rows_of(
         add,
         "UNWIND $rows AS r MATCH (a:Asset {id: r.asset}), (w:Owner {id: r.owner}) "
-        "CREATE (a)-[:OWNED_BY {role: r.role, sources: r.sources}]->(w)",
+        "CREATE (a)-[:OWNED_BY {role: r.role, sources: r.sources, valid_from: r.valid_from}]->(w)",
     )
     touched = sorted({r["asset"] for r in drop + add} | set(unowned) | set(life.retired) | set(life.revived))
     out += _rows_of(

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mlg.lifespan import FOREVER, SCHEMA
+from mlg.lifespan import FOREVER, OWNER_LINKS_SCHEMA, SCHEMA
 from mlg.model import Asset
 from mlg.schema import ASSET_COLUMNS
-from mlg.store.kuzu.schema import ASSET_HISTORY, FOREVER_LITERAL, RETIRED_EDGES
+from mlg.store.kuzu.schema import ASSET_HISTORY, FOREVER_LITERAL, OWNER_LINK_HISTORY, RETIRED_EDGES
 from mlg.store.kuzu.view import LIFE_RETURN, life_return, view_of
 
 if TYPE_CHECKING:
@@ -93,6 +93,38 @@ def edges_as_of(
     return edges
 
 
+def ownerships_as_of(
+    store: KuzuStore, moment: datetime, ids: Iterable[str] | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """asset id -> [(owner id, role)] sorted: the owner links that held at `moment`
+    (OWNED_BY since its valid_from, OwnerLinkHistory over its interval); `ids`: only
+    those assets. A graph before schema 6 has no owner history: today's links."""
+    params: dict[str, Any] = {"t": moment}
+    one = ""
+    if ids is not None:
+        params["ids"] = list(ids)
+        one = " AND a.id IN $ids"
+    legacy = store.schema_version < OWNER_LINKS_SCHEMA
+    queries = [
+        "MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) WHERE "
+        + ("true" if legacy else "o.valid_from <= $t")
+        + f"{one} RETURN a.id AS asset, w.id AS owner, o.role AS role"
+    ]
+    if not legacy:
+        queries.append(
+            f"MATCH (a:{OWNER_LINK_HISTORY}) WHERE a.valid_from <= $t AND a.valid_to > $t"
+            + one.replace("a.id", "a.asset")
+            + " RETURN a.asset AS asset, a.owner AS owner, a.role AS role"
+        )
+    found: dict[str, set[tuple[str, str]]] = {}
+    for query in queries:
+        for r in store.rows(
+            query, params if "$t" in query else {k: v for k, v in params.items() if k != "t"}
+        ):
+            found.setdefault(r["asset"], set()).add((r["owner"], r["role"]))
+    return {k: sorted(v, key=lambda t: (t[0], t[1] or "")) for k, v in found.items()}
+
+
 def placeholders(store: KuzuStore, limit: int) -> list[Asset]:
     """Placeholders seen in the store's view, by kind and id."""
     extra = life_return(store)
@@ -129,13 +161,17 @@ def retired_search(store: KuzuStore, words: Sequence[str], kinds: Sequence[str],
 
 
 def history_counts(store: KuzuStore) -> dict[str, int]:
-    """Retired assets, retired edges and kept asset versions, counted."""
+    """Retired assets, retired edges, kept asset versions and owner links that went,
+    counted."""
     if store.schema_version < SCHEMA:
         return {}
-    return {
+    counts = {
         "retired assets": store.count(
             "MATCH (a:Asset) WHERE a.valid_to <> $forever RETURN count(*)", {"forever": FOREVER}
         ),
         "retired relations": store.count(f"MATCH ()-[e:{RETIRED_EDGES}]->() RETURN count(*)"),
         "kept asset versions": store.count(f"MATCH (h:{ASSET_HISTORY}) RETURN count(*)"),
     }
+    if store.schema_version >= OWNER_LINKS_SCHEMA:
+        counts["past owner links"] = store.count(f"MATCH (h:{OWNER_LINK_HISTORY}) RETURN count(*)")
+    return counts

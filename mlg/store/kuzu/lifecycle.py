@@ -14,6 +14,7 @@ the same sync finds nothing to change.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,7 @@ import pyarrow as pa
 from mlg.lifespan import FOREVER, RETIRED_BY_HAND, RETIRED_BY_SYNC
 from mlg.schema import ASSET_COLUMNS
 from mlg.store.kuzu.assets import FEW
-from mlg.store.kuzu.schema import ASSET_HISTORY, FOREVER_LITERAL, RETIRED_EDGES
+from mlg.store.kuzu.schema import ASSET_HISTORY, FOREVER_LITERAL, OWNER_LINK_HISTORY, RETIRED_EDGES
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -95,6 +96,13 @@ REVIVE_DORMANT = (
 SET_OWNED_SOURCES = (
     "MATCH (a:Asset {id: $asset})-[o:OWNED_BY]->(w:Owner {id: $owner}) WHERE o.role = $role "
     "SET o.sources = $sources"
+)
+# An owner link about to go, kept with the interval it held (OwnerLinkHistory); runs
+# before the DELETE. $key: owned_history_rows.
+PUSH_OWNED = (
+    "MATCH (a:Asset {id: $asset})-[o:OWNED_BY]->(w:Owner {id: $owner}) WHERE o.role = $role "
+    f"CREATE (:{OWNER_LINK_HISTORY} {{key: $key, asset: a.id, owner: w.id, role: o.role, "
+    "sources: o.sources, valid_from: o.valid_from, valid_to: $now})"
 )
 DROP_OWNED = "MATCH (a:Asset {id: $asset})-[o:OWNED_BY]->(w:Owner {id: $owner}) WHERE o.role = $role DELETE o"
 TOUCH = "MATCH (a:Asset {id: $id}) SET a.gen = $gen"
@@ -179,6 +187,7 @@ DORMANT_NEW = _schema(
 )
 OWNED_SOURCES = _schema(asset=_S, owner=_S, role=_S, sources=_STRINGS)
 OWNED_KEY = _schema(asset=_S, owner=_S, role=_S)
+OWNED_PUSH = _schema(asset=_S, owner=_S, role=_S, key=_S, now=_T)
 ID_ONLY = _schema(id=_S)
 EDGE_ONLY = _schema(src=_S, dst=_S, rtype=_S)
 # the live edges at asset $id, out and in (two primary-key patterns, not an OR)
@@ -462,6 +471,7 @@ def plan_ownerships(
     synced = set(plan.sources) if plan.sync else set()
     for r in add:
         r["sources"] = sorted(plan.ownership_sources.get(r["asset"], ()))
+        r["valid_from"] = life.now
     dropping = {(r["asset"], r["owner"], r["role"]) for r in drop}
     claimed: dict[tuple[str, str, str], set[str]] = {}
     for asset_id, links in old_owned.items():
@@ -490,8 +500,27 @@ def plan_ownerships(
         elif after != before:
             keep_rows.append({**dict(zip(("asset", "owner", "role"), key)), "sources": sorted(after)})
     life.add("owners", SET_OWNED_SOURCES, keep_rows, OWNED_SOURCES)
+    life.steps.extend(push_owned_steps(drop_rows, life.now))
     life.add("owners", DROP_OWNED, drop_rows, OWNED_KEY)
     return sorted({r["asset"] for r in drop_rows})
+
+
+def push_owned_steps(links: list[dict[str, Any]], now: datetime) -> list[Step]:
+    """Steps that keep the owner links `links` ({asset, owner, role}) in
+    OwnerLinkHistory, closed `now`; they run before the links are deleted."""
+    if not links:
+        return []
+    stamp = now.isoformat()
+    rows = [
+        {**{k: r[k] for k in ("asset", "owner", "role")}, "key": _link_key(r, stamp), "now": now}
+        for r in links
+    ]
+    return [_step("owners", PUSH_OWNED, rows, OWNED_PUSH)]
+
+
+def _link_key(link: dict[str, Any], stamp: str) -> str:
+    # the parts can hold any character: a JSON list keeps them apart
+    return json.dumps([link["asset"], link["owner"], link["role"], stamp])
 
 
 # -- kept versions (mlg.lifecycle.history) ----------------------------------------------------

@@ -25,6 +25,10 @@ RETIRED_EDGES = "RETIRED_DEPENDS_ON"
 # [valid_from, valid_to), with the Asset columns; the Asset row itself is the current
 # (or, retired, the last) version.
 ASSET_HISTORY = "AssetHistory"
+# Owner links that went (schema 6): each row a link (asset, owner, role) as it held over
+# [valid_from, valid_to), with its sources; an OWNED_BY edge is a link holding since its
+# valid_from. Plain columns (ids, not a rel table), so a copy carries them as rows.
+OWNER_LINK_HISTORY = "OwnerLinkHistory"
 
 # (name, type, default) added to Asset; never NULL (text defaults to "").
 ASSET_LIFE_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -87,6 +91,17 @@ def upgrade_to_4(
     return tuple(statements)
 
 
+def upgrade_to_6() -> tuple[str, ...]:
+    """Schema step 5 -> 6 (issue 15): owner links get a lifetime. OWNED_BY gains
+    valid_from (existing links: the epoch, held since before history was kept) and a
+    link that goes is kept in OwnerLinkHistory."""
+    return (
+        f"ALTER TABLE OWNED_BY ADD valid_from TIMESTAMP DEFAULT {EPOCH_LITERAL}",
+        f"CREATE NODE TABLE {OWNER_LINK_HISTORY}(key STRING, asset STRING, owner STRING, role STRING, "
+        "sources STRING[], valid_from TIMESTAMP, valid_to TIMESTAMP, PRIMARY KEY (key))",
+    )
+
+
 def _columns(cols: tuple[tuple[str, str], ...], key: str | None = "id") -> str:
     parts = [f"{name} {typ}" for name, typ in cols]
     if key:
@@ -108,6 +123,7 @@ DDL: tuple[str, ...] = (
     "CREATE NODE TABLE AssetAlias(id STRING, asset STRING, PRIMARY KEY (id))",
     # a new graph: the tables above, then each upgrade step's additions
 ) + upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS)
+DDL += upgrade_to_6()
 
 # schema version -> the statements that bring a graph of that version to the next one
 # (mlg.store.kuzu.database runs them in place on the first read-write open). The
@@ -116,6 +132,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE Asset ADD gen INT64 DEFAULT 0",),
     3: upgrade_to_4(RELATION_PROPERTIES, ASSET_COLUMNS),
     4: (),  # re-keys assets: PYTHON_UPGRADES[4]
+    5: upgrade_to_6(),
 }
 # schema version -> the upgrade step of Python run after UPGRADES[version]'s statements,
 # in transactions of its own (mlg.store.kuzu.database._upgrade): steps that compute what

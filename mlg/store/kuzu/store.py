@@ -55,6 +55,7 @@ from mlg.store.port import (
     StoredRun,
     WriteOutcome,
 )
+from mlg.store.tables import owners_at
 
 if TYPE_CHECKING:
     from mlg.generation import GraphState
@@ -185,6 +186,8 @@ class KuzuStore:
 
     def owners_of(self, ids: Iterable[str]) -> dict[str, tuple[Owner, ...]]:
         ids = assets.storable(ids)
+        if self.view.as_of is not None:  # the owners as they were
+            return owners_at(self, ids, self.view.as_of)
         index = topology.current(self) if len(ids) > 1 else None
         if index is not None:
             return topology.owners_of(index, ids)
@@ -344,6 +347,11 @@ class KuzuStore:
         self, moment: datetime, *, asset: str | None = None
     ) -> dict[tuple[str, str, str], tuple[str, ...]]:
         return history.edges_as_of(self, moment, asset)
+
+    def ownerships_as_of(
+        self, moment: datetime, *, ids: Iterable[str] | None = None
+    ) -> dict[str, list[tuple[str, str]]]:
+        return history.ownerships_as_of(self, moment, ids)
 
     def placeholders(self, limit: int) -> list[Asset]:
         return history.placeholders(self, limit)

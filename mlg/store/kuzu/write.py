@@ -21,7 +21,14 @@ from mlg.model import IngestReport, keeping_bookkeeping
 from mlg.schema import ASSET_COLUMNS, BLANK_FOR_NULL, RELATION_PROPERTIES, RUN_COLUMNS
 from mlg.store.kuzu.assets import FEW, ids_table, owner_links, storable
 from mlg.store.kuzu.generation import BUMP_STATEMENT, next_generation
-from mlg.store.kuzu.lifecycle import plan_edges, plan_lifecycle, plan_ownerships, reopen_steps, version_steps
+from mlg.store.kuzu.lifecycle import (
+    plan_edges,
+    plan_lifecycle,
+    plan_ownerships,
+    push_owned_steps,
+    reopen_steps,
+    version_steps,
+)
 from mlg.store.kuzu.runs import aliases, run_io, runs
 from mlg.store.port import ASSET_SCHEMA, Progress, WriteOutcome
 
@@ -42,7 +49,7 @@ OWNERSHIP_SCHEMA = pa.schema([("asset", pa.string()), ("owner", pa.string()), ("
 _LIFE = [("sources", pa.list_(pa.string())), ("valid_from", pa.timestamp("us"))]
 NEW_ASSET_SCHEMA = pa.schema(list(ASSET_SCHEMA) + _LIFE + [("placeholder", pa.bool_())])
 NEW_EDGE_SCHEMA = pa.schema(list(EDGE_SCHEMA) + _LIFE)
-NEW_OWNERSHIP_SCHEMA = pa.schema(list(OWNERSHIP_SCHEMA) + _LIFE[:1])
+NEW_OWNERSHIP_SCHEMA = pa.schema(list(OWNERSHIP_SCHEMA) + _LIFE)
 
 # Every asset written carries the write's generation (mlg/generation.py), bound as $gen.
 _ASSET_SET = ", ".join(f"a.{n} = {n}" for n, _ in ASSET_COLUMNS if n != "id") + ", a.gen = $gen"
@@ -298,6 +305,7 @@ def _plan_steps(store: KuzuStore, plan: Plan) -> tuple[list[tuple[str, str, pa.T
         add.extend({"asset": asset_id, "owner": o, "role": r} for o, r in owners if (o, r) not in current)
     unowned = plan_ownerships(store, plan, life, old_owned, add, drop, empty)
     report.update(ownerships_added=len(add))
+    steps.extend(push_owned_steps(drop, life.now))  # kept, with the interval each held
     steps.append(
         (
             "owners",
@@ -310,7 +318,7 @@ def _plan_steps(store: KuzuStore, plan: Plan) -> tuple[list[tuple[str, str, pa.T
         (
             "owners",
             "LOAD FROM $rows MATCH (a:Asset {id: asset}) MATCH (w:Owner {id: owner}) "
-            "CREATE (a)-[:OWNED_BY {role: role, sources: sources}]->(w)",
+            "CREATE (a)-[:OWNED_BY {role: role, sources: sources, valid_from: valid_from}]->(w)",
             _table(add, NEW_OWNERSHIP_SCHEMA),
         )
     )
