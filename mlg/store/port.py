@@ -45,6 +45,7 @@ from mlg.schema import ASSET_COLUMNS
 
 if TYPE_CHECKING:
     from mlg.generation import GraphState
+    from mlg.store.image import GraphImage
     from mlg.validation import Plan
 
 MAX_DEPTH = 10_000  # the deepest closure or path mlg asks for, in hops (DESIGN §3)
@@ -462,6 +463,17 @@ class GraphStore(Protocol):
         ...
 
     # -- lifecycle: views, history, retirement, placeholders (mlg/lifecycle) -------------
+
+    def image(self) -> GraphImage:
+        """The whole graph as rows, history included: every table, every column of
+        every row (mlg.store.image; what `mlg copy` carries)."""
+        ...
+
+    def write_image(self, image: GraphImage) -> WriteOutcome:
+        """Write `image` into this EMPTY graph in one transaction, all or nothing; an
+        image with an edge whose end is missing, or a store that is not empty, is
+        refused before anything is written."""
+        ...
 
     def viewing(self, *, include_retired: bool = False, as_of: datetime | None = None) -> GraphStore:
         """A handle on the same graph (same connections and derived indexes) whose reads

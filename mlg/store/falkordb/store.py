@@ -31,6 +31,7 @@ from mlg.store.falkordb import views, walks
 from mlg.store.falkordb.connection import Connection, from_micros
 from mlg.store.falkordb.url import Target, parse_target
 from mlg.store.falkordb.views import ASSET_HISTORY, OWNER_LINK_HISTORY
+from mlg.store.image import GraphImage  # noqa: TC001 - in the port's signatures
 from mlg.store.port import (
     ASSET_SCHEMA,
     EDGE_TABLE,
@@ -893,6 +894,17 @@ class FalkorStore:
         return write_plan(self, plan, progress, dry_run=dry_run)
 
     # -- lifecycle: views, history, retirement, placeholders (history.py, retire.py) -----------
+
+    def image(self) -> GraphImage:
+        from mlg.store.falkordb.image import read_image
+
+        return read_image(self)
+
+    def write_image(self, image: GraphImage) -> WriteOutcome:
+        self._require_writable()
+        from mlg.store.falkordb.image import write_image
+
+        return write_image(self, image)
 
     def viewing(self, *, include_retired: bool = False, as_of: datetime | None = None) -> FalkorStore:
         view = copy(self)

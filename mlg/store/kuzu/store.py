@@ -59,6 +59,7 @@ from mlg.store.tables import owners_at
 
 if TYPE_CHECKING:
     from mlg.generation import GraphState
+    from mlg.store.image import GraphImage
     from mlg.validation import Plan
 
 
@@ -327,6 +328,17 @@ class KuzuStore:
         return write.owner_ids(self, ids)
 
     # -- lifecycle ---------------------------------------------------------------------------
+
+    def image(self) -> GraphImage:
+        from mlg.store.kuzu.image import read_image
+
+        return read_image(self)
+
+    def write_image(self, image: GraphImage) -> WriteOutcome:
+        self.require_writable()
+        from mlg.store.kuzu.image import write_image
+
+        return write_image(self, image)
 
     def viewing(self, *, include_retired: bool = False, as_of: datetime | None = None) -> KuzuStore:
         view = copy(self)
