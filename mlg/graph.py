@@ -427,11 +427,6 @@ class Graph:
 
         self._require_writable()
         sync, strict = sync or self._ingest_mode[0], strict or self._ingest_mode[1]
-        if sync and batch.runs and batch.source is None:  # a connector's runs come with its source
-            raise MlgError(
-                "sync takes manifests only: OpenLineage events say what a run did, not the whole "
-                "truth of a source"
-            )
         if progress:
             progress("validating", 0, 1)
         return self._write_then_index(
