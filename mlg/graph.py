@@ -424,27 +424,14 @@ class Graph:
         `dry_run=True` validates and reports what would change, writing nothing.
         """
         from mlg.ingest import write_batch
-        from mlg.search.index import refresh_after_write
-        from mlg.store.tables import gc_paused
 
         self._require_writable()
         sync, strict = sync or self._ingest_mode[0], strict or self._ingest_mode[1]
-        if sync and batch.runs and batch.source is None:  # a connector's runs come with its source
-            raise MlgError(
-                "sync takes manifests only: OpenLineage events say what a run did, not the whole "
-                "truth of a source"
-            )
         if progress:
             progress("validating", 0, 1)
-        with gc_paused():
-            outcome = write_batch(self, batch, progress, sync=sync, strict=strict, dry_run=dry_run)
-            if outcome.generation is not None:
-                # The index follows the assets this write stamped. Never fails the ingest:
-                # the data is committed, and a stale index is brought up to date by the
-                # next search.
-                written = None if outcome.written is None else set(outcome.written)
-                refresh_after_write(self, progress, written=written, owners_changed=outcome.owners_changed)
-        return outcome.report
+        return self._write_then_index(
+            lambda: write_batch(self, batch, progress, sync=sync, strict=strict, dry_run=dry_run), progress
+        )
 
     def ingest_chunks(
         self, chunks, progress=None, *, sync: bool = False, strict: bool = False, dry_run: bool = False
@@ -455,14 +442,25 @@ class Graph:
         plus every asset's id and kind; see mlg.ingest.write_chunks. Options as for
         `ingest_batch`."""
         from mlg.ingest import write_chunks
-        from mlg.search.index import refresh_after_write
-        from mlg.store.tables import gc_paused
 
         self._require_writable()
         sync, strict = sync or self._ingest_mode[0], strict or self._ingest_mode[1]
+        return self._write_then_index(
+            lambda: write_chunks(self, chunks, progress, sync=sync, strict=strict, dry_run=dry_run), progress
+        )
+
+    def _write_then_index(self, write, progress) -> IngestReport:
+        """Run `write` (a write through the port, giving its WriteOutcome) with the
+        garbage collector paused, then bring the search index along; its report."""
+        from mlg.search.index import refresh_after_write
+        from mlg.store.tables import gc_paused
+
         with gc_paused():
-            outcome = write_chunks(self, chunks, progress, sync=sync, strict=strict, dry_run=dry_run)
+            outcome = write()
             if outcome.generation is not None:
+                # The index follows the assets this write stamped. Never fails the ingest:
+                # the data is committed, and a stale index is brought up to date by the
+                # next search.
                 written = None if outcome.written is None else set(outcome.written)
                 refresh_after_write(self, progress, written=written, owners_changed=outcome.owners_changed)
         return outcome.report

@@ -206,7 +206,7 @@ class _ShortestPathTree:
         kept = pc.and_(pc.is_valid(dependent), pc.is_valid(dependency))
         src = pc.filter(dependent, kept).to_numpy().astype(np.int64)
         dst = pc.filter(dependency, kept).to_numpy().astype(np.int64)
-        rel = ranked_types[pc.filter(type_dict.indices, kept).to_numpy().astype(np.int64)]
+        rel = pc.filter(type_dict.indices, kept).to_numpy().astype(np.int64)  # codes into `types`
         id_rank = np.empty(n, dtype=np.int64)
         id_rank[pc.sort_indices(ids).to_numpy()] = np.arange(n)
         by_dependency = np.argsort(dst, kind="stable")
@@ -228,7 +228,8 @@ class _ShortestPathTree:
             child, kind, position = child[fresh], kind[fresh], position[fresh]
             if not len(child):
                 break
-            first = np.lexsort((kind, position, child))  # per child: earliest parent, first relation
+            # per child: the earliest parent, then the first relation by name
+            first = np.lexsort((ranked_types[kind], position, child))
             child, kind, position = child[first], kind[first], position[first]
             keep = np.ones(len(child), dtype=bool)
             keep[1:] = child[1:] != child[:-1]
@@ -237,9 +238,6 @@ class _ShortestPathTree:
             relation[child] = kind
             seen[child] = True
             frontier = child[np.lexsort((id_rank[child], position))]  # the queue's next level
-        by_rank = np.empty(len(types), dtype=np.int64)
-        by_rank[ranked_types] = np.arange(len(types))
-        relation = np.where(relation >= 0, by_rank[np.maximum(relation, 0)], -1)
         return cls(ids, parent, relation, types)
 
     def path_to(self, row: int) -> DependencyPath:

@@ -53,8 +53,15 @@ def write_batch(
     Call it with the garbage collector paused for a large batch
     (`mlg.store.tables.gc_paused`). `sync`, `strict` and `dry_run` (report what would
     change, write nothing): see Graph.ingest_batch."""
+    from mlg.errors import MlgError
     from mlg.lifecycle.identity import unify, wanted_aliases
 
+    if sync and any(batch.source_of(at.file) == at.file for _, at in batch.runs):
+        # a connector's runs come with its source (also when chunks were put together)
+        raise MlgError(
+            "sync takes manifests only: OpenLineage events say what a run did, not the whole "
+            "truth of a source"
+        )
     lookup = StoreLookup(graph)
     wanted = wanted_aliases(batch) if batch.unify_physical else set()
     if wanted:  # one dataset, one asset (mlg.lifecycle.identity)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mlg
-from mlg.batch import Batch, batch_chunks
+from mlg.batch import Batch, Location, batch_chunks
 from mlg.copy import dump
 from mlg.manifest import ndjson_chunks
 from mlg.synthetic import synthetic_batch, write_estate
@@ -144,3 +144,26 @@ def test_lines_that_are_not_records_are_named(graph, tmp_path):
         graph.ingest(path)
     assert [p.record for p in caught.value.problems] == ["line 2", "line 3"]
     assert graph.store.is_empty()
+
+
+def test_a_sync_refuses_runs_without_a_source_chunked_as_at_once(tmp_path):
+    """Runs say what a run did, not the whole truth of a source: a sync refuses them
+    unless a source comes with them (a connector's, or the file's declared one), through
+    ingest_chunks as through ingest_batch, where chunks are put together."""
+    at = Location("events.ndjson", "records[0]")
+    workflow = ({"id": "wf", "kind": "workflow"}, at)
+
+    def batch(**source) -> Batch:
+        run = ({"id": "run-1", "workflow": "wf"}, Location("events.ndjson", "records[1]"))
+        return Batch(assets=[workflow], runs=[run], files=["events.ndjson"], **source)
+
+    with mlg.open(tmp_path / "g.kuzu") as g:
+        at_once = g.ingest_batch
+        chunked = lambda b, **kw: g.ingest_chunks(lambda: iter([b]), **kw)  # noqa: E731
+        for ingest in (at_once, chunked):
+            with pytest.raises(mlg.MlgError, match="sync takes manifests only"):
+                ingest(batch(), sync=True)
+        assert g.stats().assets == 0
+        chunked(batch(file_sources={"events.ndjson": "airflow"}), sync=True)
+        at_once(batch(source="airflow"), sync=True)
+        assert g.get("wf").kind == "workflow"

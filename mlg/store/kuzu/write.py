@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -99,47 +100,30 @@ def write_plans(store: KuzuStore, plans: Iterable[Plan], progress: Progress | No
     that only one plan is in memory at a time. `plans` may be lazy: whatever it raises
     (an IngestError of a late chunk) rolls everything back and is raised again. What
     was written, summed over the plans."""
-    conn = store.connection()
     totals: dict[str, int] = {}
     files: list[str] = []
     owners_changed = False
-    done = 0
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        generation = next_generation(conn)
+    with _transaction(store, progress) as txn:
         for plan in plans:
             work, outcome = _plan_steps(store, plan)
             for what, statement, rows in work:
                 if progress:
-                    progress(f"writing {what}", done, 0)
-                _run_step(conn, statement, rows, generation)
-                done += rows.num_rows
+                    progress(f"writing {what}", txn.done, 0)
+                txn.run(statement, rows)
             for name, value in dataclasses.asdict(outcome.report).items():
                 if isinstance(value, int):
                     totals[name] = totals.get(name, 0) + value
             files.extend(f for f in plan.files if f not in files)
             owners_changed = owners_changed or outcome.owners_changed
-        conn.execute(BUMP_STATEMENT, {"generation": str(generation)})
-        if progress:
-            progress("committing", done, done)
-        conn.execute("COMMIT")
-    except BaseException as exc:
-        try:
-            conn.execute("ROLLBACK")
-        except RuntimeError:
-            pass  # Kuzu has already rolled back after a failed statement (DESIGN §4)
-        if isinstance(exc, RuntimeError):
-            raise MlgError(f"writing to {store.path} failed and was rolled back: {exc}") from None
-        raise
     if progress:
-        progress("done", done, done)
+        progress("done", txn.done, txn.done)
     # written: None - the ids of every chunk would grow with the input; the search index
     # finds what changed by the generation instead
     return WriteOutcome(
         IngestReport(**totals, files=tuple(files)),
         None,
         owners_changed,
-        generation,
+        txn.generation,
     )
 
 
@@ -383,32 +367,56 @@ _BY_PRIMARY_KEY = {
 
 def _run_transaction(store: KuzuStore, steps, progress: Progress | None) -> int:
     """Run the steps in one transaction with the generation bump; the new generation."""
-    conn = store.connection()
     total = sum(rows.num_rows for _, _, rows in steps)
-    done = 0
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        generation = next_generation(conn)
+    with _transaction(store, progress, total) as txn:
         for what, statement, rows in steps:
             if progress:
-                progress(f"writing {what}", done, total)
-            _run_step(conn, statement, rows, generation)
-            done += rows.num_rows
-        conn.execute(BUMP_STATEMENT, {"generation": str(generation)})
+                progress(f"writing {what}", txn.done, total)
+            txn.run(statement, rows)
+    if progress:
+        progress("done", total, total)
+    return txn.generation
+
+
+@dataclasses.dataclass
+class _Transaction:
+    """An open write transaction: its connection, the generation it writes, the rows
+    written so far."""
+
+    conn: Any
+    generation: int
+    done: int = 0
+
+    def run(self, statement: str, rows: pa.Table) -> None:
+        _run_step(self.conn, statement, rows, self.generation)
+        self.done += rows.num_rows
+
+
+@contextmanager
+def _transaction(
+    store: KuzuStore, progress: Progress | None, total: int | None = None
+) -> Iterator[_Transaction]:
+    """One write transaction (a `_Transaction` inside), then the generation bump and
+    COMMIT; ROLLBACK on anything raised inside (an IngestError of a late chunk, an
+    interrupt), which is raised again, a Kuzu failure as an MlgError. `total`: the rows
+    to write, for progress (None: what was written by COMMIT)."""
+    conn = store.connection()
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        txn = _Transaction(conn, next_generation(conn))
+        yield txn
+        conn.execute(BUMP_STATEMENT, {"generation": str(txn.generation)})
         if progress:
-            progress("committing", done, total)
+            progress("committing", txn.done, txn.done if total is None else total)
         conn.execute("COMMIT")
-    except RuntimeError as exc:
-        # Kuzu has already rolled back after a failed statement (DESIGN §4); a
-        # ROLLBACK then fails too, which is fine.
+    except BaseException as exc:
         try:
             conn.execute("ROLLBACK")
         except RuntimeError:
-            pass
-        raise MlgError(f"writing to {store.path} failed and was rolled back: {exc}") from None
-    if progress:
-        progress("done", total, total)
-    return generation
+            pass  # Kuzu has already rolled back after a failed statement (DESIGN §4)
+        if isinstance(exc, RuntimeError):
+            raise MlgError(f"writing to {store.path} failed and was rolled back: {exc}") from None
+        raise
 
 
 def _run_step(conn, statement: str, rows: pa.Table, generation: int) -> None:
