@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mlg.errors import GraphError
+from mlg.store.falkordb.params import header as params_header
 from mlg.store.falkordb.url import Target
 
 _EPOCH = datetime(1970, 1, 1)
@@ -110,7 +111,7 @@ class Connection:
 
     def header(self, params: dict[str, Any]) -> str:
         """The `CYPHER k=v ...` prefix that binds `params` in a raw GRAPH.QUERY."""
-        return self.graph._build_params_header(params)
+        return params_header(params)
 
     def exists(self) -> bool:
         """Whether the graph key exists on the server."""

@@ -16,6 +16,7 @@ only differences written, so the same input twice writes nothing the second time
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 
 CHUNK = 2_000
 RETRIES = 20
+STAGED_ABOVE = 64 * 2**20  # characters of statement text: above, a staged write
+STAGING_BATCH = 16 * 2**20  # characters sent to the staging copy per round trip
+STAGING_TTL = 3_600  # seconds a staging copy outlives its writer's last batch
+STAGING_MARK = ":mlg-staging:"
 Statement = tuple[str, dict[str, Any]]
 
 _ASSET_NAMES = [n for n, _ in ASSET_COLUMNS]
@@ -134,8 +139,8 @@ def transaction(
     store: FalkorStore, plan_statements: Callable[[int], list[Statement]], *, untracked: bool = False
 ) -> tuple[int, Any]:
     """Run the statements `plan_statements(generation)` returns, with the generation bump,
-    in one MULTI/EXEC under WATCH; planned again if another write came first. Returns
-    (generation, what plan_statements left in `store._last_plan`)."""
+    atomically under WATCH of the graph key (one MULTI/EXEC, or staged when large: see
+    the module doc); planned again if another write came first. Returns (generation, None)."""
     conn = store.conn
     name = conn.target.graph
     for _ in range(RETRIES):
@@ -160,9 +165,13 @@ def transaction(
                             {"k": UNTRACKED_KEY, "v": str(generation)},
                         )
                     )
+                texts = [conn.header(params) + query for query, params in statements]
+                if sum(map(len, texts)) > STAGED_ABOVE:
+                    staged(store, pipe, texts, generation)
+                    return generation, None
                 pipe.multi()
-                for query, params in statements:
-                    pipe.execute_command("GRAPH.QUERY", name, conn.header(params) + query, "--compact")
+                for text in texts:
+                    pipe.execute_command("GRAPH.QUERY", name, text, "--compact")
                 replies = pipe.execute(raise_on_error=False)
             except conn._watch_error:
                 continue
@@ -176,6 +185,66 @@ def transaction(
             )
         return generation, None
     raise GraphError(f"writing to {store.location}: other writers kept committing first ({RETRIES} attempts)")
+
+
+def staging_key(name: str) -> str:
+    """A new, unique name for the staging copy of graph `name` (see the module doc)."""
+    return f"{name}{STAGING_MARK}{uuid.uuid4().hex}"
+
+
+def staged(store: FalkorStore, pipe, texts: list[str], generation: int) -> None:
+    """A large write (see the module doc): the statements `texts` run on a private copy
+    of the graph, in bounded batches, then one MULTI/EXEC under the caller's WATCH of
+    the graph renames the copy over it. WatchError (another write committed first: the
+    caller plans again) and redis errors propagate; the copy is deleted on any failure."""
+    conn = store.conn
+    name = conn.target.graph
+    stage = staging_key(name)
+    client = conn.redis
+    try:
+        if client.exists(name):
+            client.execute_command("GRAPH.COPY", name, stage)
+        client.expire(stage, STAGING_TTL)
+        batch: list[str] = []
+        size = 0
+        for i, text in enumerate(texts):
+            batch.append(text)
+            size += len(text)
+            if size >= STAGING_BATCH or i == len(texts) - 1:
+                _run_on(store, stage, batch)
+                if not client.expire(stage, STAGING_TTL):
+                    raise GraphError(f"writing to {store.location}: the staging copy {stage} vanished")
+                batch, size = [], 0
+        # the generation bump is the last statement: a copy that is whole holds it
+        rows = client.execute_command(
+            "GRAPH.RO_QUERY", stage, f"MATCH (m:{META_TABLE} {{key: '{GENERATION_KEY}'}}) RETURN m.value"
+        )
+        if not rows[1] or rows[1][0][0] not in (str(generation), str(generation).encode()):
+            raise GraphError(f"writing to {store.location}: the staging copy {stage} is not whole")
+        pipe.multi()
+        pipe.rename(stage, name)
+        pipe.persist(name)
+        pipe.execute()
+        stage = None
+    finally:
+        if stage is not None:
+            try:
+                client.delete(stage)
+            except conn._redis_errors:
+                pass  # it expires on its own (STAGING_TTL)
+
+
+def _run_on(store: FalkorStore, key: str, texts: list[str]) -> None:
+    """Run `texts` on graph `key` in one round trip; GraphError naming the first failure."""
+    batch = store.conn.redis.pipeline(transaction=False)
+    for text in texts:
+        batch.execute_command("GRAPH.QUERY", key, text, "--compact")
+    failed = [r for r in batch.execute(raise_on_error=False) if isinstance(r, Exception)]
+    if failed:
+        raise GraphError(
+            f"writing to {store.location}: a statement failed on the staging copy "
+            f"(nothing was written): {failed[0]}"
+        )
 
 
 def _rows_of(items: list[dict], query: str) -> list[Statement]:
