@@ -222,6 +222,7 @@ def staged(store: FalkorStore, pipe, texts: list[str], generation: int) -> None:
     name = conn.target.graph
     stage = staging_key(name)
     client = conn.redis
+    swapped = False
     try:
         if client.exists(name):
             client.execute_command("GRAPH.COPY", name, stage)
@@ -246,13 +247,15 @@ def staged(store: FalkorStore, pipe, texts: list[str], generation: int) -> None:
         pipe.rename(stage, name)
         pipe.persist(name)
         pipe.execute()
-        stage = None
+        swapped = True
     finally:
-        if stage is not None:
-            try:
-                client.delete(stage)
-            except conn._redis_errors:
-                pass  # it expires on its own (STAGING_TTL)
+        # FalkorDB keeps query statistics per graph in `telemetry{<graph>}`: the copy's
+        # stay behind under its own name, and go with it
+        leftovers = [f"telemetry{{{stage}}}"] + ([] if swapped else [stage])
+        try:
+            client.delete(*leftovers)
+        except conn._redis_errors:
+            pass  # the copy expires on its own (STAGING_TTL)
 
 
 def _run_on(store: FalkorStore, key: str, texts: list[str]) -> None:
