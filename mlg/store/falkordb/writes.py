@@ -37,6 +37,7 @@ only differences written, so the same input twice writes nothing the second time
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -59,6 +60,7 @@ STAGED_ABOVE = 64 * 2**20  # characters of statement text: above, a staged write
 STAGING_BATCH = 16 * 2**20  # characters sent to the staging copy per round trip
 STAGING_TTL = 3_600  # seconds a staging copy outlives its writer's last batch
 STAGING_MARK = ":mlg-staging:"
+COPY_ATTEMPTS = 60  # GRAPH.COPY refused for want of a fork: asked again each second
 Statement = tuple[str, dict[str, Any]]
 
 _ASSET_NAMES = [n for n, _ in ASSET_COLUMNS]
@@ -221,11 +223,11 @@ def staged(store: FalkorStore, pipe, texts: list[str], generation: int) -> None:
     conn = store.conn
     name = conn.target.graph
     stage = staging_key(name)
-    client = conn.redis
+    client = conn.single_shot()  # a retried GRAPH.COPY or batch of CREATEs would run twice
     swapped = False
     try:
         if client.exists(name):
-            client.execute_command("GRAPH.COPY", name, stage)
+            _copy(store, client, name, stage)
         client.expire(stage, STAGING_TTL)
         batch: list[str] = []
         size = 0
@@ -258,9 +260,22 @@ def staged(store: FalkorStore, pipe, texts: list[str], generation: int) -> None:
             pass  # the copy expires on its own (STAGING_TTL)
 
 
+def _copy(store: FalkorStore, client, name: str, stage: str) -> None:
+    """GRAPH.COPY `name` to `stage`. The server forks for it and allows one fork at a
+    time: a copy refused while a snapshot (BGSAVE) forks is asked again, a while."""
+    for attempt in range(COPY_ATTEMPTS):
+        try:
+            client.execute_command("GRAPH.COPY", name, stage)
+            return
+        except store.conn._redis_errors as exc:
+            if "fork" not in str(exc).lower() or attempt == COPY_ATTEMPTS - 1:
+                raise
+            time.sleep(1)
+
+
 def _run_on(store: FalkorStore, key: str, texts: list[str]) -> None:
     """Run `texts` on graph `key` in one round trip; GraphError naming the first failure."""
-    batch = store.conn.redis.pipeline(transaction=False)
+    batch = store.conn.single_shot().pipeline(transaction=False)
     for text in texts:
         batch.execute_command("GRAPH.QUERY", key, text, "--compact")
     failed = [r for r in batch.execute(raise_on_error=False) if isinstance(r, Exception)]
