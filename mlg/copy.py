@@ -5,7 +5,8 @@ GraphImage (mlg.store.image: every table, every column of every row: assets aliv
 retired with their lifetimes, sources, placeholders and reasons, kept versions, lineage
 edges alive and retired, owners and owner links, runs with their inputs and outputs,
 aliases) and written to an EMPTY destination in one transaction (GraphStore.write_image:
-Kuzu's one transaction, FalkorDB's one MULTI/EXEC), so a copy that fails or is killed
+Kuzu's one transaction, FalkorDB's one atomic write: a MULTI/EXEC, or when large a
+staged copy renamed over the graph, mlg.store.falkordb.writes), so a copy that fails or is killed
 leaves the destination as empty as it was. Lossless: `full_dump` of the copy equals
 `full_dump` of the original, a round trip (Kuzu -> FalkorDB -> Kuzu) gives back an
 identical one, and as-of and diff answer the same (tests/falkordb/test_copy.py).

@@ -1,6 +1,7 @@
-"""A writer process for the kill -9 test: `python -m tests.falkordb.ingest_child URL N SEED`
-ingests a synthetic estate of N assets into the FalkorDB graph at URL, printing
-"writing" just before it starts."""
+"""A writer process for the kill -9 tests: `python -m tests.falkordb.ingest_child URL N SEED
+[staged]` ingests a synthetic estate of N assets into the FalkorDB graph at URL, printing
+"writing" just before it starts; with `staged`, by the staged path of large writes
+(mlg.store.falkordb.writes), in small batches."""
 
 from __future__ import annotations
 
@@ -41,7 +42,11 @@ def ingest(store, batch):
     return store.write_plan(validate(batch, StoreLookup(store)))
 
 
-def main(url: str, n: int, seed: int) -> None:
+def main(url: str, n: int, seed: int, staged: bool = False) -> None:
+    if staged:
+        from mlg.store.falkordb import writes
+
+        writes.STAGED_ABOVE, writes.STAGING_BATCH = 0, 50_000
     batch = synthetic_batch(n, seed=seed)
     with open_falkordb(url) as store:
         print("writing", flush=True)
@@ -50,4 +55,4 @@ def main(url: str, n: int, seed: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:] == ["staged"])

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mlg.errors import GraphError
+from mlg.store.falkordb.params import header as params_header
 from mlg.store.falkordb.url import Target
 
 _EPOCH = datetime(1970, 1, 1)
@@ -94,6 +95,20 @@ class Connection:
         except redis.RedisError as exc:
             raise GraphError(f"cannot reach the FalkorDB server at {target.location}: {exc}") from None
         self.lock = threading.Lock()
+        self._kwargs = kwargs
+        self._single_shot = None
+
+    def single_shot(self):
+        """A client that sends each command once: no retry after a dropped connection or
+        a timeout (the default client retries, which would run GRAPH.COPY or a batch of
+        CREATEs twice). Kept for this Connection."""
+        if self._single_shot is None:
+            import redis
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            self._single_shot = redis.Redis(**self._kwargs, retry=Retry(NoBackoff(), 0))
+        return self._single_shot
 
     def rows(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[list]:
         """The result rows of one query (read-only unless `write`)."""
@@ -110,7 +125,7 @@ class Connection:
 
     def header(self, params: dict[str, Any]) -> str:
         """The `CYPHER k=v ...` prefix that binds `params` in a raw GRAPH.QUERY."""
-        return self.graph._build_params_header(params)
+        return params_header(params)
 
     def exists(self) -> bool:
         """Whether the graph key exists on the server."""
@@ -122,6 +137,8 @@ class Connection:
     def close(self) -> None:
         try:
             self.redis.close()
+            if self._single_shot is not None:
+                self._single_shot.close()
         except Exception:  # noqa: BLE001 - closing a socket that is already gone
             pass
 

@@ -3,11 +3,11 @@ and writes, history included.
 
 Read: every node's and relationship's properties (`properties(n)`), whatever they are,
 times turned back into datetimes (connection.py keeps them as integers). Write: into an
-empty graph, every table as UNWIND batches queued in ONE MULTI/EXEC with the generation
-bump (writes.transaction): a copier that dies before EXEC leaves the graph as it was
-(the server drops the queued commands with the connection). The image is checked
-first (GraphImage.check: keys unique, every edge's ends present), so no statement of
-the EXEC can fail on the data.
+empty graph, every table as UNWIND batches in ONE atomic write with the generation bump
+(writes.transaction: one MULTI/EXEC, or for a large image a staged copy renamed over
+the graph): a copier that dies before the commit leaves the graph as it was. The image
+is checked first (GraphImage.check: keys unique, every edge's ends present), so no
+statement can fail on the data.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _stored(table: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_image(store: FalkorStore, image: GraphImage) -> WriteOutcome:
-    """Write `image` into this EMPTY graph: one MULTI/EXEC, all or nothing."""
+    """Write `image` into this EMPTY graph: one atomic write, all or nothing."""
     image.check(store.location)
 
     def statements(gen: int):

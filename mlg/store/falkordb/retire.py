@@ -1,7 +1,7 @@
 """Retiring and restoring an asset by hand on FalkorDB (`mlg retire`, `mlg restore`).
 
 The same rules as the Kuzu backend's (mlg/store/kuzu/retire.py): a manual retirement
-holds until `restore`; both are writes like any other, one MULTI/EXEC with the
+holds until `restore`; both are writes like any other, one atomic write with the
 generation bump (writes.transaction), planned again if another write came first, and a
 second call changes nothing.
 """

