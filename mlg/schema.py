@@ -80,6 +80,8 @@ BLANK_FOR_NULL: dict[str, tuple[str, ...]] = {
     "Asset": ("namespace", "family", "version", "description", "domain", "props"),
     "Owner": ("email",),
 }
+# An asset's optional texts: read back as None where stored blank, on every backend.
+OPTIONAL_TEXT = ("namespace", "family", "version", "description", "domain")
 
 # Not one of ASSET_COLUMNS: bookkeeping for the derived indexes, never part of an Asset.
 ASSET_GENERATION = ("gen", "INT64")

@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from mlg.model import Asset, Owner, without_bookkeeping
+from mlg.schema import OPTIONAL_TEXT
 
 
 @contextmanager
@@ -50,7 +51,7 @@ def assets_of(table: pa.Table) -> list[Asset]:
     cols = [table.column(name).to_pylist() for name in ("id", "kind", "name")] + [
         # stored blank for NULL (mlg.schema.BLANK_FOR_NULL)
         [v or None for v in table.column(name).to_pylist()]
-        for name in ("namespace", "family", "version", "description", "domain")
+        for name in OPTIONAL_TEXT
     ]
     tags = [tuple(t) if t else () for t in table.column("tags").to_pylist()]
     assets = [

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mlg.model import Asset
-from mlg.schema import ASSET_COLUMNS
+from mlg.schema import ASSET_COLUMNS, OPTIONAL_TEXT
 from mlg.store.falkordb.connection import from_micros, to_micros
 from mlg.store.falkordb.views import (
     ASSET_HISTORY,
@@ -86,8 +86,8 @@ def assets_as_of(store: FalkorStore, moment: datetime, asset: str | None = None)
             record = _record(names, row)
             found[record.pop("id")] = record
     for row in found.values():
-        for name in ("namespace", "family", "version", "description", "domain"):
-            row[name] = row[name] or None  # stored blank for NULL, as Kuzu's are read
+        for name in OPTIONAL_TEXT:
+            row[name] = row[name] or None  # stored blank for NULL (mlg.schema.BLANK_FOR_NULL)
         row["tags"] = tuple(row["tags"] or ())
         row["sources"] = tuple(row["sources"] or ())
         row["placeholder"] = bool(row["placeholder"])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlg.lifespan import FOREVER, OWNER_LINKS_SCHEMA, SCHEMA
 from mlg.model import Asset
-from mlg.schema import ASSET_COLUMNS
+from mlg.schema import ASSET_COLUMNS, OPTIONAL_TEXT
 from mlg.store.kuzu.schema import ASSET_HISTORY, FOREVER_LITERAL, OWNER_LINK_HISTORY, RETIRED_EDGES
 from mlg.store.kuzu.view import LIFE_RETURN, life_return, view_of
 
@@ -70,6 +70,8 @@ def assets_as_of(store: KuzuStore, moment: datetime, asset: str | None = None) -
         ):
             found[r.pop("id")] = r
     for row in found.values():
+        for name in OPTIONAL_TEXT:
+            row[name] = row[name] or None  # stored blank for NULL (mlg.schema.BLANK_FOR_NULL)
         row["tags"] = tuple(row["tags"] or ())
         row["sources"] = tuple(row["sources"] or ())
     return found
