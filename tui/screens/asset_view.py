@@ -38,6 +38,7 @@ from mlg.tui.widgets.welcome import Welcome
 
 if TYPE_CHECKING:
     from mlg import Graph
+    from mlg.tui.screens.impact import ImpactScreen
 
 # Draw "loading…" only when the view has not arrived by then (no flicker when it is fast).
 LOADING_AFTER = 0.12
@@ -50,6 +51,10 @@ PREFETCH_AFTER = 0.15
 # has moved, the answers kept from before are dropped and the view is fetched again.
 WATCH_SECONDS = 2.0
 NAVIGATION_RECHECK = 0.5
+# `i` computes the impact first and opens its screen filled in (one frame, not one
+# before the answer and more after it); only when the answer takes longer than this
+# does the screen open first, saying "computing…" (the keys typed after `i` wait).
+IMPACT_SCREEN_AFTER = 0.3
 
 
 @dataclass
@@ -147,6 +152,10 @@ class AssetScreen(Screen[None]):
         # The generation the kept answers were read at (None until first read).
         self.generation: tuple[str | None, int] | None = None
         self._generation_read = 0.0  # when it was last read (monotonic)
+        # `i` pressed, its impact not computed yet; the screen opened meanwhile (if slow).
+        self._impact_of: AssetRef | None = None
+        self._impact_timer: Timer | None = None
+        self._impact_screen: ImpactScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -550,8 +559,56 @@ class AssetScreen(Screen[None]):
     # -- the screens that start from the current asset ---------------------------------
 
     def action_impact(self) -> None:
-        if self.current is not None:
-            self.app.open_impact(self.current)
+        if self.current is None or self._impact_of is not None:
+            return
+        self._impact_of = asset = self.current
+        self._impact_screen = None
+        self._impact_timer = self.set_timer(IMPACT_SCREEN_AFTER, self._open_impact_computing)
+        self._compute_impact(asset)
+
+    @property
+    def holds_keys(self) -> bool:
+        """The keys after `i` wait for the impact screen (ExploreApp's HoldsKeys)."""
+        return self._impact_of is not None and self._impact_screen is None
+
+    @work(thread=True, exclusive=True, group="impact")
+    def _compute_impact(self, asset: AssetRef) -> None:
+        from mlg.tui.screens.impact import ImpactScreen
+
+        try:
+            answer = ImpactScreen.Computed(self.graph.impact(asset.id))
+        except MlgError as exc:
+            answer = ImpactScreen.Computed(None, str(exc), asset.id)
+        self.post_message(self.ImpactComputed(asset, answer))
+
+    class ImpactComputed(Message):
+        """The impact of the asset `i` was pressed on (or why there is none)."""
+
+        def __init__(self, asset: AssetRef, answer: ImpactScreen.Computed) -> None:
+            self.asset = asset
+            self.answer = answer
+            super().__init__()
+
+    def _open_impact_computing(self) -> None:
+        """The impact is slow: its screen opens now, and is filled in when it comes."""
+        self._impact_timer = None
+        if self._impact_of is not None and self._impact_screen is None:
+            self._impact_screen = self.app.open_impact(self._impact_of)
+            self.app.keys_released()
+
+    def on_asset_screen_impact_computed(self, message: AssetScreen.ImpactComputed) -> None:
+        if self._impact_of is None or message.asset.id != self._impact_of.id:
+            return
+        if self._impact_timer is not None:
+            self._impact_timer.stop()
+            self._impact_timer = None
+        screen = self._impact_screen
+        self._impact_of = self._impact_screen = None
+        if screen is not None:
+            screen.show_answer(message.answer)  # (nothing, if it was closed meanwhile)
+        else:
+            self.app.open_impact(message.asset, message.answer)
+            self.app.keys_released()
 
     def action_path(self) -> None:
         if self.current is not None:
