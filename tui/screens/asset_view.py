@@ -32,7 +32,15 @@ from mlg import AmbiguousAsset, Asset, MlgError, Owner
 from mlg.tui.labels import AssetRef, asset_label, asset_name, error, muted, note, warning
 from mlg.tui.widgets.asset_panel import AssetPanel
 from mlg.tui.widgets.key_bar import KeyBar
-from mlg.tui.widgets.lineage_tree import FOLD_CAP, Closure, Level, LineageTree, TreeState, level_of_neighbours
+from mlg.tui.widgets.lineage_tree import (
+    FOLD_CAP,
+    Closure,
+    Level,
+    LineageNode,
+    LineageTree,
+    TreeState,
+    level_of_neighbours,
+)
 from mlg.tui.widgets.versions import VersionList
 from mlg.tui.widgets.welcome import Welcome
 
@@ -40,8 +48,9 @@ if TYPE_CHECKING:
     from mlg import Graph
     from mlg.tui.screens.impact import ImpactScreen
 
-# Draw "loading…" only when the view has not arrived by then (no flicker when it is fast).
-LOADING_AFTER = 0.12
+# Draw "loading…" only when the view has not arrived by then (no flicker when it is fast;
+# and on a busy machine, where a view takes 0.1-0.2 s, not one more frame to paint).
+LOADING_AFTER = 0.25
 # The view of the asset under the cursor is fetched ahead once the cursor has stayed on
 # it this long, so that Enter draws it at once (and j held down starts no queries).
 PREFETCH_AFTER = 0.15
@@ -144,6 +153,9 @@ class AssetScreen(Screen[None]):
         # writer moves the graph's generation: on_asset_screen_graph_changed).
         self._details: dict[str, tuple[Asset, list[Owner]]] = {}
         self._highlighted: str | None = None
+        self._status_text: tuple | None = None  # what the status line says
+        # Where Back put each tree's cursor, until the tree says so (action_back).
+        self._restored: dict[LineageTree, LineageNode] = {}
         # The views fetched, by asset and kind filter: re-centring on an asset seen
         # before draws it at once (dropped when the graph's generation moves).
         self._views: dict[tuple[str, tuple[str, ...] | None], AssetScreen.ViewLoaded] = {}
@@ -284,7 +296,7 @@ class AssetScreen(Screen[None]):
                 self.history.append(visit)
         self.current = asset
         self._highlighted = None
-        self.sub_title = asset.id
+        self._restored.clear()
         self.query_one("#switcher", ContentSwitcher).current = "asset-view"
         if not (self.upstream.has_focus or self.downstream.has_focus):
             self.upstream.focus()
@@ -303,6 +315,8 @@ class AssetScreen(Screen[None]):
             self.workers.cancel_group(self, "asset-view")
             self._draw_view(seen)
         else:
+            # The header's title is set when the view (or "loading…") is drawn: a new
+            # title costs a layout of the whole screen, once is enough.
             self._loading = self.set_timer(LOADING_AFTER, lambda: self._show_loading(asset))
             self._load_view(asset, kinds)
         self._keys_changed()
@@ -384,6 +398,7 @@ class AssetScreen(Screen[None]):
         shown_kinds = tuple(self.app.kinds) if self.app.kinds else None
         if message.error is None and (key[1] != shown_kinds or key == self._drawn):
             return  # for another kind filter, or drawn already (fetched ahead and again)
+        self.sub_title = message.asset.id
         if self._loading is not None:
             self._loading.stop()
             self._loading = None
@@ -405,6 +420,7 @@ class AssetScreen(Screen[None]):
         self._loading = None
         if self.current is None or self.current.id != asset.id or self._drawn is not None:
             return  # moved on, or drawn meanwhile: "loading…" would hide a drawn view
+        self.sub_title = asset.id
         with self.app.batch_update():
             self.upstream.show_loading(asset)
             self.downstream.show_loading(asset)
@@ -444,15 +460,31 @@ class AssetScreen(Screen[None]):
         self._highlighted = None
         self.sub_title = visit.asset.id
         asset, owners = visit.details
+        focused = None
+        if visit.focused in ("upstream", "downstream"):
+            focused = self.query_one(f"#{visit.focused}", LineageTree)
         with self.app.batch_update():
             self.upstream.restore(visit.upstream, visit.kinds)
             self.downstream.restore(visit.downstream, visit.kinds)
-            self.panel.show_details(asset, owners, centre=True)
-        if visit.focused in ("upstream", "downstream"):
-            self.query_one(f"#{visit.focused}", LineageTree).focus()
+            # The panel and the status line follow the cursor put back, in the same frame
+            # as the trees (following the highlight each tree posts for it would draw
+            # the panel twice: a layout and a paint each).
+            cursor = focused.cursor_node if focused is not None else None
+            self._set_status()
+            if cursor is not None and cursor.data is not None and cursor is not focused.root:
+                self.on_lineage_tree_asset_highlighted(LineageTree.AssetHighlighted(focused, cursor.data))
+            else:
+                self.panel.show_details(asset, owners, centre=True)
+                self._highlighted = asset.id
+        if focused is not None:
+            focused.focus()
+        self._restored = {
+            tree: tree.cursor_node.data
+            for tree in (self.upstream, self.downstream)
+            if tree.cursor_node is not None and tree.cursor_node.data is not None
+        }
         if visit.kinds != self.app.kinds:
             self.reload()  # the kind filter changed since: the same asset, as filtered now
-        self._set_status()
         self._set_breadcrumb()
         self._keys_changed()
 
@@ -466,6 +498,10 @@ class AssetScreen(Screen[None]):
         self.show(message.asset)
 
     def on_lineage_tree_asset_highlighted(self, message: LineageTree.AssetHighlighted) -> None:
+        if self._restored.get(message.tree) is message.node:
+            # the cursor Back put there: followed already, with the view (action_back)
+            del self._restored[message.tree]
+            return
         node = message.node
         self._follow(node.asset)
         self._prefetch_soon(node.asset)
@@ -524,7 +560,10 @@ class AssetScreen(Screen[None]):
                 parts.append("↑↓ move · space expand · * all below · enter re-centre · z maximise")
             text = Text("   ".join(parts), style=muted())
         # one line, always: no layout needed (a layout of the whole screen per key)
-        self.query_one("#status", Static).update(text, layout=False)
+        said = (text.plain, text.style, tuple(text.spans))
+        if said != self._status_text:  # nor a paint, when it says the same
+            self._status_text = said
+            self.query_one("#status", Static).update(text, layout=False)
 
     def _set_breadcrumb(self) -> None:
         crumb = self.query_one("#breadcrumb", Static)
