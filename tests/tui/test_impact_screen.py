@@ -99,6 +99,9 @@ async def test_the_next_impact_replaces_the_last_one_in_full(make_app, sample_gr
         assert f"affects {len(second.affected)} assets" in summary
         kinds = screen.query_one("#impact-kinds", Tree)
         assert screen.focused is kinds and kinds.cursor_line == 0
+        for group in kinds.root.children:
+            group.expand()  # a closed group's rows are added when it is opened
+        await settle(pilot)
         shown_ids = {c.data.id for n in kinds.root.children for c in n.children if c.data}
         assert shown_ids == {a.asset.id for a in second.affected}
         teams = screen.query_one("#impact-teams", DataTable)
@@ -110,6 +113,29 @@ async def test_the_next_impact_replaces_the_last_one_in_full(make_app, sample_gr
         paths = screen.query_one("#impact-paths", Tree)
         reached = second.services + second.experiments
         assert [n.data.id for n in paths.root.children if n.data] == [a.asset.id for a in reached]
+
+
+async def test_a_closed_group_and_path_list_their_rows_when_opened(make_app, sample_graph):
+    expected = sample_graph.impact(HUB)
+    app = make_app(HUB)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        kinds = app.screen.query_one("#impact-kinds", Tree)
+        groups = {str(n.label).split()[1]: n for n in kinds.root.children}
+        closed = next(kind for kind, node in groups.items() if not node.is_expanded)
+        assert groups[closed].allow_expand  # drawn openable before its rows are added
+        kinds.move_cursor(groups[closed])
+        await press(pilot, "space")
+        items = expected.by_kind()[closed]
+        assert [c.data.id for c in groups[closed].children if c.data] == [a.asset.id for a in items][:100]
+        paths = app.screen.query_one("#impact-paths", Tree)
+        reached = expected.services + expected.experiments
+        last = paths.root.children[len(reached) - 1]
+        assert not last.is_expanded and not last.children
+        last.expand()
+        await settle(pilot)
+        assert [c.data.id for c in last.children] == list(reached[-1].path.assets)
 
 
 async def test_a_slow_impact_opens_its_screen_first_and_fills_it_in(make_app, sample_graph, monkeypatch):

@@ -13,6 +13,8 @@ screen. Only an impact slower than that (a hub on 1M assets) opens it first, say
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -22,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from mlg import KINDS, REACHED_KINDS, AffectedAsset, Asset, Graph, Impact, MlgError
 from mlg.tui.labels import (
@@ -86,6 +89,9 @@ class ImpactScreen(Screen[Asset | None]):
         self._computed = False  # the answer came (the impact, or an error)
         self._assets: dict[str, Asset] = {}
         self._loading_timer: Timer | None = None
+        # The rows of a collapsed group or path, added when it is first opened: a hub's
+        # impact is hundreds of rows, most of them out of sight (and each costs a node).
+        self._later: dict[tuple[str | None, int], Callable[[], None]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -179,8 +185,10 @@ class ImpactScreen(Screen[Asset | None]):
             return
         self.impact = impact = message.impact
         self._assets = {a.id: a for a in impact.subgraph.assets}
-        self.query_one("#impact-summary", Static).update(self._summary(impact))
-        self._fill_kinds(impact)
+        groups = impact.by_kind()  # (grouped anew at each call)
+        self._later.clear()
+        self.query_one("#impact-summary", Static).update(self._summary(impact, groups))
+        self._fill_kinds(groups)
         self._fill_teams(impact)
         self._fill_paths(impact)
 
@@ -188,11 +196,12 @@ class ImpactScreen(Screen[Asset | None]):
 
     def _clear(self) -> None:
         """Nothing shown yet (or any more) in the trees and the table."""
+        self._later.clear()
         for tree in self.query(Tree):
             tree.clear()
         self.query_one("#impact-teams", DataTable).clear(columns=True)
 
-    def _summary(self, impact: Impact) -> Text:
+    def _summary(self, impact: Impact, groups: dict[str, list[AffectedAsset]]) -> Text:
         n = len(impact.affected)
         text = Text("Changing ")
         text.append_text(asset_label(impact.asset, bold=True))
@@ -200,7 +209,7 @@ class ImpactScreen(Screen[Asset | None]):
             text.append(" affects nothing: no asset depends on it.")
             return text
         text.append(f" affects {counted(n, 'asset')}: ")
-        text.append(", ".join(f"{len(items):,} {kind}" for kind, items in sorted(impact.by_kind().items())))
+        text.append(", ".join(f"{len(items):,} {kind}" for kind, items in sorted(groups.items())))
         text.append(f" · {counted(len(impact.teams), 'team')} to notify")
         if impact.truncated:
             text.append(f"\ncut: {impact.truncated_reason}", style=warning())
@@ -208,31 +217,41 @@ class ImpactScreen(Screen[Asset | None]):
             text.append("\nsome paths were not spelled out (too many assets)", style=warning())
         return text
 
-    def _fill_kinds(self, impact: Impact) -> None:
+    def _fill_kinds(self, groups: dict[str, list[AffectedAsset]]) -> None:
         tree = self.query_one("#impact-kinds", Tree)
         tree.clear()
-        groups = impact.by_kind()
         # What runs in production and what is being tested first, then the schema's order.
         order = [*REACHED_KINDS, *(k for k in KINDS if k not in REACHED_KINDS)]
         for kind in sorted(groups, key=lambda k: order.index(k) if k in order else len(order)):
             items = groups[kind]
             label = kind_badge(kind)
             label.append(f"  {len(items):,}", style="bold")
-            node = tree.root.add(label, None, expand=kind in REACHED_KINDS)
-            for item in items[:SHOWN_PER_KIND]:
-                node.add_leaf(self._affected_label(item), item.asset)
-            if len(items) > SHOWN_PER_KIND:
-                node.add_leaf(
-                    Text(
-                        f"… cut: {SHOWN_PER_KIND} of {len(items):,} shown "
-                        "(nearest first); e exports them all",
-                        style=warning(),
-                    )
-                )
+            opened = kind in REACHED_KINDS
+            node = tree.root.add(label, None, expand=opened, allow_expand=True)
+            if opened:
+                self._add_affected(node, items)
+            else:  # its rows are added when it is opened (on_tree_node_expanded)
+                self._later[(tree.id, node.id)] = lambda n=node, i=items: self._add_affected(n, i)
         if not groups:
             tree.root.add_leaf(Text("nothing depends on this asset", style=note()))
         tree.root.expand()
         tree.cursor_line = 0
+
+    def _add_affected(self, node: TreeNode[Asset | None], items: list[AffectedAsset]) -> None:
+        for item in items[:SHOWN_PER_KIND]:
+            node.add_leaf(self._affected_label(item), item.asset)
+        if len(items) > SHOWN_PER_KIND:
+            node.add_leaf(
+                Text(
+                    f"… cut: {SHOWN_PER_KIND} of {len(items):,} shown (nearest first); e exports them all",
+                    style=warning(),
+                )
+            )
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
+        add = self._later.pop((event.control.id, event.node.id), None)
+        if add is not None:
+            add()
 
     @staticmethod
     def _affected_label(item: AffectedAsset) -> Text:
@@ -272,18 +291,25 @@ class ImpactScreen(Screen[Asset | None]):
         for n, item in enumerate(reached[:SHOWN_PATHS]):
             label = asset_label(item.asset, bold=True)
             label.append(f"  {counted(item.distance, 'hop')}", style=muted())
-            node = tree.root.add(label, item.asset, expand=n < EXPANDED_PATHS)
-            if item.path is None:
-                node.add_leaf(Text("path not spelled out", style=warning()))
-                continue
-            for step in path_steps(item.path, self._assets):
-                node.add_leaf(*step)
+            opened = n < EXPANDED_PATHS
+            node = tree.root.add(label, item.asset, expand=opened, allow_expand=True)
+            if opened:
+                self._add_steps(node, item)
+            else:  # its steps are added when it is opened (on_tree_node_expanded)
+                self._later[(tree.id, node.id)] = lambda n=node, i=item: self._add_steps(n, i)
         if len(reached) > SHOWN_PATHS:
             tree.root.add_leaf(Text(f"… cut: {SHOWN_PATHS} of {len(reached):,} shown", style=warning()))
         if not reached:
             tree.root.add_leaf(Text("no production service or experiment is affected", style=note()))
         tree.root.expand()
         tree.cursor_line = 0
+
+    def _add_steps(self, node: TreeNode[Asset | None], item: AffectedAsset) -> None:
+        if item.path is None:
+            node.add_leaf(Text("path not spelled out", style=warning()))
+            return
+        for step in path_steps(item.path, self._assets):
+            node.add_leaf(*step)
 
     # -- leaving ------------------------------------------------------------------------
 
