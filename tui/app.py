@@ -349,7 +349,7 @@ class ExploreApp(App[None]):
                 self.kinds = kinds
                 self.asset_screen.reload()
 
-        self.push_screen(KindFilterScreen(self.kinds), chosen)
+        self.push_screen(KindFilterScreen(self.kinds, self.asset_screen.prepare_kinds), chosen)
 
     def action_help(self) -> None:
         from mlg.tui.screens.console import ConsoleScreen

@@ -11,7 +11,7 @@ it shows the asset highlighted in a tree (fetched in a worker, kept for the sess
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from time import monotonic
 from typing import TYPE_CHECKING
@@ -154,6 +154,8 @@ class AssetScreen(Screen[None]):
         self._details: dict[str, tuple[Asset, list[Owner]]] = {}
         self._highlighted: str | None = None
         self._status_text: tuple | None = None  # what the status line says
+        # The view being fetched for the kind filter's Enter, and what to call then.
+        self._kinds_prepared: tuple[tuple, Callable[[], None]] | None = None
         # Where Back put each tree's cursor, until the tree says so (action_back).
         self._restored: dict[LineageTree, LineageNode] = {}
         # The views fetched, by asset and kind filter: re-centring on an asset seen
@@ -389,6 +391,10 @@ class AssetScreen(Screen[None]):
         if message.upstream is not None and message.downstream is not None:
             kinds = tuple(message.kinds) if message.kinds else None
             self._views[(message.asset.id, kinds)] = message
+            if self._kinds_prepared is not None and self._kinds_prepared[0] == (message.asset.id, kinds):
+                done = self._kinds_prepared[1]
+                self._kinds_prepared = None
+                done()
         self._draw_view(message)
 
     def _draw_view(self, message: AssetScreen.ViewLoaded) -> None:
@@ -425,6 +431,17 @@ class AssetScreen(Screen[None]):
             self.upstream.show_loading(asset)
             self.downstream.show_loading(asset)
             self.panel.show_loading(asset)
+
+    def prepare_kinds(self, kinds: Sequence[str] | None, done: Callable[[], None]) -> None:
+        """Fetch the view of the current asset as `kinds` filter it, then call `done`
+        (the kind filter closes then, and the view is redrawn once, from what was
+        fetched: not for the filter screen leaving, then again for the answer)."""
+        key = (self.current.id, tuple(kinds) if kinds else None) if self.current is not None else None
+        if key is None or key in self._views:
+            done()
+            return
+        self._kinds_prepared = (key, done)
+        self._prefetch(self.current, kinds)
 
     def reload(self) -> None:
         """Show the current asset again (the kind filter changed)."""
