@@ -16,7 +16,8 @@ widgets show the answer, plus one idle pause so that the screen has been refresh
 - re-centre (enter): both trees re-rooted with their first level, and the panel's
   properties and owners, Enter pressed as soon as the cursor is on the node; "after a
   rest", pressed REST seconds later, as a reader would (the view under a resting cursor
-  is fetched ahead, tui/screens/asset_view.py); back (backspace) the same, the other way. The other versions
+  is fetched ahead, tui/screens/asset_view.py); back (backspace) the same, the other way,
+  the panel showing the asset under the cursor put back. The other versions
   (a scan of every asset) are listed once an asset has stayed in view for 0.3 s: timed
   apart;
 - impact (i): the impact screen up ("computing…"), then filled in;
@@ -82,16 +83,23 @@ def press(app: ExploreApp, key: str) -> float:
     return began
 
 
-def asset_view_ready(app: ExploreApp, asset_id: str) -> bool:
+def asset_view_ready(app: ExploreApp, asset_id: str, *, back: bool = False) -> bool:
+    """Both trees rooted on `asset_id` with their first level, and the panel showing it;
+    after Back (`back`), the panel showing the asset under the cursor put back."""
     screen = app.asset_screen
     panel = screen.query_one("#panel")
+    shows = asset_id
+    if back and screen.focused in (screen.upstream, screen.downstream):
+        cursor = screen.focused.cursor_node
+        if cursor is not None and cursor.data is not None:
+            shows = cursor.data.asset.id
     return (
         all(
             tree.root_asset is not None and tree.root_asset.id == asset_id and tree.root.data.loaded
             for tree in (screen.upstream, screen.downstream)
         )
         and panel.asset is not None
-        and panel.asset.id == asset_id
+        and panel.asset.id == shows
         and bool(panel.loaded)
     )
 
@@ -200,7 +208,7 @@ async def key_to_update(graph: mlg.Graph, landmarks: dict, rounds: int) -> dict[
             await until(pilot, lambda: versions.loaded)
             record("  its other versions listed", time.perf_counter() - t)
             t = press(app, "backspace")
-            await until(pilot, lambda: asset_view_ready(app, model))
+            await until(pilot, lambda: asset_view_ready(app, model, back=True))
             record("back (backspace)", time.perf_counter() - t)
             await until(pilot, lambda: versions.loaded)  # as above: read, then press
 
@@ -216,7 +224,7 @@ async def key_to_update(graph: mlg.Graph, landmarks: dict, rounds: int) -> dict[
             record("re-centre after a rest (enter)", time.perf_counter() - t)
             await until(pilot, lambda: versions.loaded)
             press(app, "backspace")
-            await until(pilot, lambda: asset_view_ready(app, model))
+            await until(pilot, lambda: asset_view_ready(app, model, back=True))
             await until(pilot, lambda: versions.loaded)
 
         # expand all below the first expandable child of the model
@@ -247,7 +255,9 @@ async def key_to_update(graph: mlg.Graph, landmarks: dict, rounds: int) -> dict[
             t = press(app, "backspace")
             await until(
                 pilot,
-                lambda a=target: asset_view_ready(app, model) and tree.cursor_node.data.asset.id == a,
+                lambda a=target: (
+                    asset_view_ready(app, model, back=True) and tree.cursor_node.data.asset.id == a
+                ),
             )
             record("back, view restored (backspace)", time.perf_counter() - t)
 

@@ -31,6 +31,7 @@ from mlg.tui.widgets.lineage_tree import LineageTree
 
 if TYPE_CHECKING:
     from mlg import Edge, Graph, Subgraph
+    from mlg.tui.screens.impact import ImpactScreen
     from mlg.tui.screens.kind_filter import Kinds
 
 # The other screens are imported when first opened, not at start-up: the first screen
@@ -96,6 +97,7 @@ class ExploreApp(App[None]):
         self._probe_sent = 0.0
         self._probe_rounds = 0
         self._parked: Screen | None = None  # the screen holding the keys (HoldsKeys)
+        self._impact_screen: ImpactScreen | None = None  # kept, once opened (open_impact)
         # Kinds shown by the trees and the search; None shows every kind.
         self.kinds: Kinds = None
         mode = "read-only" if graph.read_only else "read-write"
@@ -250,10 +252,21 @@ class ExploreApp(App[None]):
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen(self.graph, self.kinds), self.open_asset)
 
-    def open_impact(self, asset: AssetRef) -> None:
+    def open_impact(self, asset: AssetRef, answer: ImpactScreen.Computed | None = None) -> ImpactScreen:
+        """The impact screen of `asset`: filled in with `answer`, or waiting for it
+        (`ImpactScreen.show_answer`)."""
         from mlg.tui.screens.impact import ImpactScreen
 
-        self.push_screen(ImpactScreen(self.graph, asset), self.open_asset)
+        screen = self._impact_screen
+        if screen is None:
+            # one screen for every impact, kept (installed) when closed and refilled:
+            # composing, mounting and styling a new one cost more than the rest of `i`
+            screen = self._impact_screen = ImpactScreen(self.graph, asset, answer, compute=False)
+            self.install_screen(screen, "impact")
+        else:
+            screen.show_impact_of(asset, answer)
+        self.push_screen(screen, self.open_asset)
+        return screen
 
     def pick_path_target(self, source: AssetRef) -> None:
         from mlg.tui.screens.path import PathScreen
@@ -336,7 +349,7 @@ class ExploreApp(App[None]):
                 self.kinds = kinds
                 self.asset_screen.reload()
 
-        self.push_screen(KindFilterScreen(self.kinds), chosen)
+        self.push_screen(KindFilterScreen(self.kinds, self.asset_screen.prepare_kinds), chosen)
 
     def action_help(self) -> None:
         from mlg.tui.screens.console import ConsoleScreen

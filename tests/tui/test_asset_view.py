@@ -176,6 +176,27 @@ async def test_kind_filter_folds_hidden_kinds_as_the_api_does(make_app, sample_g
         assert "kinds: dataset" in shown(app.asset_screen.query_one("#status", Static))
 
 
+async def test_the_keys_after_applying_the_kind_filter_go_to_the_filtered_view(make_app, sample_graph):
+    """Enter waits for the view as filtered before the filter closes: the keys sent
+    with it (j) wait too, and move the filtered tree's cursor, not the filter's."""
+    from textual import events
+
+    from mlg.tui.screens.kind_filter import KindFilterScreen
+
+    app = make_app(RANKER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f")
+        await untick_all_but_dataset(pilot)
+        for key, char in (("enter", "\r"), ("j", "j")):  # one burst
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert not isinstance(app.screen, KindFilterScreen) and app.kinds == ("dataset",)
+        tree = app.asset_screen.upstream
+        assert tree.kinds == ("dataset",) and tree.cursor_line == 1
+        assert tree.cursor_node.data.asset.kind == "dataset"
+
+
 async def test_models_reached_through_workflows_stay_when_workflows_are_hidden(make_app, sample_graph):
     hidden = ("workflow",)
     kinds = tuple(k for k in KINDS if k not in hidden)

@@ -11,7 +11,7 @@ it shows the asset highlighted in a tree (fetched in a worker, kept for the sess
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from time import monotonic
 from typing import TYPE_CHECKING
@@ -32,15 +32,25 @@ from mlg import AmbiguousAsset, Asset, MlgError, Owner
 from mlg.tui.labels import AssetRef, asset_label, asset_name, error, muted, note, warning
 from mlg.tui.widgets.asset_panel import AssetPanel
 from mlg.tui.widgets.key_bar import KeyBar
-from mlg.tui.widgets.lineage_tree import FOLD_CAP, Closure, Level, LineageTree, TreeState, level_of_neighbours
+from mlg.tui.widgets.lineage_tree import (
+    FOLD_CAP,
+    Closure,
+    Level,
+    LineageNode,
+    LineageTree,
+    TreeState,
+    level_of_neighbours,
+)
 from mlg.tui.widgets.versions import VersionList
 from mlg.tui.widgets.welcome import Welcome
 
 if TYPE_CHECKING:
     from mlg import Graph
+    from mlg.tui.screens.impact import ImpactScreen
 
-# Draw "loading…" only when the view has not arrived by then (no flicker when it is fast).
-LOADING_AFTER = 0.12
+# Draw "loading…" only when the view has not arrived by then (no flicker when it is fast;
+# and on a busy machine, where a view takes 0.1-0.2 s, not one more frame to paint).
+LOADING_AFTER = 0.25
 # The view of the asset under the cursor is fetched ahead once the cursor has stayed on
 # it this long, so that Enter draws it at once (and j held down starts no queries).
 PREFETCH_AFTER = 0.15
@@ -50,6 +60,10 @@ PREFETCH_AFTER = 0.15
 # has moved, the answers kept from before are dropped and the view is fetched again.
 WATCH_SECONDS = 2.0
 NAVIGATION_RECHECK = 0.5
+# `i` computes the impact first and opens its screen filled in (one frame, not one
+# before the answer and more after it); only when the answer takes longer than this
+# does the screen open first, saying "computing…" (the keys typed after `i` wait).
+IMPACT_SCREEN_AFTER = 0.3
 
 
 @dataclass
@@ -139,6 +153,11 @@ class AssetScreen(Screen[None]):
         # writer moves the graph's generation: on_asset_screen_graph_changed).
         self._details: dict[str, tuple[Asset, list[Owner]]] = {}
         self._highlighted: str | None = None
+        self._status_text: tuple | None = None  # what the status line says
+        # The view being fetched for the kind filter's Enter, and what to call then.
+        self._kinds_prepared: tuple[tuple, Callable[[], None]] | None = None
+        # Where Back put each tree's cursor, until the tree says so (action_back).
+        self._restored: dict[LineageTree, LineageNode] = {}
         # The views fetched, by asset and kind filter: re-centring on an asset seen
         # before draws it at once (dropped when the graph's generation moves).
         self._views: dict[tuple[str, tuple[str, ...] | None], AssetScreen.ViewLoaded] = {}
@@ -147,6 +166,10 @@ class AssetScreen(Screen[None]):
         # The generation the kept answers were read at (None until first read).
         self.generation: tuple[str | None, int] | None = None
         self._generation_read = 0.0  # when it was last read (monotonic)
+        # `i` pressed, its impact not computed yet; the screen opened meanwhile (if slow).
+        self._impact_of: AssetRef | None = None
+        self._impact_timer: Timer | None = None
+        self._impact_screen: ImpactScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -275,7 +298,7 @@ class AssetScreen(Screen[None]):
                 self.history.append(visit)
         self.current = asset
         self._highlighted = None
-        self.sub_title = asset.id
+        self._restored.clear()
         self.query_one("#switcher", ContentSwitcher).current = "asset-view"
         if not (self.upstream.has_focus or self.downstream.has_focus):
             self.upstream.focus()
@@ -294,6 +317,8 @@ class AssetScreen(Screen[None]):
             self.workers.cancel_group(self, "asset-view")
             self._draw_view(seen)
         else:
+            # The header's title is set when the view (or "loading…") is drawn: a new
+            # title costs a layout of the whole screen, once is enough.
             self._loading = self.set_timer(LOADING_AFTER, lambda: self._show_loading(asset))
             self._load_view(asset, kinds)
         self._keys_changed()
@@ -366,6 +391,10 @@ class AssetScreen(Screen[None]):
         if message.upstream is not None and message.downstream is not None:
             kinds = tuple(message.kinds) if message.kinds else None
             self._views[(message.asset.id, kinds)] = message
+            if self._kinds_prepared is not None and self._kinds_prepared[0] == (message.asset.id, kinds):
+                done = self._kinds_prepared[1]
+                self._kinds_prepared = None
+                done()
         self._draw_view(message)
 
     def _draw_view(self, message: AssetScreen.ViewLoaded) -> None:
@@ -375,6 +404,7 @@ class AssetScreen(Screen[None]):
         shown_kinds = tuple(self.app.kinds) if self.app.kinds else None
         if message.error is None and (key[1] != shown_kinds or key == self._drawn):
             return  # for another kind filter, or drawn already (fetched ahead and again)
+        self.sub_title = message.asset.id
         if self._loading is not None:
             self._loading.stop()
             self._loading = None
@@ -396,10 +426,22 @@ class AssetScreen(Screen[None]):
         self._loading = None
         if self.current is None or self.current.id != asset.id or self._drawn is not None:
             return  # moved on, or drawn meanwhile: "loading…" would hide a drawn view
+        self.sub_title = asset.id
         with self.app.batch_update():
             self.upstream.show_loading(asset)
             self.downstream.show_loading(asset)
             self.panel.show_loading(asset)
+
+    def prepare_kinds(self, kinds: Sequence[str] | None, done: Callable[[], None]) -> None:
+        """Fetch the view of the current asset as `kinds` filter it, then call `done`
+        (the kind filter closes then, and the view is redrawn once, from what was
+        fetched: not for the filter screen leaving, then again for the answer)."""
+        key = (self.current.id, tuple(kinds) if kinds else None) if self.current is not None else None
+        if key is None or key in self._views:
+            done()
+            return
+        self._kinds_prepared = (key, done)
+        self._prefetch(self.current, kinds)
 
     def reload(self) -> None:
         """Show the current asset again (the kind filter changed)."""
@@ -435,15 +477,31 @@ class AssetScreen(Screen[None]):
         self._highlighted = None
         self.sub_title = visit.asset.id
         asset, owners = visit.details
+        focused = None
+        if visit.focused in ("upstream", "downstream"):
+            focused = self.query_one(f"#{visit.focused}", LineageTree)
         with self.app.batch_update():
             self.upstream.restore(visit.upstream, visit.kinds)
             self.downstream.restore(visit.downstream, visit.kinds)
-            self.panel.show_details(asset, owners, centre=True)
-        if visit.focused in ("upstream", "downstream"):
-            self.query_one(f"#{visit.focused}", LineageTree).focus()
+            # The panel and the status line follow the cursor put back, in the same frame
+            # as the trees (following the highlight each tree posts for it would draw
+            # the panel twice: a layout and a paint each).
+            cursor = focused.cursor_node if focused is not None else None
+            self._set_status()
+            if cursor is not None and cursor.data is not None and cursor is not focused.root:
+                self.on_lineage_tree_asset_highlighted(LineageTree.AssetHighlighted(focused, cursor.data))
+            else:
+                self.panel.show_details(asset, owners, centre=True)
+                self._highlighted = asset.id
+        if focused is not None:
+            focused.focus()
+        self._restored = {
+            tree: tree.cursor_node.data
+            for tree in (self.upstream, self.downstream)
+            if tree.cursor_node is not None and tree.cursor_node.data is not None
+        }
         if visit.kinds != self.app.kinds:
             self.reload()  # the kind filter changed since: the same asset, as filtered now
-        self._set_status()
         self._set_breadcrumb()
         self._keys_changed()
 
@@ -457,6 +515,10 @@ class AssetScreen(Screen[None]):
         self.show(message.asset)
 
     def on_lineage_tree_asset_highlighted(self, message: LineageTree.AssetHighlighted) -> None:
+        if self._restored.get(message.tree) is message.node:
+            # the cursor Back put there: followed already, with the view (action_back)
+            del self._restored[message.tree]
+            return
         node = message.node
         self._follow(node.asset)
         self._prefetch_soon(node.asset)
@@ -515,7 +577,10 @@ class AssetScreen(Screen[None]):
                 parts.append("↑↓ move · space expand · * all below · enter re-centre · z maximise")
             text = Text("   ".join(parts), style=muted())
         # one line, always: no layout needed (a layout of the whole screen per key)
-        self.query_one("#status", Static).update(text, layout=False)
+        said = (text.plain, text.style, tuple(text.spans))
+        if said != self._status_text:  # nor a paint, when it says the same
+            self._status_text = said
+            self.query_one("#status", Static).update(text, layout=False)
 
     def _set_breadcrumb(self) -> None:
         crumb = self.query_one("#breadcrumb", Static)
@@ -550,8 +615,56 @@ class AssetScreen(Screen[None]):
     # -- the screens that start from the current asset ---------------------------------
 
     def action_impact(self) -> None:
-        if self.current is not None:
-            self.app.open_impact(self.current)
+        if self.current is None or self._impact_of is not None:
+            return
+        self._impact_of = asset = self.current
+        self._impact_screen = None
+        self._impact_timer = self.set_timer(IMPACT_SCREEN_AFTER, self._open_impact_computing)
+        self._compute_impact(asset)
+
+    @property
+    def holds_keys(self) -> bool:
+        """The keys after `i` wait for the impact screen (ExploreApp's HoldsKeys)."""
+        return self._impact_of is not None and self._impact_screen is None
+
+    @work(thread=True, exclusive=True, group="impact")
+    def _compute_impact(self, asset: AssetRef) -> None:
+        from mlg.tui.screens.impact import ImpactScreen
+
+        try:
+            answer = ImpactScreen.Computed(self.graph.impact(asset.id))
+        except MlgError as exc:
+            answer = ImpactScreen.Computed(None, str(exc), asset.id)
+        self.post_message(self.ImpactComputed(asset, answer))
+
+    class ImpactComputed(Message):
+        """The impact of the asset `i` was pressed on (or why there is none)."""
+
+        def __init__(self, asset: AssetRef, answer: ImpactScreen.Computed) -> None:
+            self.asset = asset
+            self.answer = answer
+            super().__init__()
+
+    def _open_impact_computing(self) -> None:
+        """The impact is slow: its screen opens now, and is filled in when it comes."""
+        self._impact_timer = None
+        if self._impact_of is not None and self._impact_screen is None:
+            self._impact_screen = self.app.open_impact(self._impact_of)
+            self.app.keys_released()
+
+    def on_asset_screen_impact_computed(self, message: AssetScreen.ImpactComputed) -> None:
+        if self._impact_of is None or message.asset.id != self._impact_of.id:
+            return
+        if self._impact_timer is not None:
+            self._impact_timer.stop()
+            self._impact_timer = None
+        screen = self._impact_screen
+        self._impact_of = self._impact_screen = None
+        if screen is not None:
+            screen.show_answer(message.answer)  # (nothing, if it was closed meanwhile)
+        else:
+            self.app.open_impact(message.asset, message.answer)
+            self.app.keys_released()
 
     def action_path(self) -> None:
         if self.current is not None:

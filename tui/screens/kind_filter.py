@@ -7,6 +7,8 @@ cut: the trees join what is shown through them, as `Graph.lineage(..., kinds=...
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +22,9 @@ from mlg.tui.labels import kind_badge, note
 
 # The screen returns the kinds to keep, None for every kind.
 Kinds = tuple[str, ...] | None
+# Enter waits at most this long for `prepare` (the view as filtered, fetched) to be done.
+PREPARE_AT_MOST = 0.3
+Prepare = Callable[[Kinds, Callable[[], None]], None]
 
 
 class KindFilterScreen(ModalScreen[Kinds]):
@@ -32,10 +37,15 @@ class KindFilterScreen(ModalScreen[Kinds]):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
-    def __init__(self, kinds: Kinds) -> None:
+    def __init__(self, kinds: Kinds, prepare: Prepare | None = None) -> None:
+        """`prepare(kinds, done)`: called on Enter with the new kinds; the screen closes
+        when it calls `done` (or after PREPARE_AT_MOST), so that the view under it is
+        redrawn once, already filtered, as the screen goes."""
         super().__init__(id="kind-filter-screen")
         self.kinds = kinds
         self.chosen = set(KINDS if kinds is None else kinds)
+        self._prepare = prepare
+        self._applying: Kinds | tuple[()] = ()  # the kinds being applied (Enter pressed)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="kind-filter-box") as box:
@@ -82,7 +92,29 @@ class KindFilterScreen(ModalScreen[Kinds]):
         if not self.chosen:
             self.notify("Keep at least one kind.", severity="warning")
             return
-        self.dismiss(None if self.chosen == set(KINDS) else tuple(k for k in KINDS if k in self.chosen))
+        kinds = None if self.chosen == set(KINDS) else tuple(k for k in KINDS if k in self.chosen)
+        if self._applying != ():
+            return  # applied already: waiting for the view
+        if self._prepare is None or kinds == self.kinds:
+            self.dismiss(kinds)
+            return
+        self._applying = kinds
+        self.set_timer(PREPARE_AT_MOST, self._prepared)
+        self._prepare(kinds, self._prepared)
+
+    @property
+    def holds_keys(self) -> bool:
+        """The keys after Enter wait until the screen has closed (ExploreApp's HoldsKeys)."""
+        return self._applying != ()
+
+    def _prepared(self) -> None:
+        if self._applying == () or not self.is_attached or self.app.screen is not self:
+            return
+        kinds = self._applying
+        self.dismiss(kinds)
+        released = getattr(self.app, "keys_released", None)  # other apps hold no keys
+        if released is not None:
+            released()
 
     def action_cancel(self) -> None:
         self.dismiss(self.kinds)

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from mlg import Asset, Owner, people_write
 from mlg.tui.labels import AssetRef, asset_label, error, muted, note, warning
+from mlg.tui.rendered import Rendered
 from mlg.tui.widgets.dataset_runs import DatasetRunList
 from mlg.tui.widgets.versions import VersionList
 
@@ -29,6 +30,7 @@ class AssetPanel(VerticalScroll):
         self.graph = graph
         self.ref: AssetRef | None = None
         self.asset: Asset | None = None  # the whole asset, once loaded
+        self._owners: list[Owner] = []  # its owners, as shown
         self.loaded = False  # the asset's properties and owners are shown
         self.border_title = "Asset"
 
@@ -48,10 +50,16 @@ class AssetPanel(VerticalScroll):
     def show_details(self, asset: Asset, owners: list[Owner], *, centre: bool = True) -> None:
         """Show `asset`: the one in the centre of the view, or (`centre=False`) the one
         under a tree's cursor, which the title then says."""
-        self.border_title = "Asset" if centre else "Highlighted"
+        title = "Asset" if centre else "Highlighted"
+        if self.loaded and self.asset == asset and self._owners == owners and self.border_title == title:
+            # Shown already (the cursor lands on the root after every re-centre and Back):
+            # updating the text again would cost a layout and a paint of the panel.
+            return
+        self.border_title = title
         if self.ref is None or self.ref.id != asset.id:
             self._new_asset(asset)
         self.asset = asset
+        self._owners = list(owners)
         self._render_properties(asset, owners)
         self.loaded = True
 
@@ -111,7 +119,8 @@ class AssetPanel(VerticalScroll):
                 Text.assemble((f"{key} ", muted()), _prop_text(value))
                 for key, value in sorted(asset.props.items())
             ]
-        self.query_one("#asset-properties", Static).update(Group(*parts))
+        # rendered once per width, not at every measure and paint (tui/rendered.py)
+        self.query_one("#asset-properties", Static).update(Rendered(Group(*parts)))
 
 
 def _prop_text(value: object) -> str:

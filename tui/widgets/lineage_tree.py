@@ -516,6 +516,8 @@ class LineageTree(NavTree[LineageNode | None]):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[LineageNode | None]) -> None:
         event.stop()
+        if event.node is not self.cursor_node:
+            return  # the cursor has moved on (a re-root, then a cursor put back; keys held)
         if event.node.data is not None:
             self.post_message(self.AssetHighlighted(self, event.node.data))
 
