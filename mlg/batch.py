@@ -26,6 +26,10 @@ class Batch:
     aliases: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     # {id, into}: an asset merged into another (two names of one dataset, linked late)
     merges: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
+    # asset id in the graph -> the id it takes: a stronger claimant of its physical
+    # identifiers is in this batch (mlg.lifecycle.identity.unify); done by the store,
+    # with the asset's history, before the batch is written
+    rekeys: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     # problems found while reading (unparseable file, wrong top-level shape, ...)
     read_problems: list = field(default_factory=list)
@@ -63,6 +67,7 @@ class Batch:
         self.runs.extend(other.runs)
         self.aliases.extend(other.aliases)
         self.merges.extend(other.merges)
+        self.rekeys.update(other.rekeys)
         self.files.extend(other.files)
         self.read_problems.extend(other.read_problems)
         self.file_sources.update(other.file_sources)

@@ -58,8 +58,19 @@ def write_batch(
     lookup = StoreLookup(graph)
     wanted = wanted_aliases(batch) if batch.unify_physical else set()
     if wanted:  # one dataset, one asset (mlg.lifecycle.identity)
-        unify(batch, {} if lookup.empty else lookup.store.aliases(sorted(wanted)))
+        if lookup.empty:
+            unify(batch, {}, lambda ids: {})
+        else:
+            unify(batch, lookup.store.aliases(sorted(wanted)), lookup.store.asset_kinds)
     plan = validate(batch, lookup, strict=strict)
+    if plan.rekeyed and not dry_run:
+        # the graph's assets take the canonical ids first, with their history (the store
+        # re-keys in transactions of its own: mlg.store.kuzu.rekey), then the batch is
+        # validated again against the re-keyed graph and written
+        graph.store.rekey_assets(plan.rekeyed)
+        lookup = StoreLookup(graph)
+        batch.rekeys = {}
+        plan = validate(batch, lookup, strict=strict)
     plan.sync = sync
     return graph.store.write_plan(plan, progress, dry_run=dry_run)
 
