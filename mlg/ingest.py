@@ -53,6 +53,7 @@ def write_batch(
     Call it with the garbage collector paused for a large batch
     (`mlg.store.tables.gc_paused`). `sync`, `strict` and `dry_run` (report what would
     change, write nothing): see Graph.ingest_batch."""
+    from mlg.batch import Location
     from mlg.lifecycle.identity import unify, wanted_aliases
 
     lookup = StoreLookup(graph)
@@ -62,6 +63,11 @@ def write_batch(
             unify(batch, {}, lambda ids: {})
         else:
             unify(batch, lookup.store.aliases(sorted(wanted)), lookup.store.asset_kinds)
+    for old, new in sorted(batch.rekeys.items()):  # a re-keyed asset's old id names it still
+        if not any(isinstance(r, dict) and r.get("id") == old for r, _ in batch.aliases):
+            batch.aliases.append(
+                ({"id": old, "asset": new}, Location(batch.files[0] if batch.files else "<input>", "aliases"))
+            )
     plan = validate(batch, lookup, strict=strict)
     if plan.rekeyed and not dry_run:
         # the graph's assets take the canonical ids first, with their history (the store

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlg.batch import Batch, Location
 from mlg.connectors.identity import Identities, PhysicalName, dataset_id
-from mlg.qualified_ids import written_form
+from mlg.qualified_ids import split_qualified, written_form
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -134,7 +134,9 @@ class SourceRecords:
         batch = Batch(files=[self.file], source=self.source, references_assert=True)
         for group in self._datasets:
             existing = next(filter(None, map(identities.existing, group.names)), None)
-            chosen = existing or group.names[0]
+            chosen = _canonical(group.names, existing, identities.assets)
+            if existing is not None and chosen != existing:
+                batch.rekeys[existing] = chosen  # the graph's asset takes it, with its history
             for n in group.names:
                 final[n] = chosen
             if group.record is not None and not (group.fill_only and existing):
@@ -205,6 +207,22 @@ def owner_record(raw: str, kind: str | None = None, email: str | None = None) ->
     if email:
         record["email"] = email
     return owner_id, record
+
+
+def _canonical(names: list[str], existing: str | None, in_graph: set[str]) -> str:
+    """The id of a dataset known by `names`, which the graph may hold as `existing`
+    (mlg.lifecycle.identity.canonical): an id the graph holds that no system derived from
+    a physical name (a manifest's declared id) stays; else the least of the ids derived
+    from physical names (`dataset:<namespace>/<name>`), the graph's among them, so that
+    the order the systems arrived in does not matter. A derived id the graph already
+    holds apart from `existing` is not taken (that would merge two assets)."""
+    if existing is not None:
+        parts = split_qualified(existing)
+        if parts is None or parts[0] != "dataset":
+            return existing
+    derived = [n for n in names if (parts := split_qualified(n)) is not None and parts[0] == "dataset"]
+    candidates = [n for n in derived if n not in in_graph] + ([existing] if existing is not None else [])
+    return min(candidates) if candidates else names[0]
 
 
 def _owners_in(graph: Graph | None, ids: set[str]) -> set[str]:
