@@ -5,11 +5,15 @@ an OpenLineage dataset (namespace + name), a dbt relation, an MLflow run's sourc
 a Feast source path. Each is normalised to one *physical identifier*; an asset's
 identifiers are kept as aliases (`AssetAlias`, id ``physical:<identifier>``), and a
 record whose identifier already belongs to another asset is taken as describing that
-asset (its id, and every reference to it in the same batch, become that asset's id).
-Records of one batch that share an identifier are one asset whatever their order: the
-graph's asset, else the least of their ids (`unify`). Across batches the graph's asset
-wins, so which id a dataset gets still depends on which source came first.
-A relation may also name its target by a physical identifier.
+asset. Which id the asset has is the canonical claimant (`canonical`: a declared id,
+then one derived from a physical name, then a placeholder named by the identifier;
+then the least id) of every id that claimed one of its identifiers, in this batch or
+earlier ones, so it does not depend on the order the sources arrive in: a graph asset
+under a weaker id is re-keyed into the stronger one with its history
+(`Batch.rekeys`, GraphStore.rekey_assets), the given-up ids stay as aliases. Two
+assets the graph already holds apart are not merged (`unify`). A relation may also name
+its target by a physical identifier; nothing described yet, it is a placeholder named
+by the identifier.
 
 Rules (`physical_id`):
 
