@@ -153,6 +153,13 @@ def identifiers(record: dict[str, Any]) -> list[str]:
         ident = openlineage_id(ns, name)
         if ident:
             found.append(ident)
+    # the other names of an OpenLineage dataset (its symlinks: props._names, as
+    # mlg.openlineage.drafts keeps them)
+    for pair in props.get("_names") or () if isinstance(props.get("_names"), list) else ():
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
+            ident = openlineage_id(*pair)
+            if ident:
+                found.append(ident)
     return list(dict.fromkeys(found))
 
 
@@ -204,6 +211,12 @@ def unify(batch, known: dict[str, str], kinds=None) -> dict[str, str]:
             where.setdefault(record["id"], loc)
             kind_of.setdefault(record["id"], record.get("kind"))
     group = _joined(idents_of)
+    # an asset the batch merges away (an OpenLineage symlink: Batch.merges) claims nothing:
+    # what it held is the asset's it merges into
+    into = {
+        r["id"]: r["into"] for r, _ in batch.merges if isinstance(r, dict) and isinstance(r.get("id"), str)
+    }
+    known = {a: into.get(t, t) for a, t in known.items()}
     owner_of = dict(known)
     renamed: dict[str, str] = {}
     fresh: dict[str, tuple[str, Any]] = {}  # alias id -> (asset id, location)

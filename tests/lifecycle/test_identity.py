@@ -376,3 +376,38 @@ def test_a_re_key_is_not_a_merge_of_two_assets(graph):
         [{"id": "dataset:plays", "kind": "dataset", "props": {"location": "s3://bucket/plays"}}],
     )
     assert graph.get(PLAYS_OL) is not None and graph.get("dataset:plays") is not None
+
+
+def _spark_event(minute: int) -> dict:
+    """A real OpenLineage RunEvent (as the openlineage-python client writes one): a Spark
+    job reading namespace s3://bucket, name plays."""
+    return {
+        "eventType": "COMPLETE",
+        "eventTime": f"2026-11-30T06:{minute:02d}:00Z",
+        "run": {"runId": f"01890000-0000-7000-8000-0000000000{minute:02d}"},
+        "job": {"namespace": "spark", "name": "sessionize"},
+        "producer": "https://github.com/OpenLineage/OpenLineage/tree/1.20.0/integration/spark",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/definitions/RunEvent",
+        "inputs": [{"namespace": "s3://bucket", "name": "plays"}],
+        "outputs": [],
+    }
+
+
+@pytest.mark.parametrize("first", ["manifest", "openlineage"])
+def test_openlineage_events_and_a_manifest_meet_on_the_location_in_either_order(graph, first):
+    """Through the real OpenLineage loader: the job's input and the manifest's dataset
+    declared at that location are one asset, the manifest's id, whichever came first."""
+    from mlg.openlineage.loader import ingest_events
+
+    manifest = [{"id": "dataset:plays", "kind": "dataset", "props": {"location": "s3a://Bucket/plays/"}}]
+    steps = {
+        "manifest": lambda: ingest(graph, "team", manifest),
+        "openlineage": lambda: ingest_events(graph, [_spark_event(1)], source="events.ndjson"),
+    }
+    for name in (first, *(n for n in steps if n != first)):
+        steps[name]()
+    ingest_events(graph, [_spark_event(2)], source="events.ndjson")  # a later run
+    assert graph.get("dataset:plays") is not None
+    assert graph.get(PLAYS_OL) is None
+    assert set(graph.lineage("dataset:plays", "down").ids) == {"dataset:plays", "workflow:spark/sessionize"}
+    assert graph.stats().assets == 2
