@@ -38,11 +38,6 @@ class Batch:
     # the file itself. See mlg.lifecycle and Graph.ingest_batch(sync=True).
     source: str | None = None
     file_sources: dict[str, str] = field(default_factory=dict)
-    # Whether ingest gives records the id their physical identifiers already have
-    # (mlg.lifecycle.identity). OpenLineage batches choose ids by their own
-    # order-independent rules (canonical names, symlinks; mlg.openlineage.mapping), which
-    # the first-come rule of physical identity would make order-dependent again.
-    unify_physical: bool = True
     # Whether a relation to an asset asserts that asset for this batch's source (a
     # connector writes a record only for what the graph lacks, then only relations to
     # it, so a re-sync must not retire what it still refers to). Manifests: False - an
@@ -72,7 +67,6 @@ class Batch:
         self.read_problems.extend(other.read_problems)
         self.file_sources.update(other.file_sources)
         self.references_assert = self.references_assert or other.references_assert
-        self.unify_physical = self.unify_physical and other.unify_physical
         if other.source and other.source != self.source:
             # records keep their own source: the other batch's files are declared by it
             self.file_sources.update({f: other.source for f in other.files})
@@ -111,7 +105,6 @@ def batch_chunks(batch: Batch, size: int):
                 source=batch.source,
                 files=list(batch.files),
                 file_sources=dict(batch.file_sources),
-                unify_physical=batch.unify_physical,
                 references_assert=batch.references_assert,
                 read_problems=list(batch.read_problems) if start == 0 else [],
             )

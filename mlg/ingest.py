@@ -57,7 +57,7 @@ def write_batch(
     from mlg.lifecycle.identity import unify, wanted_aliases
 
     lookup = StoreLookup(graph)
-    wanted = wanted_aliases(batch) if batch.unify_physical else set()
+    wanted = wanted_aliases(batch)
     if wanted:  # one dataset, one asset (mlg.lifecycle.identity)
         if lookup.empty:
             unify(batch, {}, lambda ids: {})
@@ -150,7 +150,6 @@ def write_chunks(
                 read_problems=chunk.read_problems,
                 source=chunk.source,
                 file_sources=chunk.file_sources,
-                unify_physical=chunk.unify_physical,
                 references_assert=chunk.references_assert,
             )
         )
@@ -182,9 +181,9 @@ def write_chunks(
             chunk.owners = []
             chunk.file_sources = {**meta.file_sources, **chunk.file_sources}
             chunk.files = chunk.files or files
-            wanted = wanted_aliases(chunk) if chunk.unify_physical else set()
+            wanted = wanted_aliases(chunk)
             if wanted:
-                unify(chunk, store.aliases(sorted(wanted)))
+                unify(chunk, store.aliases(sorted(wanted)), store.asset_kinds, rekey=False)
             plan = validate(chunk, lookup, strict=strict)
             for asset_id in repeated.intersection(plan.assets):
                 row = plan.assets[asset_id]

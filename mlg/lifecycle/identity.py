@@ -150,14 +150,14 @@ def identifiers(record: dict[str, Any]) -> list[str]:
                     found.append(ident)
     ns, name, asset_id = record.get("namespace"), record.get("name"), record.get("id")
     if isinstance(ns, str) and isinstance(name, str) and asset_id == qualified_id("dataset", ns, name):
-        ident = openlineage_id(ns, name)
+        ident = openlineage_id(ns, name) if _spec_namespace(ns) else None
         if ident:
             found.append(ident)
     # the other names of an OpenLineage dataset (its symlinks: props._names, as
     # mlg.openlineage.drafts keeps them)
     for pair in props.get("_names") or () if isinstance(props.get("_names"), list) else ():
         if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
-            ident = openlineage_id(*pair)
+            ident = openlineage_id(*pair) if _spec_namespace(pair[0]) else None
             if ident:
                 found.append(ident)
     return list(dict.fromkeys(found))
@@ -184,7 +184,18 @@ def canonical(claimants, idents: set[str]) -> str:
     return min(claimants, key=lambda i: (claim_rank(i, idents), i))
 
 
-def unify(batch, known: dict[str, str], kinds=None) -> dict[str, str]:
+def _spec_namespace(namespace: str) -> bool:
+    """Whether an OpenLineage namespace is one the naming spec gives (a scheme and an
+    authority - `s3://bucket`, `postgres://host:5432` - or a plain word such as `file`):
+    only such a name claims its physical identifier. A namespace with a path in it
+    (`s3://bucket/dir` + `file.csv`) is a name of its own, kept apart from
+    `s3://bucket` + `dir/file.csv` (mlg.qualified_ids), so it claims nothing."""
+    if "://" not in namespace:
+        return True
+    return urlsplit(namespace).path in ("", "/")
+
+
+def unify(batch, known: dict[str, str], kinds=None, *, rekey: bool = True) -> dict[str, str]:
     """Give each asset of `batch` its dataset's canonical id (`canonical`, over the
     batch's records and the graph's assets that share a physical identifier; `known`:
     alias id -> asset id, from the graph), resolve references given as physical
@@ -192,8 +203,9 @@ def unify(batch, known: dict[str, str], kinds=None) -> dict[str, str]:
     When the canonical id is a record's of this batch while the graph holds the dataset
     under a weaker id, that asset is to be re-keyed (`batch.rekeys`, old -> new; the
     store does it with its history before the batch is written). `kinds(ids)`: which of
-    `ids` are assets in the graph (asset id -> kind). Returns old id -> new id of the
-    renamed records.
+    `ids` are assets in the graph (asset id -> kind). Without `rekey` (a chunked ingest,
+    inside one transaction) the graph's asset keeps its id and takes the records. Returns
+    old id -> new id of the renamed records.
 
     The outcome does not depend on the records' order, within a batch or across
     batches, with one exception: two assets the graph already holds apart are not
@@ -231,7 +243,12 @@ def unify(batch, known: dict[str, str], kinds=None) -> dict[str, str]:
         target = canonical(set(members) | set(named), idents)
         if named and target not in named:
             holder = canonical(named, idents)
-            if kinds is None or target in in_graph or in_graph.get(holder) != kind_of.get(target):
+            if (
+                kinds is None
+                or not rekey
+                or target in in_graph
+                or in_graph.get(holder) != kind_of.get(target)
+            ):
                 target = holder  # a merge of two assets the graph holds, or a change of kind: not done
             else:
                 batch.rekeys[holder] = target  # the graph's asset takes the stronger id
