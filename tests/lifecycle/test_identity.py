@@ -414,3 +414,32 @@ def test_openlineage_events_and_a_manifest_meet_on_the_location_in_either_order(
     assert graph.get(PLAYS_OL) is None
     assert set(graph.lineage("dataset:plays", "down").ids) == {"dataset:plays", "workflow:spark/sessionize"}
     assert graph.stats().assets == 2
+
+
+def test_a_re_key_a_crash_interrupted_is_finished_on_the_next_open(tmp_path):
+    """Kuzu re-keys in four transactions (mlg.store.kuzu.rekey); a crash after the first
+    leaves both rows, and the next read-write open finishes the re-key."""
+    from mlg.store.kuzu.qualified_upgrade import _columns, _create_rows, _set_meta
+    from mlg.store.kuzu.rekey import PHASE_KEY, PLAN_KEY
+
+    path = tmp_path / "g.kuzu"
+    with mlg.open(path) as g:
+        ingest(
+            g,
+            "ol",
+            [
+                {"id": PLAYS_OL, "kind": "dataset", "namespace": "s3://bucket", "name": "plays"},
+                {"id": "workflow:etl", "kind": "workflow", "reads": [PLAYS_OL]},
+            ],
+        )
+        conn = g.store.connection()
+        rekeyed = {PLAYS_OL: "dataset:plays"}
+        conn.execute("BEGIN TRANSACTION")  # phase 1 of 4 committed, then the process dies
+        _set_meta(conn, PLAN_KEY, '{"' + PLAYS_OL + '": "dataset:plays"}')
+        _create_rows(conn, rekeyed, _columns(conn))
+        _set_meta(conn, PHASE_KEY, "1")
+        conn.execute("COMMIT")
+    with mlg.open(path) as g:
+        assert g.get(PLAYS_OL) is None and g.get("dataset:plays") is not None
+        assert set(g.lineage("dataset:plays", "down").ids) == {"dataset:plays", "workflow:etl"}
+        assert g.store.count("MATCH (m:MlgMeta) WHERE m.key STARTS WITH 'rekey_' RETURN count(*)") == 0
