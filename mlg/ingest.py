@@ -54,7 +54,7 @@ def write_batch(
     (`mlg.store.tables.gc_paused`). `sync`, `strict` and `dry_run` (report what would
     change, write nothing): see Graph.ingest_batch."""
     from mlg.batch import Location
-    from mlg.lifecycle.identity import unify, wanted_aliases
+    from mlg.lifecycle.identity import names_a_location, unify, wanted_aliases
 
     lookup = StoreLookup(graph)
     wanted = wanted_aliases(batch)
@@ -64,7 +64,9 @@ def write_batch(
         else:
             unify(batch, lookup.store.aliases(sorted(wanted)), lookup.store.asset_kinds)
     for old, new in sorted(batch.rekeys.items()):  # a re-keyed asset's old id names it still
-        if not any(isinstance(r, dict) and r.get("id") == old for r, _ in batch.aliases):
+        if not names_a_location(old) and not any(
+            isinstance(r, dict) and r.get("id") == old for r, _ in batch.aliases
+        ):
             batch.aliases.append(
                 ({"id": old, "asset": new}, Location(batch.files[0] if batch.files else "<input>", "aliases"))
             )

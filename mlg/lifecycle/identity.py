@@ -340,6 +340,12 @@ def wanted_aliases(batch) -> set[str]:
     return wanted
 
 
+def names_a_location(ref: Any) -> bool:
+    """Whether `ref` is a physical identifier rather than an asset id (a placeholder
+    named by it needs no alias of its own: the identifier's says it)."""
+    return _as_alias(ref) is not None
+
+
 def _as_alias(ref: Any) -> str | None:
     if not isinstance(ref, str) or not ("://" in ref or ref[:1] == "/" or ref.startswith(("file:", "dbfs:"))):
         return None  # the common case, an asset id, without a regular expression
