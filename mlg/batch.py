@@ -26,6 +26,10 @@ class Batch:
     aliases: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     # {id, into}: an asset merged into another (two names of one dataset, linked late)
     merges: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
+    # asset id in the graph -> the id it takes: a stronger claimant of its physical
+    # identifiers is in this batch (mlg.lifecycle.identity.unify); done by the store,
+    # with the asset's history, before the batch is written
+    rekeys: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     # problems found while reading (unparseable file, wrong top-level shape, ...)
     read_problems: list = field(default_factory=list)
@@ -34,11 +38,6 @@ class Batch:
     # the file itself. See mlg.lifecycle and Graph.ingest_batch(sync=True).
     source: str | None = None
     file_sources: dict[str, str] = field(default_factory=dict)
-    # Whether ingest gives records the id their physical identifiers already have
-    # (mlg.lifecycle.identity). OpenLineage batches choose ids by their own
-    # order-independent rules (canonical names, symlinks; mlg.openlineage.mapping), which
-    # the first-come rule of physical identity would make order-dependent again.
-    unify_physical: bool = True
     # Whether a relation to an asset asserts that asset for this batch's source (a
     # connector writes a record only for what the graph lacks, then only relations to
     # it, so a re-sync must not retire what it still refers to). Manifests: False - an
@@ -63,11 +62,11 @@ class Batch:
         self.runs.extend(other.runs)
         self.aliases.extend(other.aliases)
         self.merges.extend(other.merges)
+        self.rekeys.update(other.rekeys)
         self.files.extend(other.files)
         self.read_problems.extend(other.read_problems)
         self.file_sources.update(other.file_sources)
         self.references_assert = self.references_assert or other.references_assert
-        self.unify_physical = self.unify_physical and other.unify_physical
         if other.source and other.source != self.source:
             # records keep their own source: the other batch's files are declared by it
             self.file_sources.update({f: other.source for f in other.files})
@@ -106,7 +105,6 @@ def batch_chunks(batch: Batch, size: int):
                 source=batch.source,
                 files=list(batch.files),
                 file_sources=dict(batch.file_sources),
-                unify_physical=batch.unify_physical,
                 references_assert=batch.references_assert,
                 read_problems=list(batch.read_problems) if start == 0 else [],
             )

@@ -53,8 +53,9 @@ def write_batch(
     Call it with the garbage collector paused for a large batch
     (`mlg.store.tables.gc_paused`). `sync`, `strict` and `dry_run` (report what would
     change, write nothing): see Graph.ingest_batch."""
+    from mlg.batch import Location
     from mlg.errors import MlgError
-    from mlg.lifecycle.identity import unify, wanted_aliases
+    from mlg.lifecycle.identity import names_a_location, unify, wanted_aliases
 
     if sync and any(batch.source_of(at.file) == at.file for _, at in batch.runs):
         # a connector's runs come with its source (also when chunks were put together)
@@ -63,10 +64,28 @@ def write_batch(
             "truth of a source"
         )
     lookup = StoreLookup(graph)
-    wanted = wanted_aliases(batch) if batch.unify_physical else set()
+    wanted = wanted_aliases(batch)
     if wanted:  # one dataset, one asset (mlg.lifecycle.identity)
-        unify(batch, {} if lookup.empty else lookup.store.aliases(sorted(wanted)))
+        if lookup.empty:
+            unify(batch, {}, lambda ids: {})
+        else:
+            unify(batch, lookup.store.aliases(sorted(wanted)), lookup.store.asset_kinds)
+    for old, new in sorted(batch.rekeys.items()):  # a re-keyed asset's old id names it still
+        if not names_a_location(old) and not any(
+            isinstance(r, dict) and r.get("id") == old for r, _ in batch.aliases
+        ):
+            batch.aliases.append(
+                ({"id": old, "asset": new}, Location(batch.files[0] if batch.files else "<input>", "aliases"))
+            )
     plan = validate(batch, lookup, strict=strict)
+    if plan.rekeyed and not dry_run:
+        # the graph's assets take the canonical ids first, with their history (the store
+        # re-keys in transactions of its own: mlg.store.kuzu.rekey), then the batch is
+        # validated again against the re-keyed graph and written
+        graph.store.rekey_assets(plan.rekeyed)
+        lookup = StoreLookup(graph)
+        batch.rekeys = {}
+        plan = validate(batch, lookup, strict=strict)
     plan.sync = sync
     return graph.store.write_plan(plan, progress, dry_run=dry_run)
 
@@ -140,7 +159,6 @@ def write_chunks(
                 read_problems=chunk.read_problems,
                 source=chunk.source,
                 file_sources=chunk.file_sources,
-                unify_physical=chunk.unify_physical,
                 references_assert=chunk.references_assert,
             )
         )
@@ -172,9 +190,9 @@ def write_chunks(
             chunk.owners = []
             chunk.file_sources = {**meta.file_sources, **chunk.file_sources}
             chunk.files = chunk.files or files
-            wanted = wanted_aliases(chunk) if chunk.unify_physical else set()
+            wanted = wanted_aliases(chunk)
             if wanted:
-                unify(chunk, store.aliases(sorted(wanted)))
+                unify(chunk, store.aliases(sorted(wanted)), store.asset_kinds, rekey=False)
             plan = validate(chunk, lookup, strict=strict)
             for asset_id in repeated.intersection(plan.assets):
                 row = plan.assets[asset_id]

@@ -95,7 +95,7 @@ def check_records(batch: Batch, plan: Plan, lookup: GraphLookup, add: AddProblem
     wanted = ({ref[0] for ref in refs} | plan.aliases.keys()) - plan.assets.keys()
     kinds = lookup.asset_kinds(wanted) if wanted else {}
     for alias, asset in plan.aliases.items():
-        if alias in kinds and alias not in plan.merged:
+        if alias in kinds and alias not in plan.merged and alias not in plan.rekeyed:
             add(
                 alias_locs[alias],
                 alias,

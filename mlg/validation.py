@@ -46,6 +46,7 @@ class Plan:
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     merged: dict[str, str] = field(default_factory=dict)  # asset id -> the asset it merges into
+    rekeyed: dict[str, str] = field(default_factory=dict)  # graph asset id -> the id it takes (Batch.rekeys)
     files: list[str] = field(default_factory=list)
     # which sources assert each asset, edge and asset's owner list (mlg.lifecycle), the
     # sources this batch speaks for, and whether it is their whole truth (a sync)
@@ -98,6 +99,7 @@ def validate(batch: Batch, lookup: GraphLookup | None = None, strict: bool = Fal
         if len(problems.items) < MAX_PROBLEMS:
             problems.items.append(p)
     plan = Plan(files=list(batch.files), sources=batch.sources(), references_assert=batch.references_assert)
+    plan.rekeyed = dict(batch.rekeys)
     asset_locs: dict[str, Location] = {}
     owner_locs: dict[str, Location] = {}
     edge_locs: dict[EdgeKey, tuple[Location, str | None]] = {}
@@ -143,11 +145,12 @@ def validate(batch: Batch, lookup: GraphLookup | None = None, strict: bool = Fal
         _keep_edge(plan.edges, edge_locs, key, edge, loc, None, None, problems)
         plan.edge_sources.setdefault(key, set()).add(batch.source_of(loc.file))
 
+    # references first: an alias may name a placeholder they make (mlg.lifecycle.identity)
+    _check_references(plan, edge_locs, owner_refs, lookup, problems, strict)
     if batch.runs or batch.aliases or batch.merges:
         from mlg.records import check_records
 
         check_records(batch, plan, lookup, problems.add)
-    _check_references(plan, edge_locs, owner_refs, lookup, problems, strict)
     problems.raise_if_any()
     return plan
 

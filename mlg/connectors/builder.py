@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlg.batch import Batch, Location
 from mlg.connectors.identity import Identities, PhysicalName, dataset_id
-from mlg.qualified_ids import written_form
+from mlg.qualified_ids import split_qualified, written_form
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
@@ -39,6 +39,7 @@ class _Dataset:
     fallback: dict[str, Any]
     physical: list[str] = field(default_factory=list)  # "namespace/name", as OpenLineage lists aliases
     fill_only: bool = False  # the record describes the dataset only if no one has yet
+    derived: list[str] = field(default_factory=list)  # the ids of its physical names
 
 
 @dataclass
@@ -89,8 +90,11 @@ class SourceRecords:
         fallback = {"id": ids[0], "kind": "dataset", "name": first_name, "namespace": first_ns or None}
         physical = [f"{ns}/{name}" for ns, name in names]
         joined = {self._group_of[i] for i in ids if i in self._group_of}
+        derived = [dataset_id(n) for n in names]
         if not joined:
-            self._datasets.append(_Dataset(ids, self.at(where), record, fallback, physical, fill_only))
+            self._datasets.append(
+                _Dataset(ids, self.at(where), record, fallback, physical, fill_only, derived)
+            )
             index = len(self._datasets) - 1
         else:  # the same dataset named again (or a name shared with another): one group
             index = min(joined)
@@ -100,10 +104,12 @@ class SourceRecords:
                 group.names += [n for n in merged.names if n not in group.names]
                 group.record = group.record or merged.record
                 group.physical += [n for n in merged.physical if n not in group.physical]
+                group.derived += [n for n in merged.derived if n not in group.derived]
                 for n in merged.names:
                     self._group_of[n] = index
             group.names += [n for n in ids if n not in group.names]
             group.physical += [n for n in physical if n not in group.physical]
+            group.derived += [n for n in derived if n not in group.derived]
             if group.record is None and record is not None:
                 group.record, group.where = record, self.at(where)
         for i in ids:
@@ -134,7 +140,9 @@ class SourceRecords:
         batch = Batch(files=[self.file], source=self.source, references_assert=True)
         for group in self._datasets:
             existing = next(filter(None, map(identities.existing, group.names)), None)
-            chosen = existing or group.names[0]
+            chosen = _canonical(group.names, group.derived, existing, identities.assets)
+            if existing is not None and chosen != existing:
+                batch.rekeys[existing] = chosen  # the graph's asset takes it, with its history
             for n in group.names:
                 final[n] = chosen
             if group.record is not None and not (group.fill_only and existing):
@@ -205,6 +213,22 @@ def owner_record(raw: str, kind: str | None = None, email: str | None = None) ->
     if email:
         record["email"] = email
     return owner_id, record
+
+
+def _canonical(names: list[str], derived: list[str], existing: str | None, in_graph: set[str]) -> str:
+    """The id of a dataset known by `names` (`derived`: those of its physical names),
+    which the graph may hold as `existing`
+    (mlg.lifecycle.identity.canonical): an id the graph holds that no system derived from
+    a physical name (a manifest's declared id) stays; else the least of the ids derived
+    from physical names (`dataset:<namespace>/<name>`), the graph's among them, so that
+    the order the systems arrived in does not matter. A derived id the graph already
+    holds apart from `existing` is not taken (that would merge two assets)."""
+    if existing is not None:
+        parts = split_qualified(existing)
+        if parts is None or parts[0] != "dataset":
+            return existing
+    candidates = [n for n in derived if n not in in_graph] + ([existing] if existing is not None else [])
+    return min(candidates) if candidates else names[0]
 
 
 def _owners_in(graph: Graph | None, ids: set[str]) -> set[str]:

@@ -5,11 +5,15 @@ an OpenLineage dataset (namespace + name), a dbt relation, an MLflow run's sourc
 a Feast source path. Each is normalised to one *physical identifier*; an asset's
 identifiers are kept as aliases (`AssetAlias`, id ``physical:<identifier>``), and a
 record whose identifier already belongs to another asset is taken as describing that
-asset (its id, and every reference to it in the same batch, become that asset's id).
-Records of one batch that share an identifier are one asset whatever their order: the
-graph's asset, else the least of their ids (`unify`). Across batches the graph's asset
-wins, so which id a dataset gets still depends on which source came first.
-A relation may also name its target by a physical identifier.
+asset. Which id the asset has is the canonical claimant (`canonical`: a declared id,
+then one derived from a physical name, then a placeholder named by the identifier;
+then the least id) of every id that claimed one of its identifiers, in this batch or
+earlier ones, so it does not depend on the order the sources arrive in: a graph asset
+under a weaker id is re-keyed into the stronger one with its history
+(`Batch.rekeys`, GraphStore.rekey_assets), the given-up ids stay as aliases. Two
+assets the graph already holds apart are not merged (`unify`). A relation may also name
+its target by a physical identifier; nothing described yet, it is a placeholder named
+by the identifier.
 
 Rules (`physical_id`):
 
@@ -36,7 +40,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from mlg.qualified_ids import qualified_id
+from mlg.batch import Location
+from mlg.qualified_ids import qualified_id, split_qualified
 
 ALIAS_PREFIX = "physical:"
 # props that hold where an asset physically is
@@ -145,47 +150,123 @@ def identifiers(record: dict[str, Any]) -> list[str]:
                     found.append(ident)
     ns, name, asset_id = record.get("namespace"), record.get("name"), record.get("id")
     if isinstance(ns, str) and isinstance(name, str) and asset_id == qualified_id("dataset", ns, name):
-        ident = openlineage_id(ns, name)
+        ident = openlineage_id(ns, name) if _spec_namespace(ns) else None
         if ident:
             found.append(ident)
+    # the other names of an OpenLineage dataset (its symlinks: props._names, as
+    # mlg.openlineage.drafts keeps them)
+    for pair in props.get("_names") or () if isinstance(props.get("_names"), list) else ():
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
+            ident = openlineage_id(*pair) if _spec_namespace(pair[0]) else None
+            if ident:
+                found.append(ident)
     return list(dict.fromkeys(found))
 
 
-def unify(batch, known: dict[str, str]) -> dict[str, str]:
-    """Give each asset of `batch` the id its physical identifiers already have (in
-    `known`: alias id -> asset id, from the graph), make the records of the batch that
-    share an identifier one asset, resolve references given as physical identifiers,
-    and add each new identifier as an alias record. Returns old id -> new id of the
-    renamed records.
+def claim_rank(asset_id: str, idents: set[str]) -> int:
+    """How strong a claim `asset_id` has to be the asset of a dataset whose physical
+    identifiers are `idents` (lower is stronger): 0 an id someone declared (a manifest's
+    ``dataset:plays``), 1 an id derived from one of those identifiers (OpenLineage's and
+    the connectors' ``dataset:<namespace>/<name>``), 2 a placeholder named by the
+    identifier itself (a reference by location to a dataset nothing described yet)."""
+    if physical_id(asset_id) in idents or asset_id in idents:
+        return 2
+    parts = split_qualified(asset_id)
+    if parts is not None and openlineage_id(parts[1], parts[2]) in idents:
+        return 1
+    return 0
 
-    Within a batch the outcome does not depend on the records' order: records joined by
-    shared identifiers (directly or through others) become the graph's asset that one
-    of those identifiers already names (the least such id, if several), else the least
-    of their ids."""
+
+def canonical(claimants, idents: set[str]) -> str:
+    """The id a dataset takes among the ids that claim it: the strongest claim
+    (`claim_rank`), then the least id. A function of the set alone, so the same
+    whatever order the claimants arrived in."""
+    return min(claimants, key=lambda i: (claim_rank(i, idents), i))
+
+
+def _spec_namespace(namespace: str) -> bool:
+    """Whether an OpenLineage namespace is one the naming spec gives (a scheme and an
+    authority - `s3://bucket`, `postgres://host:5432` - or a plain word such as `file`):
+    only such a name claims its physical identifier. A namespace with a path in it
+    (`s3://bucket/dir` + `file.csv`) is a name of its own, kept apart from
+    `s3://bucket` + `dir/file.csv` (mlg.qualified_ids), so it claims nothing."""
+    if "://" not in namespace:
+        return True
+    return urlsplit(namespace).path in ("", "/")
+
+
+def unify(batch, known: dict[str, str], kinds=None, *, rekey: bool = True) -> dict[str, str]:
+    """Give each asset of `batch` its dataset's canonical id (`canonical`, over the
+    batch's records and the graph's assets that share a physical identifier; `known`:
+    alias id -> asset id, from the graph), resolve references given as physical
+    identifiers, and add each new identifier, and each id a record gave up, as an alias.
+    When the canonical id is a record's of this batch while the graph holds the dataset
+    under a weaker id, that asset is to be re-keyed (`batch.rekeys`, old -> new; the
+    store does it with its history before the batch is written). `kinds(ids)`: which of
+    `ids` are assets in the graph (asset id -> kind). Without `rekey` (a chunked ingest,
+    inside one transaction) the graph's asset keeps its id and takes the records. Returns
+    old id -> new id of the renamed records.
+
+    The outcome does not depend on the records' order, within a batch or across
+    batches, with one exception: two assets the graph already holds apart are not
+    merged (that would join two histories); the graph's strongest claimant takes the
+    batch's records, the other keeps its identifiers."""
     from mlg.schema import RELATION_RULES
 
     idents_of: dict[str, list[str]] = {}  # record id -> its alias ids, over all its records
     where: dict[str, Any] = {}  # record id -> the location of its first record
+    kind_of: dict[str, Any] = {}
     for record, loc in batch.assets:
         if isinstance(record, dict) and isinstance(record.get("id"), str):
             found = idents_of.setdefault(record["id"], [])
             found.extend(i for i in (ALIAS_PREFIX + x for x in identifiers(record)) if i not in found)
             where.setdefault(record["id"], loc)
+            kind_of.setdefault(record["id"], record.get("kind"))
     group = _joined(idents_of)
+    # an asset the batch merges away (an OpenLineage symlink: Batch.merges) claims nothing:
+    # what it held is the asset's it merges into
+    into = {
+        r["id"]: r["into"] for r, _ in batch.merges if isinstance(r, dict) and isinstance(r.get("id"), str)
+    }
+    known = {a: into.get(t, t) for a, t in known.items()}
     owner_of = dict(known)
     renamed: dict[str, str] = {}
     fresh: dict[str, tuple[str, Any]] = {}  # alias id -> (asset id, location)
+    in_graph: dict[str, str] = {}
+    if kinds is not None and group:
+        wanted = {m for members in group for m in members}
+        wanted |= {known[i] for members in group for m in members for i in idents_of[m] if i in known}
+        in_graph = kinds(sorted(wanted))
     for members in group:
+        idents = {i[len(ALIAS_PREFIX) :] for m in members for i in idents_of[m]}
         named = sorted({known[i] for m in members for i in idents_of[m] if i in known})
-        target = named[0] if named else min(members)
+        target = canonical(set(members) | set(named), idents)
+        if named and target not in named:
+            holder = canonical(named, idents)
+            if (
+                kinds is None
+                or not rekey
+                or target in in_graph
+                or in_graph.get(holder) != kind_of.get(target)
+            ):
+                target = holder  # a merge of two assets the graph holds, or a change of kind: not done
+            else:
+                batch.rekeys[holder] = target  # the graph's asset takes the stronger id
+                renamed.setdefault(holder, target)  # references to it, too
+                owner_of.update({a: target for a, t in known.items() if t == holder})
         renamed.update((m, target) for m in members if m != target)
         for m in sorted(members):
             for ident in idents_of[m]:
                 if ident not in owner_of:
                     owner_of[ident] = target
                     fresh[ident] = (target, where[m])
-    if not renamed and not owner_of:
-        return renamed
+    # the ids records gave up, and those of re-keyed assets, name the asset they became
+    # (Graph.resolve follows aliases); never an id the graph keeps as an asset
+    for old, new in sorted(renamed.items()):
+        if _as_alias(old) is not None:
+            continue  # a placeholder named by its location: the identifier's alias says it
+        if old in batch.rekeys or old not in in_graph:
+            fresh.setdefault(old, (new, where.get(old) or where.get(new)))
 
     def resolve(ref: Any) -> Any:
         if not isinstance(ref, str):
@@ -193,7 +274,12 @@ def unify(batch, known: dict[str, str]) -> dict[str, str]:
         if ref in renamed:
             return renamed[ref]
         alias = _as_alias(ref)
-        return owner_of.get(alias, ref) if alias else ref
+        if not alias:
+            return ref
+        if alias not in owner_of:  # a placeholder named by the identifier (claim_rank 2)
+            owner_of[alias] = alias[len(ALIAS_PREFIX) :]
+            fresh[alias] = (owner_of[alias], None)
+        return owner_of[alias]
 
     assets = []
     for record, loc in batch.assets:
@@ -210,7 +296,8 @@ def unify(batch, known: dict[str, str]) -> dict[str, str]:
         ({**r, **{k: resolve(r[k]) for k in ("from", "to") if k in r}} if isinstance(r, dict) else r, loc)
         for r, loc in batch.relations
     ]
-    batch.aliases.extend(({"id": a, "asset": asset_id}, loc) for a, (asset_id, loc) in fresh.items())
+    somewhere = Location(batch.files[0] if batch.files else "<input>", "aliases")
+    batch.aliases.extend(({"id": a, "asset": t}, loc or somewhere) for a, (t, loc) in fresh.items())
     return renamed
 
 
@@ -251,6 +338,12 @@ def wanted_aliases(batch) -> set[str]:
         if isinstance(record, dict):
             wanted.update(a for a in (_as_alias(record.get("from")), _as_alias(record.get("to"))) if a)
     return wanted
+
+
+def names_a_location(ref: Any) -> bool:
+    """Whether `ref` is a physical identifier rather than an asset id (a placeholder
+    named by it needs no alias of its own: the identifier's says it)."""
+    return _as_alias(ref) is not None
 
 
 def _as_alias(ref: Any) -> str | None:

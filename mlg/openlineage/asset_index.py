@@ -76,6 +76,26 @@ class AssetIndex:
             if key in keys and row["id"] not in self.pending:
                 self._by_name.setdefault(key, []).append({**row, "pending": False})
         self.aliases.update(existing_aliases(self.graph, {dataset_id(*k) for k in keys}))
+        self._declared_owners(keys)
+
+    def _declared_owners(self, keys: set[tuple[str, str]]) -> None:
+        """A name whose physical identifier (mlg.lifecycle.identity) belongs to an asset
+        someone declared (a manifest's `dataset:plays` with `props.location`) names that
+        asset, as an alias would: the events add to it, as to any declared asset. Owners
+        with a weaker claim are left to identity's canonical rule at ingest."""
+        from mlg.lifecycle.identity import ALIAS_PREFIX, claim_rank, openlineage_id
+
+        wanted: dict[str, list[tuple[str, str]]] = {}
+        for ns, name in keys:
+            ident = openlineage_id(ns, name)
+            if ident and dataset_id(ns, name) not in self.aliases:
+                wanted.setdefault(ALIAS_PREFIX + ident, []).append((ns, name))
+        if not wanted:
+            return
+        for alias, owner in existing_aliases(self.graph, sorted(wanted)).items():
+            if claim_rank(owner, {alias[len(ALIAS_PREFIX) :]}) == 0:
+                for key in wanted[alias]:
+                    self.aliases.setdefault(dataset_id(*key), owner)
 
     def find(
         self, namespace: str, name: str, kinds: tuple[str, ...], version: str | None = None

@@ -127,7 +127,7 @@ def ingest_events(
     for _ in range(MAX_ROUNDS):
         mapped = map_events(parsed, AssetIndex(graph, manifests))
         batch = Batch(files=list(manifests.files) if manifests and manifests.files else files)
-        batch.unify_physical = False  # the mapping's own identity rules (see Batch)
+        # physical identity (mlg.lifecycle.identity) as for any batch
         if manifests is not None:
             batch.file_sources = dict(manifests.file_sources)
         if manifests is not None:

@@ -450,6 +450,14 @@ class GraphStore(Protocol):
         """The owner ids among `ids` the graph holds."""
         ...
 
+    def rekey_assets(self, rekeyed: dict[str, str]) -> None:
+        """Give each asset `old` of `rekeyed` (old id -> new id) the new id, keeping all it
+        has: its row, kept versions, edges both ways (live and retired), owner links and
+        their history, runs, the aliases naming it; the derived indexes rebuild. Refused,
+        nothing written, when an old id is not an asset or a new one already is. A crash
+        leaves the old ids or the new ones (mlg.lifecycle.identity)."""
+        ...
+
     def write_plan(
         self, plan: Plan, progress: Progress | None = None, *, dry_run: bool = False
     ) -> WriteOutcome:

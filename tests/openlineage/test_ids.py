@@ -129,7 +129,9 @@ def shape(g: mlg.Graph) -> dict:
         "owned": q("MATCH (a:Asset)-[o:OWNED_BY]->(w:Owner) RETURN a.id, w.id, o.role"),
         "runs": q("MATCH (r:Run)-[:RUN_OF]->(a:Asset) RETURN r.id, a.id, r.workflow, r.facets, r.state"),
         "io": q("MATCH (r:Run)-[e:RUN_IO]->(a:Asset) RETURN r.id, a.id, e.direction"),
-        "aliases": q("MATCH (x:AssetAlias) RETURN x.id, x.asset"),
+        # physical identifiers (mlg.lifecycle.identity) are written by ingest; a graph
+        # upgraded from schema 4 has them from its next ingest on
+        "aliases": q("MATCH (x:AssetAlias) WHERE NOT x.id STARTS WITH 'physical:' RETURN x.id, x.asset"),
         "history": q("MATCH (h:AssetHistory) RETURN h.asset, h.description, h.props"),
     }
 

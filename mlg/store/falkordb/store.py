@@ -887,6 +887,11 @@ class FalkorStore:
             )
         return out
 
+    def rekey_assets(self, rekeyed: dict[str, str]) -> None:
+        from mlg.store.falkordb.rekey import rekey_assets
+
+        rekey_assets(self, rekeyed)
+
     def write_plan(self, plan, progress=None, *, dry_run: bool = False) -> WriteOutcome:
         self._require_writable()
         from mlg.store.falkordb.writes import write_plan

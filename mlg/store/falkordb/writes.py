@@ -630,7 +630,12 @@ def _record_statements(store: FalkorStore, plan) -> list[Statement]:
     ]
     out += _rows_of(new_aliases, "UNWIND $rows AS r CREATE (:AssetAlias {id: r.id, asset: r.asset})")
     out += _rows_of(moved, "UNWIND $rows AS r MATCH (x:AssetAlias {id: r.id}) SET x.asset = r.asset")
-    # merged assets go last: everything they held was written onto the asset they merge into
+    # merged assets go last: everything they held was written onto the asset they merge into;
+    # the aliases still naming one (physical identifiers: mlg.lifecycle.identity) follow it
+    out += _rows_of(
+        [{"id": i, "into": t} for i, t in sorted((getattr(plan, "merged", None) or {}).items())],
+        "UNWIND $rows AS r MATCH (x:AssetAlias) WHERE x.asset = r.id SET x.asset = r.into",
+    )
     out += _rows_of(
         [{"id": i} for i in sorted(getattr(plan, "merged", None) or ())],
         "UNWIND $rows AS r MATCH (a:Asset {id: r.id}) DETACH DELETE a",

@@ -137,6 +137,10 @@ def _check_or_create_schema(database: kuzu.Database, path: Path, read_only: bool
         if version < SCHEMA_VERSION and not read_only:
             _upgrade(conn, path, version)
             version = SCHEMA_VERSION
+        if not read_only:
+            from mlg.store.kuzu.rekey import resume
+
+            resume(conn)  # a re-key a crash interrupted (mlg.store.kuzu.rekey)
         return version
     finally:
         conn.close()

@@ -61,12 +61,21 @@ def upgrade_to_5(conn: kuzu.Connection) -> None:
         rekeyed = {old: new for old, new in rekeyed.items() if new not in taken}
     else:
         rekeyed = json.loads(meta[PLAN_KEY])
+    run_phases(conn, rekeyed, phase, PLAN_KEY, PHASE_KEY)
+
+
+def run_phases(
+    conn: kuzu.Connection, rekeyed: dict[str, str], phase: int, plan_key: str, phase_key: str
+) -> None:
+    """Re-key `rekeyed` (old id -> new id, the new ids not taken) from phase `phase` on,
+    each phase a transaction that records itself under `phase_key` (the plan under
+    `plan_key`), then the two MlgMeta rows deleted. Also what mlg.store.kuzu.rekey runs."""
     columns = _columns(conn)
     phases = (
-        lambda: _set_meta(conn, PLAN_KEY, canonical_json(rekeyed)) or _create_rows(conn, rekeyed, columns),
+        lambda: _set_meta(conn, plan_key, canonical_json(rekeyed)) or _create_rows(conn, rekeyed, columns),
         lambda: _create_links(conn, rekeyed, columns),
         lambda: _delete_old(conn, rekeyed),
-        lambda: _rewrite_references(conn, rekeyed) or _rekey_aliases(conn),
+        lambda: _rewrite_references(conn, rekeyed) or (plan_key == PLAN_KEY and _rekey_aliases(conn)),
     )
     for number, step in enumerate(phases, start=1):
         if number <= phase:
@@ -75,13 +84,13 @@ def upgrade_to_5(conn: kuzu.Connection) -> None:
         try:
             if rekeyed or number == len(phases):
                 step()
-            _set_meta(conn, PHASE_KEY, str(number))
+            _set_meta(conn, phase_key, str(number))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
     conn.execute("BEGIN TRANSACTION")
-    _run(conn, f"MATCH (m:MlgMeta) WHERE m.key IN ['{PLAN_KEY}', '{PHASE_KEY}'] DELETE m")
+    _run(conn, f"MATCH (m:MlgMeta) WHERE m.key IN ['{plan_key}', '{phase_key}'] DELETE m")
     conn.execute("COMMIT")
 
 
@@ -205,6 +214,12 @@ def _rewrite_references(conn: kuzu.Connection, rekeyed: dict[str, str]) -> None:
     for old, new in sorted(rekeyed.items()):
         _run(conn, "MATCH (x:AssetAlias) WHERE x.asset = $old SET x.asset = $new", {"old": old, "new": new})
         _run(conn, "MATCH (r:Run) WHERE r.workflow = $old SET r.workflow = $new", {"old": old, "new": new})
+        if _has_table(conn, "OwnerLinkHistory"):  # schema 6 on (a re-key at run time)
+            _run(
+                conn,
+                "MATCH (h:OwnerLinkHistory) WHERE h.asset = $old SET h.asset = $new",
+                {"old": old, "new": new},
+            )
     for run_id, text in _rows(conn, "MATCH (r:Run) RETURN r.id, r.facets"):
         facets = _json(text)
         if facets is None:
@@ -262,6 +277,10 @@ def _rekey_aliases(conn: kuzu.Connection) -> None:
                     )
                     known.add(new)
                 break
+
+
+def _has_table(conn: kuzu.Connection, name: str) -> bool:
+    return any(row[1] == name for row in _rows(conn, "CALL show_tables() RETURN *"))
 
 
 def _facet_key(key: str, rekeyed: dict[str, str]) -> str:

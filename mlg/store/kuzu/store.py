@@ -327,6 +327,11 @@ class KuzuStore:
     def owner_ids(self, ids: Iterable[str]) -> set[str]:
         return write.owner_ids(self, ids)
 
+    def rekey_assets(self, rekeyed: dict[str, str]) -> None:
+        from mlg.store.kuzu.rekey import rekey_assets
+
+        rekey_assets(self, rekeyed)
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     def image(self) -> GraphImage:

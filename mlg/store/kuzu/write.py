@@ -598,7 +598,17 @@ def _record_steps(store: KuzuStore, plan: Plan, empty: bool) -> list[tuple[str, 
             pa.Table.from_pylist(moved, schema=ALIAS_SCHEMA),
         )
     )
-    # merged assets go last: everything they held was written onto the asset they merge into
+    # merged assets go last: everything they held was written onto the asset they merge into;
+    # the aliases still naming one (physical identifiers: mlg.lifecycle.identity) follow it
+    steps.append(
+        (
+            "merges",
+            "LOAD FROM $rows MATCH (x:AssetAlias) WHERE x.asset = id SET x.asset = asset",
+            pa.Table.from_pylist(
+                [{"id": i, "asset": t} for i, t in sorted(plan.merged.items())], schema=ALIAS_SCHEMA
+            ),
+        )
+    )
     steps.append(
         (
             "merges",
