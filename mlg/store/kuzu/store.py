@@ -217,6 +217,11 @@ class KuzuStore:
     def index_assets(self, since: int | None) -> pa.Table:
         return assets.index_assets(self, since)
 
+    def index_ownership_table(self) -> pa.Table:
+        """Every ownership as Arrow rows (asset, owner, name): what a search-index
+        rebuild reads instead of `index_ownerships(None)`'s dict (mlg.search.source)."""
+        return assets.index_ownership_table(self)
+
     def index_ownerships(
         self, since: int | None = None, ids: Iterable[str] | None = None
     ) -> dict[str, list[tuple[str, str]]]:
