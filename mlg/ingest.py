@@ -155,8 +155,8 @@ def write_chunks(
         plan.files, plan.sources = files, sources
         return plan
 
-    def plans(writing: GraphStore) -> Iterable[Plan]:
-        """The plans, each validated when it is asked for; `writing`: the store the
+    def plans(writing: Callable[[], GraphStore]) -> Iterable[Plan]:
+        """The plans, each validated when it is asked for; `writing()`: the store the
         plans are written to (what earlier chunks wrote is read there)."""
         from mlg.lifecycle.identity import unify, wanted_aliases
 
@@ -174,7 +174,7 @@ def write_chunks(
             chunk.files = chunk.files or files
             wanted = wanted_aliases(chunk) if chunk.unify_physical else set()
             if wanted:
-                unify(chunk, writing.aliases(sorted(wanted)))
+                unify(chunk, writing().aliases(sorted(wanted)))
             plan = validate(chunk, lookup, strict=strict)
             for asset_id in repeated.intersection(plan.assets):
                 row = plan.assets[asset_id]
@@ -206,9 +206,9 @@ def write_chunks(
     bulk = getattr(store, "bulk_writer", None)
     writer = bulk() if bulk is not None else None
     if writer is None:
-        return store.write_plans(plans(store), stages)
+        return store.write_plans(plans(lambda: store), stages)
     with writer:
-        for plan in plans(writer.store):
+        for plan in plans(lambda: writer.store):
             writer.write(plan)
         if progress:
             progress("committing", n_records, n_records)

@@ -179,3 +179,24 @@ def test_lines_that_are_not_records_are_named(graph, tmp_path):
         graph.ingest(path)
     assert [p.record for p in caught.value.problems] == ["line 2", "line 3"]
     assert graph.store.is_empty()
+
+
+def test_a_chunk_too_big_for_the_buffer_pool_is_written_again_with_a_bigger_one(tmp_path, monkeypatch):
+    from mlg.store.kuzu import bulk
+
+    monkeypatch.setattr(bulk, "BUFFER_POOL", 16 << 20)  # full at the first chunk's statements
+    grown = []
+    real_init = bulk.BulkWriter.write
+
+    def write(self, plan, progress=None):
+        real_init(self, plan, progress)
+        grown.append(self.pool)
+
+    monkeypatch.setattr(bulk.BulkWriter, "write", write)
+    path = _records(tmp_path / "f.mlg.ndjson", _estate_lines(20000))
+    with mlg.open(tmp_path / "g.kuzu") as g:
+        report = g.ingest_chunks(ndjson_chunks([path], size=40000))
+        assert g.stats().assets == 20000
+    assert report.assets_added == 20000
+    assert max(grown) > 16 << 20  # the pool did grow
+    assert not list(tmp_path.glob("*.building*"))

@@ -16,10 +16,12 @@ derived indexes (search, topology) see a new graph and rebuild.
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlg.errors import MlgError
 from mlg.model import IngestReport
 from mlg.store.image import NODE_TABLES
 from mlg.store.kuzu import write
@@ -31,6 +33,11 @@ if TYPE_CHECKING:
 
 SUFFIX = ".building"
 BUFFER_POOL = 256 << 20  # the temporary database's buffer pool: what bounds Kuzu's memory
+
+
+def _most_pool() -> int:
+    """The largest buffer pool the temporary graph may grow to: half the RAM."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
 
 
 def is_blank(store: KuzuStore) -> bool:
@@ -55,8 +62,15 @@ def remove_building(path: Path) -> None:
 class BulkWriter:
     """Writes plans into `<graph>.building`, one transaction each; `commit` swaps the
     file in. `store`: the temporary graph, for the reads planning a chunk needs (what
-    earlier chunks wrote). Used as a context manager: leaving it without `commit`
-    (an error in a chunk) deletes the temporary file."""
+    earlier chunks wrote; ask for it each time: it is reopened when its buffer pool
+    grows). Used as a context manager: leaving it without `commit` (an error in a
+    chunk) deletes the temporary file.
+
+    Kuzu plans a chunk's look-ups as joins over the whole Asset table, so what one
+    transaction needs of the buffer pool grows with the graph (measured: 256 MB is full
+    at ~250k assets with chunks of 50,000 records). A chunk refused for that ("buffer
+    pool is full"; Kuzu has rolled it back, the chunks before it are committed) is
+    written again after reopening the file with twice the pool, up to half the RAM."""
 
     def __init__(self, target: KuzuStore):
         from mlg.store.kuzu.store import KuzuStore
@@ -64,7 +78,8 @@ class BulkWriter:
         self.target = target
         self.path = building_path(target)
         remove_building(self.path)  # a killed run's leftover
-        self.store = KuzuStore(self.path, buffer_pool=BUFFER_POOL)
+        self.pool = BUFFER_POOL
+        self.store = KuzuStore(self.path, buffer_pool=self.pool)
         self._totals: dict[str, int] = {}
         self._files: list[str] = []
         self._owners_changed = False
@@ -72,7 +87,18 @@ class BulkWriter:
 
     def write(self, plan: Plan, progress: Progress | None = None) -> None:
         """Write one plan in its own transaction of the temporary graph."""
-        outcome = write.write_plans(self.store, [plan], progress)
+        from mlg.store.kuzu.store import KuzuStore
+
+        while True:
+            try:
+                outcome = write.write_plans(self.store, [plan], progress)
+                break
+            except MlgError as exc:
+                if "buffer pool is full" not in str(exc) or self.pool * 2 > _most_pool():
+                    raise
+            self.store.close()
+            self.pool *= 2
+            self.store = KuzuStore(self.path, buffer_pool=self.pool)
         for name, value in dataclasses.asdict(outcome.report).items():
             if isinstance(value, int):
                 self._totals[name] = self._totals.get(name, 0) + value
