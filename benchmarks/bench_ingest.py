@@ -16,8 +16,9 @@ functions. Speed is measured here, never asserted in tests (DESIGN §7).
 
 `--stream` measures the chunked path instead (issue 19): `mlg.synthetic.write_estate`
 writes the estate to an mlg records NDJSON file (timed, with its size), then a child
-process ingests that file with `Graph.ingest` (read in chunks of `--chunk` records, one
-transaction) and reports each phase's time and the peak RSS reached by its end
+process ingests that file with `Graph.ingest_chunks` (read in chunks of `--chunk` records;
+into the fresh graph that is the bulk path, mlg.store.kuzu.bulk: a transaction per chunk
+into a temporary file swapped in at the end) and reports each phase's time and the peak RSS reached by its end
 (`resource.getrusage`), the graph's size on disk, and lineage/impact queries on it:
 
     python benchmarks/bench_ingest.py --stream --assets 1000000

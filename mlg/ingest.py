@@ -121,7 +121,12 @@ def write_chunks(
     chunk before it and is raised as the IngestError naming file, record and field.
     Relations to assets of later chunks are held back (validated) and written at the
     end. A store without `write_plans`, a `sync` or a `dry_run` reads every chunk into
-    one Batch and writes it as `write_batch` does (memory grows with the input)."""
+    one Batch and writes it as `write_batch` does (memory grows with the input).
+
+    Into an empty graph whose store has a `bulk_writer` (Kuzu: mlg.store.kuzu.bulk),
+    each chunk is written in its own transaction into a new file that replaces the
+    graph's only when every chunk is in: memory stays bounded on Kuzu's side too, and a
+    problem in any chunk (or a kill) still leaves the graph as it was."""
     from mlg.batch import Batch
     from mlg.errors import IngestError, Problem
     from mlg.schema import KINDS
@@ -175,7 +180,9 @@ def write_chunks(
         plan.files, plan.sources = files, sources
         return plan
 
-    def plans() -> Iterable[Plan]:
+    def plans(writing: Callable[[], GraphStore]) -> Iterable[Plan]:
+        """The plans, each validated when it is asked for; `writing()`: the store the
+        plans are written to (what earlier chunks wrote is read there)."""
         from mlg.lifecycle.identity import unify, wanted_aliases
 
         owners.files, owners.source, owners.file_sources = files, meta.source, meta.file_sources
@@ -192,7 +199,8 @@ def write_chunks(
             chunk.files = chunk.files or files
             wanted = wanted_aliases(chunk)
             if wanted:
-                unify(chunk, store.aliases(sorted(wanted)), store.asset_kinds, rekey=False)
+                written_to = writing()
+                unify(chunk, written_to.aliases(sorted(wanted)), written_to.asset_kinds, rekey=False)
             plan = validate(chunk, lookup, strict=strict)
             for asset_id in repeated.intersection(plan.assets):
                 row = plan.assets[asset_id]
@@ -221,7 +229,16 @@ def write_chunks(
         if progress and not stage.startswith("writing"):  # per chunk: "ingesting records"
             progress(stage, done, total)
 
-    return store.write_plans(plans(), stages)
+    bulk = getattr(store, "bulk_writer", None)
+    writer = bulk() if bulk is not None else None
+    if writer is None:
+        return store.write_plans(plans(lambda: store), stages)
+    with writer:
+        for plan in plans(lambda: writer.store):
+            writer.write(plan)
+        if progress:
+            progress("committing", n_records, n_records)
+        return writer.commit()
 
 
 class _ChunkLookup(GraphLookup):

@@ -45,6 +45,33 @@ def _lived(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def asset_table(graph: Graph) -> pa.Table:
+    """Every asset the index keeps, as the store's Arrow table (rows made from it a
+    slice at a time with `slice_rows`)."""
+    return graph.store.index_assets(None)
+
+
+def slice_rows(table: pa.Table) -> list[dict[str, Any]]:
+    """A slice of `asset_table` as the rows `assets` gives."""
+    return _lived(_rows(table))
+
+
+def ownership_table(graph: Graph) -> pa.Table:
+    """Every ownership, (asset, owner, name) strings, sorted by asset id: the store's
+    own table when it has one (`index_ownership_table`), else made from
+    `index_ownerships`."""
+    read = getattr(graph.store, "index_ownership_table", None)
+    if read is not None:
+        table = read().select(["asset", "owner", "name"])
+    else:
+        rows = [(a, o, n) for a, pairs in graph.store.index_ownerships(None).items() for o, n in pairs]
+        table = pa.table(
+            [pa.array([r[i] for r in rows], pa.string()) for i in range(3)], ["asset", "owner", "name"]
+        )
+    table = table.cast(pa.schema([(n, pa.string()) for n in ("asset", "owner", "name")]))
+    return table.take(pc.sort_indices(table, [("asset", "ascending")])).combine_chunks()
+
+
 def ownerships(graph: Graph, since: int | None) -> dict[str, list[tuple[str, str]]]:
     """asset id -> [(owner id, owner name)], for the same assets as `assets`."""
     return graph.store.index_ownerships(since)

@@ -26,6 +26,14 @@ Rules every backend keeps (the contract suite in tests/store/ checks them):
 - A store opened read-only refuses writes with `mlg.errors.ReadOnlyGraph`.
 - Any method may raise `mlg.errors.MlgError` (or a subclass) with a message naming what
   went wrong; never a backend's own exception type.
+
+Two optional extensions, which mlg.ingest.write_chunks looks for with `hasattr` and
+does without: `write_plans(plans, progress)` writes lazily made plans in one
+transaction; `bulk_writer()` returns, for an empty graph, a writer that puts each plan
+in its own transaction into a new graph that replaces this one only when complete
+(`.store` the graph being built, for the reads planning a chunk needs; `.write(plan)`;
+`.commit()` the swap, returning a WriteOutcome; leaving its `with` block on an error
+deletes what it built), or None when it cannot (the Kuzu store: mlg.store.kuzu.bulk).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Chunked ingest (Graph.ingest_chunks, mlg records NDJSON): one transaction for the whole
-input, the same graph as ingesting it at once, a late bad record writing nothing."""
+input (or, into an empty graph, the bulk path's temporary file swapped in when complete),
+the same graph as ingesting it at once, a late bad record writing nothing."""
 
 from __future__ import annotations
 
@@ -58,9 +59,42 @@ def whole_200(tmp_path_factory):
 def test_chunks_of_any_size_make_the_graph_ingesting_at_once_makes(tmp_path_factory, whole_200, size):
     report, content = whole_200
     with mlg.open(tmp_path_factory.mktemp("chunks") / "g.kuzu") as g:
+        empty_graph = g.store.state().graph_id
         chunked = g.ingest_chunks(batch_chunks(synthetic_batch(200, 3), size))
         assert _content(g) == content
+        assert g.store.state().graph_id != empty_graph  # the bulk path's new file took its place
+        assert not list(g.path.parent.glob("*.building*"))
     assert chunked == report
+
+
+def test_the_one_transaction_path_makes_the_same_graph(tmp_path, whole_200):
+    """A graph another store of the process shares is not swapped: one transaction."""
+    with mlg.open(tmp_path / "g.kuzu") as g, mlg.open(tmp_path / "g.kuzu") as other:
+        empty_graph = g.store.state().graph_id
+        chunked = g.ingest_chunks(batch_chunks(synthetic_batch(200, 3), 37))
+        assert g.store.state().graph_id == empty_graph
+        assert _content(other) == whole_200[1]
+    assert chunked == whole_200[0]
+
+
+def test_the_bulk_path_leaves_a_search_index_of_the_new_graph(tmp_path):
+    with mlg.open(tmp_path / "g.kuzu") as g:
+        assert not g.search("ds7")  # an index of the empty graph, on disk
+        g.ingest_chunks(ndjson_chunks([_records(tmp_path / "f.mlg.ndjson", _estate_lines(50))], size=9))
+        assert [h.asset.id for h in g.search("ds7")][:1] == ["ds7"]
+        assert g.upstream("ds49").assets and g.owners_of(["ds0"])
+    with mlg.open(tmp_path / "g.kuzu") as g:
+        assert g.stats().assets == 50 and [h.asset.id for h in g.search("ds7")][:1] == ["ds7"]
+
+
+def test_a_leftover_building_file_is_removed_by_the_next_bulk_ingest(tmp_path):
+    leftover = tmp_path / "g.kuzu.building"
+    leftover.write_bytes(b"a killed run's half-built graph")
+    (tmp_path / "g.kuzu.building.wal").write_bytes(b"its log")
+    with mlg.open(tmp_path / "g.kuzu") as g:
+        g.ingest_chunks(ndjson_chunks([_records(tmp_path / "f.mlg.ndjson", _estate_lines(20))], size=6))
+        assert g.stats().assets == 20
+    assert not list(tmp_path.glob("*.building*"))
 
 
 def test_a_written_estate_file_ingests_as_the_generated_batch(tmp_path, whole_200):
@@ -95,6 +129,7 @@ def test_a_bad_record_in_the_last_chunk_writes_nothing(graph, tmp_path, prefille
     )
     assert "did you mean 'model'?" in problem.message
     assert graph_content(graph) == before
+    assert not list(graph.path.parent.glob("*.building*"))
 
 
 def test_a_late_relation_of_the_wrong_kinds_writes_nothing(graph, tmp_path):
@@ -167,3 +202,24 @@ def test_a_sync_refuses_runs_without_a_source_chunked_as_at_once(tmp_path):
         chunked(batch(file_sources={"events.ndjson": "airflow"}), sync=True)
         at_once(batch(source="airflow"), sync=True)
         assert g.get("wf").kind == "workflow"
+
+
+def test_a_chunk_too_big_for_the_buffer_pool_is_written_again_with_a_bigger_one(tmp_path, monkeypatch):
+    from mlg.store.kuzu import bulk
+
+    monkeypatch.setattr(bulk, "BUFFER_POOL", 16 << 20)  # full at the first chunk's statements
+    grown = []
+    real_init = bulk.BulkWriter.write
+
+    def write(self, plan, progress=None):
+        real_init(self, plan, progress)
+        grown.append(self.pool)
+
+    monkeypatch.setattr(bulk.BulkWriter, "write", write)
+    path = _records(tmp_path / "f.mlg.ndjson", _estate_lines(20000))
+    with mlg.open(tmp_path / "g.kuzu") as g:
+        report = g.ingest_chunks(ndjson_chunks([path], size=40000))
+        assert g.stats().assets == 20000
+    assert report.assets_added == 20000
+    assert max(grown) > 16 << 20  # the pool did grow
+    assert not list(tmp_path.glob("*.building*"))

@@ -274,6 +274,13 @@ def index_assets(store: KuzuStore, since: int | None) -> pa.Table:
     )
 
 
+def index_ownership_table(store: KuzuStore) -> pa.Table:
+    """Every ownership as a row: asset, owner (ids) and name (the owner's)."""
+    return store.arrow(
+        "MATCH (a:Asset)-[:OWNED_BY]->(o:Owner) RETURN a.id AS asset, o.id AS owner, o.name AS name"
+    )
+
+
 def index_ownerships(
     store: KuzuStore, since: int | None = None, ids: Iterable[str] | None = None
 ) -> dict[str, list[tuple[str, str]]]:

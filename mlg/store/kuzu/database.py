@@ -7,6 +7,7 @@ process opens the same path twice (DESIGN §5), so this module keeps a registry 
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -37,8 +38,9 @@ _handles: dict[Path, _Handle] = {}
 _registry_lock = threading.Lock()
 
 
-def acquire(path: Path, read_only: bool, create: bool) -> _Handle:
-    """The process-wide handle on `path`, opening (and creating) the file if needed."""
+def acquire(path: Path, read_only: bool, create: bool, buffer_pool: int = 0) -> _Handle:
+    """The process-wide handle on `path`, opening (and creating) the file if needed;
+    `buffer_pool`: Kuzu's buffer pool in bytes (0: Kuzu's default, most of the RAM)."""
     with _registry_lock:
         handle = _handles.get(path)
         if handle is not None:
@@ -49,10 +51,50 @@ def acquire(path: Path, read_only: bool, create: bool) -> _Handle:
                 )
             handle.users += 1
             return handle
-        database, version = _open_database(path, read_only, create)
+        database, version = _open_database(path, read_only, create, buffer_pool)
         handle = _Handle(path, read_only, database, schema_version=version, users=1)
         _handles[path] = handle
         return handle
+
+
+def replace_file(handle: _Handle, building: Path) -> None:
+    """Put the complete, checkpointed and closed graph file `building` in place of the
+    handle's file and reopen the handle on it. Kuzu 0.11.3 keeps a graph in its main
+    file plus, between checkpoints, `<file>.wal` (and `<file>.shadow` during one): both
+    files are checkpointed first, so that each is one file and one rename swaps them
+    (a kill at any moment leaves the old file or the new one, never a WAL of the other).
+    The caller has closed every connection on the handle."""
+    path = handle.path
+    conn = kuzu.Connection(handle.database)
+    try:
+        conn.execute("CHECKPOINT")
+    finally:
+        conn.close()
+    handle.derived.close()  # indexes of the old graph (the new graph_id rebuilds them)
+    handle.database.close()
+    leftovers = [p for p in (Path(f"{f}{s}") for f in (path, building) for s in _SIDE_FILES) if p.exists()]
+    if leftovers:  # never rename a main file away from its WAL
+        handle.database = _kuzu_database(path, False)
+        raise GraphError(f"cannot swap in the bulk-built graph: {', '.join(map(str, leftovers))} remain")
+    fd = os.open(str(building), os.O_RDONLY)
+    try:
+        os.fsync(fd)  # the new file's content on disk before its name is
+    finally:
+        os.close(fd)
+    os.replace(building, path)
+    _sync_directory(path.parent)
+    handle.database = _kuzu_database(path, False)
+
+
+_SIDE_FILES = (".wal", ".shadow")
+
+
+def _sync_directory(folder: Path) -> None:
+    fd = os.open(str(folder), os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def release(handle: _Handle) -> None:
@@ -64,7 +106,9 @@ def release(handle: _Handle) -> None:
             handle.database.close()
 
 
-def _open_database(path: Path, read_only: bool, create: bool) -> tuple[kuzu.Database, int]:
+def _open_database(
+    path: Path, read_only: bool, create: bool, buffer_pool: int = 0
+) -> tuple[kuzu.Database, int]:
     exists = path.exists()
     if not exists and (read_only or not create):
         raise GraphError(
@@ -75,7 +119,7 @@ def _open_database(path: Path, read_only: bool, create: bool) -> tuple[kuzu.Data
     if not exists:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        database = _kuzu_database(path, read_only)
+        database = _kuzu_database(path, read_only, buffer_pool)
     except RuntimeError as exc:
         text = str(exc)
         if "Could not set lock" in text:
@@ -90,9 +134,9 @@ def _open_database(path: Path, read_only: bool, create: bool) -> tuple[kuzu.Data
     return database, version
 
 
-def _kuzu_database(path: Path, read_only: bool) -> kuzu.Database:
+def _kuzu_database(path: Path, read_only: bool, buffer_pool: int = 0) -> kuzu.Database:
     try:
-        return kuzu.Database(str(path), read_only=read_only)
+        return kuzu.Database(str(path), read_only=read_only, buffer_pool_size=buffer_pool)
     except RuntimeError as exc:
         # A writer killed during its checkpoint leaves shadow pages that Kuzu replays only
         # in read-write mode: replay them once (the lock says nobody else has the file),

@@ -60,6 +60,7 @@ from mlg.store.tables import owners_at
 if TYPE_CHECKING:
     from mlg.generation import GraphState
     from mlg.store.image import GraphImage
+    from mlg.store.kuzu.bulk import BulkWriter
     from mlg.validation import Plan
 
 
@@ -73,11 +74,18 @@ def open_kuzu(target: str | os.PathLike[str], *, read_only: bool = False, create
 class KuzuStore:
     """One open Kuzu graph file (see mlg.store.port.GraphStore for every method's contract)."""
 
-    def __init__(self, path: str | os.PathLike[str] | None, *, read_only: bool = False, create: bool = True):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None,
+        *,
+        read_only: bool = False,
+        create: bool = True,
+        buffer_pool: int = 0,
+    ):
         self.path: Path = resolve_path(path)
         self.location = str(self.path)
         self.read_only = read_only
-        self.handle = database.acquire(self.path, read_only, create and not read_only)
+        self.handle = database.acquire(self.path, read_only, create and not read_only, buffer_pool)
         self._local = threading.local()
         self._connections: list[kuzu.Connection] = []
         self._lock = threading.Lock()
@@ -208,6 +216,11 @@ class KuzuStore:
 
     def index_assets(self, since: int | None) -> pa.Table:
         return assets.index_assets(self, since)
+
+    def index_ownership_table(self) -> pa.Table:
+        """Every ownership as Arrow rows (asset, owner, name): what a search-index
+        rebuild reads instead of `index_ownerships(None)`'s dict (mlg.search.source)."""
+        return assets.index_ownership_table(self)
 
     def index_ownerships(
         self, since: int | None = None, ids: Iterable[str] | None = None
@@ -401,6 +414,27 @@ class KuzuStore:
         """Write lazily made plans in one transaction (mlg.store.kuzu.write.write_plans)."""
         self.require_writable()
         return write.write_plans(self, plans, progress)
+
+    def bulk_writer(self) -> BulkWriter | None:
+        """A writer of chunks into a new file that replaces this one when complete
+        (mlg.store.kuzu.bulk), when the graph is empty and no other store of this
+        process shares its file; else None (write in one transaction instead)."""
+        from mlg.store.kuzu.bulk import BulkWriter, is_blank
+
+        self.require_writable()
+        if self.handle.users != 1 or self._borrowed or not is_blank(self):
+            return None
+        return BulkWriter(self)
+
+    def swap_in(self, building: Path) -> None:
+        """Put the closed graph file `building` in place of this store's file and go on
+        with it (mlg.store.kuzu.database.replace_file); every connection is reopened."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+            self._local = threading.local()
+        database.replace_file(self.handle, building)
 
     # -- raw Cypher -----------------------------------------------------------------------------
 
