@@ -14,17 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from mlg.id_references import IO_PREFIX, TIMES, VERSION_PREFIX  # the facets' keys
 from mlg.model import Asset
 
 if TYPE_CHECKING:
     from mlg.graph import Graph
-
-TIMES = "_times"  # facet name -> time of the event it came from
-IO_PREFIX = "io:"  # "io:<asset id>" -> that dataset's input/output facets in the run
-# "version:input:<asset id>" / "version:output:<asset id>" -> the dataset version the run
-# read or wrote (datasetVersion facet, else Iceberg's snapshot id); merged per key as
-# facets are, so a START without versions and a COMPLETE with them give both
-VERSION_PREFIX = "version:"
 
 
 @dataclass(frozen=True)

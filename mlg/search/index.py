@@ -627,31 +627,7 @@ class _Strings:
 def _insert(conn: sqlite3.Connection, docs: Iterable[Document]) -> None:
     docs = list(docs)
     conn.executemany(
-        _INSERT_ASSET,
-        (
-            (
-                d.rank,
-                d.id,
-                d.kind,
-                d.name,
-                d.namespace,
-                d.family,
-                d.version,
-                d.description,
-                d.domain,
-                json.dumps(d.tags) if d.tags else None,
-                d.props,
-                d.created_at,
-                d.updated_at,
-                json.dumps(d.owners) if d.owners else None,
-                *d.keys,
-                d.family_key,
-                d.version_norm,
-                int(d.latest),
-                d.version_rank,
-            )
-            for d in docs
-        ),
+        _INSERT_ASSET, ((d.rank, *_staged_values(d), int(d.latest), d.version_rank) for d in docs)
     )
     conn.executemany(_INSERT_NAME, ((d.rank, d.name_terms, d.facets) for d in docs))
     conn.executemany(_INSERT_BODY, ((d.rank, d.body_terms, d.facets) for d in docs))

@@ -8,17 +8,14 @@ the derived indexes marked stale (untracked)."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from mlg.errors import GraphError
-from mlg.model import canonical_json
+from mlg.id_references import facets_rekeyed, props_rekeyed
 from mlg.store.falkordb.views import ASSET_HISTORY, OWNER_LINK_HISTORY
 
 if TYPE_CHECKING:
     from mlg.store.falkordb.store import FalkorStore
-
-_IO, _VERSION, _TIMES = "io:", "version:", "_times"
 
 
 def rekey_assets(store: FalkorStore, rekeyed: dict[str, str]) -> None:
@@ -51,50 +48,20 @@ def rekey_assets(store: FalkorStore, rekeyed: dict[str, str]) -> None:
                 ("MATCH (r:Run) WHERE r.workflow = $old SET r.workflow = $new", p),
             ]
         for run_id, text in store._rows("MATCH (r:Run) RETURN r.id, r.facets"):
-            facets = _json(text)
-            if facets is None:
-                continue
-            moved = {_facet_key(k, rekeyed): v for k, v in facets.items()}
-            if isinstance(moved.get(_TIMES), dict):
-                moved[_TIMES] = {_facet_key(k, rekeyed): v for k, v in moved[_TIMES].items()}
-            if moved != facets:
-                out.append(
-                    ("MATCH (r:Run {id: $id}) SET r.facets = $f", {"id": run_id, "f": canonical_json(moved)})
-                )
+            moved = facets_rekeyed(text, rekeyed)
+            if moved is not None:
+                out.append(("MATCH (r:Run {id: $id}) SET r.facets = $f", {"id": run_id, "f": moved}))
         for label, key in (("Asset", "id"), (ASSET_HISTORY, "key")):
             for row_key, text in store._rows(
                 f"MATCH (a:{label}) WHERE a.props CONTAINS '\"parent\"' RETURN a.{key}, a.props"
             ):
-                props = _json(text)
-                if props is not None and props.get("parent") in rekeyed:
-                    props["parent"] = rekeyed[props["parent"]]
+                props = props_rekeyed(text, rekeyed)
+                if props is not None:
                     if label == "Asset" and row_key in rekeyed:
                         row_key = rekeyed[row_key]  # its own id moved first
                     out.append(
-                        (
-                            f"MATCH (a:{label} {{{key}: $k}}) SET a.props = $p",
-                            {"k": row_key, "p": canonical_json(props)},
-                        )
+                        (f"MATCH (a:{label} {{{key}: $k}}) SET a.props = $p", {"k": row_key, "p": props})
                     )
         return out
 
     transaction(store, statements, untracked=True)
-
-
-def _facet_key(key: str, rekeyed: dict[str, str]) -> str:
-    if key.startswith(_IO):
-        asset = key[len(_IO) :]
-        return _IO + rekeyed.get(asset, asset)
-    if key.startswith(_VERSION):
-        direction, sep, asset = key[len(_VERSION) :].partition(":")
-        if sep:
-            return f"{_VERSION}{direction}:{rekeyed.get(asset, asset)}"
-    return key
-
-
-def _json(text: Any) -> dict[str, Any] | None:
-    try:
-        value = json.loads(text) if isinstance(text, str) and text else None
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None

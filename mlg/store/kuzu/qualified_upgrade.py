@@ -18,11 +18,11 @@ was never stored); its next events name the other asset by its own id.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import kuzu
 import pyarrow as pa
 
+from mlg.id_references import facets_rekeyed, json_object, props_rekeyed
 from mlg.model import canonical_json
 from mlg.qualified_ids import QUALIFIED_KINDS, qualified_id
 
@@ -38,7 +38,6 @@ _ARROW = {
     "INT64": pa.int64(),
 }
 _NAMES_KEY, _TIMES_KEY = "_names", "_times"  # props (mlg.openlineage.mapping)
-_IO, _VERSION, _RUN_TIMES = "io:", "version:", "_times"  # run facets (mlg.runs)
 
 
 PLAN_KEY = "upgrade_5_plan"  # MlgMeta: the re-keying (JSON old id -> new id) under way
@@ -221,28 +220,18 @@ def _rewrite_references(conn: kuzu.Connection, rekeyed: dict[str, str]) -> None:
                 {"old": old, "new": new},
             )
     for run_id, text in _rows(conn, "MATCH (r:Run) RETURN r.id, r.facets"):
-        facets = _json(text)
-        if facets is None:
-            continue
-        moved = {_facet_key(k, rekeyed): v for k, v in facets.items()}
-        if isinstance(moved.get(_RUN_TIMES), dict):
-            moved[_RUN_TIMES] = {_facet_key(k, rekeyed): v for k, v in moved[_RUN_TIMES].items()}
-        if moved != facets:
-            _run(
-                conn,
-                "MATCH (r:Run {id: $id}) SET r.facets = $facets",
-                {"id": run_id, "facets": canonical_json(moved)},
-            )
+        moved = facets_rekeyed(text, rekeyed)
+        if moved is not None:
+            _run(conn, "MATCH (r:Run {id: $id}) SET r.facets = $facets", {"id": run_id, "facets": moved})
     for table, key in (("Asset", "id"), ("AssetHistory", "key")):
         rows = _rows(conn, f"MATCH (a:{table}) WHERE a.props CONTAINS '\"parent\"' RETURN a.{key}, a.props")
         for row_key, text in rows:
-            props = _json(text)
-            if props is not None and props.get("parent") in rekeyed:
-                props["parent"] = rekeyed[props["parent"]]
+            props = props_rekeyed(text, rekeyed)
+            if props is not None:
                 _run(
                     conn,
                     f"MATCH (a:{table} {{{key}: $k}}) SET a.props = $props",
-                    {"k": row_key, "props": canonical_json(props)},
+                    {"k": row_key, "props": props},
                 )
 
 
@@ -254,7 +243,7 @@ def _rekey_aliases(conn: kuzu.Connection) -> None:
         return
     taken = {row[0] for row in _rows(conn, "MATCH (a:Asset) RETURN a.id")}
     props = {
-        asset_id: _json(text) or {}
+        asset_id: json_object(text) or {}
         for asset_id, text in _rows(
             conn,
             "MATCH (a:Asset) WHERE a.id IN $ids RETURN a.id, a.props",
@@ -281,25 +270,6 @@ def _rekey_aliases(conn: kuzu.Connection) -> None:
 
 def _has_table(conn: kuzu.Connection, name: str) -> bool:
     return any(row[1] == name for row in _rows(conn, "CALL show_tables() RETURN *"))
-
-
-def _facet_key(key: str, rekeyed: dict[str, str]) -> str:
-    if key.startswith(_IO):
-        asset = key[len(_IO) :]
-        return _IO + rekeyed.get(asset, asset)
-    if key.startswith(_VERSION):
-        direction, sep, asset = key[len(_VERSION) :].partition(":")
-        if sep:
-            return f"{_VERSION}{direction}:{rekeyed.get(asset, asset)}"
-    return key
-
-
-def _json(text: Any) -> dict[str, Any] | None:
-    try:
-        value = json.loads(text) if isinstance(text, str) and text else None
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def _rows(conn: kuzu.Connection, query: str, params: dict | None = None) -> list[list]:
