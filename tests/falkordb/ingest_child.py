@@ -6,7 +6,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from mlg.store.falkordb import open_falkordb
@@ -35,6 +38,22 @@ def child_env() -> dict[str, str]:
     """The environment for a child process that imports this repository's tests and mlg."""
     repo = str(Path(__file__).resolve().parents[2])
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), repo]))}
+
+
+def kill_while_writing(url: str, delay: float, *args: str) -> None:
+    """Start this writer (`args`: N SEED [staged]) on the graph at `url`, let it write for
+    `delay` seconds after it says "writing", then kill -9 it and wait for it to be gone."""
+    repo = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.falkordb.ingest_child", url, *args],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        env=child_env(),
+    )
+    assert child.stdout is not None and child.stdout.readline().strip() == b"writing"
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
 
 
 def ingest(store, batch):

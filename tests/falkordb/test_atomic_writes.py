@@ -3,15 +3,9 @@ ingest leaves the graph as it was before, or as it is after the whole ingest."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import time
-
 from mlg.store.falkordb import open_falkordb
 from mlg.synthetic import synthetic_batch
-from tests.conftest import REPO
-from tests.falkordb.ingest_child import child_env, ingest
+from tests.falkordb.ingest_child import ingest, kill_while_writing
 
 
 def _content(url: str) -> tuple:
@@ -31,16 +25,7 @@ def test_a_writer_killed_mid_ingest_leaves_the_old_or_the_new_graph(falkordb_url
     # the same estate with another seed: new assets, so "after" differs from "before"
     outcomes = []
     for delay in (0.0, 0.05, 0.15, 0.3, 0.6, 1.0, 1.5):
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.falkordb.ingest_child", falkordb_url, "3000", "7"],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            env=child_env(),
-        )
-        assert child.stdout.readline().strip() == b"writing"
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
+        kill_while_writing(falkordb_url, delay, "3000", "7")
         now = _content(falkordb_url)
         if now == before:
             outcomes.append("old")

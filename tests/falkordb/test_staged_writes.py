@@ -6,10 +6,6 @@ first."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import time
 from datetime import datetime
 
 import pytest
@@ -17,8 +13,7 @@ import redis
 
 from mlg.store.falkordb import open_falkordb, writes
 from mlg.synthetic import synthetic_batch
-from tests.conftest import REPO
-from tests.falkordb.ingest_child import child_env, ingest
+from tests.falkordb.ingest_child import ingest, kill_while_writing
 from tests.falkordb.test_atomic_writes import _content
 
 
@@ -92,16 +87,7 @@ def test_a_writer_killed_during_a_staged_write_leaves_the_old_graph(falkordb_url
     before = _content(falkordb_url)
     outcomes = []
     for delay in (0.0, 0.2, 0.5, 1.0, 2.0):
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.falkordb.ingest_child", falkordb_url, "3000", "7", "staged"],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            env=child_env(),
-        )
-        assert child.stdout.readline().strip() == b"writing"
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
+        kill_while_writing(falkordb_url, delay, "3000", "7", "staged")
         now = _content(falkordb_url)
         if now == before:
             outcomes.append("old")
